@@ -1,0 +1,81 @@
+/**
+ * Every setting NeuroTrade reads, in one zod schema. Defaults make `npm start` work with no
+ * configuration at all: embedded store, synthetic market, PAPER mode.
+ */
+import { z } from 'zod';
+
+const int = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const boolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const SCAN_PROFILES = ['aggressive', 'normal', 'slow'] as const;
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(0, 65535).default(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must be a postgres:// or postgresql:// URL (leave unset for the embedded store)',
+    }),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+
+    // market feed
+    MARKET: z
+      .string()
+      .default('synthetic')
+      .refine((v) => v === 'synthetic' || v === 'binance' || v.startsWith('synthetic:') || v.startsWith('replay:'), {
+        message: 'must be "synthetic", "synthetic:SEED", "binance" or "replay:DIR"',
+      }),
+    SYNTHETIC_SEED: int(0, 2 ** 31 - 1).default(42),
+    SYNTHETIC_SYMBOLS: int(1, 2000).default(20),
+    /** Synthetic/replay speed multiplier: 1 = real time, 60 = a minute per second. */
+    MARKET_SPEED: z.coerce.number().positive().max(1_000_000).default(1),
+    BINANCE_BASE_URL: z.url().default('https://fapi.binance.com'),
+
+    // secrets: generated into DATA_DIR on the embedded default when unset
+    JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: 'must be at least 32 characters (leave unset to generate one into DATA_DIR)',
+    }),
+    CREDENTIALS_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+      message: 'must be 64 hex characters (a 256-bit AES key; leave unset to generate one into DATA_DIR)',
+    }),
+
+    // trading defaults
+    SCAN_PROFILE: z.enum(SCAN_PROFILES).default('normal'),
+    SCHEDULER: boolFlag.default(true),
+    PAPER_START_BALANCE: z.coerce.number().positive().max(1e9).default(10_000),
+    MIN_CONFIDENCE: int(0, 100).default(75),
+    SIGNAL_DEDUP_MINUTES: int(1, 7 * 24 * 60).default(120),
+
+    // analysts
+    ANALYST: z.enum(['rule', 'llm']).optional(),
+    LLM_BASE_URL: z.url().default('https://api.deepseek.com'),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: z.string().min(1).default('deepseek-chat'),
+    LLM_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    LLM_FALLBACK: z.enum(['rule', 'none']).default('rule'),
+    LLM_DAILY_TOKEN_CAP: int(0, 1_000_000_000).default(2_000_000),
+    VISION_MODEL: optionalString,
+  })
+  .transform((env) => ({
+    ...env,
+    // ANALYST defaults to the LLM only when a key is configured.
+    ANALYST: env.ANALYST ?? (env.LLM_API_KEY ? 'llm' : 'rule'),
+  }));
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<z.output<typeof configSchema>>;
+
+/** Variables whose values must never be echoed in an error or a log. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['JWT_SECRET', 'CREDENTIALS_KEY', 'LLM_API_KEY', 'DATABASE_URL']);

@@ -1,0 +1,40 @@
+/**
+ * Ids are injected too (a seeded generator in tests and backtests). Client order ids are not
+ * random at all: they are derived from (user, signal, leg), so a retry after a crash produces the
+ * same id and the exchange recognises the duplicate instead of opening a second position.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Brand } from './brand.js';
+
+export type ClientOrderId = Brand<string, 'ClientOrderId'>;
+
+export interface IdGenerator {
+  next(): string;
+}
+
+export const uuidGenerator: IdGenerator = { next: () => randomUUID() };
+
+/** Deterministic ids for tests and backtests: prefix-1, prefix-2, ... */
+export function createSequentialIds(prefix = 'id'): IdGenerator {
+  let n = 0;
+  return { next: () => `${prefix}-${++n}` };
+}
+
+/** Binance allows ^[.A-Z:/a-z0-9_-]{1,36}$ for clientOrderId and clientAlgoId. */
+export const CLIENT_ORDER_ID_PATTERN = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+
+export type OrderLeg = 'entry' | 'sl' | 'tp' | 'exit' | `exit${number}` | `sl${number}` | `tp${number}`;
+
+/**
+ * nt-<24 hex of sha256(user|signal|leg)>-<leg>. Same inputs, same id, on every machine, forever.
+ * Fits Binance's 36-character limit and charset.
+ */
+export function deriveClientOrderId(userId: string, signalId: string, leg: OrderLeg): ClientOrderId {
+  const digest = createHash('sha256').update(`${userId}|${signalId}|${leg}`).digest('hex').slice(0, 24);
+  const id = `nt-${digest}-${leg}`.slice(0, 36);
+  return id as ClientOrderId;
+}
+
+export function isValidClientOrderId(value: string): value is ClientOrderId {
+  return CLIENT_ORDER_ID_PATTERN.test(value);
+}
