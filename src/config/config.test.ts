@@ -31,8 +31,12 @@ describe('loadConfig', () => {
   });
 
   it('rejects a port out of range and a non-postgres DATABASE_URL', () => {
-    expect(() => loadConfig({ PORT: '70000' }, noFile)).toThrow(/PORT: must be a whole number from 0 to 65535/);
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:p@h/db' }, noFile)).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ PORT: '70000' }, noFile)).toThrow(
+      /PORT: must be a whole number from 0 to 65535/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:p@h/db' }, noFile)).toThrow(
+      /DATABASE_URL: must be a postgres/,
+    );
   });
 
   it('never echoes a secret value in its error', () => {

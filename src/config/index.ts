@@ -3,4 +3,11 @@
  * Entry point: loadConfig(env?). No other module reads process.env.
  */
 export { type LoadConfigOptions, loadConfig } from './load.js';
-export { type Config, type ConfigInput, configSchema, LOG_LEVELS, SCAN_PROFILES, SECRET_KEYS } from './schema.js';
+export {
+  type Config,
+  type ConfigInput,
+  configSchema,
+  LOG_LEVELS,
+  SCAN_PROFILES,
+  SECRET_KEYS,
+} from './schema.js';

@@ -33,7 +33,8 @@ function formatConfigErrors(error: z.ZodError, input: Record<string, string | un
   const lines = error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '(config)');
     const raw = input[key];
-    const shown = raw === undefined ? '' : SECRET_KEYS.has(key) ? ' (value hidden)' : ` (got ${JSON.stringify(raw)})`;
+    const shown =
+      raw === undefined ? '' : SECRET_KEYS.has(key) ? ' (value hidden)' : ` (got ${JSON.stringify(raw)})`;
     return `  ${key}: ${issue.message}${shown}`;
   });
   return `Invalid configuration:\n${lines.join('\n')}`;

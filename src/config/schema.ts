@@ -34,9 +34,12 @@ export const configSchema = z
     MARKET: z
       .string()
       .default('synthetic')
-      .refine((v) => v === 'synthetic' || v === 'binance' || v.startsWith('synthetic:') || v.startsWith('replay:'), {
-        message: 'must be "synthetic", "synthetic:SEED", "binance" or "replay:DIR"',
-      }),
+      .refine(
+        (v) => v === 'synthetic' || v === 'binance' || v.startsWith('synthetic:') || v.startsWith('replay:'),
+        {
+          message: 'must be "synthetic", "synthetic:SEED", "binance" or "replay:DIR"',
+        },
+      ),
     SYNTHETIC_SEED: int(0, 2 ** 31 - 1).default(42),
     SYNTHETIC_SYMBOLS: int(1, 2000).default(20),
     /** Synthetic/replay speed multiplier: 1 = real time, 60 = a minute per second. */
@@ -78,4 +81,9 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema>>;
 
 /** Variables whose values must never be echoed in an error or a log. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['JWT_SECRET', 'CREDENTIALS_KEY', 'LLM_API_KEY', 'DATABASE_URL']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'JWT_SECRET',
+  'CREDENTIALS_KEY',
+  'LLM_API_KEY',
+  'DATABASE_URL',
+]);

@@ -14,7 +14,9 @@ const SYMBOL_PATTERN = /^[A-Z0-9]{2,30}$/;
 export function marketSymbol(value: string): MarketSymbol {
   const upper = value.trim().toUpperCase();
   if (!SYMBOL_PATTERN.test(upper)) {
-    throw new RangeError(`symbol "${value}" is not a Binance futures symbol (letters and digits, like BTCUSDT)`);
+    throw new RangeError(
+      `symbol "${value}" is not a Binance futures symbol (letters and digits, like BTCUSDT)`,
+    );
   }
   return upper as MarketSymbol;
 }

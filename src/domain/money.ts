@@ -7,7 +7,12 @@ import type { Brand } from './brand.js';
 
 // 40 significant digits covers 1e15 notionals at 1e-12 precision; ROUND_HALF_UP matches Binance's
 // price rounding (ccxt priceToPrecision rounds half up); quantity rounding is explicit below.
-export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+export const Dec = Decimal.clone({
+  precision: 40,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 export type Dec = Decimal;
 
 export type DecimalInput = Decimal.Value;
@@ -50,7 +55,11 @@ export function roundToTick<T extends Decimal>(value: T, tick: DecimalInput): T 
 }
 
 /** Round a price to a tick in the direction that keeps a stop or target conservative. */
-export function roundToTickDirected<T extends Decimal>(value: T, tick: DecimalInput, direction: 'up' | 'down'): T {
+export function roundToTickDirected<T extends Decimal>(
+  value: T,
+  tick: DecimalInput,
+  direction: 'up' | 'down',
+): T {
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
   const steps = value.div(t);

@@ -63,6 +63,7 @@ export function timeframeMs(tf: Timeframe): number {
 }
 
 export function parseTimeframe(value: string): Timeframe {
-  if (!isTimeframe(value)) throw new RangeError(`timeframe "${value}" is not one of ${TIMEFRAMES.join(', ')}`);
+  if (!isTimeframe(value))
+    throw new RangeError(`timeframe "${value}" is not one of ${TIMEFRAMES.join(', ')}`);
   return value;
 }

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/index.js';
+
+export function healthRoutes(app: FastifyInstance, deps: { store: Store; version: string }): void {
+  app.get('/api/health', async () => {
+    const migrations = await deps.store.migrationStatus();
+    return {
+      status: 'ok',
+      version: deps.version,
+      store: { kind: deps.store.kind, migrations: migrations.applied, migration: migrations.latest },
+    };
+  });
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { createRuntime } from '../../main.js';
+import { info, UsageError } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('start the server (API, dashboard, scheduler) on the configured store and market')
+    .action(async () => {
+      const config = loadConfig();
+      const runtime = await createRuntime(config);
+      let url: string;
+      try {
+        url = await runtime.listen();
+      } catch (err) {
+        await runtime.stop();
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new UsageError(
+            `${config.HOST}:${config.PORT} is already in use: stop the other server or set PORT`,
+          );
+        }
+        throw err;
+      }
+      const { applied } = await runtime.store.migrationStatus();
+      info(
+        `NeuroTrade ${url} (store: ${runtime.store.kind}, migrations: ${applied}, market: ${config.MARKET})`,
+      );
+      info('Create the first user by registering in the dashboard, or with `neurotrade user create`.');
+
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          info(`${signal} received: stopping (scheduler, open requests, store)...`);
+          runtime.stop().then(resolve, (err: unknown) => {
+            runtime.logger.error({ err }, 'shutdown failed');
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => shutdown('SIGINT'));
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+      });
+      info('stopped cleanly');
+    });
+}

@@ -1,0 +1,17 @@
+/**
+ * The `neurotrade` command tree. Each command lives in ./commands/<name>.ts and exports
+ * `register(program)`; add one import and one call below to add a command.
+ */
+import { Command } from 'commander';
+import { register as registerMigrate } from './commands/migrate.js';
+import { register as registerStart } from './commands/start.js';
+
+export function buildProgram(): Command {
+  const program = new Command('neurotrade')
+    .description('AI-assisted trading for Binance USD-M perpetual futures')
+    .showHelpAfterError()
+    .exitOverride();
+  registerStart(program);
+  registerMigrate(program);
+  return program;
+}

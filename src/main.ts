@@ -1,0 +1,89 @@
+/**
+ * The composition root: the one place that decides which adapter backs which port (store kind,
+ * market feed, exchange, analysts) and wires them. The CLI, the server and end-to-end tests all
+ * build the system through createRuntime().
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/index.js';
+import type { Config } from './config/index.js';
+import { createLogger, type Logger } from './logging/index.js';
+import { type AppSecrets, loadOrCreateSecrets } from './security/index.js';
+import { openStore, type Store } from './store/index.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Something that runs in the background and must be stopped, in reverse order, on shutdown. */
+export interface Service {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  secrets: AppSecrets;
+  app: FastifyInstance;
+  /** Listen on HOST:PORT; resolves to the URL. */
+  listen(): Promise<string>;
+  /** Graceful shutdown: background services first, then HTTP (in-flight requests finish), then the store. */
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const secrets = loadOrCreateSecrets({
+    dataDir: config.DATA_DIR,
+    jwtSecret: config.JWT_SECRET,
+    credentialsKey: config.CREDENTIALS_KEY,
+  });
+
+  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const services: Service[] = [];
+  try {
+    const migrations = await store.migrate();
+    logger.info(
+      { store: store.kind, migrations: migrations.applied, latest: migrations.latest },
+      'store ready',
+    );
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const app = await buildApp({ store, logger, version: VERSION });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    store,
+    secrets,
+    app,
+    async listen() {
+      return app.listen({ host: config.HOST, port: config.PORT });
+    },
+    stop() {
+      stopping ??= (async () => {
+        for (const service of [...services].reverse()) {
+          try {
+            await service.stop();
+          } catch (err) {
+            logger.error({ err, service: service.name }, 'service did not stop cleanly');
+          }
+        }
+        await app.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * store: the database (embedded PGlite by default, PostgreSQL when DATABASE_URL is set), its one
+ * Drizzle schema, the checked-in SQL migrations and the repositories. All SQL lives here.
+ * Entry points: openStore(options) -> Store; createRepositories(db).
+ * Invariants the database itself enforces: one live position per (user, symbol) via a partial
+ * unique index; unique client order ids; one cached analysis per (symbol, timeframe, candle,
+ * prompt version, analyst).
+ */
+import type { Db } from './database.js';
+import {
+  createAuditRepository,
+  createOrdersRepository,
+  createPositionsRepository,
+  createUsersRepository,
+} from './repositories/index.js';
+
+export {
+  type Db,
+  type MigrationStatus,
+  openStore,
+  queryRows,
+  rootMessage,
+  type Schema,
+  type Store,
+  type StoreKind,
+  type StoreOptions,
+} from './database.js';
+export { listMigrations, MIGRATIONS_DIR } from './migrations.js';
+export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './pg-errors.js';
+export * from './repositories/index.js';
+export * as tables from './schema/index.js';
+
+export function createRepositories(db: Db) {
+  return {
+    users: createUsersRepository(db),
+    positions: createPositionsRepository(db),
+    orders: createOrdersRepository(db),
+    audit: createAuditRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

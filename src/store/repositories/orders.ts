@@ -1,0 +1,161 @@
+import type { Decimal } from 'decimal.js';
+import { eq, sql } from 'drizzle-orm';
+import { DomainError, ErrorCode, type OrderSide } from '../../domain/index.js';
+import type { Db } from '../database.js';
+import { isUniqueViolation } from '../pg-errors.js';
+import { orders } from '../schema/index.js';
+import { fromDec, toDec } from './convert.js';
+
+export interface OrderRecord {
+  id: string;
+  userId: string;
+  positionId: string | null;
+  clientOrderId: string;
+  exchangeOrderId: string | null;
+  family: 'REGULAR' | 'ALGO';
+  leg: string;
+  symbol: string;
+  side: OrderSide;
+  type: string;
+  qty: Decimal | null;
+  price: Decimal | null;
+  triggerPrice: Decimal | null;
+  reduceOnly: boolean;
+  closePosition: boolean;
+  status: string;
+  filledQty: Decimal;
+  avgFillPrice: Decimal | null;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  answers: unknown[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Row = typeof orders.$inferSelect;
+
+function toOrder(row: Row): OrderRecord {
+  return {
+    ...row,
+    qty: toDec(row.qty),
+    price: toDec(row.price),
+    triggerPrice: toDec(row.triggerPrice),
+    filledQty: toDec(row.filledQty)!,
+    avgFillPrice: toDec(row.avgFillPrice),
+  };
+}
+
+export interface OrderIntent {
+  userId: string;
+  positionId: string | null;
+  clientOrderId: string;
+  family: 'REGULAR' | 'ALGO';
+  leg: string;
+  symbol: string;
+  side: OrderSide;
+  type: string;
+  qty?: Decimal | null;
+  price?: Decimal | null;
+  triggerPrice?: Decimal | null;
+  reduceOnly?: boolean;
+  closePosition?: boolean;
+}
+
+/** One answer from the exchange (or its silence), appended to the order's history as it came. */
+export interface OrderAnswer {
+  at: string;
+  outcome: 'ACCEPTED' | 'REJECTED' | 'AMBIGUOUS' | 'LOOKUP' | 'UPDATE';
+  status?: string;
+  exchangeOrderId?: string | null;
+  filledQty?: Decimal | null;
+  avgFillPrice?: Decimal | null;
+  errorCode?: string | null;
+  error?: string | null;
+  raw?: unknown;
+}
+
+export function createOrdersRepository(db: Db) {
+  return {
+    /**
+     * Write-ahead: record the intent before the order leaves. A second intent with the same client
+     * order id fails with DUPLICATE_CLIENT_ORDER_ID (the caller then looks up the first one).
+     */
+    async insertIntent(intent: OrderIntent): Promise<OrderRecord> {
+      try {
+        const [row] = await db
+          .insert(orders)
+          .values({
+            userId: intent.userId,
+            positionId: intent.positionId,
+            clientOrderId: intent.clientOrderId,
+            family: intent.family,
+            leg: intent.leg,
+            symbol: intent.symbol,
+            side: intent.side,
+            type: intent.type,
+            qty: fromDec(intent.qty),
+            price: fromDec(intent.price),
+            triggerPrice: fromDec(intent.triggerPrice),
+            reduceOnly: intent.reduceOnly ?? false,
+            closePosition: intent.closePosition ?? false,
+            status: 'INTENT',
+          })
+          .returning();
+        return toOrder(row!);
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new DomainError(
+            ErrorCode.DUPLICATE_CLIENT_ORDER_ID,
+            `an order with client order id ${intent.clientOrderId} already exists`,
+            { cause: err, details: { clientOrderId: intent.clientOrderId } },
+          );
+        }
+        throw err;
+      }
+    },
+
+    async findByClientOrderId(clientOrderId: string): Promise<OrderRecord | undefined> {
+      const [row] = await db.select().from(orders).where(eq(orders.clientOrderId, clientOrderId));
+      return row ? toOrder(row) : undefined;
+    },
+
+    async listByPosition(positionId: string): Promise<OrderRecord[]> {
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(eq(orders.positionId, positionId))
+        .orderBy(orders.createdAt);
+      return rows.map(toOrder);
+    },
+
+    /** Record an answer and move the order to `answer.status` (when given), atomically. */
+    async recordAnswer(clientOrderId: string, answer: OrderAnswer): Promise<OrderRecord> {
+      const stored = {
+        ...answer,
+        filledQty: fromDec(answer.filledQty),
+        avgFillPrice: fromDec(answer.avgFillPrice),
+      };
+      const set: Record<string, unknown> = {
+        answers: sql`${orders.answers} || ${JSON.stringify([stored])}::jsonb`,
+        updatedAt: sql`now()`,
+      };
+      if (answer.status) set.status = answer.status;
+      if (answer.exchangeOrderId) set.exchangeOrderId = answer.exchangeOrderId;
+      if (answer.filledQty) set.filledQty = answer.filledQty.toFixed();
+      if (answer.avgFillPrice) set.avgFillPrice = answer.avgFillPrice.toFixed();
+      if (answer.outcome === 'REJECTED' || answer.outcome === 'AMBIGUOUS') {
+        set.lastErrorCode = answer.errorCode ?? null;
+        set.lastError = answer.error ?? null;
+      }
+      const [row] = await db
+        .update(orders)
+        .set(set)
+        .where(eq(orders.clientOrderId, clientOrderId))
+        .returning();
+      if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `order ${clientOrderId} not found`);
+      return toOrder(row);
+    },
+  };
+}
+
+export type OrdersRepository = ReturnType<typeof createOrdersRepository>;

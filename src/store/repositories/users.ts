@@ -1,0 +1,114 @@
+import type { Decimal } from 'decimal.js';
+import { eq, sql } from 'drizzle-orm';
+import { DomainError, ErrorCode, type RiskState, type TradingMode } from '../../domain/index.js';
+import type { Db } from '../database.js';
+import { isUniqueViolation } from '../pg-errors.js';
+import { users } from '../schema/index.js';
+import { toDec } from './convert.js';
+
+export interface User {
+  id: string;
+  email: string;
+  passwordHash: string;
+  mode: TradingMode;
+  fixedMargin: Decimal;
+  leverage: number;
+  autoTrade: boolean;
+  minConfidence: number;
+  scanProfile: 'aggressive' | 'normal' | 'slow';
+  riskState: RiskState;
+  realBalance: Decimal | null;
+  realBalanceAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UserSettings = Partial<
+  Pick<User, 'mode' | 'fixedMargin' | 'leverage' | 'autoTrade' | 'minConfidence' | 'scanProfile'>
+>;
+
+type Row = typeof users.$inferSelect;
+
+function toUser(row: Row): User {
+  return {
+    ...row,
+    fixedMargin: toDec(row.fixedMargin)!,
+    realBalance: toDec(row.realBalance),
+  };
+}
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export function createUsersRepository(db: Db) {
+  return {
+    /** Throws CONFLICT when the email is taken (case-insensitively). */
+    async create(input: { email: string; passwordHash: string; id?: string }): Promise<User> {
+      try {
+        const [row] = await db
+          .insert(users)
+          .values({ id: input.id, email: normalizeEmail(input.email), passwordHash: input.passwordHash })
+          .returning();
+        return toUser(row!);
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw new DomainError(ErrorCode.CONFLICT, 'this email is already registered');
+        throw err;
+      }
+    },
+
+    async findById(id: string): Promise<User | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      return row ? toUser(row) : undefined;
+    },
+
+    async findByEmail(email: string): Promise<User | undefined> {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(eq(users.email, normalizeEmail(email)));
+      return row ? toUser(row) : undefined;
+    },
+
+    async updateSettings(id: string, settings: UserSettings): Promise<User> {
+      const { fixedMargin, ...rest } = settings;
+      const [row] = await db
+        .update(users)
+        .set({
+          ...rest,
+          ...(fixedMargin ? { fixedMargin: fixedMargin.toFixed() } : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(users.id, id))
+        .returning();
+      if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `user ${id} not found`);
+      return toUser(row);
+    },
+
+    async setRiskState(id: string, riskState: RiskState): Promise<void> {
+      await db.update(users).set({ riskState, updatedAt: sql`now()` }).where(eq(users.id, id));
+    },
+
+    async setRealBalance(id: string, balance: Decimal, at: Date): Promise<void> {
+      await db
+        .update(users)
+        .set({ realBalance: balance.toFixed(), realBalanceAt: at })
+        .where(eq(users.id, id));
+    },
+
+    /** Users whose auto-trading is on and whose account is ACTIVE: the scan fans out to these. */
+    async listAutoTrading(): Promise<User[]> {
+      const rows = await db
+        .select()
+        .from(users)
+        .where(sql`${users.autoTrade} and ${users.riskState} = 'ACTIVE'`);
+      return rows.map(toUser);
+    },
+
+    async count(): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+      return row?.n ?? 0;
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

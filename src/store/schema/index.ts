@@ -1,0 +1,4 @@
+/** The one schema, for PGlite and PostgreSQL alike. Migrations in /drizzle are generated from it. */
+export * from './signals.js';
+export * from './trading.js';
+export * from './users.js';
