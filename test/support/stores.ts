@@ -4,8 +4,9 @@
  * PostgreSQL that is a new database created for the suite and dropped after it.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { openStore, type Store, type StoreKind } from '../../src/store/index.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -14,6 +15,15 @@ export const POSTGRES_MISSING = 'skipped: TEST_DATABASE_URL is not set, so the P
 if (!TEST_DATABASE_URL && !process.env.NT_POSTGRES_SKIP_NOTED) {
   process.env.NT_POSTGRES_SKIP_NOTED = '1';
   console.warn(`[stores] ${POSTGRES_MISSING}`);
+}
+
+let templateBlob: Blob | undefined;
+/** The migrated PGlite dump made once by test/support/global-setup.ts. */
+function migratedTemplate(): Blob | undefined {
+  const file = inject('pgliteTemplate');
+  if (!file) return undefined;
+  templateBlob ??= new Blob([readFileSync(file)]);
+  return templateBlob;
 }
 
 /** Create an empty PostgreSQL database and return its URL and a function that drops it. */
@@ -76,8 +86,10 @@ export function forEachStore(
           url = temp.url;
           drop = temp.drop;
           store = await openStore({ databaseUrl: url });
-        } else {
+        } else if (options.migrate === false) {
           store = await openStore({ memory: true });
+        } else {
+          store = await openStore({ memory: true, template: migratedTemplate() });
         }
         if (options.migrate !== false) await store.migrate();
       });

@@ -1,0 +1,28 @@
+/**
+ * Runs once before the suite: builds a migrated PGlite database and saves its dump, so every store
+ * suite starts from it instead of paying PGlite's initdb again (see forEachStore).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { openStore } from '../../src/store/index.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'nt-pglite-template-'));
+  const file = join(dir, 'migrated.tar');
+  const store = await openStore({ memory: true });
+  await store.migrate();
+  const client = (store.db as unknown as { $client: { dumpDataDir: (c: 'none') => Promise<Blob> } }).$client;
+  const dump = await client.dumpDataDir('none');
+  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  await store.close();
+  project.provide('pgliteTemplate', file);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
