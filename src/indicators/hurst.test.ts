@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { seededNormal } from './fixtures/synthetic-candles.js';
+import { createHurstState, hurst, MIN_HURST_WINDOW } from './index.js';
+
+/** Rescaled-range Hurst written plainly from the definition in hurst.ts, to check the kernel. */
+function referenceHurst(prices: number[]): number {
+  const returns = prices.slice(1).map((p, i) => Math.log(p / prices[i]!));
+  const points: Array<[number, number]> = [];
+  for (let size = 8; size <= returns.length; size *= 2) {
+    const ratios: number[] = [];
+    for (
+      let end = returns.length;
+      end - size >= 0 && ratios.length < Math.floor(returns.length / size);
+      end -= size
+    ) {
+      const chunk = returns.slice(end - size, end);
+      const mean = chunk.reduce((a, b) => a + b, 0) / size;
+      const meanAbs = chunk.reduce((a, b) => a + Math.abs(b), 0) / size;
+      let running = 0;
+      const path = [0, ...chunk.map((r) => (running += r - mean))];
+      const range = Math.max(...path) - Math.min(...path);
+      const deviation = Math.sqrt(chunk.reduce((a, r) => a + (r - mean) ** 2, 0) / size);
+      if (deviation > meanAbs * 1e-9) ratios.push(range / deviation);
+    }
+    if (ratios.length > 0)
+      points.push([Math.log(size), Math.log(ratios.reduce((a, b) => a + b, 0) / ratios.length)]);
+  }
+  if (points.length < 2) return Number.NaN;
+  const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
+  const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxy / sxx;
+}
+
+/** Prices whose log returns follow an AR(1) with coefficient phi. */
+function ar1Prices(length: number, phi: number, seed: number): number[] {
+  const normal = seededNormal(seed);
+  const prices = [100];
+  let r = 0;
+  for (let i = 1; i < length; i++) {
+    r = phi * r + 0.01 * normal();
+    prices.push(prices[i - 1]! * Math.exp(r));
+  }
+  return prices;
+}
+
+function meanDefined(values: Float64Array): number {
+  const defined = Array.from(values).filter((v) => !Number.isNaN(v));
+  return defined.reduce((a, b) => a + b, 0) / defined.length;
+}
+
+describe('hurst', () => {
+  it('matches a plain implementation of the rescaled-range definition', () => {
+    const prices = ar1Prices(400, 0.1, 1);
+    for (const window of [17, 64, 100, 257]) {
+      const out = hurst(prices, window);
+      expect(out[window - 2]).toBeNaN();
+      for (let i = window - 1; i < prices.length; i += 13) {
+        expect(out[i]).toBeCloseTo(referenceHurst(prices.slice(i - window + 1, i + 1)), 10);
+      }
+    }
+  });
+
+  it('reads about 0.5-0.65 for a random walk, higher when trending, lower when mean-reverting', () => {
+    const walk = meanDefined(hurst(ar1Prices(6000, 0, 2), 256));
+    const trending = meanDefined(hurst(ar1Prices(6000, 0.5, 2), 256));
+    const reverting = meanDefined(hurst(ar1Prices(6000, -0.5, 2), 256));
+    expect(walk).toBeGreaterThan(0.45);
+    expect(walk).toBeLessThan(0.65);
+    expect(trending).toBeGreaterThan(walk + 0.07);
+    expect(reverting).toBeLessThan(walk - 0.07);
+  });
+
+  it('is NaN, not a division by zero, on a flat or perfectly geometric series', () => {
+    expect(Array.from(hurst(new Array(100).fill(42.5), 50)).every(Number.isNaN)).toBe(true);
+    const geometric = Array.from({ length: 100 }, (_, i) => 100 * 1.01 ** i);
+    expect(Array.from(hurst(geometric, 50)).every(Number.isNaN)).toBe(true);
+  });
+
+  it('leaves out flat chunks but uses the ones that move', () => {
+    // 40 flat candles then a random walk: the window mixes both and H is still defined.
+    const prices = [...new Array(40).fill(100), ...ar1Prices(60, 0, 3)];
+    const out = hurst(prices, 100);
+    expect(out[99]).not.toBeNaN();
+    expect(out[99]).toBeCloseTo(referenceHurst(prices), 10);
+  });
+
+  it('a non-positive or non-finite price restarts the window', () => {
+    const prices = ar1Prices(120, 0, 4);
+    prices[50] = 0;
+    const out = hurst(prices, 30);
+    expect(out[78]).toBeNaN(); // window 49..78 contains index 50
+    expect(out[80]).toBeCloseTo(referenceHurst(prices.slice(51, 81)), 10);
+  });
+
+  it('needs at least 17 prices (two chunk sizes of 8 returns)', () => {
+    expect(MIN_HURST_WINDOW).toBe(17);
+    expect(() => hurst([1, 2, 3], 16)).toThrow(RangeError);
+  });
+
+  it('streaming equals batch', () => {
+    const prices = ar1Prices(300, 0.2, 5);
+    const batch = hurst(prices, 40);
+    const state = createHurstState(40);
+    prices.forEach((p, i) => {
+      expect(state.peek(p)).toEqual(batch[i]);
+      expect(state.update(p)).toEqual(batch[i]);
+    });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Input handling shared by every kernel: parameter checks (a bad period is a RangeError, never a
+ * silent all-NaN), conversion to Float64Array (so each kernel's loop sees one array type and stays
+ * monomorphic), and the streaming interfaces.
+ */
+
+/** Any numeric array-like: number[], Float64Array, Float32Array, ... */
+export type NumericSeries = ArrayLike<number>;
+
+/** Upper bound on any period or window: a streaming state allocates a buffer of that size. */
+export const MAX_PERIOD = 1_000_000;
+
+export function checkPeriod(indicator: string, name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min || value > MAX_PERIOD) {
+    throw new RangeError(
+      `${indicator}: ${name} must be an integer from ${min} to ${MAX_PERIOD}, got ${value}`,
+    );
+  }
+}
+
+export function toFloat64(values: NumericSeries): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
+}
+
+/** Converts high/low/close together and insists on one length: a misaligned candle set is a bug. */
+export function toCandleColumns(
+  indicator: string,
+  high: NumericSeries,
+  low: NumericSeries,
+  close: NumericSeries,
+): [Float64Array, Float64Array, Float64Array] {
+  if (high.length !== low.length || low.length !== close.length) {
+    throw new RangeError(
+      `${indicator}: high, low and close must have the same length, got ${high.length}, ${low.length}, ${close.length}`,
+    );
+  }
+  return [toFloat64(high), toFloat64(low), toFloat64(close)];
+}
+
+/** True for NaN and ±Infinity: `x - x` is 0 only for finite numbers, and it is the cheapest test. */
+export function isMissing(x: number): boolean {
+  return x - x !== 0;
+}
+
+/**
+ * The streaming form of a one-input indicator. Feed closed values in order; the value returned by
+ * `update` at the i-th call equals the batch kernel's output at index i, bit for bit.
+ */
+export interface StreamingIndicator<Output = number> {
+  /** Adds the next value; returns the indicator at it (NaN, or all-NaN fields, during warm-up). */
+  update(value: number): Output;
+  /**
+   * What `update(value)` would return, without changing the state: for a still-forming candle.
+   */
+  peek(value: number): Output;
+  /** Forgets everything; the next update starts a new warm-up. */
+  reset(): void;
+}
+
+/** The streaming form of an indicator that reads whole candles (true range, ATR). */
+export interface StreamingCandleIndicator {
+  update(high: number, low: number, close: number): number;
+  peek(high: number, low: number, close: number): number;
+  reset(): void;
+}
