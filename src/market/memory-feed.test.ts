@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Candle, createManualClock, isDomainError, marketSymbol } from '../domain/index.js';
+import { CANDLE_CSV_HEADER } from './csv.js';
+import { createMarketFeed } from './from-config.js';
+import { createMemoryFeed } from './memory-feed.js';
+import { createReplayFeed } from './replay/replay-feed.js';
+
+const T0 = Date.UTC(2026, 0, 5);
+const X = marketSymbol('XUSDT');
+const c = (k: number, close: number): Candle => ({
+  openTime: T0 + k * 60_000,
+  open: close,
+  high: close + 1,
+  low: close - 1,
+  close,
+  volume: 2,
+});
+
+describe('memory feed', () => {
+  it('plays hand-made candles on a clock the caller owns and steps', async () => {
+    const clock = createManualClock(T0);
+    const feed = createMemoryFeed({
+      symbols: [{ symbol: X, timeframe: '1m', candles: [c(0, 10), c(1, 11), c(2, 12)] }],
+      clock,
+      pace: 'manual',
+    });
+    const sub = feed.watchMarkPrices([X]);
+    clock.set(T0 + 2 * 60_000); // the owner moves its clock, then lets the feed catch up
+    feed.advanceTo(clock.now());
+    expect(sub.drain().map((m) => m.markPrice)).toEqual([10, 11]);
+    expect((await feed.candles(X, '1m')).map((k) => k.close)).toEqual([10, 11]);
+    expect(feed.step()).toBe(true);
+    expect(feed.step()).toBe(false); // the single symbol's recording is over
+  });
+
+  it('refuses a bad hand-made candle with symbol and time', () => {
+    expect(() =>
+      createMemoryFeed({
+        symbols: [{ symbol: X, timeframe: '1m', candles: [c(0, 10), { ...c(1, 11), low: Number.NaN }] }],
+      }),
+    ).toThrow('memory: XUSDT 1m candle at 2026-01-05T00:01:00.000Z (line 2): low is not a number');
+  });
+});
+
+describe('empty recordings', () => {
+  it('excludes a header-only file and refuses a folder with nothing usable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'empty-'));
+    mkdirSync(join(dir, '5m'));
+    writeFileSync(join(dir, '5m', 'XUSDT.csv'), `${CANDLE_CSV_HEADER}\n`);
+    await expect(createReplayFeed({ dir })).rejects.toSatisfy((e) => isDomainError(e, 'NOT_FOUND'));
+    writeFileSync(join(dir, '5m', 'YUSDT.csv'), `${CANDLE_CSV_HEADER}\n${T0},1,1,1,1,0\n`);
+    const feed = await createReplayFeed({ dir });
+    expect(feed.report.excluded).toEqual([
+      { symbol: 'XUSDT', reason: `${join(dir, '5m', 'XUSDT.csv')} holds no usable candles` },
+    ]);
+    expect((await feed.universe()).map((r) => r.symbol)).toEqual(['YUSDT']);
+  });
+});
+
+describe('createMarketFeed (the MARKET setting)', () => {
+  const config = {
+    MARKET: 'synthetic',
+    SYNTHETIC_SEED: 4,
+    SYNTHETIC_SYMBOLS: 2,
+    MARKET_SPEED: 1,
+    BINANCE_BASE_URL: 'https://fapi.binance.com',
+  };
+
+  it('builds the synthetic market at the wall clock’s minute, and replay:DIR from a folder', async () => {
+    const wallClock = createManualClock(Date.UTC(2026, 2, 1, 10, 30, 15));
+    const synthetic = await createMarketFeed(
+      { ...config, MARKET: 'synthetic:9' },
+      { wallClock, pace: 'manual' },
+    );
+    expect([synthetic.kind, synthetic.clock.now()]).toEqual(['synthetic', Date.UTC(2026, 2, 1, 10, 30)]);
+    expect(await synthetic.universe()).toHaveLength(2);
+    await synthetic.close();
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    mkdirSync(join(dir, '1m'));
+    writeFileSync(join(dir, '1m', 'XUSDT.csv'), `${CANDLE_CSV_HEADER}\n${T0},1,1,1,1,0\n`);
+    const replay = await createMarketFeed({ ...config, MARKET: `replay:${dir}` }, { pace: 'manual' });
+    expect(replay.kind).toBe('replay');
+  });
+
+  it('refuses a malformed seed', async () => {
+    await expect(createMarketFeed({ ...config, MARKET: 'synthetic:abc' })).rejects.toSatisfy((e) =>
+      isDomainError(e, 'CONFIG_INVALID'),
+    );
+  });
+});

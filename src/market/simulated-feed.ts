@@ -1,0 +1,382 @@
+/**
+ * The engine behind the replay and synthetic feeds: a market held in memory (base candles per
+ * symbol, a liquidation tape) played on a ManualClock. Events happen at base-candle close times
+ * (openTime + base timeframe) and at liquidation times; stepping publishes them in time order.
+ * History queries answer "as of clock.now()": no candle that closes later is ever visible.
+ */
+import {
+  type CandleColumns,
+  type CandleUpdate,
+  type Clock,
+  createManualClock,
+  DomainError,
+  type EpochMs,
+  ErrorCode,
+  type Liquidation,
+  type ManualClock,
+  type MarketSymbol,
+  type SymbolRules,
+  systemClock,
+  type Ticker24h,
+  type Timeframe,
+  timeframeMs,
+} from '../domain/index.js';
+import type { CandleQuery, MarkPrice, Pace, SimulatedFeed, Subscription } from './feed.js';
+import type { LiquidationTape } from './liquidation-tape.js';
+import type { CandleSeries } from './series.js';
+import { createSubscription, type SubscriptionSink } from './subscription.js';
+import { bucketOpen, canAggregate, columnsToCandles, createCandleAggregator } from './timeframes.js';
+
+/** What a replay recording or the synthetic generator hands to the engine. */
+export interface SimulatedSource {
+  readonly kind: 'replay' | 'synthetic';
+  readonly rules: readonly SymbolRules[];
+  /** Base series per symbol, one for each rule. */
+  readonly series: ReadonlyMap<string, CandleSeries>;
+  readonly liquidations: LiquidationTape;
+  /** Make every base candle and liquidation before `time` exist (the synthetic market generates). */
+  ensureUntil(time: number): void;
+  /** Open time of the last base candle the source will ever hold; undefined = unbounded. */
+  readonly endTime: number | undefined;
+  /** Default start when the caller gives none. */
+  readonly defaultStart: number;
+}
+
+export interface SimulatedFeedOptions {
+  /** Default 'pull'. */
+  pace?: Pace | undefined;
+  /** The market clock; created at `start` when absent. Its time must not be before `start`. */
+  clock?: ManualClock | undefined;
+  /** Market time at which the feed begins; history before it is visible, events after it are live. */
+  start?: number | undefined;
+  /** Wall clock for { speed } pace (tests inject one). */
+  wallClock?: Clock | undefined;
+  /** Subscription queue bound under { speed } pace (older events dropped and counted). */
+  maxQueue?: number | undefined;
+}
+
+interface CandleWatch {
+  timeframe: Timeframe;
+  aggregator: ReturnType<typeof createCandleAggregator> | undefined;
+  sinks: Set<SubscriptionSink<CandleUpdate>>;
+}
+
+interface SymbolState {
+  symbol: MarketSymbol;
+  series: CandleSeries;
+  baseMs: number;
+  /** Index of the next base candle not yet published. */
+  cursor: number;
+  /** Close time of that candle; +Infinity when it does not exist (yet). */
+  nextClose: number;
+  candleWatches: Map<Timeframe, CandleWatch>;
+  markSinks: Set<SubscriptionSink<MarkPrice>>;
+}
+
+export function notFound(symbol: string): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, `symbol ${symbol} is not in this market's universe`, {
+    details: { symbol },
+  });
+}
+
+export function createSimulatedFeed(
+  source: SimulatedSource,
+  options: SimulatedFeedOptions = {},
+): SimulatedFeed {
+  const pace: Pace = options.pace ?? 'pull';
+  const start = options.start ?? source.defaultStart;
+  const clock = options.clock ?? createManualClock(start);
+  if (clock.now() < start) clock.set(start);
+  const maxQueue = typeof pace === 'object' ? (options.maxQueue ?? 100_000) : undefined;
+  const states = new Map<string, SymbolState>();
+  let maxBaseMs = 0;
+  for (const rule of source.rules) {
+    const series = source.series.get(rule.symbol);
+    if (!series) throw new Error(`simulated source has no series for ${rule.symbol}`);
+    const baseMs = timeframeMs(series.baseTimeframe);
+    maxBaseMs = Math.max(maxBaseMs, baseMs);
+    states.set(rule.symbol, {
+      symbol: rule.symbol,
+      series,
+      baseMs,
+      cursor: 0,
+      nextClose: Number.POSITIVE_INFINITY,
+      candleWatches: new Map(),
+      markSinks: new Set(),
+    });
+  }
+  const all = [...states.values()];
+  source.ensureUntil(clock.now() + 2 * maxBaseMs);
+  for (const s of all) {
+    s.cursor = s.series.closedBaseCount(clock.now());
+    refresh(s);
+  }
+  const tape = source.liquidations;
+  let liqCursor = tape.firstAfter(clock.now());
+  const liqSinks = new Map<SubscriptionSink<Liquidation>, ReadonlySet<string> | undefined>();
+  let exhausted = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const stateOf = (symbol: string): SymbolState => {
+    const s = states.get(symbol);
+    if (!s) throw notFound(symbol);
+    return s;
+  };
+
+  function refresh(s: SymbolState): void {
+    s.nextClose =
+      s.cursor < s.series.length ? s.series.raw.openTime[s.cursor]! + s.baseMs : Number.POSITIVE_INFINITY;
+  }
+
+  function nextCandleTime(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < all.length; k++) {
+      const s = all[k]!;
+      // A generated series may have grown since it ran dry.
+      if (s.nextClose === Number.POSITIVE_INFINITY) refresh(s);
+      if (s.nextClose < min) min = s.nextClose;
+    }
+    return min;
+  }
+
+  function nextEventTime(): EpochMs | undefined {
+    if (closed) return undefined;
+    source.ensureUntil(clock.now() + 2 * maxBaseMs);
+    const liq = tape.at(liqCursor)?.time ?? Number.POSITIVE_INFINITY;
+    const t = Math.min(nextCandleTime(), liq);
+    return Number.isFinite(t) ? (t as EpochMs) : undefined;
+  }
+
+  function publishCandle(s: SymbolState): void {
+    const i = s.cursor++;
+    refresh(s);
+    if (s.candleWatches.size === 0 && s.markSinks.size === 0) return;
+    const candle = s.series.candleAt(i);
+    for (const watch of s.candleWatches.values()) {
+      const update: CandleUpdate = watch.aggregator
+        ? { symbol: s.symbol, timeframe: watch.timeframe, ...watch.aggregator.push(candle) }
+        : { symbol: s.symbol, timeframe: watch.timeframe, candle, closed: true };
+      for (const sink of watch.sinks) sink.push(update);
+    }
+    if (s.markSinks.size > 0) {
+      const mark: MarkPrice = {
+        symbol: s.symbol,
+        markPrice: candle.close,
+        time: (candle.openTime + s.baseMs) as EpochMs,
+      };
+      for (const sink of s.markSinks) sink.push(mark);
+    }
+  }
+
+  function publishLiquidation(event: Liquidation): void {
+    for (const [sink, filter] of liqSinks) if (!filter || filter.has(event.symbol)) sink.push(event);
+  }
+
+  /** Publish every event at or before `time`, in time order (liquidations first on a tie). */
+  function publishUpTo(time: number): void {
+    source.ensureUntil(time + 2 * maxBaseMs);
+    for (;;) {
+      const candleTime = nextCandleTime();
+      const bound = Math.min(candleTime, time);
+      for (let e = tape.at(liqCursor); e && e.time <= bound; e = tape.at(++liqCursor)) publishLiquidation(e);
+      if (candleTime > time) break;
+      for (let k = 0; k < all.length; k++) {
+        const s = all[k]!;
+        if (s.nextClose === candleTime) publishCandle(s);
+      }
+    }
+  }
+
+  function endAll(): void {
+    for (const s of all) {
+      for (const w of s.candleWatches.values()) for (const sink of w.sinks) sink.end();
+      for (const sink of s.markSinks) sink.end();
+    }
+    for (const sink of liqSinks.keys()) sink.end();
+  }
+
+  function checkExhausted(): void {
+    if (!exhausted && source.endTime !== undefined && nextEventTime() === undefined) {
+      exhausted = true;
+      endAll();
+    }
+  }
+
+  function step(): boolean {
+    const t = nextEventTime();
+    if (t === undefined) {
+      checkExhausted();
+      return false;
+    }
+    publishUpTo(t);
+    if (t > clock.now()) clock.set(t);
+    return true;
+  }
+
+  function advanceTo(time: number): void {
+    if (closed) return;
+    if (time < clock.now()) {
+      throw new RangeError(`the market cannot go back in time (${time} < ${clock.now()})`);
+    }
+    publishUpTo(time);
+    clock.set(time);
+    checkExhausted();
+  }
+
+  function subscribe<T>(
+    register: (sink: SubscriptionSink<T>) => void,
+    unregister: (sink: SubscriptionSink<T>) => void,
+  ): Subscription<T> {
+    const { subscription, sink } = createSubscription<T>({
+      maxQueue,
+      pull: pace === 'pull' ? step : undefined,
+      onClose: () => unregister(sink),
+    });
+    register(sink);
+    if (exhausted || closed) sink.end();
+    return subscription;
+  }
+
+  if (typeof pace === 'object') {
+    if (!(pace.speed > 0)) throw new RangeError(`speed must be positive (got ${pace.speed})`);
+    const wall = options.wallClock ?? systemClock;
+    const wallStart = wall.now();
+    const marketStart = clock.now();
+    const tickMs = pace.tickMs ?? 50;
+    const tick = () => {
+      timer = undefined;
+      if (closed) return;
+      const target = Math.floor(marketStart + (wall.now() - wallStart) * pace.speed);
+      if (target > clock.now()) advanceTo(target);
+      if (!exhausted) timer = setTimeout(tick, tickMs);
+    };
+    timer = setTimeout(tick, tickMs);
+  }
+
+  const feed: SimulatedFeed = {
+    kind: source.kind,
+    clock,
+    get endTime() {
+      return source.endTime as EpochMs | undefined;
+    },
+    baseTimeframe: (symbol) => stateOf(symbol).series.baseTimeframe,
+    nextEventTime,
+    step,
+    advanceTo,
+    async universe() {
+      return source.rules;
+    },
+    async candleColumns(symbol, timeframe, query?: CandleQuery): Promise<CandleColumns> {
+      const s = stateOf(symbol);
+      source.ensureUntil(clock.now());
+      return s.series.query(timeframe, clock.now(), query);
+    },
+    async candles(symbol, timeframe, query) {
+      return columnsToCandles(await feed.candleColumns(symbol, timeframe, query));
+    },
+    async tickers() {
+      const now = clock.now();
+      source.ensureUntil(now);
+      const out: Ticker24h[] = [];
+      for (const s of all) {
+        const ticker = s.series.ticker24h(now);
+        if (ticker) out.push(ticker);
+      }
+      return out;
+    },
+    async markPrice(symbol) {
+      const s = stateOf(symbol);
+      const now = clock.now();
+      source.ensureUntil(now);
+      const k = s.series.closedBaseCount(now);
+      if (k === 0) {
+        throw new DomainError(
+          ErrorCode.NOT_FOUND,
+          `${symbol} has no price yet at ${new Date(now).toISOString()}`,
+          {
+            details: { symbol, time: now },
+          },
+        );
+      }
+      const cols = s.series.raw;
+      return {
+        symbol: s.symbol,
+        markPrice: cols.close[k - 1]!,
+        time: (cols.openTime[k - 1]! + s.baseMs) as EpochMs,
+      };
+    },
+    watchCandles(symbols, timeframe) {
+      const targets = symbols.map(stateOf);
+      for (const s of targets) {
+        if (!canAggregate(s.series.baseTimeframe, timeframe)) {
+          throw new DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            `${s.symbol} is held at ${s.series.baseTimeframe}; ${timeframe} updates cannot be built from it`,
+            { details: { symbol: s.symbol, timeframe } },
+          );
+        }
+      }
+      return subscribe<CandleUpdate>(
+        (sink) => {
+          for (const s of targets) watchOf(s, timeframe).sinks.add(sink);
+        },
+        (sink) => {
+          for (const s of targets) {
+            const w = s.candleWatches.get(timeframe);
+            w?.sinks.delete(sink);
+            if (w && w.sinks.size === 0) s.candleWatches.delete(timeframe);
+          }
+        },
+      );
+    },
+    watchLiquidations(symbols) {
+      const filter = symbols && symbols.length > 0 ? new Set<string>(symbols) : undefined;
+      return subscribe<Liquidation>(
+        (sink) => liqSinks.set(sink, filter),
+        (sink) => liqSinks.delete(sink),
+      );
+    },
+    watchMarkPrices(symbols) {
+      const targets = symbols.map(stateOf);
+      return subscribe<MarkPrice>(
+        (sink) => {
+          for (const s of targets) s.markSinks.add(sink);
+        },
+        (sink) => {
+          for (const s of targets) s.markSinks.delete(sink);
+        },
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearTimeout(timer);
+      endAll();
+    },
+  };
+
+  /** The shared per-(symbol, timeframe) aggregator, primed with the bucket's already-closed part. */
+  function watchOf(s: SymbolState, timeframe: Timeframe): CandleWatch {
+    let w = s.candleWatches.get(timeframe);
+    if (w) return w;
+    let aggregator: CandleWatch['aggregator'];
+    if (timeframe !== s.series.baseTimeframe) {
+      aggregator = createCandleAggregator(s.series.baseTimeframe, timeframe, {
+        volumeDecimals: s.series.volumeDecimals,
+      });
+      if (s.cursor > 0) {
+        const times = s.series.raw.openTime;
+        const bucket = bucketOpen(times[s.cursor - 1]!, timeframe);
+        let i = s.cursor;
+        while (i > 0 && times[i - 1]! >= bucket) i--;
+        for (; i < s.cursor; i++) aggregator.push(s.series.candleAt(i));
+      }
+    }
+    w = { timeframe, aggregator, sinks: new Set() };
+    s.candleWatches.set(timeframe, w);
+    return w;
+  }
+
+  return feed;
+}
