@@ -1,0 +1,279 @@
+/**
+ * What an account is worth and what it may still open, computed from its state on demand
+ * (GET /fapi/v3/account, positionRisk, and the margin check a new order passes).
+ *
+ * Single-asset (USDT) margin, one-way positions:
+ *   crossWallet   = wallet − Σ isolated wallets
+ *   marginBalance = wallet + Σ uPnL                       (the equity)
+ *   available     = crossWallet + Σ cross uPnL − cross position IM − open-order IM
+ * Open-order initial margin per symbol is the larger of the buy side and the sell side, each
+ * counting only the part of its orders that would open (not reduce) the position, as Binance nets
+ * orders against the position in one-way mode. The open loss of a resting order (FAQ "cost
+ * required to open") is charged in the placement check only, not held while it rests.
+ */
+import { type Dec, ZERO } from '../../domain/index.js';
+import { BinanceCode, binanceError } from '../errors.js';
+import { liquidationPrice, maintenanceMargin, maintenanceMarginF, unrealizedPnl } from './margin.js';
+import { maxNotionalFor } from './spec.js';
+import {
+  type Account,
+  type Book,
+  type EngineState,
+  markOf,
+  openOrdersOn,
+  type Position,
+  roundMoney,
+} from './state.js';
+import type { SimAccountSummary } from './types.js';
+
+export function crossWallet(account: Account): Dec {
+  return account.wallet.minus(account.isolatedTotal);
+}
+
+export const positionUpnl = (p: Position, mark: Dec = markOf(p.book)): Dec =>
+  unrealizedPnl(p.amt, p.entryPrice, mark);
+export const positionNotional = (p: Position, mark: Dec = markOf(p.book)): Dec => p.amt.abs().mul(mark);
+export const positionMaint = (p: Position, mark: Dec = markOf(p.book)): Dec =>
+  maintenanceMargin(p.book.spec.brackets, positionNotional(p, mark));
+
+/** Cross: notional / leverage at mark; isolated: the isolated wallet. */
+export function positionInitialMargin(p: Position): Dec {
+  if (p.amt.isZero()) return ZERO;
+  return p.marginType === 'ISOLATED' ? p.isolatedWallet : positionNotional(p).div(p.leverage);
+}
+
+const dmin = (a: Dec, b: Dec): Dec => (a.lte(b) ? a : b);
+const dmax = (a: Dec, b: Dec): Dec => (a.gte(b) ? a : b);
+
+interface OrderLike {
+  side: 'BUY' | 'SELL';
+  remaining: Dec;
+  price: Dec;
+  reduceOnly: boolean;
+}
+
+/**
+ * Margin the resting orders of one symbol lock: notional / leverage of the part that would open
+ * a position, buy and sell sides netted against the position separately, the larger side counts.
+ * It depends on the orders, the position and the leverage only (not the mark), so it is cached
+ * per symbol and recomputed when one of those changes.
+ */
+function symbolOrderMargin(p: Position | undefined, orders: Iterable<OrderLike>, leverage: number): Dec {
+  const amt = p?.amt ?? ZERO;
+  let reducibleBySells = amt.gt(0) ? amt : ZERO;
+  let reducibleByBuys = amt.lt(0) ? amt.neg() : ZERO;
+  let buy = ZERO;
+  let sell = ZERO;
+  for (const o of orders) {
+    if (o.reduceOnly) continue;
+    let open = o.remaining;
+    if (o.side === 'BUY') {
+      const used = dmin(open, reducibleByBuys);
+      reducibleByBuys = reducibleByBuys.minus(used);
+      open = open.minus(used);
+      if (!open.isZero()) buy = buy.plus(open.mul(o.price).div(leverage));
+    } else {
+      const used = dmin(open, reducibleBySells);
+      reducibleBySells = reducibleBySells.minus(used);
+      open = open.minus(used);
+      if (!open.isZero()) sell = sell.plus(open.mul(o.price).div(leverage));
+    }
+  }
+  return dmax(buy, sell);
+}
+
+function* restingOf(account: Account, book: Book): Generator<OrderLike> {
+  for (const o of openOrdersOn(account, book)) {
+    yield {
+      side: o.side,
+      remaining: o.origQty.minus(o.executedQty),
+      price: o.price,
+      reduceOnly: o.reduceOnly,
+    };
+  }
+}
+
+function bookOrderMargin(account: Account, book: Book, extra?: OrderLike): Dec {
+  const p = account.positions.get(book.symbol);
+  const leverage = p?.leverage ?? 1;
+  if (!extra) return symbolOrderMargin(p, restingOf(account, book), leverage);
+  return symbolOrderMargin(p, [...restingOf(account, book), extra], leverage);
+}
+
+/** Open-order initial margin of the account (cached per symbol). */
+export function openOrderInitialMargin(account: Account): Dec {
+  if (account.orderMarginDirty.size > 0) {
+    for (const book of account.orderMarginDirty) {
+      const before = account.orderMargin.get(book) ?? ZERO;
+      const after = bookOrderMargin(account, book);
+      account.orderMarginTotal = account.orderMarginTotal.minus(before).plus(after);
+      if (after.isZero()) account.orderMargin.delete(book);
+      else account.orderMargin.set(book, after);
+    }
+    account.orderMarginDirty.clear();
+  }
+  return account.orderMarginTotal;
+}
+
+export function accountSummary(state: EngineState, account: Account): SimAccountSummary {
+  const cw = crossWallet(account);
+  let upnl = ZERO;
+  let crossUpnl = ZERO;
+  let crossIm = ZERO;
+  let positionIm = ZERO;
+  let maint = ZERO;
+  for (const p of account.positions.values()) {
+    if (p.amt.isZero()) continue;
+    const mark = markOf(p.book);
+    const u = positionUpnl(p, mark);
+    upnl = upnl.plus(u);
+    maint = maint.plus(positionMaint(p, mark));
+    const im = positionInitialMargin(p);
+    positionIm = positionIm.plus(im);
+    if (p.marginType === 'CROSSED') {
+      crossUpnl = crossUpnl.plus(u);
+      crossIm = crossIm.plus(im);
+    }
+  }
+  const orderIm = openOrderInitialMargin(account);
+  const available = cw.plus(crossUpnl).minus(crossIm).minus(orderIm);
+  const maxWithdraw = dmax(ZERO, dmin(available, cw));
+  return {
+    accountId: account.id,
+    asset: 'USDT',
+    walletBalance: account.wallet,
+    crossWalletBalance: cw,
+    unrealizedPnl: roundMoney(upnl),
+    crossUnrealizedPnl: roundMoney(crossUpnl),
+    marginBalance: roundMoney(account.wallet.plus(upnl)),
+    positionInitialMargin: roundMoney(positionIm),
+    openOrderInitialMargin: roundMoney(orderIm),
+    initialMargin: roundMoney(positionIm.plus(orderIm)),
+    maintMargin: roundMoney(maint),
+    availableBalance: roundMoney(available),
+    maxWithdrawAmount: roundMoney(maxWithdraw),
+    updateTime: state.now,
+  };
+}
+
+/** Available balance for a new order (raw, may be negative). */
+export function availableBalance(account: Account): Dec {
+  let crossUpnl = ZERO;
+  let crossIm = ZERO;
+  for (const p of account.positions.values()) {
+    if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
+    crossUpnl = crossUpnl.plus(positionUpnl(p));
+    crossIm = crossIm.plus(positionInitialMargin(p));
+  }
+  return crossWallet(account).plus(crossUpnl).minus(crossIm).minus(openOrderInitialMargin(account));
+}
+
+/** The part of an order of `qty` on `side` that would open rather than reduce the position. */
+export function openingQty(p: Position, side: 'BUY' | 'SELL', qty: Dec): Dec {
+  const reducible = side === 'BUY' ? (p.amt.lt(0) ? p.amt.neg() : ZERO) : p.amt.gt(0) ? p.amt : ZERO;
+  return qty.gt(reducible) ? qty.minus(reducible) : ZERO;
+}
+
+/**
+ * -2027 when the position this order could build exceeds the bracket cap of the leverage, -2019
+ * when its cost does not fit the available balance. `immediate` orders (market, marketable limit,
+ * triggered stops) cost initial margin + open loss + the taker fee at `price`; resting limits cost
+ * what they add to open-order margin.
+ */
+export function checkOrderMargin(
+  account: Account,
+  p: Position,
+  order: { side: 'BUY' | 'SELL'; qty: Dec; price: Dec; reduceOnly: boolean; immediate: boolean },
+): void {
+  if (order.reduceOnly) return;
+  const open = openingQty(p, order.side, order.qty);
+  if (open.isZero()) return;
+  const signed = order.side === 'BUY' ? order.qty : order.qty.neg();
+  const resulting = p.amt.plus(signed).abs().mul(order.price);
+  if (resulting.gt(maxNotionalFor(p.book.spec.brackets, p.leverage)))
+    throw binanceError(BinanceCode.MAX_LEVERAGE_RATIO);
+  const available = availableBalance(account);
+  let cost: Dec;
+  if (order.immediate) {
+    const mark = p.book.hasPrice ? markOf(p.book) : order.price;
+    const openLoss = order.side === 'BUY' ? order.price.minus(mark) : mark.minus(order.price);
+    cost = open
+      .mul(order.price)
+      .div(p.leverage)
+      .plus(open.mul(dmax(ZERO, openLoss)))
+      .plus(order.qty.mul(order.price).mul(account.takerRate));
+  } else {
+    openOrderInitialMargin(account);
+    const before = account.orderMargin.get(p.book) ?? ZERO;
+    const after = bookOrderMargin(account, p.book, {
+      side: order.side,
+      remaining: order.qty,
+      price: order.price,
+      reduceOnly: false,
+    });
+    // Open loss of the new order at today's mark (FAQ "cost required to open").
+    const mark = p.book.hasPrice ? markOf(p.book) : order.price;
+    const openLoss = open.mul(
+      dmax(ZERO, order.side === 'BUY' ? order.price.minus(mark) : mark.minus(order.price)),
+    );
+    cost = after.minus(before).plus(openLoss);
+  }
+  if (cost.gt(available)) throw binanceError(BinanceCode.MARGIN_NOT_SUFFICIENT);
+}
+
+/** The wallet-like margin that backs `p` in the liquidation formula. */
+export function liquidationWallet(p: Position, markOverride?: { position: Position; mark: Dec }): Dec {
+  if (p.marginType === 'ISOLATED') return p.isolatedWallet;
+  let w = crossWallet(p.account);
+  for (const q of p.account.positions.values()) {
+    if (q === p || q.amt.isZero() || q.marginType !== 'CROSSED') continue;
+    const mark = markOverride?.position === q ? markOverride.mark : markOf(q.book);
+    w = w.plus(positionUpnl(q, mark)).minus(positionMaint(q, mark));
+  }
+  return w;
+}
+
+export function positionLiquidationPrice(p: Position): Dec | null {
+  if (p.amt.isZero()) return null;
+  return liquidationPrice(p.book.spec.brackets, p.amt, p.entryPrice, liquidationWallet(p));
+}
+
+/** Cross account: margin balance at or below maintenance margin (optionally at another mark for one position). */
+export function crossLiquidatable(account: Account, override?: { position: Position; mark: Dec }): boolean {
+  let mb = crossWallet(account);
+  let mm = ZERO;
+  let any = false;
+  for (const p of account.positions.values()) {
+    if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
+    any = true;
+    const mark = override?.position === p ? override.mark : markOf(p.book);
+    mb = mb.plus(positionUpnl(p, mark));
+    mm = mm.plus(positionMaint(p, mark));
+  }
+  return any && mb.lte(mm);
+}
+
+export function isolatedLiquidatable(p: Position, mark: Dec): boolean {
+  if (p.amt.isZero() || p.marginType !== 'ISOLATED') return false;
+  return p.isolatedWallet.plus(positionUpnl(p, mark)).lte(positionMaint(p, mark));
+}
+
+/** Recompute an account's float cross aggregates from scratch (after its positions change). */
+export function refreshCrossAggregates(account: Account): void {
+  let upnl = 0;
+  let mm = 0;
+  for (const q of account.positions.values()) {
+    if (q.amtF === 0 || q.marginType !== 'CROSSED' || !q.book.hasPrice) {
+      q.upnlF = 0;
+      q.mmF = 0;
+      continue;
+    }
+    const mark = q.book.markF;
+    q.upnlF = q.amtF * (mark - q.entryF);
+    q.mmF = maintenanceMarginF(q.book.spec.bracketsF, Math.abs(q.amtF) * mark);
+    upnl += q.upnlF;
+    mm += q.mmF;
+  }
+  account.crossUpnlF = upnl;
+  account.crossMmF = mm;
+}

@@ -1,0 +1,220 @@
+/**
+ * A fill moves money: position size and entry (volume-weighted over increasing fills), realised
+ * PnL on the reducing part, the isolated wallet, the commission. This is the only place that
+ * writes the wallet besides deposits and funding, and it writes the ledger in the same breath, so
+ * wallet = deposits + realised PnL − fees − funding holds by construction (and is tested anyway).
+ *
+ * After a position changes: reduce-only orders that could now only increase it expire (er=4),
+ * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
+ * liquidation level is recomputed, and a liquidation check is queued.
+ */
+import { type Dec, ZERO } from '../../domain/index.js';
+import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
+import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
+import {
+  type AlgoRec,
+  type EngineState,
+  floorMoney,
+  type OrderRec,
+  openAlgosOn,
+  openOrdersOn,
+  type Position,
+  positionOf,
+  refreshCrossWallet,
+  removeOpenAlgo,
+  removeOpenOrder,
+  roundMoney,
+  setIsolatedWallet,
+} from './state.js';
+import { ExpiryReason } from './types.js';
+
+export interface FillRequest {
+  order: OrderRec;
+  qty: Dec;
+  price: Dec;
+  maker: boolean;
+  /** CALCULATED for liquidations. */
+  executionType: 'TRADE' | 'CALCULATED';
+  /** Overrides the commission (liquidation clearance fee). */
+  fee?: Dec;
+}
+
+export function executeFill(state: EngineState, f: FillRequest): void {
+  const { order, qty, price } = f;
+  const account = order.account;
+  const pos = positionOf(state, account, order.book);
+  const prevAmt = pos.amt;
+  const signed = order.side === 'BUY' ? qty : qty.neg();
+  let realized = ZERO;
+  if (prevAmt.isZero() || prevAmt.gt(0) === signed.gt(0)) {
+    increase(pos, signed, price);
+  } else {
+    const absPrev = prevAmt.abs();
+    const closeQty = qty.lt(absPrev) ? qty : absPrev;
+    realized = roundMoney(closeQty.mul(price.minus(pos.entryPrice)).mul(prevAmt.gt(0) ? 1 : -1));
+    if (!pos.isolatedWallet.isZero()) {
+      const released = closeQty.eq(absPrev)
+        ? pos.isolatedWallet
+        : floorMoney(pos.isolatedWallet.mul(closeQty).div(absPrev));
+      setIsolatedWallet(pos, pos.isolatedWallet.minus(released));
+    }
+    pos.amt = prevAmt.gt(0) ? prevAmt.minus(closeQty) : prevAmt.plus(closeQty);
+    if (pos.amt.isZero()) {
+      pos.entryPrice = ZERO;
+      // Whatever is left in the isolated wallet (funding, rounding) goes back to cross.
+      setIsolatedWallet(pos, ZERO);
+    }
+    const openQty = qty.minus(closeQty);
+    if (openQty.gt(0)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
+  }
+  const fee = f.fee ?? roundMoney(qty.mul(price).mul(f.maker ? account.makerRate : account.takerRate));
+  account.wallet = account.wallet.plus(realized).minus(fee);
+  account.ledger.realizedPnl = account.ledger.realizedPnl.plus(realized);
+  account.ledger.fees = account.ledger.fees.plus(fee);
+  pos.accumulatedRealized = pos.accumulatedRealized.plus(realized);
+  pos.updateTime = state.now;
+  refreshCrossWallet(account);
+
+  order.executedQty = order.executedQty.plus(qty);
+  order.cumQuote = order.cumQuote.plus(qty.mul(price));
+  order.avgPrice = order.cumQuote.div(order.executedQty);
+  order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
+  order.updateTime = state.now;
+  const tradeId = order.book.nextTradeId++;
+  account.trades.push({
+    accountId: account.id,
+    symbol: order.symbol,
+    id: tradeId,
+    orderId: order.orderId,
+    clientOrderId: order.clientOrderId,
+    side: order.side,
+    price,
+    qty,
+    quoteQty: qty.mul(price),
+    commission: fee,
+    commissionAsset: 'USDT',
+    realizedPnl: realized,
+    maker: f.maker,
+    buyer: order.side === 'BUY',
+    time: state.now,
+  });
+  emitOrderUpdate(state, order, f.executionType, {
+    qty,
+    price,
+    commission: fee,
+    tradeId,
+    maker: f.maker,
+    realizedProfit: realized,
+  });
+  emitAccountUpdate(state, account, 'ORDER', [pos]);
+  if (order.status === 'FILLED') detachOrder(state, order);
+  afterPositionChange(state, pos, prevAmt);
+}
+
+function increase(pos: Position, signed: Dec, price: Dec): void {
+  const absOld = pos.amt.abs();
+  const q = signed.abs();
+  pos.entryPrice = absOld.isZero()
+    ? price
+    : absOld.mul(pos.entryPrice).plus(q.mul(price)).div(absOld.plus(q));
+  pos.amt = pos.amt.plus(signed);
+  if (pos.marginType === 'ISOLATED') {
+    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(q.mul(price).div(pos.leverage))));
+  }
+}
+
+/** Take a no-longer-open order out of the open set and the trigger lists; finish its parent algo. */
+function detachOrder(state: EngineState, order: OrderRec): void {
+  removeOpenOrder(order);
+  if (order.trigger?.list) order.trigger.list.remove(order.trigger);
+  order.trigger = null;
+  const parent = order.parent;
+  if (parent && parent.algoStatus === 'TRIGGERED') finishAlgo(state, parent, order);
+}
+
+export function finishAlgo(state: EngineState, algo: AlgoRec, child: OrderRec): void {
+  algo.algoStatus = 'FINISHED';
+  algo.actualQty = child.executedQty;
+  algo.actualPrice = child.avgPrice;
+  algo.updateTime = state.now;
+  emitAlgoUpdate(state, algo);
+}
+
+/** End an open order without a fill (CANCELED or EXPIRED) and say so on the stream. */
+export function endOrder(
+  state: EngineState,
+  order: OrderRec,
+  status: 'CANCELED' | 'EXPIRED',
+  expiryReason: number = ExpiryReason.NONE,
+): void {
+  order.status = status;
+  order.expiryReason = expiryReason;
+  order.updateTime = state.now;
+  emitOrderUpdate(state, order, status);
+  detachOrder(state, order);
+}
+
+export function endAlgo(
+  state: EngineState,
+  algo: AlgoRec,
+  status: 'CANCELED' | 'EXPIRED' | 'REJECTED',
+  reason = '',
+): void {
+  algo.algoStatus = status;
+  algo.rejectReason = reason;
+  algo.updateTime = state.now;
+  removeOpenAlgo(algo);
+  if (algo.trigger?.list) algo.trigger.list.remove(algo.trigger);
+  algo.trigger = null;
+  emitAlgoUpdate(state, algo);
+}
+
+/** Would a reduce-only order on `side` still reduce this position? */
+export const reduces = (p: Position, side: 'BUY' | 'SELL'): boolean =>
+  side === 'BUY' ? p.amt.lt(0) : p.amt.gt(0);
+
+export function afterPositionChange(state: EngineState, pos: Position, prevAmt: Dec): void {
+  pos.amtF = pos.amt.toNumber();
+  pos.entryF = pos.entryPrice.toNumber();
+  const book = pos.book;
+  if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) book.crossHolders.add(pos);
+  else book.crossHolders.delete(pos);
+
+  const account = pos.account;
+  account.orderMarginDirty.add(book);
+  for (const o of [...openOrdersOn(account, book)]) {
+    if (o.reduceOnly && !reduces(pos, o.side)) {
+      endOrder(state, o, 'EXPIRED', ExpiryReason.REDUCE_ONLY_KNOCKED_OUT);
+    }
+  }
+  const wasGone = !prevAmt.isZero() && (pos.amt.isZero() || pos.amt.gt(0) !== prevAmt.gt(0));
+  if (wasGone) {
+    for (const a of [...openAlgosOn(account, book)]) {
+      if (a.closePosition && !reduces(pos, a.side)) endAlgo(state, a, 'EXPIRED');
+    }
+  }
+  refreshCrossAggregates(account);
+  refreshLiquidationTrigger(state, pos);
+}
+
+/** Re-place the isolated liquidation level; queue a check if the mark is already past it. */
+export function refreshLiquidationTrigger(state: EngineState, pos: Position): void {
+  if (pos.liqTrigger?.list) pos.liqTrigger.list.remove(pos.liqTrigger);
+  pos.liqTrigger = null;
+  if (pos.amt.isZero()) return;
+  if (pos.marginType === 'CROSSED') {
+    state.pendingChecks.add(pos);
+    return;
+  }
+  const lp = positionLiquidationPrice(pos);
+  if (lp === null) return;
+  const book = pos.book;
+  const long = pos.amt.gt(0);
+  const level = lp.toNumber();
+  if (book.hasPrice && (long ? book.markF <= level : book.markF >= level)) {
+    state.pendingChecks.add(pos);
+    return;
+  }
+  const list = long ? book.markDown : book.markUp;
+  pos.liqTrigger = list.insert(level, ++state.seq, { kind: 'liq', position: pos, price: lp });
+}

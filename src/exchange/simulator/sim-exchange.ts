@@ -1,0 +1,308 @@
+/**
+ * The Exchange port over one simulator account: the same calls, the same families, the same
+ * errors (DomainErrors carrying Binance's code) as the ccxt adapter gives against Binance. A
+ * translation only: every rule lives in the engine.
+ */
+import {
+  type ClientOrderId,
+  type Dec,
+  DomainError,
+  type EpochMs,
+  ErrorCode,
+  type MarketSymbol,
+  type Money,
+  type Price,
+  type Qty,
+  type SymbolRules,
+} from '../../domain/index.js';
+import { BinanceCode, binanceError, exchangeCodeOf } from '../errors.js';
+import type {
+  AlgoOrder,
+  Balance,
+  CancelAllResult,
+  CreateOrderRequest,
+  Exchange,
+  ExchangeOrder,
+  ExchangePosition,
+  OrderLookup,
+  RegularOrder,
+  UserStreamEvent,
+  UserStreamListener,
+} from '../port.js';
+import type { Simulator } from './simulator.js';
+import type { SimAlgoOrder, SimEvent, SimOrder } from './types.js';
+
+const asPrice = (d: Dec): Price => d as Price;
+const asQty = (d: Dec): Qty => d as Qty;
+const asMoney = (d: Dec): Money => d as Money;
+const at = (ms: number): EpochMs => ms as EpochMs;
+
+export function toRegularOrder(o: SimOrder): RegularOrder {
+  return {
+    family: 'regular',
+    symbol: o.symbol,
+    id: String(o.orderId),
+    clientOrderId: o.clientOrderId as ClientOrderId,
+    side: o.side,
+    type: o.type,
+    timeInForce: o.timeInForce,
+    qty: asQty(o.origQty),
+    price: o.type === 'LIMIT' ? asPrice(o.price) : null,
+    triggerPrice: o.stopPrice.isZero() ? null : asPrice(o.stopPrice),
+    workingType: o.workingType,
+    reduceOnly: o.reduceOnly,
+    closePosition: o.closePosition,
+    createdAt: at(o.time),
+    updatedAt: at(o.updateTime),
+    status: o.status,
+    filledQty: asQty(o.executedQty),
+    avgFillPrice: o.executedQty.isZero() ? null : asPrice(o.avgPrice),
+  };
+}
+
+export function toAlgoOrder(a: SimAlgoOrder): AlgoOrder {
+  return {
+    family: 'algo',
+    symbol: a.symbol,
+    id: String(a.algoId),
+    clientOrderId: a.clientAlgoId as ClientOrderId,
+    side: a.side,
+    type: a.orderType,
+    timeInForce: a.timeInForce,
+    qty: a.closePosition ? null : asQty(a.quantity),
+    price: a.price.isZero() ? null : asPrice(a.price),
+    triggerPrice: asPrice(a.triggerPrice),
+    workingType: a.workingType,
+    reduceOnly: a.reduceOnly,
+    closePosition: a.closePosition,
+    createdAt: at(a.createTime),
+    updatedAt: at(a.updateTime),
+    status: a.algoStatus,
+    triggeredOrderId: a.actualOrderId === null ? null : String(a.actualOrderId),
+    triggeredAt: a.triggerTime > 0 ? at(a.triggerTime) : null,
+    rejectReason: a.rejectReason === '' ? null : a.rejectReason,
+  };
+}
+
+/** One engine event as the port's stream events, in the same order. */
+export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
+  const time = at(e.eventTime);
+  switch (e.type) {
+    case 'ORDER_TRADE_UPDATE': {
+      const order = toRegularOrder(e.order);
+      const out: UserStreamEvent[] = [{ type: 'order', order, time }];
+      if (e.executionType === 'TRADE' || e.executionType === 'CALCULATED') {
+        out.push({
+          type: 'fill',
+          time,
+          fill: {
+            symbol: e.order.symbol,
+            family: 'regular',
+            orderId: order.id,
+            clientOrderId: order.clientOrderId,
+            tradeId: String(e.tradeId),
+            side: e.order.side,
+            qty: asQty(e.lastFilledQty),
+            price: asPrice(e.lastFilledPrice),
+            fee: asMoney(e.commission),
+            feeAsset: e.commissionAsset,
+            realizedPnl: asMoney(e.realizedProfit),
+            maker: e.maker,
+            liquidation: e.executionType === 'CALCULATED',
+            time,
+          },
+        });
+      }
+      return out;
+    }
+    case 'ALGO_UPDATE':
+      return [{ type: 'order', order: toAlgoOrder(e.algo), time }];
+    case 'ACCOUNT_UPDATE': {
+      const out: UserStreamEvent[] = e.balances.map((b) => ({
+        type: 'balance',
+        reason: e.reason,
+        asset: b.asset,
+        walletBalance: asMoney(b.walletBalance),
+        crossWalletBalance: asMoney(b.crossWalletBalance),
+        balanceChange: asMoney(b.balanceChange),
+        time,
+      }));
+      for (const p of e.positions) {
+        out.push({
+          type: 'position',
+          reason: e.reason,
+          symbol: p.symbol,
+          positionAmt: asQty(p.positionAmt),
+          entryPrice: asPrice(p.entryPrice),
+          unrealizedPnl: asMoney(p.unrealizedPnl),
+          marginMode: p.marginType === 'isolated' ? 'ISOLATED' : 'CROSSED',
+          isolatedWallet: asMoney(p.isolatedWallet),
+          time,
+        });
+      }
+      return out;
+    }
+    case 'ACCOUNT_CONFIG_UPDATE':
+      return [{ type: 'leverage', symbol: e.symbol, leverage: e.leverage, time }];
+  }
+}
+
+const isNotFound = (err: unknown): boolean =>
+  err instanceof DomainError && err.code === ErrorCode.ORDER_NOT_FOUND;
+
+export function createSimulatedExchange(sim: Simulator, accountId: string): Exchange {
+  const regularRef = (l: OrderLookup) => ({ origClientOrderId: l.clientOrderId });
+  const algoRef = (l: OrderLookup) => ({ clientAlgoId: l.clientOrderId, symbol: l.symbol });
+
+  return {
+    async markets(): Promise<readonly SymbolRules[]> {
+      return sim.symbols().map(
+        (s): SymbolRules => ({
+          symbol: s.symbol,
+          baseAsset: s.baseAsset,
+          quoteAsset: s.quoteAsset,
+          status: s.status,
+          tickSize: s.tickSize,
+          stepSize: s.stepSize,
+          minQty: s.minQty,
+          maxQty: s.maxQty,
+          marketMaxQty: s.marketMaxQty,
+          minNotional: s.minNotional,
+          maxLeverage: s.maxLeverage,
+        }),
+      );
+    },
+
+    async balance(): Promise<Balance> {
+      const s = sim.accountSummary(accountId);
+      return {
+        asset: s.asset,
+        walletBalance: asMoney(s.walletBalance),
+        crossWalletBalance: asMoney(s.crossWalletBalance),
+        unrealizedPnl: asMoney(s.unrealizedPnl),
+        marginBalance: asMoney(s.marginBalance),
+        availableBalance: asMoney(s.availableBalance),
+        initialMargin: asMoney(s.initialMargin),
+        maintMargin: asMoney(s.maintMargin),
+        updatedAt: at(s.updateTime),
+      };
+    },
+
+    async positions(symbol?: MarketSymbol): Promise<readonly ExchangePosition[]> {
+      return sim.positionRisk(accountId, symbol).map((p) => ({
+        symbol: p.symbol,
+        side: p.positionAmt.gt(0) ? 'LONG' : 'SHORT',
+        qty: asQty(p.positionAmt.abs()),
+        entryPrice: asPrice(p.entryPrice),
+        breakEvenPrice: asPrice(p.breakEvenPrice),
+        markPrice: asPrice(p.markPrice),
+        unrealizedPnl: asMoney(p.unRealizedProfit),
+        notional: asMoney(p.notional.abs()),
+        leverage: p.leverage,
+        marginMode: p.marginType,
+        isolatedWallet: asMoney(p.isolatedWallet),
+        maintMargin: asMoney(p.maintMargin),
+        liquidationPrice: p.liquidationPrice.isZero() ? null : asPrice(p.liquidationPrice),
+        updatedAt: at(p.updateTime),
+      }));
+    },
+
+    async openOrders(symbol?: MarketSymbol): Promise<readonly ExchangeOrder[]> {
+      return [
+        ...sim.openOrders(accountId, symbol).map(toRegularOrder),
+        ...sim.openAlgoOrders(accountId, symbol).map(toAlgoOrder),
+      ];
+    },
+
+    async createOrder(r: CreateOrderRequest): Promise<ExchangeOrder> {
+      if (r.type === 'MARKET' || r.type === 'LIMIT') {
+        if (r.triggerPrice !== undefined)
+          throw binanceError(BinanceCode.PARAM_NOT_REQUIRED, {
+            message: "Parameter 'triggerPrice' sent when not required.",
+          });
+        return toRegularOrder(
+          sim.placeOrder(accountId, {
+            symbol: r.symbol,
+            side: r.side,
+            type: r.type,
+            quantity: r.qty,
+            price: r.price,
+            timeInForce: r.type === 'LIMIT' ? (r.timeInForce ?? 'GTC') : undefined,
+            reduceOnly: r.reduceOnly,
+            closePosition: r.closePosition,
+            newClientOrderId: r.clientOrderId,
+          }),
+        );
+      }
+      return toAlgoOrder(
+        sim.placeAlgoOrder(accountId, {
+          symbol: r.symbol,
+          side: r.side,
+          type: r.type,
+          quantity: r.qty,
+          // The port's conditional types take no limit price: the engine answers -1106 if one is sent.
+          price: r.price,
+          triggerPrice: r.triggerPrice,
+          workingType: r.workingType,
+          reduceOnly: r.reduceOnly,
+          closePosition: r.closePosition,
+          priceProtect: r.priceProtect,
+          clientAlgoId: r.clientOrderId,
+        }),
+      );
+    },
+
+    async cancelOrder(l: OrderLookup): Promise<ExchangeOrder> {
+      if (l.family !== 'algo') {
+        try {
+          return toRegularOrder(sim.cancelOrder(accountId, l.symbol, regularRef(l)));
+        } catch (err) {
+          if (l.family === 'regular' || !isNotFound(err)) throw err;
+        }
+      }
+      return toAlgoOrder(sim.cancelAlgoOrder(accountId, algoRef(l)));
+    },
+
+    async cancelAllOrders(symbol: MarketSymbol): Promise<CancelAllResult> {
+      const regular = sim.cancelAllOpenOrders(accountId, symbol).length;
+      const algo = sim.cancelAllAlgoOpenOrders(accountId, symbol).length;
+      return { regular, algo };
+    },
+
+    async fetchOrder(l: OrderLookup): Promise<ExchangeOrder | undefined> {
+      if (l.family !== 'algo') {
+        try {
+          return toRegularOrder(sim.getOrder(accountId, l.symbol, regularRef(l)));
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+        if (l.family === 'regular') return undefined;
+      }
+      try {
+        return toAlgoOrder(sim.getAlgoOrder(accountId, algoRef(l)));
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async setLeverage(symbol: MarketSymbol, leverage: number) {
+      const r = sim.setLeverage(accountId, symbol, leverage);
+      return { symbol: r.symbol, leverage: r.leverage, maxNotional: asMoney(r.maxNotionalValue) };
+    },
+
+    async setMarginMode(symbol: MarketSymbol, mode): Promise<void> {
+      try {
+        sim.setMarginType(accountId, symbol, mode);
+      } catch (err) {
+        if (exchangeCodeOf(err) !== BinanceCode.NO_NEED_TO_CHANGE_MARGIN_TYPE) throw err;
+      }
+    },
+
+    subscribe(listener: UserStreamListener) {
+      return sim.subscribeAccount(accountId, (e) => {
+        for (const event of toStreamEvents(e)) listener(event);
+      });
+    },
+  };
+}

@@ -1,0 +1,366 @@
+/**
+ * The engine's mutable state and the small helpers every part of it shares: lookups that answer
+ * with Binance's codes, money rounding, snapshots (copies handed out, never the live records) and
+ * the event queue. Events are queued while a command runs and delivered when it has finished, so
+ * a listener that calls back into the simulator never sees a half-applied change.
+ */
+import {
+  type Clock,
+  type Dec,
+  Dec as DecCtor,
+  dec,
+  type IdGenerator,
+  type MarginMode,
+  type MarketSymbol,
+  ZERO,
+} from '../../domain/index.js';
+import { BinanceCode, binanceError } from '../errors.js';
+import type { SlippageModel } from './slippage.js';
+import type { SimSymbolSpec } from './spec.js';
+import type { TriggerEntry, TriggerList } from './trigger-list.js';
+import type { SimAlgoOrder, SimEvent, SimEventListener, SimLedger, SimOrder, SimTrade } from './types.js';
+
+export interface FundingConfig {
+  /** Rate per interval (0.0001 = 0.01 %), fixed or per symbol and funding time. */
+  rate: number | ((symbol: MarketSymbol, fundingTime: number) => number);
+  intervalMs: number;
+}
+
+export interface EngineConfig {
+  makerRate: Dec;
+  takerRate: Dec;
+  slippage: SlippageModel;
+  /** touch: a resting limit fills when the price reaches it; through: only when it trades a tick beyond. */
+  limitFill: 'touch' | 'through';
+  /** Share of an update's volume resting limits may take (partial fills); undefined = no cap. */
+  limitFillVolumeShare: number | undefined;
+  funding: FundingConfig | undefined;
+  /** Binance documents uniqueness among open orders only ('open'); 'always' never reuses an id. */
+  clientIdUniqueness: 'open' | 'always';
+  defaultLeverage: number;
+  defaultMarginType: MarginMode;
+  maxOpenAlgoOrders: number;
+}
+
+export type Trigger =
+  | { kind: 'limit'; order: OrderRec }
+  | { kind: 'algo'; algo: AlgoRec }
+  | { kind: 'liq'; position: Position; price: Dec };
+
+export interface Book {
+  spec: SimSymbolSpec;
+  symbol: MarketSymbol;
+  hasPrice: boolean;
+  lastF: number;
+  markF: number;
+  highF: number;
+  lowF: number;
+  volumeF: number;
+  /** Volume resting limits may still take in the update being processed. */
+  volumeBudget: number;
+  fundingRate: number | undefined;
+  nextOrderId: number;
+  nextTradeId: number;
+  orders: Map<number, OrderRec>;
+  /** Contract-price triggers (resting limits, CONTRACT_PRICE algo orders). */
+  up: TriggerList<Trigger>;
+  down: TriggerList<Trigger>;
+  /** Mark-price triggers (MARK_PRICE algo orders, isolated liquidations). */
+  markUp: TriggerList<Trigger>;
+  markDown: TriggerList<Trigger>;
+  /** Cross positions on this symbol: their accounts are checked for liquidation on every update. */
+  crossHolders: Set<Position>;
+}
+
+export interface Position {
+  account: Account;
+  book: Book;
+  /** Signed size: positive long, negative short. */
+  amt: Dec;
+  entryPrice: Dec;
+  isolatedWallet: Dec;
+  accumulatedRealized: Dec;
+  leverage: number;
+  marginType: MarginMode;
+  amtF: number;
+  entryF: number;
+  /** Cross only: this position's uPnL and maintenance margin at the mark last checked (floats). */
+  upnlF: number;
+  mmF: number;
+  liqTrigger: TriggerEntry<Trigger> | null;
+  updateTime: number;
+}
+
+export interface Account {
+  id: string;
+  wallet: Dec;
+  ledger: SimLedger;
+  makerRate: Dec;
+  takerRate: Dec;
+  positions: Map<MarketSymbol, Position>;
+  /** Open regular orders, in creation order, and the same per symbol. */
+  openOrders: Set<OrderRec>;
+  openByBook: Map<Book, Set<OrderRec>>;
+  openAlgos: Set<AlgoRec>;
+  algosByBook: Map<Book, Set<AlgoRec>>;
+  /** Σ isolated wallets, kept in step with every change to one. */
+  isolatedTotal: Dec;
+  /** Open-order initial margin per symbol, recomputed only for symbols marked dirty. */
+  orderMargin: Map<Book, Dec>;
+  orderMarginTotal: Dec;
+  orderMarginDirty: Set<Book>;
+  orderByClientId: Map<string, OrderRec>;
+  algoByClientId: Map<string, AlgoRec>;
+  algos: Map<number, AlgoRec>;
+  trades: SimTrade[];
+  /** wallet − Σ isolated wallets, as a float for the liquidation pre-check. */
+  crossWalletF: number;
+  /** Σ upnlF and Σ mmF of the cross positions: the liquidation pre-check reads these in O(1). */
+  crossUpnlF: number;
+  crossMmF: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface OrderRec extends Mutable<SimOrder> {
+  account: Account;
+  book: Book;
+  seq: number;
+  trigger: TriggerEntry<Trigger> | null;
+  parent: AlgoRec | null;
+}
+
+export interface AlgoRec extends Mutable<SimAlgoOrder> {
+  account: Account;
+  book: Book;
+  seq: number;
+  trigger: TriggerEntry<Trigger> | null;
+  child: OrderRec | null;
+}
+
+export interface EngineState {
+  config: EngineConfig;
+  clock: Clock;
+  ids: IdGenerator;
+  random: () => number;
+  books: Map<string, Book>;
+  accounts: Map<string, Account>;
+  algos: Map<number, AlgoRec>;
+  nextAlgoId: number;
+  seq: number;
+  now: number;
+  nextFundingTime: number;
+  events: SimEvent[];
+  listeners: Set<SimEventListener>;
+  accountListeners: Map<string, Set<SimEventListener>>;
+  /** Positions whose liquidation must be checked once the current step is done. */
+  pendingChecks: Set<Position>;
+  flushing: boolean;
+  /** Where a listener's exception goes; absent: rethrown to the caller once delivery is done. */
+  onListenerError: ((error: unknown, event: SimEvent) => void) | undefined;
+}
+
+/** Internal money scale: every amount that enters a balance has at most 12 decimals, so sums are exact. */
+export const MONEY_DP = 12;
+export const roundMoney = (value: Dec): Dec => value.toDecimalPlaces(MONEY_DP, DecCtor.ROUND_HALF_EVEN);
+export const floorMoney = (value: Dec): Dec => value.toDecimalPlaces(MONEY_DP, DecCtor.ROUND_DOWN);
+
+export function requireBook(state: EngineState, symbol: string): Book {
+  const book = state.books.get(symbol);
+  if (!book) throw binanceError(BinanceCode.BAD_SYMBOL);
+  return book;
+}
+
+export function requireAccount(state: EngineState, accountId: string): Account {
+  const account = state.accounts.get(accountId);
+  if (!account) {
+    // The facade authenticates first, so an unknown account here is a programming error upstream.
+    throw binanceError(BinanceCode.REJECTED_MBX_KEY, { message: `Unknown account "${accountId}".` });
+  }
+  return account;
+}
+
+export function positionOf(state: EngineState, account: Account, book: Book): Position {
+  let pos = account.positions.get(book.symbol);
+  if (!pos) {
+    pos = {
+      account,
+      book,
+      amt: ZERO,
+      entryPrice: ZERO,
+      isolatedWallet: ZERO,
+      accumulatedRealized: ZERO,
+      leverage: Math.min(state.config.defaultLeverage, book.spec.maxLeverage),
+      marginType: state.config.defaultMarginType,
+      amtF: 0,
+      entryF: 0,
+      upnlF: 0,
+      mmF: 0,
+      liqTrigger: null,
+      updateTime: 0,
+    };
+    account.positions.set(book.symbol, pos);
+  }
+  return pos;
+}
+
+/** Engine time for a command: the injected clock, never going backwards. */
+export function commandTime(state: EngineState): number {
+  const t = state.clock.now();
+  if (t > state.now) state.now = t;
+  return state.now;
+}
+
+export const markOf = (book: Book): Dec => dec(book.markF);
+export const lastOf = (book: Book): Dec => dec(book.lastF);
+
+export function refreshCrossWallet(account: Account): void {
+  account.crossWalletF = account.wallet.minus(account.isolatedTotal).toNumber();
+}
+
+/** The only way an isolated wallet changes, so the account's total stays exact. */
+export function setIsolatedWallet(pos: Position, value: Dec): void {
+  const account = pos.account;
+  account.isolatedTotal = account.isolatedTotal.minus(pos.isolatedWallet).plus(value);
+  pos.isolatedWallet = value;
+}
+
+const EMPTY: ReadonlySet<never> = new Set();
+
+export function openOrdersOn(account: Account, book: Book): ReadonlySet<OrderRec> {
+  return account.openByBook.get(book) ?? EMPTY;
+}
+
+export function openAlgosOn(account: Account, book: Book): ReadonlySet<AlgoRec> {
+  return account.algosByBook.get(book) ?? EMPTY;
+}
+
+export function addOpenOrder(order: OrderRec): void {
+  const account = order.account;
+  account.openOrders.add(order);
+  let set = account.openByBook.get(order.book);
+  if (!set) {
+    set = new Set();
+    account.openByBook.set(order.book, set);
+  }
+  set.add(order);
+  account.orderMarginDirty.add(order.book);
+}
+
+export function removeOpenOrder(order: OrderRec): void {
+  const account = order.account;
+  if (!account.openOrders.delete(order)) return;
+  account.openByBook.get(order.book)?.delete(order);
+  account.orderMarginDirty.add(order.book);
+}
+
+export function addOpenAlgo(algo: AlgoRec): void {
+  const account = algo.account;
+  account.openAlgos.add(algo);
+  let set = account.algosByBook.get(algo.book);
+  if (!set) {
+    set = new Set();
+    account.algosByBook.set(algo.book, set);
+  }
+  set.add(algo);
+}
+
+export function removeOpenAlgo(algo: AlgoRec): void {
+  const account = algo.account;
+  if (!account.openAlgos.delete(algo)) return;
+  account.algosByBook.get(algo.book)?.delete(algo);
+}
+
+export function emit(state: EngineState, event: SimEvent): void {
+  state.events.push(event);
+}
+
+/**
+ * Deliver queued events. A listener's exception never stops delivery to the others; it goes to
+ * `onListenerError`, or without one is rethrown once everyone has been served.
+ */
+export function flush(state: EngineState): void {
+  if (state.flushing) return;
+  state.flushing = true;
+  let failure: { error: unknown } | undefined;
+  const call = (l: SimEventListener, event: SimEvent) => {
+    try {
+      l(event);
+    } catch (error) {
+      if (state.onListenerError) state.onListenerError(error, event);
+      else failure ??= { error };
+    }
+  };
+  try {
+    while (state.events.length > 0) {
+      const batch = state.events;
+      state.events = [];
+      for (const event of batch) {
+        for (const l of state.listeners) call(l, event);
+        const own = state.accountListeners.get(event.accountId);
+        if (own) for (const l of own) call(l, event);
+      }
+    }
+  } finally {
+    state.flushing = false;
+  }
+  if (failure !== undefined) throw failure.error;
+}
+
+export function orderSnapshot(o: OrderRec): SimOrder {
+  return {
+    accountId: o.accountId,
+    symbol: o.symbol,
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    side: o.side,
+    positionSide: o.positionSide,
+    type: o.type,
+    origType: o.origType,
+    timeInForce: o.timeInForce,
+    price: o.price,
+    origQty: o.origQty,
+    executedQty: o.executedQty,
+    cumQuote: o.cumQuote,
+    avgPrice: o.avgPrice,
+    stopPrice: o.stopPrice,
+    workingType: o.workingType,
+    priceProtect: o.priceProtect,
+    reduceOnly: o.reduceOnly,
+    closePosition: o.closePosition,
+    status: o.status,
+    time: o.time,
+    updateTime: o.updateTime,
+    expiryReason: o.expiryReason,
+    parentAlgoId: o.parentAlgoId,
+  };
+}
+
+export function algoSnapshot(a: AlgoRec): SimAlgoOrder {
+  return {
+    accountId: a.accountId,
+    algoId: a.algoId,
+    clientAlgoId: a.clientAlgoId,
+    algoType: a.algoType,
+    orderType: a.orderType,
+    symbol: a.symbol,
+    side: a.side,
+    positionSide: a.positionSide,
+    timeInForce: a.timeInForce,
+    quantity: a.quantity,
+    algoStatus: a.algoStatus,
+    triggerPrice: a.triggerPrice,
+    price: a.price,
+    workingType: a.workingType,
+    closePosition: a.closePosition,
+    priceProtect: a.priceProtect,
+    reduceOnly: a.reduceOnly,
+    createTime: a.createTime,
+    updateTime: a.updateTime,
+    triggerTime: a.triggerTime,
+    actualOrderId: a.actualOrderId,
+    actualPrice: a.actualPrice,
+    actualQty: a.actualQty,
+    rejectReason: a.rejectReason,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Price levels waiting to be crossed, sorted so the nearest one is always at the head: a price
+ * update compares against `head` and costs O(1) when it crosses nothing. One list per symbol and
+ * direction and price source (contract/mark × up/down). Ties keep time priority (`seq`).
+ *
+ * An "up" list fires when the price rises to >= level (sell limits, buy stops, sell take-profits,
+ * short liquidations); a "down" list fires when it falls to <= level.
+ */
+export interface TriggerEntry<T> {
+  level: number;
+  seq: number;
+  value: T;
+  /** The list holding the entry, or null once removed. */
+  list: TriggerList<T> | null;
+}
+
+export class TriggerList<T> {
+  /** The level that fires next: +Infinity (up) / -Infinity (down) when empty. */
+  head: number;
+  private readonly entries: TriggerEntry<T>[] = [];
+
+  constructor(readonly direction: 'up' | 'down') {
+    this.head = direction === 'up' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Does a price path reaching `price` cross the head? */
+  crossedBy(price: number): boolean {
+    return this.direction === 'up' ? price >= this.head : price <= this.head;
+  }
+
+  insert(level: number, seq: number, value: T): TriggerEntry<T> {
+    const entry: TriggerEntry<T> = { level, seq, value, list: this };
+    const i = this.lowerBound(level, seq);
+    this.entries.splice(i, 0, entry);
+    if (i === 0) this.head = level;
+    return entry;
+  }
+
+  remove(entry: TriggerEntry<T>): void {
+    if (entry.list !== this) return;
+    let i = this.lowerBound(entry.level, entry.seq);
+    // Equal (level, seq) pairs cannot exist: seq is unique. Scan defensively anyway.
+    while (i < this.entries.length && this.entries[i] !== entry) i++;
+    if (i < this.entries.length) this.entries.splice(i, 1);
+    entry.list = null;
+    if (i === 0) this.refreshHead();
+  }
+
+  /** Remove and return the head entry. */
+  shift(): TriggerEntry<T> | undefined {
+    const entry = this.entries.shift();
+    if (entry) entry.list = null;
+    this.refreshHead();
+    return entry;
+  }
+
+  values(): T[] {
+    return this.entries.map((e) => e.value);
+  }
+
+  private refreshHead(): void {
+    const first = this.entries[0];
+    if (first) this.head = first.level;
+    else this.head = this.direction === 'up' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  /** First index whose entry sorts after (level, seq). */
+  private lowerBound(level: number, seq: number): number {
+    const up = this.direction === 'up';
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = this.entries[mid]!;
+      const before = up
+        ? e.level < level || (e.level === level && e.seq < seq)
+        : e.level > level || (e.level === level && e.seq < seq);
+      if (before) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
