@@ -1,0 +1,83 @@
+/**
+ * Anti-fake: signs that a move in the proposed direction is not real. One candle carrying most of
+ * the move, a long rejection wick, price moving on falling volume, an immediate reversal candle.
+ * The penalties add up; at antiFake.killAt the signal is killed.
+ */
+import type { ScreenerConfig } from '../config.js';
+import type { PrimaryView, Side } from '../types.js';
+import { back, fmt, isNum, sign } from './util.js';
+
+export interface AntiFake {
+  /** Positive penalty points. */
+  penalty: number;
+  parts: string[];
+  killed: boolean;
+}
+
+export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig): AntiFake {
+  const f = config.antiFake;
+  const { open, high, low, close, volume } = view;
+  const { n, first } = view;
+  const dir = sign(side);
+  const parts: string[] = [];
+  let penalty = 0;
+
+  // One candle carrying the move: only meaningful once the move is material (ATRs, not noise).
+  const move = (back(close, 0, n, first) - back(close, f.window, n, first)) * dir;
+  const atr = back(view.atr, 0, n, first);
+  if (move > 0 && (!isNum(atr) || move >= f.minMoveAtr * atr)) {
+    let largest = 0;
+    for (let i = Math.max(first, n - f.window); i < n; i++) {
+      const body = ((close[i] as number) - (open[i] as number)) * dir;
+      if (body > largest) largest = body;
+    }
+    const share = largest / move;
+    if (share > f.singleCandleShare) {
+      penalty += f.singleCandlePoints;
+      parts.push(`one candle carries ${fmt(share * 100, 3)}% of the move`);
+    }
+  }
+
+  // Rejection wick on the last candle: the side's extreme was reached and refused.
+  const o = back(open, 0, n, first);
+  const c = back(close, 0, n, first);
+  const h = back(high, 0, n, first);
+  const l = back(low, 0, n, first);
+  const range = h - l;
+  if (range > 0) {
+    const wick = side === 'LONG' ? h - Math.max(o, c) : Math.min(o, c) - l;
+    if (wick / range > f.wickShare) {
+      penalty += f.wickPoints;
+      parts.push(
+        `${side === 'LONG' ? 'upper' : 'lower'} rejection wick ${fmt((wick / range) * 100, 3)}% of the range`,
+      );
+    }
+  }
+
+  // Price moving the side's way on falling volume, candle after candle.
+  const k = f.fadingVolumeCandles;
+  if (n - first > k) {
+    let fading = true;
+    for (let i = n - k + 1; i < n; i++) {
+      const priceWith = ((close[i] as number) - (close[i - 1] as number)) * dir > 0;
+      const volumeDown = (volume[i] as number) < (volume[i - 1] as number);
+      if (!priceWith || !volumeDown) fading = false;
+    }
+    if (fading) {
+      penalty += f.fadingVolumePoints;
+      parts.push(`price ${side === 'LONG' ? 'up' : 'down'} on falling volume for ${k} candles`);
+    }
+  }
+
+  // Immediate reversal: the previous candle went the side's way, the last one took most of it back.
+  if (n - first >= 2) {
+    const prevBody = ((close[n - 2] as number) - (open[n - 2] as number)) * dir;
+    const lastBody = (c - o) * dir;
+    if (prevBody > 0 && lastBody < 0 && -lastBody >= f.reversalBodyShare * prevBody) {
+      penalty += f.reversalPoints;
+      parts.push(`reversal candle took back ${fmt((-lastBody / prevBody) * 100, 3)}% of the previous one`);
+    }
+  }
+
+  return { penalty, parts, killed: penalty >= f.killAt };
+}

@@ -1,0 +1,110 @@
+/**
+ * Trend filters: price against EMA200 on the trend timeframe, the RSI action zone, and the
+ * confirmation timeframe's EMA 9/21 trend (with its whale override).
+ */
+import type { ScreenerConfig } from '../config.js';
+import type { ConfirmView, Side, TrendView, WhaleSignal } from '../types.js';
+import { fmt, isNum, sign } from './util.js';
+
+export type TrendState = 'UP' | 'DOWN';
+
+/** Price above EMA200 on the trend timeframe = UP; null when unknown or exactly on it. */
+export function trendState(trend: TrendView | undefined): TrendState | null {
+  if (!trend || !isNum(trend.close) || !isNum(trend.emaTrend)) return null;
+  if (trend.close > trend.emaTrend) return 'UP';
+  if (trend.close < trend.emaTrend) return 'DOWN';
+  return null;
+}
+
+export interface Scored {
+  points: number;
+  note: string;
+}
+
+export function trendAlignment(side: Side, trend: TrendView | undefined, config: ScreenerConfig): Scored {
+  const state = trendState(trend);
+  if (state === null || !trend) return { points: 0, note: 'trend timeframe unavailable (EMA200 not ready)' };
+  const aligned = (state === 'UP') === (side === 'LONG');
+  const where = `price ${state === 'UP' ? 'above' : 'below'} trend EMA200 ${fmt(trend.emaTrend)}`;
+  return aligned
+    ? { points: config.trend.alignedPoints, note: `${where}: with the trend` }
+    : { points: -config.trend.counterPenalty, note: `${where}: against the trend` };
+}
+
+export type RsiZone = 'OVERSOLD' | 'OVERBOUGHT';
+
+export function rsiZone(rsi: number, config: ScreenerConfig): RsiZone | null {
+  if (!isNum(rsi)) return null;
+  if (rsi <= config.rsiZone.oversold) return 'OVERSOLD';
+  if (rsi >= config.rsiZone.overbought) return 'OVERBOUGHT';
+  return null;
+}
+
+export const zoneSide = (zone: RsiZone): Side => (zone === 'OVERSOLD' ? 'LONG' : 'SHORT');
+
+export function rsiZoneScore(side: Side, rsi: number, config: ScreenerConfig): Scored {
+  const zone = rsiZone(rsi, config);
+  if (zone === null) return { points: 0, note: '' };
+  return zoneSide(zone) === side
+    ? { points: config.rsiZone.points, note: `RSI ${fmt(rsi, 3)} ${zone.toLowerCase()}: supports ${side}` }
+    : {
+        points: -config.rsiZone.againstPenalty,
+        note: `RSI ${fmt(rsi, 3)} ${zone.toLowerCase()}: against ${side}`,
+      };
+}
+
+/**
+ * The RSI-plus-trend source: an RSI zone and the trend agreeing, or either alone, give a side;
+ * an RSI zone against the trend (overbought in an uptrend) gives none.
+ */
+export function rsiTrendSide(rsi: number, trend: TrendView | undefined, config: ScreenerConfig): Side | null {
+  const zone = rsiZone(rsi, config);
+  const state = trendState(trend);
+  const fromZone = zone ? zoneSide(zone) : null;
+  const fromTrend: Side | null = state === null ? null : state === 'UP' ? 'LONG' : 'SHORT';
+  if (fromZone && fromTrend) return fromZone === fromTrend ? fromZone : null;
+  return fromZone ?? fromTrend;
+}
+
+export function confirmState(confirm: ConfirmView | undefined): TrendState | null {
+  if (!confirm || !isNum(confirm.emaFast) || !isNum(confirm.emaSlow)) return null;
+  if (confirm.emaFast > confirm.emaSlow) return 'UP';
+  if (confirm.emaFast < confirm.emaSlow) return 'DOWN';
+  return null;
+}
+
+export interface Confirmation extends Scored {
+  /** True when the conflict downgrades the symbol to NEUTRAL (onConflict = 'neutral'). */
+  downgrade: boolean;
+}
+
+export function confirmation(
+  side: Side,
+  confirm: ConfirmView | undefined,
+  whale: WhaleSignal | undefined,
+  config: ScreenerConfig,
+  label: string,
+): Confirmation {
+  const state = confirmState(confirm);
+  if (state === null) return { points: 0, downgrade: false, note: `${label} confirmation unavailable` };
+  if ((state === 'UP' ? 1 : -1) === sign(side)) {
+    return {
+      points: 0,
+      downgrade: false,
+      note: `${label} EMA9/21 ${state === 'UP' ? 'up' : 'down'}: confirms`,
+    };
+  }
+  const c = config.confirmation;
+  const whaleSide = whale ? (whale.direction === 'PUMP' ? 'LONG' : 'SHORT') : null;
+  if (whale && whaleSide === side && whale.confidence >= c.whaleOverrideConfidence) {
+    return {
+      points: 0,
+      downgrade: false,
+      note: `${label} EMA9/21 against ${side}, overridden by whale ${whale.direction} (confidence ${fmt(whale.confidence, 3)})`,
+    };
+  }
+  const note = `${label} EMA9/21 ${state === 'UP' ? 'up' : 'down'}: conflicts with ${side}`;
+  return c.onConflict === 'neutral'
+    ? { points: 0, downgrade: true, note: `${note}, downgraded to NEUTRAL` }
+    : { points: -c.conflictPenalty, downgrade: false, note };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { dec, marketSymbol, toColumns } from '../domain/index.js';
+import { createMemoryFeed, inferRules } from '../market/index.js';
+import { randomWalkColumns } from './fixtures.js';
+import { rankOutcomes, scanUniverse } from './scan.js';
+import { isSkip, type ScreenOutcome } from './types.js';
+
+const END = Date.UTC(2026, 0, 15, 12);
+const Q = 900_000;
+const round = (c: ReturnType<typeof randomWalkColumns>) => {
+  // Prices on a tick, volumes on a step: what an exchange would print.
+  for (const k of ['open', 'high', 'low', 'close'] as const)
+    c[k] = c[k].map((x) => Math.round(x * 1e4) / 1e4);
+  c.volume = c.volume.map((x) => Math.round(x * 1000) / 1000);
+  c.high = c.high.map((h, i) => Math.max(h, c.open[i]!, c.close[i]!));
+  c.low = c.low.map((l, i) => Math.min(l, c.open[i]!, c.close[i]!));
+  return c;
+};
+
+function memoryMarket() {
+  const sym = (symbol: string, n: number, lastOpen: number, seed: number, status?: 'BREAK') => {
+    const candles = round(randomWalkColumns(n, seed, '15m', lastOpen, 50 + seed));
+    const rules = inferRules(
+      symbol,
+      [candles.open, candles.high, candles.low, candles.close],
+      candles.volume,
+    );
+    return {
+      symbol: marketSymbol(symbol),
+      timeframe: '15m' as const,
+      candles,
+      rules: status ? { ...rules, status } : rules,
+    };
+  };
+  return createMemoryFeed({
+    symbols: [
+      sym('AAAUSDT', 3400, END - Q, 1),
+      sym('BBBUSDT', 3400, END - Q, 2),
+      sym('NEWUSDT', 30, END - Q, 3),
+      sym('OLDUSDT', 3400, END - 2 * 86_400_000, 4),
+      sym('HALTUSDT', 3400, END - Q, 5, 'BREAK'),
+    ],
+    start: END,
+    pace: 'manual',
+  });
+}
+
+describe('scanUniverse', () => {
+  it('screens the tradable universe and reports every symbol it could not', async () => {
+    const feed = memoryMarket();
+    const report = await scanUniverse(feed);
+    await feed.close();
+    expect(report.at).toBe(END);
+    const bySymbol = new Map(report.results.map((r) => [r.symbol, r]));
+    expect([...bySymbol.keys()].sort()).toEqual(['AAAUSDT', 'BBBUSDT', 'NEWUSDT', 'OLDUSDT']);
+    expect(bySymbol.get('NEWUSDT')).toMatchObject({
+      direction: 'SKIPPED',
+      reason: '30 valid 15m candles, 60 needed',
+    });
+    expect(bySymbol.get('OLDUSDT')).toMatchObject({
+      direction: 'SKIPPED',
+      reason: 'stale: last 15m candle closed 2026-01-13T12:15:00.000Z',
+    });
+    expect(report.excluded).toEqual([
+      { symbol: 'HALTUSDT', reason: 'status BREAK: not tradable', requested: false },
+    ]);
+    for (const s of ['AAAUSDT', 'BBBUSDT']) {
+      const r = bySymbol.get(s)!;
+      expect(r.direction).not.toBe('SKIPPED');
+      // 3400 candles of 15m are 35 days: the 4h EMA200 and the 1h confirmation are both there.
+      expect(r.reasons.join('\n')).not.toMatch(/timeframe .*(no valid|needed|stale)/);
+      if (!isSkip(r)) expect(r.metrics.trendEma200).not.toBeNull();
+    }
+    expect(report.results.slice(-2).every((r) => r.direction === 'SKIPPED')).toBe(true);
+  });
+
+  it('reports requested symbols that are not tradable as SKIPPED, and honours whales', async () => {
+    const feed = memoryMarket();
+    const report = await scanUniverse(feed, {
+      symbols: ['AAAUSDT', 'HALTUSDT', 'ZZZUSDT'],
+      whales: { AAAUSDT: { direction: 'PUMP', confidence: 95 } },
+    });
+    await feed.close();
+    expect(
+      report.results.map((r) => [r.symbol, r.direction === 'SKIPPED' ? r.reasons[0] : 'screened']),
+    ).toEqual([
+      ['AAAUSDT', 'screened'],
+      ['HALTUSDT', 'status BREAK: not tradable'],
+      ['ZZZUSDT', 'not listed by the exchange as a perpetual contract'],
+    ]);
+    expect(report.results[0]).toMatchObject({ source: 'whale', proposed: 'LONG' });
+  });
+});
+
+describe('rankOutcomes', () => {
+  it('ranks directional by score, then NEUTRAL, then SKIPPED', () => {
+    const r = (symbol: string, direction: string, score: number, rawScore = score) =>
+      ({ symbol, direction, score, rawScore }) as unknown as ScreenOutcome;
+    const ranked = rankOutcomes([
+      r('A', 'NEUTRAL', 0, 50),
+      { symbol: 'B', direction: 'SKIPPED', reason: 'x', reasons: ['x'] },
+      r('C', 'SHORT', 40),
+      r('D', 'LONG', 70),
+      r('E', 'LONG', 40),
+    ]);
+    expect(ranked.map((o) => o.symbol)).toEqual(['D', 'C', 'E', 'A', 'B']);
+  });
+});
+
+it('keeps decimal rules intact (sanity of the fixture)', () => {
+  expect(dec('0.0001').toString()).toBe('0.0001');
+  expect(toColumns([]).close.length).toBe(0);
+});

@@ -1,0 +1,160 @@
+/**
+ * A shard of the universe: the symbols one thread screens. Holds each symbol's candle history
+ * (for a full recompute) and its incremental screener (for the O(1)-per-candle path). The worker
+ * threads each run one shard; with no workers, the pool runs one in-process.
+ */
+import type { Candle, CandleColumns } from '../domain/index.js';
+import type { ScreenerConfig } from './config.js';
+import { createSymbolScreener, type SymbolScreener, type TimeframeRole } from './incremental.js';
+import { CANDLE_FIELDS, createRollingColumns, type RollingColumns } from './rolling.js';
+import { screenSymbol } from './screen.js';
+import type { ScreenOutcome, WhaleSignal } from './types.js';
+
+/** A symbol's closed-candle histories as loaded from the candle cache. */
+export interface SymbolHistory {
+  symbol: string;
+  primary: CandleColumns;
+  confirm?: CandleColumns | undefined;
+  trend?: CandleColumns | undefined;
+}
+
+export interface CandleRow {
+  symbol: string;
+  role: TimeframeRole;
+  candle: Candle;
+}
+
+export type ScreenMode = 'incremental' | 'full';
+
+export interface ScreenRequest {
+  mode?: ScreenMode;
+  /** Whale signals by symbol (fresh ones only: the caller decides what is fresh). */
+  whales?: Readonly<Record<string, WhaleSignal>>;
+}
+
+const ROLES: readonly TimeframeRole[] = ['trend', 'confirm', 'primary'];
+const C = CANDLE_FIELDS;
+
+interface Entry {
+  screener: SymbolScreener;
+  /** Absent when the shard keeps no history (maxHistory 0). */
+  history: Record<TimeframeRole, RollingColumns> | undefined;
+}
+
+export interface ScreenerShard {
+  load(histories: readonly SymbolHistory[]): void;
+  update(rows: readonly CandleRow[]): void;
+  /** Apply `rows` (new closed candles), then screen every symbol. */
+  screen(request?: ScreenRequest, rows?: readonly CandleRow[]): ScreenOutcome[];
+  readonly size: number;
+}
+
+export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): ScreenerShard {
+  const entries = new Map<string, Entry>();
+
+  const row = new Float64Array(6);
+  function push(entry: Entry, role: TimeframeRole, candle: Candle): void {
+    const h = entry.history?.[role];
+    if (h) {
+      // History keeps what the screener accepts: not-newer candles are a re-send (see incremental.ts).
+      if (candle.openTime <= h.last(C.openTime)) return;
+      row[C.openTime] = candle.openTime;
+      row[C.open] = candle.open;
+      row[C.high] = candle.high;
+      row[C.low] = candle.low;
+      row[C.close] = candle.close;
+      row[C.volume] = candle.volume;
+      h.push(row);
+    }
+    entry.screener.push(role, candle);
+  }
+
+  function asColumns(h: RollingColumns): CandleColumns {
+    return {
+      openTime: h.view(C.openTime),
+      open: h.view(C.open),
+      high: h.view(C.high),
+      low: h.view(C.low),
+      close: h.view(C.close),
+      volume: h.view(C.volume),
+    };
+  }
+
+  return {
+    load(histories) {
+      for (const s of histories) {
+        const entry: Entry = {
+          screener: createSymbolScreener(s.symbol, config),
+          history:
+            maxHistory > 0
+              ? {
+                  primary: createRollingColumns(6, maxHistory),
+                  confirm: createRollingColumns(6, maxHistory),
+                  trend: createRollingColumns(6, maxHistory),
+                }
+              : undefined,
+        };
+        entries.set(s.symbol, entry);
+        for (const role of ROLES) {
+          const c = s[role];
+          if (!c) continue;
+          for (let i = 0; i < c.close.length; i++) {
+            push(entry, role, {
+              openTime: c.openTime[i]!,
+              open: c.open[i]!,
+              high: c.high[i]!,
+              low: c.low[i]!,
+              close: c.close[i]!,
+              volume: c.volume[i]!,
+            });
+          }
+        }
+      }
+    },
+    update(rows) {
+      for (const r of rows) {
+        const entry = entries.get(r.symbol);
+        if (entry) push(entry, r.role, r.candle);
+      }
+    },
+    screen(request = {}, rows = []) {
+      const out: ScreenOutcome[] = [];
+      const whales = request.whales ?? {};
+      // Each symbol's new candles are applied just before it is screened: its state is still in
+      // cache (a whole universe of state does not fit in it).
+      const bySymbol = new Map<string, CandleRow[]>();
+      for (const r of rows) {
+        const list = bySymbol.get(r.symbol);
+        if (list) list.push(r);
+        else bySymbol.set(r.symbol, [r]);
+      }
+      for (const [symbol, entry] of entries) {
+        const mine = bySymbol.get(symbol);
+        if (mine) for (const r of mine) push(entry, r.role, r.candle);
+        const whale = whales[symbol];
+        if (request.mode === 'full') {
+          if (!entry.history)
+            throw new RangeError('a full recompute needs a pool created with maxHistory > 0');
+          out.push(
+            screenSymbol(
+              {
+                symbol,
+                primary: asColumns(entry.history.primary),
+                confirm: asColumns(entry.history.confirm),
+                trend: asColumns(entry.history.trend),
+                whale,
+              },
+              config,
+            ),
+          );
+        } else {
+          out.push(entry.screener.screen(whale));
+        }
+      }
+      return out;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

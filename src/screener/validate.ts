@@ -1,0 +1,101 @@
+/**
+ * Candle sanity shared by the batch and incremental paths: what counts as a usable row, how many
+ * candles are missing, when a higher timeframe is too old to speak for the present.
+ */
+import type { CandleColumns, Timeframe } from '../domain/index.js';
+import { timeframeMs } from '../domain/index.js';
+
+/**
+ * Finite, positive prices, low <= open/close <= high, volume >= 0, and time after `prevTime`.
+ * Anything else is bad data: indicators restart after it.
+ */
+export function isValidCandle(
+  openTime: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+  prevTime: number,
+): boolean {
+  return (
+    Number.isFinite(open + high + low + close + volume + openTime) &&
+    low > 0 &&
+    low <= open &&
+    open <= high &&
+    low <= close &&
+    close <= high &&
+    volume >= 0 &&
+    openTime > prevTime
+  );
+}
+
+/** Index where the valid suffix starts: just after the newest invalid row (same test as isValidCandle). */
+export function validSuffixStart(c: CandleColumns): number {
+  const { openTime, open, high, low, close, volume } = c;
+  for (let i = close.length - 1; i >= 0; i--) {
+    const o = open[i]!;
+    const h = high[i]!;
+    const l = low[i]!;
+    const cl = close[i]!;
+    const v = volume[i]!;
+    const t = openTime[i]!;
+    // Comparisons with NaN are false, so NaN fails here; Infinity fails the explicit bounds.
+    const ok =
+      l > 0 &&
+      l <= o &&
+      o <= h &&
+      l <= cl &&
+      cl <= h &&
+      h < Number.POSITIVE_INFINITY &&
+      v >= 0 &&
+      v < Number.POSITIVE_INFINITY &&
+      t < Number.POSITIVE_INFINITY &&
+      (i === 0 ? t > Number.NEGATIVE_INFINITY : !(t <= openTime[i - 1]!));
+    if (!ok) return i + 1;
+  }
+  return 0;
+}
+
+export function suffix(c: CandleColumns, start: number): CandleColumns {
+  if (start === 0) return c;
+  return {
+    openTime: c.openTime.subarray(start),
+    open: c.open.subarray(start),
+    high: c.high.subarray(start),
+    low: c.low.subarray(start),
+    close: c.close.subarray(start),
+    volume: c.volume.subarray(start),
+  };
+}
+
+/** Missing candles between consecutive open times at [first, n) (the recent window). */
+export function countGaps(openTime: Float64Array, tfMs: number, n = openTime.length, first = 0): number {
+  let gaps = 0;
+  for (let i = first + 1; i < n; i++) {
+    const step = (openTime[i] as number) - (openTime[i - 1] as number);
+    if (step > tfMs) gaps += Math.round(step / tfMs) - 1;
+  }
+  return gaps;
+}
+
+/** A higher timeframe is stale when a newer candle of it should have closed by `primaryClose`. */
+export function isStale(lastOpenTime: number, tf: Timeframe, primaryClose: number): boolean {
+  return primaryClose - (lastOpenTime + timeframeMs(tf)) >= timeframeMs(tf);
+}
+
+/** Why a higher timeframe cannot be used, or undefined when it can. */
+export function higherTimeframeProblem(
+  role: 'confirmation' | 'trend',
+  tf: Timeframe,
+  validCandles: number,
+  minCandles: number,
+  lastOpenTime: number,
+  primaryClose: number,
+): string | undefined {
+  if (validCandles === 0) return `${role} timeframe ${tf}: no valid candles`;
+  if (validCandles < minCandles)
+    return `${role} timeframe ${tf}: ${validCandles} valid candles, ${minCandles} needed`;
+  if (isStale(lastOpenTime, tf, primaryClose)) return `${role} timeframe ${tf}: last candle is stale`;
+  return undefined;
+}
