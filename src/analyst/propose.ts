@@ -1,0 +1,203 @@
+/**
+ * proposeSignal: the analyst stage end to end for one screened symbol. Screen result -> context ->
+ * logic analyst (and vision, in parallel) -> validated proposal -> aggregator -> a signal draft,
+ * or null with the reason. Never throws for a symbol: an analyst that fails is a reason, not a
+ * crashed scan. Storing (with deduplication) is the caller's next step: the draft is shaped for
+ * the store's signals repository (`repos.signals.insert(draft, { now, windowMs })`).
+ */
+import type { Decimal } from 'decimal.js';
+import { type Clock, type Direction, describeError, timeframeMs } from '../domain/index.js';
+import type { ScreenResult } from '../screener/index.js';
+import { COMBINE_DEFAULTS, type CombineOptions, combine, type Decision } from '../signals/index.js';
+import { type ContextExtras, contextFromScreen } from './context.js';
+import { noTrade, proposalToRecord } from './proposal.js';
+import type { Analyst, AnalystContext, EntryType, Proposal } from './types.js';
+
+export interface ProposeDeps {
+  /** The logic analyst whose plan the signal carries: rule or LLM. */
+  analyst: Analyst;
+  /** The vision analyst, when VISION_MODEL is set. */
+  vision?: Analyst | null | undefined;
+  clock: Clock;
+  combine?: CombineOptions | undefined;
+  /** The ML model's p(win) for a proposal, once one is trained; null = no opinion. */
+  winProbability?:
+    | ((context: AnalystContext, proposal: Proposal) => Promise<number | null> | number | null)
+    | undefined;
+  /** How long a PENDING signal stays actionable; default four candles of the timeframe. */
+  signalTtlMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A signal as the analyst stage decided it, shaped for the signals repository's insert. */
+export interface SignalDraft {
+  symbol: string;
+  direction: Direction;
+  status: 'PENDING' | 'REJECTED';
+  combinedConfidence: number;
+  entryType: EntryType;
+  entry: Decimal;
+  stopLoss: Decimal;
+  takeProfit: Decimal;
+  /** The analyst that produced the plan ('rule' after an LLM fallback). */
+  analyst: string;
+  fallback: string | null;
+  winProbability: number | null;
+  candleCloseTime: number;
+  timeframe: string;
+  fixes: string[];
+  vetoes: string[];
+  reasons: string[];
+  features: Record<string, number | null>;
+  /** The screen result it came from (metrics, contributions, reasons). */
+  screen: unknown;
+  /** Every analyst's proposal, decimals as strings. */
+  proposals: Record<string, unknown>[];
+  expiresAt: Date;
+}
+
+export interface ProposeOutcome {
+  symbol: string;
+  /** The signal to act on: present only when accepted (no veto, confidence >= the minimum). */
+  signal: SignalDraft | null;
+  /** Why there is no signal; null when there is one. */
+  reason: string | null;
+  /** The full decision even when not accepted (status REJECTED, with its vetoes), or null without a plan. */
+  candidate: SignalDraft | null;
+  decision: Decision | null;
+  proposals: Proposal[];
+}
+
+async function safely(analyst: Analyst, context: AnalystContext, signal?: AbortSignal): Promise<Proposal> {
+  try {
+    return await analyst.analyze(context, signal);
+  } catch (err) {
+    // Analysts are built not to throw; if one does anyway, it has no opinion.
+    return noTrade(analyst.name, '', { rejected: `${analyst.name} analyst failed: ${describeError(err)}` });
+  }
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+export async function proposeSignal(
+  screen: ScreenResult,
+  extras: ContextExtras,
+  deps: ProposeDeps,
+): Promise<ProposeOutcome> {
+  const empty = (reason: string, proposals: Proposal[] = []): ProposeOutcome => ({
+    symbol: screen.symbol,
+    signal: null,
+    reason,
+    candidate: null,
+    decision: null,
+    proposals,
+  });
+  if (screen.direction === 'NEUTRAL') return empty('screen is NEUTRAL');
+  const built = contextFromScreen(screen, extras);
+  if (!built.ok) return empty(built.reason);
+  const { context } = built;
+
+  const [primary, vision] = await Promise.all([
+    safely(deps.analyst, context, deps.signal),
+    deps.vision ? safely(deps.vision, context, deps.signal) : Promise.resolve(null),
+  ]);
+  const proposals = vision ? [primary, vision] : [primary];
+  if (
+    primary.direction === 'NONE' ||
+    primary.entry === null ||
+    primary.stopLoss === null ||
+    primary.takeProfit === null
+  ) {
+    const why =
+      primary.rejected ??
+      `${primary.analyst} proposes no trade${primary.reasoning ? `: ${primary.reasoning}` : ''}`;
+    return empty(primary.fallback ? `${why} (${primary.fallback})` : why, proposals);
+  }
+
+  let winProbability: number | null = null;
+  if (deps.winProbability) {
+    try {
+      winProbability = await deps.winProbability(context, primary);
+    } catch {
+      winProbability = null; // the model has no opinion; the signal does not depend on it
+    }
+  }
+  const decision = combine(
+    {
+      screen: context.screen,
+      primary,
+      vision: vision && !vision.rejected ? vision : null,
+      whale: context.whale ?? null,
+      winProbability,
+    },
+    deps.combine ?? COMBINE_DEFAULTS,
+  );
+
+  const now = deps.clock.now();
+  const entry = primary.entry;
+  const risk = entry.sub(primary.stopLoss).abs();
+  const features: Record<string, number | null> = {
+    ...decision.features,
+    rsi: context.rsi,
+    atr_pct: round2((context.atr / context.price.toNumber()) * 100),
+    volume_ratio: context.volumeRatio,
+    hurst: context.hurst,
+    bollinger_position: context.bollingerPosition,
+    stop_pct: round2(risk.div(entry).mul(100).toNumber()),
+    reward_to_risk: round2(primary.takeProfit.sub(entry).abs().div(risk).toNumber()),
+    llm_fallback: primary.fallback ? 1 : 0,
+  };
+  const draft: SignalDraft = {
+    symbol: screen.symbol,
+    direction: primary.direction,
+    status: decision.accepted ? 'PENDING' : 'REJECTED',
+    combinedConfidence: decision.combinedConfidence,
+    entryType: primary.entryType ?? 'MARKET',
+    entry,
+    stopLoss: primary.stopLoss,
+    takeProfit: primary.takeProfit,
+    analyst: primary.analyst,
+    fallback: primary.fallback,
+    winProbability,
+    candleCloseTime: context.candleCloseTime,
+    timeframe: context.timeframe,
+    fixes: primary.fixes,
+    vetoes: decision.vetoes,
+    reasons: [
+      ...decision.reasons,
+      ...(primary.reasoning ? [`${primary.analyst}: ${primary.reasoning}`] : []),
+      ...(vision?.rejected ? [`vision: ${vision.rejected}`] : []),
+    ],
+    features,
+    screen,
+    proposals: proposals.map(proposalToRecord),
+    expiresAt: new Date(now + (deps.signalTtlMs ?? 4 * timeframeMs(context.timeframe))),
+  };
+  return {
+    symbol: screen.symbol,
+    signal: decision.accepted ? draft : null,
+    reason: decision.rejection,
+    candidate: draft,
+    decision,
+    proposals,
+  };
+}
+
+/** The scan command's `signal` object: what a script reads. Decimals as strings. */
+export function signalToJson(draft: SignalDraft) {
+  return {
+    direction: draft.direction,
+    status: draft.status,
+    combinedConfidence: draft.combinedConfidence,
+    entry: draft.entry.toFixed(),
+    stopLoss: draft.stopLoss.toFixed(),
+    takeProfit: draft.takeProfit.toFixed(),
+    entryType: draft.entryType,
+    analyst: draft.analyst,
+    fixes: draft.fixes,
+    vetoes: draft.vetoes,
+    fallback: draft.fallback,
+    reasons: draft.reasons,
+    expiresAt: draft.expiresAt.toISOString(),
+  };
+}

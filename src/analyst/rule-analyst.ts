@@ -1,0 +1,47 @@
+/**
+ * The rule analyst: deterministic, from the screen result alone, needs nothing external. Direction
+ * from the screen (when its score reaches minScore), confidence = the score, stop at 1x ATR,
+ * target at the reward-to-risk rule, smart entry. Complete enough to trade on its own.
+ */
+
+import { noTrade, proposalFromPlan } from './proposal.js';
+import type { Analyst, AnalystContext, Proposal } from './types.js';
+import { atrPlan, VALIDATION_DEFAULTS, type ValidationRules } from './validate.js';
+
+export interface RuleAnalystOptions {
+  /** Screen scores below this give no trade. */
+  minScore?: number;
+  rules?: ValidationRules;
+}
+
+export function createRuleAnalyst(options: RuleAnalystOptions = {}): Analyst {
+  const minScore = options.minScore ?? 0;
+  const rules = options.rules ?? VALIDATION_DEFAULTS;
+  return {
+    name: 'rule',
+    async analyze(context: AnalystContext): Promise<Proposal> {
+      return ruleProposal(context, minScore, rules);
+    },
+  };
+}
+
+/** The rule analyst's answer, synchronously (the LLM analyst falls back to it). */
+export function ruleProposal(
+  context: AnalystContext,
+  minScore = 0,
+  rules: ValidationRules = VALIDATION_DEFAULTS,
+): Proposal {
+  const { direction, score, reasons } = context.screen;
+  if (direction === 'NEUTRAL') return noTrade('rule', 'screen is NEUTRAL: no direction');
+  if (score < minScore) return noTrade('rule', `screen score ${score} < ${minScore}`);
+  const { stopLoss, takeProfit } = atrPlan(direction, context.price, context.atr, rules);
+  const why = reasons.length > 0 ? reasons.slice(0, 3).join('; ') : `screen ${direction}`;
+  return proposalFromPlan(
+    'rule',
+    { direction, confidence: score, entry: context.price, stopLoss, takeProfit },
+    context,
+    `${direction} from the screen (score ${score}): ${why}. Stop ${rules.stopAtr} ATR, target ${rules.rewardToRisk}R.`,
+    [],
+    rules,
+  );
+}

@@ -1,0 +1,250 @@
+/**
+ * Validation for every analyst, and the smart entry. Whatever an analyst said, what leaves here is
+ * either a plan with valid prices or a rejection with the reason: stop and target on the correct
+ * side, stop distance minStopPct..maxStopPct of entry, reward-to-risk at least the minimum, all
+ * rounded to the symbol's tick. Every change to the analyst's numbers is recorded as a fix.
+ * Decimal arithmetic throughout; the ATR (a float64 indicator) enters as a decimal.
+ */
+import type { Decimal } from 'decimal.js';
+import { Dec, type Direction, dec, type Price, roundToTick, roundToTickDirected } from '../domain/index.js';
+import type { AnalystContext, EntryType, RawPlan } from './types.js';
+
+export interface ValidationRules {
+  minStopPct: number;
+  maxStopPct: number;
+  minRewardToRisk: number;
+  /** A target farther than this many risks is capped (an absurd target is not a plan). */
+  maxRewardToRisk: number;
+  /** An entry farther than this from the current price (percent) is replaced by the price. */
+  maxEntryDeviationPct: number;
+  /** Stop distance of an ATR-based plan, in ATRs. */
+  stopAtr: number;
+  /** Reward-to-risk of an ATR-based plan (the rule analyst's target rule). */
+  rewardToRisk: number;
+  smartEntry: {
+    /** LONG with RSI below this is a dip: LIMIT below price. */
+    dipRsiLong: number;
+    /** SHORT with RSI above this is a rip: LIMIT above price. */
+    dipRsiShort: number;
+    /** How far from price a dip LIMIT rests, in ATRs. */
+    dipAtr: number;
+  };
+}
+
+export const VALIDATION_DEFAULTS: Readonly<ValidationRules> = Object.freeze({
+  minStopPct: 0.5,
+  maxStopPct: 2.5,
+  minRewardToRisk: 1.3,
+  maxRewardToRisk: 6,
+  maxEntryDeviationPct: 1,
+  stopAtr: 1,
+  rewardToRisk: 2,
+  smartEntry: Object.freeze({ dipRsiLong: 35, dipRsiShort: 65, dipAtr: 0.2 }),
+});
+
+export interface ValidatedPlan {
+  direction: Direction;
+  entryType: EntryType;
+  entry: Price;
+  stopLoss: Price;
+  takeProfit: Price;
+  /** Stop distance as a percentage of entry. */
+  stopPct: number;
+  rewardToRisk: number;
+  /** Changes made to the analyst's numbers. */
+  fixes: string[];
+  /** How the entry was chosen (smart entry). */
+  entryNote: string;
+}
+
+export type ValidationResult =
+  | { ok: true; plan: ValidatedPlan }
+  | { ok: false; reason: string; fixes: string[] };
+
+const HUNDRED = new Dec(100);
+/** +1 for LONG, -1 for SHORT: the side a target lies on; the stop lies on the other. */
+const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);
+// toString, not toFixed: a huge or tiny value prints with an exponent instead of a million digits.
+const fmt = (v: Decimal): string => v.toSignificantDigits(10).toString();
+const pctOf = (distance: Decimal, base: Decimal): number => distance.div(base).mul(HUNDRED).toNumber();
+const isUsable = (v: Decimal | null): v is Decimal => v?.isFinite() === true && v.gt(0);
+
+/** Stop at stopAtr x ATR (kept inside the stop band), target at rewardToRisk x risk. */
+export function atrPlan(
+  direction: Direction,
+  entry: Decimal,
+  atr: number,
+  rules: ValidationRules = VALIDATION_DEFAULTS,
+): { stopLoss: Decimal; takeProfit: Decimal } {
+  const s = sign(direction);
+  const minRisk = entry.mul(rules.minStopPct).div(HUNDRED);
+  const maxRisk = entry.mul(rules.maxStopPct).div(HUNDRED);
+  const risk = Dec.min(maxRisk, Dec.max(minRisk, dec(atr, 'atr').mul(rules.stopAtr)));
+  return {
+    stopLoss: entry.sub(risk.mul(s)),
+    takeProfit: entry.add(risk.mul(rules.rewardToRisk).mul(s)),
+  };
+}
+
+/**
+ * Smart entry: a reversal or dip (RSI < 35 LONG, > 65 SHORT) rests a LIMIT 0.2 ATR better than the
+ * price; a breakout or momentum move goes at MARKET; a normal trend joins the best bid (LONG) or
+ * ask (SHORT) with a LIMIT, or the price when no book is at hand.
+ */
+export function smartEntry(
+  context: AnalystContext,
+  direction: Direction,
+  rules: ValidationRules = VALIDATION_DEFAULTS,
+): { entryType: EntryType; entry: Decimal; note: string } {
+  const { rsi, bollingerPosition: bb } = context;
+  const p = context.price;
+  const long = direction === 'LONG';
+  const { dipRsiLong, dipRsiShort, dipAtr } = rules.smartEntry;
+  if (rsi !== null && (long ? rsi < dipRsiLong : rsi > dipRsiShort)) {
+    const offset = dec(context.atr, 'atr').mul(dipAtr);
+    return {
+      entryType: 'LIMIT',
+      entry: long ? p.sub(offset) : p.add(offset),
+      note: `${long ? 'dip' : 'rip'}: RSI ${rsi.toFixed(1)} ${long ? `< ${dipRsiLong}` : `> ${dipRsiShort}`}, LIMIT ${dipAtr} ATR ${long ? 'below' : 'above'} price`,
+    };
+  }
+  const breakout = bb !== null && (long ? bb >= 1 : bb <= 0);
+  if (context.screen.source === 'momentum' || breakout) {
+    return {
+      entryType: 'MARKET',
+      entry: p,
+      note: breakout ? `breakout: price outside the Bollinger band, MARKET` : 'momentum: MARKET',
+    };
+  }
+  if (context.book) {
+    const side = long ? context.book.bid : context.book.ask;
+    // A book that is absurdly far from the last price is stale: join the price instead.
+    if (isUsable(side) && pctOf(side.sub(p).abs(), p) <= rules.maxEntryDeviationPct) {
+      return { entryType: 'LIMIT', entry: side, note: `trend: LIMIT at best ${long ? 'bid' : 'ask'}` };
+    }
+  }
+  return { entryType: 'LIMIT', entry: p, note: 'trend: LIMIT at price (no book)' };
+}
+
+/** Validate an analyst's plan against the context; fix what can be fixed, reject the rest. */
+export function validatePlan(
+  plan: RawPlan,
+  context: AnalystContext,
+  rules: ValidationRules = VALIDATION_DEFAULTS,
+): ValidationResult {
+  const fixes: string[] = [];
+  const reject = (reason: string): ValidationResult => ({ ok: false, reason, fixes });
+  const { direction } = plan;
+  const s = sign(direction);
+  const p: Decimal = context.price;
+  if (!isUsable(p)) return reject(`no usable current price (${String(p)})`);
+  if (!(Number.isFinite(context.atr) && context.atr > 0)) return reject(`no usable ATR (${context.atr})`);
+
+  let entry = plan.entry;
+  let stop = plan.stopLoss;
+  let target = plan.takeProfit;
+
+  // 1. Entry: 0, missing, negative or far from the price -> the price, with an ATR-based plan.
+  const entryProblem = !isUsable(entry)
+    ? `entry ${entry === null ? 'missing' : fmt(entry)}`
+    : pctOf(entry.sub(p).abs(), p) > rules.maxEntryDeviationPct
+      ? `entry ${fmt(entry)} is ${pctOf(entry.sub(p).abs(), p).toFixed(2)}% from price ${fmt(p)}`
+      : null;
+  if (entryProblem !== null) {
+    entry = p;
+    ({ stopLoss: stop, takeProfit: target } = atrPlan(direction, p, context.atr, rules));
+    fixes.push(`${entryProblem}: replaced by the current price ${fmt(p)} with an ATR-based stop and target`);
+  } else {
+    entry = entry as Decimal;
+    // 2. Stop: missing or non-positive -> ATR-based; on the wrong side -> the plan contradicts itself.
+    if (!isUsable(stop)) {
+      const was = stop === null ? 'missing' : fmt(stop);
+      stop = atrPlan(direction, entry, context.atr, rules).stopLoss;
+      fixes.push(`stop-loss ${was}: set ${rules.stopAtr} ATR from entry at ${fmt(stop)}`);
+    } else if (stop.sub(entry).mul(s).gte(0)) {
+      return reject(`stop-loss ${fmt(stop)} is on the wrong side of entry ${fmt(entry)} for ${direction}`);
+    }
+    // 3. Target: missing -> from the reward-to-risk rule; on the wrong side -> rejected.
+    if (!isUsable(target)) {
+      const was = target === null ? 'missing' : fmt(target);
+      target = entry.add(entry.sub(stop).abs().mul(rules.rewardToRisk).mul(s));
+      fixes.push(`take-profit ${was}: set at ${rules.rewardToRisk}x risk at ${fmt(target)}`);
+    } else if (target.sub(entry).mul(s).lte(0)) {
+      return reject(
+        `take-profit ${fmt(target)} is on the wrong side of entry ${fmt(entry)} for ${direction}`,
+      );
+    }
+  }
+  stop = stop as Decimal;
+  target = target as Decimal;
+
+  // 4. Smart entry; the stop and target move with the entry, keeping the analyst's distances.
+  const chosen = smartEntry(context, direction, rules);
+  const delta = chosen.entry.sub(entry);
+  entry = chosen.entry;
+  stop = stop.add(delta);
+  target = target.add(delta);
+
+  // 5. Tick rounding, with the stop kept inside the band and the target capped at maxRewardToRisk.
+  const tick = context.tickSize;
+  const round = (v: Decimal) => (tick ? roundToTick(v, tick) : v);
+  const roundDir = (v: Decimal, dir: 'up' | 'down') => (tick ? roundToTickDirected(v, tick, dir) : v);
+  entry = round(entry);
+  if (!isUsable(entry)) return reject(`entry ${fmt(entry)} is not a usable price after rounding`);
+  const nearest = entry.mul(rules.minStopPct).div(HUNDRED); // smallest allowed risk
+  const farthest = entry.mul(rules.maxStopPct).div(HUNDRED); // largest allowed risk
+  const riskBefore = entry.sub(stop).abs();
+  const risk = Dec.min(farthest, Dec.max(nearest, riskBefore));
+  if (!risk.eq(riskBefore)) {
+    fixes.push(
+      `stop distance ${pctOf(riskBefore, entry).toFixed(2)}% ${riskBefore.lt(nearest) ? 'widened' : 'narrowed'} to ${pctOf(risk, entry).toFixed(2)}%`,
+    );
+  }
+  // Nearest tick; if that leaves the band, the band's edge rounded toward its inside.
+  // Rounding directions: toward the stop's side of entry, or toward the target's side.
+  const stopSide = direction === 'LONG' ? 'down' : 'up';
+  const targetSide = direction === 'LONG' ? 'up' : 'down';
+  stop = round(entry.sub(risk.mul(s)));
+  if (entry.sub(stop).abs().lt(nearest)) stop = roundDir(entry.sub(nearest.mul(s)), stopSide);
+  else if (entry.sub(stop).abs().gt(farthest)) stop = roundDir(entry.sub(farthest.mul(s)), targetSide);
+  const rr = () => target!.sub(entry!).abs().div(entry!.sub(stop!).abs()).toNumber();
+  if (rr() > rules.maxRewardToRisk) {
+    const was = fmt(target);
+    target = entry.add(entry.sub(stop).abs().mul(rules.maxRewardToRisk).mul(s));
+    fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);
+    target = roundDir(target, stopSide);
+  } else {
+    // Away from entry, so rounding never costs reward.
+    target = roundDir(target, targetSide);
+  }
+
+  // 6. The invariants, checked on the final numbers.
+  if (!isUsable(stop) || !isUsable(target)) return reject(`non-positive price after adjustment`);
+  if (stop.sub(entry).mul(s).gte(0) || target.sub(entry).mul(s).lte(0)) {
+    return reject(`stop or target on the wrong side after rounding to tick ${String(tick)}`);
+  }
+  const stopPct = pctOf(entry.sub(stop).abs(), entry);
+  if (stopPct < rules.minStopPct - 1e-9 || stopPct > rules.maxStopPct + 1e-9) {
+    return reject(
+      `stop distance ${stopPct.toFixed(3)}% cannot be kept within ${rules.minStopPct}%..${rules.maxStopPct}% at tick ${String(tick)}`,
+    );
+  }
+  const rewardToRisk = rr();
+  if (rewardToRisk < rules.minRewardToRisk) {
+    return reject(`reward-to-risk ${rewardToRisk.toFixed(2)} below ${rules.minRewardToRisk}`);
+  }
+  return {
+    ok: true,
+    plan: {
+      direction,
+      entryType: chosen.entryType,
+      entry: entry as Price,
+      stopLoss: stop as Price,
+      takeProfit: target as Price,
+      stopPct,
+      rewardToRisk,
+      fixes,
+      entryNote: chosen.note,
+    },
+  };
+}
