@@ -5,11 +5,14 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './api/index.js';
+import { buildApp, createDefaultPorts } from './api/index.js';
 import type { Config } from './config/index.js';
+import { systemClock } from './domain/index.js';
+import { createEventBus, type EventBus } from './events/index.js';
 import { createLogger, type Logger } from './logging/index.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { type AppSecrets, loadOrCreateSecrets } from './security/index.js';
-import { openStore, type Store } from './store/index.js';
+import { createRepositories, openStore, type Store } from './store/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -26,6 +29,10 @@ export interface Runtime {
   logger: Logger;
   store: Store;
   secrets: AppSecrets;
+  /** Live events: the engine publishes, the API's SSE stream delivers. */
+  events: EventBus;
+  /** The process's Prometheus registry, served at /metrics. */
+  metrics: Metrics;
   app: FastifyInstance;
   /** Listen on HOST:PORT; resolves to the URL. */
   listen(): Promise<string>;
@@ -59,7 +66,32 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     throw err;
   }
 
-  const app = await buildApp({ store, logger, version: VERSION });
+  const clock = systemClock;
+  const repos = createRepositories(store.db);
+  const events = createEventBus({
+    onListenerError: (err) => logger.error({ err }, 'live-event listener failed'),
+  });
+  const metrics = createMetrics({ defaultMetrics: true });
+  // Until the execution engine and the ccxt adapter land: books-only trading, balances from the
+  // store, and a credentials test that says it cannot test yet. They replace these ports.
+  const ports = createDefaultPorts({
+    repos,
+    clock,
+    events,
+    paperStartBalance: config.PAPER_START_BALANCE,
+  });
+  const app = await buildApp({
+    store,
+    logger,
+    version: VERSION,
+    secrets,
+    clock,
+    repos,
+    events,
+    metrics,
+    ...ports,
+    paperStartBalance: config.PAPER_START_BALANCE,
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -67,6 +99,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger,
     store,
     secrets,
+    events,
+    metrics,
     app,
     async listen() {
       return app.listen({ host: config.HOST, port: config.PORT });

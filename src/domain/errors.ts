@@ -29,6 +29,8 @@ export const ErrorCode = {
   ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
   // risk
   RISK_DENIED: 'RISK_DENIED',
+  /** A dependency this request needs is not attached or not reachable (e.g. no market feed). */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,13 +4,21 @@
  * Entry points: openStore(options) -> Store; createRepositories(db).
  * Invariants the database itself enforces: one live position per (user, symbol) via a partial
  * unique index; unique client order ids; one cached analysis per (symbol, timeframe, candle,
- * prompt version, analyst).
+ * prompt version, analyst). One live signal per (symbol, direction) inside the dedup window is a
+ * locked check in the signals repository (an advisory transaction lock per pair).
  */
 import type { Db } from './database.js';
 import {
+  createAnalysesRepository,
   createAuditRepository,
+  createBalanceSnapshotsRepository,
+  createCredentialsRepository,
   createOrdersRepository,
+  createPositionQueries,
   createPositionsRepository,
+  createRefreshTokensRepository,
+  createSignalQueries,
+  createSignalsRepository,
   createUsersRepository,
 } from './repositories/index.js';
 
@@ -36,6 +44,16 @@ export function createRepositories(db: Db) {
     positions: createPositionsRepository(db),
     orders: createOrdersRepository(db),
     audit: createAuditRepository(db),
+    credentials: createCredentialsRepository(db),
+    refreshTokens: createRefreshTokensRepository(db),
+    balanceSnapshots: createBalanceSnapshotsRepository(db),
+    /** Read-side queries for the API (tenant-scoped for positions). */
+    positionQueries: createPositionQueries(db),
+    signalQueries: createSignalQueries(db),
+    /** Writing signals (deduplicated under a lock) and their lifecycle. */
+    signals: createSignalsRepository(db),
+    /** The analysts' answer cache and daily token spend. */
+    analyses: createAnalysesRepository(db),
   };
 }
 

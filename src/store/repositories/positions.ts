@@ -42,7 +42,7 @@ export interface Position {
 
 type Row = typeof positions.$inferSelect;
 
-function toPosition(row: Row): Position {
+export function toPosition(row: Row): Position {
   return {
     ...row,
     qty: toDec(row.qty)!,

@@ -1,0 +1,203 @@
+/**
+ * API under load (issue 8): requests/s and p99 latency of GET /api/me, /api/positions and
+ * /api/signals against the real server (`neurotrade start`, its own process) on loopback, with
+ * 1,000 users and 100,000 positions in PostgreSQL. Each request carries a random one of the 1,000
+ * users' tokens. Two measurements per route: the most it sustains (20 connections, no rate cap),
+ * and latency at a fixed 1,000 requests/s (target: p99 < 20 ms). Medians of 3 runs.
+ * Needs TEST_DATABASE_URL (a scratch database is created and dropped).
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/api/index.js';
+import { createArgon2Hasher } from '../../src/auth/index.js';
+import { openStore } from '../../src/store/index.js';
+import { freePort, spawnCli, waitForHttp } from '../../test/support/process.js';
+import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
+import { fmt, median, table } from '../stats.js';
+
+const USERS = 1_000;
+const POSITIONS_PER_USER = 100;
+const OPEN_PER_USER = 5;
+const SIGNALS = 20_000;
+const RUNS = 3;
+const DURATION_S = 5;
+const CONNECTIONS = 20;
+const TARGET_RATE = 1_000;
+
+async function seed(url: string): Promise<string[]> {
+  const store = await openStore({ databaseUrl: url });
+  await store.migrate();
+  await store.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const hash = await createArgon2Hasher().hash('bench password 1');
+    await client.query(
+      `insert into users (email, password_hash, fixed_margin, leverage, auto_trade)
+       select 'bench-' || i || '@example.com', $1, 10 + (i % 50), 1 + (i % 20), i % 3 = 0
+       from generate_series(1, ${USERS}) i`,
+      [hash],
+    );
+    // 100 per user: 5 live (distinct symbols, as the one-live-per-symbol index demands), 95 closed.
+    await client.query(
+      `insert into positions (user_id, symbol, direction, mode, status, qty, filled_qty, entry_price,
+         stop_loss, take_profit, margin, leverage, exit_price, fees, pnl, pnl_percent, close_reason,
+         opened_at, closed_at, created_at)
+       select u.id, 'S' || s || 'USDT', case when s % 2 = 0 then 'LONG' else 'SHORT' end, 'PAPER',
+         case when s <= ${OPEN_PER_USER} then 'OPEN' when s % 3 = 0 then 'CLOSED_LOSS' else 'CLOSED_WIN' end,
+         0.5, 0.5, 100 + s, 98 + s, 104 + s, 25, 5,
+         case when s <= ${OPEN_PER_USER} then null else 101 + s end, 0.02,
+         case when s <= ${OPEN_PER_USER} then null when s % 3 = 0 then -1.5 else 2.25 end,
+         case when s <= ${OPEN_PER_USER} then null when s % 3 = 0 then -6 else 9 end,
+         case when s <= ${OPEN_PER_USER} then null else 'TP' end,
+         now() - (s || ' hours')::interval,
+         case when s <= ${OPEN_PER_USER} then null else now() - (s || ' hours')::interval + interval '30 minutes' end,
+         now() - (s || ' hours')::interval
+       from users u cross join generate_series(1, ${POSITIONS_PER_USER}) s`,
+    );
+    await client.query(
+      `insert into signals (symbol, direction, status, combined_confidence, entry_type, entry, stop_loss,
+         take_profit, analyst, reasons, expires_at, created_at)
+       select 'S' || (i % 200) || 'USDT', case when i % 2 = 0 then 'LONG' else 'SHORT' end,
+         case when i % 5 = 0 then 'EXECUTED' else 'EXPIRED' end, 60 + (i % 40), 'MARKET', 100, 98, 104,
+         'rule', '["trend up","volume spike"]'::jsonb, now() - (i || ' minutes')::interval + interval '2 hours',
+         now() - (i || ' minutes')::interval
+       from generate_series(1, ${SIGNALS}) i`,
+    );
+    await client.query('analyze');
+    const { rows } = await client.query<{ id: string }>('select id from users order by email');
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
+
+function signToken(secret: string, sub: string): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, typ: 'access', iat: now, exp: now + 3600, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+async function load(url: string, tokens: string[], rate?: number): Promise<Run> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    ...(rate ? { overallRate: rate } : {}),
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            ...req.headers,
+            authorization: `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}`,
+          },
+        }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+export async function run(): Promise<void> {
+  if (!TEST_DATABASE_URL) {
+    console.log('skipped: set TEST_DATABASE_URL (PostgreSQL) to run the API benchmark');
+    return;
+  }
+  const temp = await createTempDatabase(TEST_DATABASE_URL);
+  const jwtSecret = randomBytes(48).toString('base64url');
+  let server: ReturnType<typeof spawnCli> | undefined;
+  try {
+    const t0 = performance.now();
+    const userIds = await seed(temp.url);
+    const seedMs = performance.now() - t0;
+    const tokens = userIds.map((id) => signToken(jwtSecret, id));
+    const port = await freePort();
+    server = spawnCli(['start'], {
+      DATABASE_URL: temp.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-bench-api-')),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SCHEDULER: 'false',
+      JWT_SECRET: jwtSecret,
+      CREDENTIALS_KEY: randomBytes(32).toString('hex'),
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${base}/api/health`, server);
+
+    const loadAvg = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ');
+    const routes = [
+      '/api/me',
+      '/api/positions',
+      '/api/positions?status=closed&limit=50',
+      '/api/signals?limit=50',
+    ];
+    const rows: (string | number)[][] = [];
+    for (const route of routes) {
+      await load(`${base}${route}`, tokens, 500); // warm-up: JIT, pool, caches
+      const max: Run[] = [];
+      const fixed: Run[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        max.push(await load(`${base}${route}`, tokens));
+        fixed.push(await load(`${base}${route}`, tokens, TARGET_RATE));
+      }
+      const m = (runs: Run[], k: keyof Run) => median(runs.map((r) => r[k]));
+      rows.push([
+        `GET ${route}`,
+        fmt(m(max, 'rps'), 0),
+        fmt(m(max, 'p99'), 1),
+        fmt(m(fixed, 'rps'), 0),
+        fmt(m(fixed, 'p50'), 1),
+        fmt(m(fixed, 'p99'), 1),
+        m(fixed, 'p99') < 20 ? 'yes' : 'NO',
+        max.concat(fixed).reduce((n, r) => n + r.failures, 0),
+      ]);
+    }
+    console.log(
+      `Load average before the runs: ${loadAvg} (figures are only meaningful on an otherwise idle machine). ` +
+        `${USERS} users, ${USERS * POSITIONS_PER_USER} positions (${OPEN_PER_USER} open per user), ${SIGNALS} signals in PostgreSQL; seeded in ${fmt(seedMs / 1000, 1)} s. ` +
+        `Server: \`neurotrade start\` in its own process; load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run, random user per request; medians of ${RUNS} runs.\n`,
+    );
+    console.log(
+      table(
+        [
+          'route',
+          'max req/s',
+          'p99 ms at max',
+          'req/s at 1,000/s',
+          'p50 ms at 1,000/s',
+          'p99 ms at 1,000/s',
+          'p99 < 20 ms',
+          'errors',
+        ],
+        rows,
+      ),
+    );
+  } finally {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    await temp.drop();
+  }
+}

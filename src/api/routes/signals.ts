@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError, ErrorCode, SIGNAL_STATUSES } from '../../domain/index.js';
+import type { ApiContext } from '../context.js';
+import { signalDto } from '../dto.js';
+import {
+  authErrors,
+  bearer,
+  cursorParam,
+  errorBody,
+  idParam,
+  limitParam,
+  page,
+  signalBody,
+  symbolParam,
+} from '../schemas.js';
+
+const signalDetail = signalBody.extend({
+  screen: z.unknown().describe('screen metrics the signal was made on'),
+  proposals: z.unknown().describe('each analyst’s proposal'),
+  features: z.unknown().describe('ML features recorded at the time'),
+});
+
+/** Signals are market-wide (not per user): every authenticated user sees the same list. */
+export function signalsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['signals'];
+
+  r.get(
+    '/api/signals',
+    {
+      schema: {
+        tags,
+        summary: 'Signals, newest first, filtered and paginated',
+        security: bearer,
+        querystring: z.strictObject({
+          symbol: symbolParam.optional(),
+          direction: z.enum(['LONG', 'SHORT'], { error: 'must be LONG or SHORT' }).optional(),
+          status: z
+            .enum(SIGNAL_STATUSES, { error: `must be one of ${SIGNAL_STATUSES.join(', ')}` })
+            .optional(),
+          limit: limitParam(),
+          cursor: cursorParam,
+        }),
+        response: { 200: page(signalBody), ...authErrors },
+      },
+    },
+    async (request) => {
+      const { items, hasMore } = await ctx.repos.signalQueries.list(request.query);
+      return { items: items.map(signalDto), nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null };
+    },
+  );
+
+  r.get(
+    '/api/signals/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One signal with the evidence it was made on',
+        security: bearer,
+        params: idParam,
+        response: { 200: signalDetail, ...authErrors, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const signal = await ctx.repos.signalQueries.findById(request.params.id);
+      if (!signal) throw new DomainError(ErrorCode.NOT_FOUND, 'signal not found');
+      return {
+        ...signalDto(signal),
+        screen: signal.screen,
+        proposals: signal.proposals,
+        features: signal.features,
+      };
+    },
+  );
+}

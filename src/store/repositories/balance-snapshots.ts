@@ -1,0 +1,54 @@
+import type { Decimal } from 'decimal.js';
+import { and, desc, eq } from 'drizzle-orm';
+import type { TradingMode } from '../../domain/index.js';
+import type { Db } from '../database.js';
+import { balanceSnapshots } from '../schema/index.js';
+import { fromDec, toDec } from './convert.js';
+
+export interface BalanceSnapshot {
+  userId: string;
+  mode: TradingMode;
+  wallet: Decimal;
+  available: Decimal | null;
+  equity: Decimal | null;
+  source: string;
+  takenAt: Date;
+}
+
+export function createBalanceSnapshotsRepository(db: Db) {
+  return {
+    async insert(snapshot: BalanceSnapshot): Promise<void> {
+      await db.insert(balanceSnapshots).values({
+        userId: snapshot.userId,
+        mode: snapshot.mode,
+        wallet: snapshot.wallet.toFixed(),
+        available: fromDec(snapshot.available),
+        equity: fromDec(snapshot.equity),
+        source: snapshot.source,
+        takenAt: snapshot.takenAt,
+      });
+    },
+
+    /** The user's most recent balance in a mode, if any was ever recorded. */
+    async latest(userId: string, mode: TradingMode): Promise<BalanceSnapshot | undefined> {
+      const [row] = await db
+        .select()
+        .from(balanceSnapshots)
+        .where(and(eq(balanceSnapshots.userId, userId), eq(balanceSnapshots.mode, mode)))
+        .orderBy(desc(balanceSnapshots.takenAt))
+        .limit(1);
+      if (!row) return undefined;
+      return {
+        userId: row.userId,
+        mode: row.mode,
+        wallet: toDec(row.wallet)!,
+        available: toDec(row.available),
+        equity: toDec(row.equity),
+        source: row.source,
+        takenAt: row.takenAt,
+      };
+    },
+  };
+}
+
+export type BalanceSnapshotsRepository = ReturnType<typeof createBalanceSnapshotsRepository>;
