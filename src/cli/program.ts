@@ -3,7 +3,10 @@
  * `register(program)`; add one import and one call below to add a command.
  */
 import { Command } from 'commander';
+import { register as registerDownload } from './commands/download.js';
 import { register as registerMigrate } from './commands/migrate.js';
+import { register as registerScan } from './commands/scan.js';
+import { register as registerSimExchange } from './commands/sim-exchange.js';
 import { register as registerStart } from './commands/start.js';
 
 export function buildProgram(): Command {
@@ -13,5 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStart(program);
   registerMigrate(program);
+  registerDownload(program);
+  registerScan(program);
+  registerSimExchange(program);
   return program;
 }

@@ -1,0 +1,56 @@
+import { expect, it } from 'vitest';
+import { forEachStore } from '../../test/support/stores.js';
+import { createAnalysts } from '../analyst/index.js';
+import { loadConfig } from '../config/index.js';
+import { createEventBus, type Delivery } from '../events/index.js';
+import { silentLogger } from '../logging/index.js';
+import { createSyntheticFeed } from '../market/index.js';
+import { createRepositories } from '../store/index.js';
+import { createScanPipeline } from './scan-pipeline.js';
+
+forEachStore('scan pipeline', ({ store }) => {
+  it('stores the accepted signals once, and a rescan of the same candles stores none again', async () => {
+    const feed = await createSyntheticFeed({ seed: 7, symbols: 20, pace: 'manual' });
+    try {
+      const clock = feed.clock;
+      const repos = createRepositories(store().db);
+      const events = createEventBus();
+      const published: Delivery[] = [];
+      events.subscribe('watcher', (d: Delivery) => published.push(d));
+      const analysts = createAnalysts(loadConfig({}, { envFile: '/nonexistent' }), { clock, kind: 'rule' });
+      const pipeline = createScanPipeline({
+        feed,
+        repos,
+        analysts,
+        clock,
+        logger: silentLogger,
+        events,
+        dedupWindowMs: 120 * 60_000,
+      });
+      const first = await pipeline.run();
+      expect(first.screened).toBe(20);
+      expect(first.stored.length).toBeGreaterThan(0);
+      for (const signal of first.stored) {
+        expect(signal.status).toBe('PENDING');
+        expect(signal.combinedConfidence).toBeGreaterThanOrEqual(75);
+        const live = await repos.signals.findLive(signal.symbol, signal.direction, {
+          now: new Date(clock.now()),
+          windowMs: 120 * 60_000,
+        });
+        expect(live?.id).toBe(signal.id);
+      }
+      // Broadcast to every live stream, one event per stored signal.
+      expect(
+        published
+          .filter((d) => d.event.type === 'signal')
+          .map((d) => d.event.symbol)
+          .sort(),
+      ).toEqual(first.stored.map((s) => s.symbol).sort());
+      const second = await pipeline.run();
+      expect(second.stored).toEqual([]);
+      expect(second.duplicates).toBeGreaterThanOrEqual(first.stored.length);
+    } finally {
+      await feed.close();
+    }
+  }, 120_000);
+});

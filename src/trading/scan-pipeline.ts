@@ -1,0 +1,122 @@
+/**
+ * One scan, as the scheduler runs it: screen the tradable universe, let the analysts propose,
+ * validate and aggregate, and store the signals with database deduplication. The same
+ * proposeSignal the CLI and backtests use; what is new here is only the I/O around it.
+ * Returns the signals that were newly stored (PENDING): those are what the fan-out executes.
+ */
+import type { Decimal } from 'decimal.js';
+import type { AnalystSet } from '../analyst/index.js';
+import { proposeSignal } from '../analyst/index.js';
+import type { Clock } from '../domain/index.js';
+import type { EventBus } from '../events/index.js';
+import type { Logger } from '../logging/index.js';
+import type { MarketFeed } from '../market/index.js';
+import {
+  isSkip,
+  resolveScreenerConfig,
+  type ScreenerConfig,
+  scanUniverse,
+  type WhaleSignal,
+} from '../screener/index.js';
+import type { Repositories, StoredSignal } from '../store/index.js';
+
+export interface ScanPipelineDeps {
+  feed: MarketFeed;
+  repos: Pick<Repositories, 'signals'>;
+  analysts: Pick<AnalystSet, 'analyst' | 'vision' | 'combine'>;
+  clock: Clock;
+  logger: Logger;
+  events?: EventBus | undefined;
+  /** SIGNAL_DEDUP_MINUTES in ms. */
+  dedupWindowMs: number;
+  screener?: Partial<ScreenerConfig> | undefined;
+  /** Optional top-N by 24h quote volume. */
+  top?: number | undefined;
+  /** Latest whale signal per symbol (from the whale detector), if one is running. */
+  whales?: (() => ReadonlyMap<string, WhaleSignal>) | undefined;
+}
+
+export interface ScanSummary {
+  at: number;
+  screened: number;
+  skipped: number;
+  proposed: number;
+  stored: StoredSignal[];
+  duplicates: number;
+  rejected: number;
+  expired: number;
+}
+
+export function createScanPipeline(deps: ScanPipelineDeps) {
+  const config = resolveScreenerConfig(deps.screener);
+  return {
+    async run(): Promise<ScanSummary> {
+      const now = new Date(deps.clock.now());
+      const expired = await deps.repos.signals.expireDue(now);
+      const whales = deps.whales?.();
+      const report = await scanUniverse(deps.feed, {
+        config: deps.screener,
+        top: deps.top,
+        ...(whales ? { whales: Object.fromEntries(whales) } : {}),
+      });
+      const tickSizes = new Map<string, Decimal>(
+        (await deps.feed.universe()).map((r) => [r.symbol as string, r.tickSize]),
+      );
+      const screened = report.results.filter((o) => !isSkip(o));
+      const outcomes = await Promise.all(
+        screened.map((screen) =>
+          proposeSignal(
+            screen,
+            {
+              timeframe: config.timeframes.primary,
+              tickSize: tickSizes.get(screen.symbol),
+              whale: whales?.get(screen.symbol),
+            },
+            { ...deps.analysts, clock: deps.clock },
+          ),
+        ),
+      );
+      const drafts = outcomes.flatMap((o) => (o.signal ? [o.signal] : []));
+      const rejectedDrafts = outcomes.flatMap((o) =>
+        !o.signal && o.candidate?.status === 'REJECTED' ? [o.candidate] : [],
+      );
+      const results = await deps.repos.signals.insertBatch([...drafts, ...rejectedDrafts], {
+        now,
+        windowMs: deps.dedupWindowMs,
+      });
+      const stored: StoredSignal[] = [];
+      let duplicates = 0;
+      for (const r of results) {
+        if (!r) continue;
+        if (r.inserted) {
+          if (r.signal.status === 'PENDING') stored.push(r.signal);
+        } else duplicates++;
+      }
+      for (const signal of stored) {
+        deps.events?.publish(null, {
+          type: 'signal',
+          at: now.getTime(),
+          symbol: signal.symbol,
+          data: { id: signal.id, direction: signal.direction, confidence: signal.combinedConfidence },
+        });
+      }
+      const summary: ScanSummary = {
+        at: report.at,
+        screened: screened.length,
+        skipped: report.results.length - screened.length,
+        proposed: drafts.length,
+        stored,
+        duplicates,
+        rejected: rejectedDrafts.length,
+        expired,
+      };
+      deps.logger.info(
+        { ...summary, stored: stored.map((s) => `${s.symbol} ${s.direction} ${s.combinedConfidence}`) },
+        'scan finished',
+      );
+      return summary;
+    },
+  };
+}
+
+export type ScanPipeline = ReturnType<typeof createScanPipeline>;
