@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { type AppSecrets, loadOrCreateSecrets } from './security/index.js';
 import { createRepositories, openStore, type Store } from './store/index.js';
+import { startTradingService, type TradingService } from './trading/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -34,6 +35,7 @@ export interface Runtime {
   /** The process's Prometheus registry, served at /metrics. */
   metrics: Metrics;
   app: FastifyInstance;
+  trading: TradingService;
   /** Listen on HOST:PORT; resolves to the URL. */
   listen(): Promise<string>;
   /** Graceful shutdown: background services first, then HTTP (in-flight requests finish), then the store. */
@@ -80,6 +82,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     events,
     paperStartBalance: config.PAPER_START_BALANCE,
   });
+  // The market feed, prices, scans on the schedule. A failure to start here stops the start.
+  const trading = await startTradingService({ config, store, repos, logger, events, metrics }).catch(
+    async (err: unknown) => {
+      await store.close();
+      throw err;
+    },
+  );
+  services.push({ name: 'trading', stop: () => trading.stop() });
+
   const app = await buildApp({
     store,
     logger,
@@ -90,6 +101,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     events,
     metrics,
     ...ports,
+    markPrices: trading.markPrices,
+    market: trading.market,
     paperStartBalance: config.PAPER_START_BALANCE,
   });
 
@@ -102,6 +115,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     events,
     metrics,
     app,
+    trading,
     async listen() {
       return app.listen({ host: config.HOST, port: config.PORT });
     },
