@@ -103,6 +103,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ...ports,
     markPrices: trading.markPrices,
     market: trading.market,
+    tradingStatus: () => trading.status(),
     paperStartBalance: config.PAPER_START_BALANCE,
   });
 

@@ -27,7 +27,7 @@ import { authRoutes } from './routes/auth.js';
 import { candlesRoutes } from './routes/candles.js';
 import { credentialsRoutes } from './routes/credentials.js';
 import { eventsRoutes } from './routes/events.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, type TradingStatus } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { positionsRoutes } from './routes/positions.js';
@@ -64,6 +64,8 @@ export interface AppDeps {
   credentialsTester?: CredentialsTester;
   markPrices?: MarkPricePort;
   market?: MarketDataPort;
+  /** Scheduler and executor status shown by /api/health. */
+  tradingStatus?: () => TradingStatus;
   /** PAPER balance before the simulator records one (config PAPER_START_BALANCE). */
   paperStartBalance?: number;
   auth?: AuthOptions;
@@ -146,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     credentialsTester: deps.credentialsTester ?? defaults.credentialsTester,
     markPrices: deps.markPrices ?? defaults.markPrices,
     market: deps.market,
+    tradingStatus: deps.tradingStatus,
     stream: {
       heartbeatMs: deps.stream?.heartbeatMs ?? 15_000,
       maxBufferedBytes: deps.stream?.maxBufferedBytes ?? 1024 * 1024,

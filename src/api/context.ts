@@ -5,6 +5,7 @@ import type { Logger } from '../logging/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Repositories, Store } from '../store/index.js';
 import type { BalancePort, MarketDataPort, MarkPricePort, TradingPort } from './ports.js';
+import type { TradingStatus } from './routes/health.js';
 
 export interface StreamOptions {
   /** Comment line sent to keep proxies and the browser from timing the stream out. */
@@ -33,4 +34,5 @@ export interface ApiContext {
   /** Candles for the chart; absent when no market feed is attached (the route answers 503). */
   market?: MarketDataPort | undefined;
   stream: StreamOptions;
+  tradingStatus?: (() => TradingStatus) | undefined;
 }

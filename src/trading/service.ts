@@ -38,6 +38,8 @@ export interface TradingService {
   /** One scan now, outside the schedule (it still takes the scan lock). */
   scanNow(): ReturnType<Scheduler['tick']>;
   lastScan(): ScanSummary | undefined;
+  /** For /api/health: is the scheduler on, who executes, when the last scan finished. */
+  status(): { scheduler: boolean; executor: string; lastScanAt: number | null };
   /** Candles for the dashboard's chart (the API's MarketDataPort). */
   market: { candles(symbol: string, timeframe: string, limit: number): Promise<Candle[]> };
   /** Latest mark price per symbol (the API's MarkPricePort). */
@@ -95,6 +97,11 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
     scheduler,
     scanNow: () => scheduler.tick(),
     lastScan: () => last,
+    status: () => ({
+      scheduler: config.SCHEDULER,
+      executor: deps.onSignals ? 'engine' : 'none',
+      lastScanAt: last?.at ?? null,
+    }),
     market: {
       candles: (symbol, timeframe, limit) =>
         feed.candles(symbol as MarketSymbol, parseTimeframe(timeframe), { limit }),
