@@ -11,6 +11,8 @@
  * accounts never see each other; faults fire only on authenticated requests and every firing
  * is counted; a restart keeps the simulator's state.
  */
+
+export { bracketsFor, simSymbolsFromRules } from '../simulator/index.js';
 export type { MarketControl } from './admin.js';
 export { type ApiKeyRecord, sign } from './auth.js';
 export {
@@ -23,6 +25,6 @@ export {
   parseFaultSpec,
 } from './faults.js';
 export { httpStatusFor } from './http-util.js';
-export { bracketsFor, MarketDriver, type MarketDriverOptions, simSymbolsFromRules } from './market-driver.js';
+export { MarketDriver, type MarketDriverOptions } from './market-driver.js';
 export { type SimAccountKey, SimExchangeServer, type SimExchangeServerOptions } from './server.js';
 export type { DropScope } from './ws-hub.js';
