@@ -13,6 +13,8 @@ import {
   createAuditRepository,
   createBalanceSnapshotsRepository,
   createCredentialsRepository,
+  createExecutionQueries,
+  createFillsRepository,
   createOrdersRepository,
   createPositionQueries,
   createPositionsRepository,
@@ -43,6 +45,10 @@ export function createRepositories(db: Db) {
     users: createUsersRepository(db),
     positions: createPositionsRepository(db),
     orders: createOrdersRepository(db),
+    /** Fills of our orders, recorded once each (stream, catch-up and lookups may repeat them). */
+    fills: createFillsRepository(db),
+    /** What the execution engine asks beyond plain CRUD: monotonic order updates, risk facts. */
+    executionQueries: createExecutionQueries(db),
     audit: createAuditRepository(db),
     credentials: createCredentialsRepository(db),
     refreshTokens: createRefreshTokensRepository(db),

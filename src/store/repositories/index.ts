@@ -3,6 +3,8 @@ export * from './audit.js';
 export * from './balance-snapshots.js';
 export * from './convert.js';
 export * from './credentials.js';
+export * from './execution-queries.js';
+export * from './fills.js';
 export * from './orders.js';
 export * from './position-queries.js';
 export * from './positions.js';

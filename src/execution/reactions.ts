@@ -1,0 +1,54 @@
+/**
+ * What the engine does when the exchange reports activity on a symbol (a fill, an order update, a
+ * position gone flat): run in the account's lane, it brings the books in line. An entry fill opens
+ * and protects the position; exit fills that cover it (a stop or a target filled) close it; a flat
+ * report with fills still missing is confirmed over REST before the position is booked closed.
+ */
+import { exitSide, isLivePosition, ZERO } from '../domain/index.js';
+import { type Account, asSymbol, type ExecutionContext, publishPosition, toDate } from './context.js';
+import { syncEntryFill } from './entry.js';
+import { finalizeClose, isFinalOrder } from './exits.js';
+import { withRetries } from './send.js';
+
+export async function checkSymbol(ctx: ExecutionContext, acct: Account, symbol: string): Promise<void> {
+  const position = await ctx.repos.positions.findLive(acct.userId, symbol);
+  if (!position) {
+    acct.reportedFlat.delete(symbol);
+    return;
+  }
+  const orders = await ctx.repos.orders.listByPosition(position.id);
+  const entry = orders.find((o) => o.leg === 'entry');
+  if (position.status === 'PENDING_ENTRY') {
+    if (entry?.filledQty.gt(0)) {
+      await syncEntryFill(ctx, acct, position, entry);
+    } else if (entry && isFinalOrder(entry) && entry.status !== 'REJECTED') {
+      // A LIMIT entry cancelled or expired on the exchange without a fill.
+      const cancelled = await ctx.repos.positions.update(position.id, {
+        status: 'CANCELLED',
+        closeReason: `ENTRY_${entry.status}`,
+        closedAt: toDate(ctx),
+      });
+      publishPosition(ctx, cancelled);
+    }
+    return;
+  }
+  if (entry?.filledQty.gt(position.filledQty)) await syncEntryFill(ctx, acct, position, entry);
+  const fresh = await ctx.repos.positions.findById(position.id);
+  if (!fresh || !isLivePosition(fresh.status) || fresh.filledQty.lte(0)) return;
+  const out = exitSide(fresh.direction);
+  const fills = await ctx.repos.fills.listByPosition(fresh.id);
+  const exited = fills.filter((f) => f.side === out).reduce((sum, f) => sum.add(f.qty), ZERO);
+  if (exited.gte(fresh.filledQty)) {
+    acct.reportedFlat.delete(symbol);
+    await finalizeClose(ctx, acct, fresh.id);
+    return;
+  }
+  if (!acct.reportedFlat.has(symbol)) return;
+  acct.reportedFlat.delete(symbol);
+  try {
+    const held = await withRetries(ctx, () => acct.exchange.positions(asSymbol(symbol)));
+    if (!held.some((p) => p.symbol === symbol && p.qty.gt(0))) await finalizeClose(ctx, acct, fresh.id);
+  } catch (err) {
+    ctx.logger?.warn({ err, symbol }, 'could not confirm a flat report; reconciliation will');
+  }
+}

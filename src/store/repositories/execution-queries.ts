@@ -1,0 +1,141 @@
+import type { Decimal } from 'decimal.js';
+import { and, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
+import { DomainError, dec, ErrorCode } from '../../domain/index.js';
+import type { Db } from '../database.js';
+import { orders, positions } from '../schema/index.js';
+import { fromDec } from './convert.js';
+import { createOrdersRepository, type OrderAnswer, type OrderRecord } from './orders.js';
+
+/**
+ * How far along its life an order status is, for both families. An update from the user stream
+ * or a lookup may arrive after a newer one (a REST answer racing the stream): a status only ever
+ * moves forward, so a late NEW never overwrites FILLED. Final statuses share the top rank, so a
+ * re-sent order (same client id after a confirmed rejection) can still record its new fate.
+ */
+export const ORDER_STATUS_RANK: Readonly<Record<string, number>> = {
+  INTENT: 0,
+  SENT: 1,
+  UNKNOWN: 1,
+  NEW: 2,
+  PARTIALLY_FILLED: 3,
+  TRIGGERING: 3,
+  TRIGGERED: 3,
+  FILLED: 4,
+  FINISHED: 4,
+  CANCELED: 4,
+  EXPIRED: 4,
+  EXPIRED_IN_MATCH: 4,
+  REJECTED: 4,
+};
+
+export const FINAL_ORDER_STATUSES = Object.entries(ORDER_STATUS_RANK)
+  .filter(([, rank]) => rank === 4)
+  .map(([status]) => status);
+
+// Built from the constant table above (no user input), so sql.raw is safe here.
+const currentRank = sql.raw(
+  `(case ${'"orders"."status"'} ${Object.entries(ORDER_STATUS_RANK)
+    .map(([s, r]) => `when '${s}' then ${r}`)
+    .join(' ')} else 0 end)`,
+);
+
+export function createExecutionQueries(db: Db) {
+  const ordersRepo = createOrdersRepository(db);
+  return {
+    /**
+     * Record an answer learned from the stream or a lookup: appended to the history like every
+     * answer, but the status and filled quantity only move forward (see ORDER_STATUS_RANK).
+     */
+    async advanceOrder(clientOrderId: string, answer: OrderAnswer): Promise<OrderRecord | undefined> {
+      const stored = {
+        ...answer,
+        filledQty: fromDec(answer.filledQty),
+        avgFillPrice: fromDec(answer.avgFillPrice),
+      };
+      const set: Record<string, unknown> = {
+        answers: sql`${orders.answers} || ${JSON.stringify([stored])}::jsonb`,
+        updatedAt: sql`now()`,
+      };
+      if (answer.status) {
+        const rank = ORDER_STATUS_RANK[answer.status] ?? 0;
+        set.status = sql`case when ${rank} >= ${currentRank} then ${answer.status} else ${orders.status} end`;
+      }
+      if (answer.exchangeOrderId) set.exchangeOrderId = answer.exchangeOrderId;
+      if (answer.filledQty) {
+        set.filledQty = sql`greatest(${orders.filledQty}, ${answer.filledQty.toFixed()}::numeric)`;
+      }
+      if (answer.avgFillPrice) set.avgFillPrice = answer.avgFillPrice.toFixed();
+      const [row] = await db
+        .update(orders)
+        .set(set)
+        .where(eq(orders.clientOrderId, clientOrderId))
+        .returning({ id: orders.id });
+      if (!row) return undefined;
+      return ordersRepo.findByClientOrderId(clientOrderId);
+    },
+
+    /** When this user was last stopped out on the symbol (the cooldown starts there). */
+    async lastStopOutAt(userId: string, symbol: string): Promise<Date | null> {
+      const [row] = await db
+        .select({ at: sql<Date | string | null>`max(${positions.closedAt})` })
+        .from(positions)
+        .where(
+          and(
+            eq(positions.userId, userId),
+            eq(positions.symbol, symbol),
+            eq(positions.closeReason, 'STOP_LOSS'),
+          ),
+        );
+      const at = row?.at;
+      if (at === null || at === undefined) return null;
+      return at instanceof Date ? at : new Date(at);
+    },
+
+    /** Realised PnL (net of fees) of the user's positions closed at or after `since`. */
+    async realisedPnlSince(userId: string, since: Date): Promise<Decimal> {
+      const [row] = await db
+        .select({ total: sql<string | null>`sum(${positions.pnl})` })
+        .from(positions)
+        .where(
+          and(
+            eq(positions.userId, userId),
+            inArray(positions.status, ['CLOSED_WIN', 'CLOSED_LOSS']),
+            gte(positions.closedAt, since),
+          ),
+        );
+      return dec(row?.total ?? '0');
+    },
+
+    /** The user's orders whose fate the books do not know yet (not final), our own legs only. */
+    async listUnsettledOrders(userId: string): Promise<OrderRecord[]> {
+      const ids = await db
+        .select({ clientOrderId: orders.clientOrderId })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.userId, userId),
+            notInArray(orders.status, FINAL_ORDER_STATUSES),
+            sql`${orders.leg} <> 'external'`,
+          ),
+        );
+      const out: OrderRecord[] = [];
+      for (const { clientOrderId } of ids) {
+        const rec = await ordersRepo.findByClientOrderId(clientOrderId);
+        if (rec) out.push(rec);
+      }
+      return out;
+    },
+
+    /** Attach an order row to a position (an order recorded before we knew whose it was). */
+    async linkOrder(clientOrderId: string, positionId: string): Promise<void> {
+      const rows = await db
+        .update(orders)
+        .set({ positionId, updatedAt: sql`now()` })
+        .where(eq(orders.clientOrderId, clientOrderId))
+        .returning({ id: orders.id });
+      if (rows.length === 0) throw new DomainError(ErrorCode.NOT_FOUND, `order ${clientOrderId} not found`);
+    },
+  };
+}
+
+export type ExecutionQueries = ReturnType<typeof createExecutionQueries>;

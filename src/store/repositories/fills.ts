@@ -1,0 +1,113 @@
+import type { Decimal } from 'decimal.js';
+import { asc, eq } from 'drizzle-orm';
+import type { OrderSide } from '../../domain/index.js';
+import type { Db } from '../database.js';
+import { fills, orders } from '../schema/index.js';
+import { toDec } from './convert.js';
+
+/** One execution (trade) of one of our orders, as the exchange reported it. */
+export interface FillRecord {
+  id: string;
+  orderId: string;
+  userId: string;
+  tradeId: string;
+  price: Decimal;
+  qty: Decimal;
+  /** Commission, positive = paid, in `feeAsset`. */
+  fee: Decimal;
+  feeAsset: string;
+  /** The exchange's realised PnL of this fill, before the fee. */
+  realizedPnl: Decimal;
+  tradeTime: Date;
+  createdAt: Date;
+}
+
+/** A fill with the order it belongs to, for PnL: which leg and which side. */
+export interface PositionFill extends FillRecord {
+  clientOrderId: string;
+  leg: string;
+  side: OrderSide;
+}
+
+export interface NewFill {
+  orderId: string;
+  userId: string;
+  tradeId: string;
+  price: Decimal;
+  qty: Decimal;
+  fee: Decimal;
+  feeAsset: string;
+  realizedPnl: Decimal;
+  tradeTime: Date;
+}
+
+type Row = typeof fills.$inferSelect;
+
+function toFill(row: Row): FillRecord {
+  return {
+    ...row,
+    price: toDec(row.price)!,
+    qty: toDec(row.qty)!,
+    fee: toDec(row.fee)!,
+    realizedPnl: toDec(row.realizedPnl)!,
+  };
+}
+
+export function createFillsRepository(db: Db) {
+  return {
+    /**
+     * Record a fill. The stream, the REST catch-up and a lookup may all report the same trade:
+     * (order, trade id) is unique, so the second report is a no-op. Returns whether it was new.
+     */
+    async insert(fill: NewFill): Promise<boolean> {
+      const rows = await db
+        .insert(fills)
+        .values({
+          orderId: fill.orderId,
+          userId: fill.userId,
+          tradeId: fill.tradeId,
+          price: fill.price.toFixed(),
+          qty: fill.qty.toFixed(),
+          fee: fill.fee.toFixed(),
+          feeAsset: fill.feeAsset,
+          realizedPnl: fill.realizedPnl.toFixed(),
+          tradeTime: fill.tradeTime,
+        })
+        .onConflictDoNothing()
+        .returning({ id: fills.id });
+      return rows.length > 0;
+    },
+
+    async listByOrder(orderId: string): Promise<FillRecord[]> {
+      const rows = await db
+        .select()
+        .from(fills)
+        .where(eq(fills.orderId, orderId))
+        .orderBy(asc(fills.tradeTime));
+      return rows.map(toFill);
+    },
+
+    /** Every fill of every order of a position (entry, protection, exits), oldest first. */
+    async listByPosition(positionId: string): Promise<PositionFill[]> {
+      const rows = await db
+        .select({
+          fill: fills,
+          clientOrderId: orders.clientOrderId,
+          leg: orders.leg,
+          side: orders.side,
+        })
+        .from(fills)
+        .innerJoin(orders, eq(fills.orderId, orders.id))
+        .where(eq(orders.positionId, positionId))
+        .orderBy(asc(fills.tradeTime), asc(fills.createdAt));
+      return rows.map((r) => ({
+        ...toFill(r.fill),
+        clientOrderId: r.clientOrderId,
+        leg: r.leg,
+        side: r.side,
+      }));
+    },
+  };
+}
+
+export type FillsRepository = ReturnType<typeof createFillsRepository>;
