@@ -22,7 +22,11 @@ export interface ProposeDeps {
   combine?: CombineOptions | undefined;
   /** The ML model's p(win) for a proposal, once one is trained; null = no opinion. */
   winProbability?:
-    | ((context: AnalystContext, proposal: Proposal) => Promise<number | null> | number | null)
+    | ((
+        context: AnalystContext,
+        proposal: Proposal,
+        evidence: { screen: ScreenResult; vision: Proposal | null },
+      ) => Promise<number | null> | number | null)
     | undefined;
   /** How long a PENDING signal stays actionable; default four candles of the timeframe. */
   signalTtlMs?: number | undefined;
@@ -117,7 +121,10 @@ export async function proposeSignal(
   let winProbability: number | null = null;
   if (deps.winProbability) {
     try {
-      winProbability = await deps.winProbability(context, primary);
+      winProbability = await deps.winProbability(context, primary, {
+        screen,
+        vision: vision?.rejected ? null : vision,
+      });
     } catch {
       winProbability = null; // the model has no opinion; the signal does not depend on it
     }

@@ -28,6 +28,7 @@ import { candlesRoutes } from './routes/candles.js';
 import { credentialsRoutes } from './routes/credentials.js';
 import { eventsRoutes } from './routes/events.js';
 import { healthRoutes, type TradingStatus } from './routes/health.js';
+import { insightsRoutes } from './routes/insights.js';
 import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { positionsRoutes } from './routes/positions.js';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settingsRoutes(scope, ctx);
     credentialsRoutes(scope, ctx);
     signalsRoutes(scope, ctx);
+    insightsRoutes(scope, ctx);
     positionsRoutes(scope, ctx);
     tradingRoutes(scope, ctx);
     auditRoutes(scope, ctx);

@@ -3,8 +3,10 @@
  * `register(program)`; add one import and one call below to add a command.
  */
 import { Command } from 'commander';
+import { register as registerBacktest } from './commands/backtest.js';
 import { register as registerDownload } from './commands/download.js';
 import { register as registerMigrate } from './commands/migrate.js';
+import { register as registerMl } from './commands/ml.js';
 import { register as registerScan } from './commands/scan.js';
 import { register as registerSimExchange } from './commands/sim-exchange.js';
 import { register as registerStart } from './commands/start.js';
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerDownload(program);
   registerScan(program);
+  registerBacktest(program);
   registerSimExchange(program);
+  registerMl(program);
   return program;
 }

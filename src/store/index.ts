@@ -11,6 +11,7 @@ import type { Db } from './database.js';
 import {
   createAnalysesRepository,
   createAuditRepository,
+  createBacktestsRepository,
   createBalanceSnapshotsRepository,
   createCredentialsRepository,
   createExecutionQueries,
@@ -60,6 +61,8 @@ export function createRepositories(db: Db) {
     signals: createSignalsRepository(db),
     /** The analysts' answer cache and daily token spend. */
     analyses: createAnalysesRepository(db),
+    /** Stored backtest reports (the dashboard lists and shows them). */
+    backtests: createBacktestsRepository(db),
   };
 }
 

@@ -194,6 +194,12 @@ forEachStore('API security', ({ store }) => {
       const b = (await h.as(bob, { method: 'GET', url: '/api/signals' })).json();
       expect(b).toEqual(a);
     },
+    'GET /api/insights': async () => {
+      // Market-wide by design, like the signals: both users see the same tables.
+      const a = (await h.as(alice, { method: 'GET', url: '/api/insights' })).json();
+      const b = (await h.as(bob, { method: 'GET', url: '/api/insights' })).json();
+      expect(b).toEqual(a);
+    },
     'GET /api/signals/:id': async () => {
       expect((await h.as(bob, { method: 'GET', url: `/api/signals/${aliceOpen}` })).statusCode).toBe(404);
     },

@@ -1,0 +1,362 @@
+/**
+ * The backtest: candles per second through the whole pipeline (feed, screener with streaming
+ * indicators, rule analyst, validation and aggregation, deduplication, risk gate and sizing,
+ * orders through the simulator, equity marking), on 20 symbols of recorded Binance 5m candles and
+ * on a large synthetic universe (generated first, so the generator's own cost is reported apart),
+ * with memory; where the time goes (a CPU profile of one run, self time by module, and the cost
+ * of the stages alone); and whether memory stays flat as the history grows.
+ * Target (issue 10): >= 1,000,000 candles/s per core for the full pipeline, memory flat.
+ * Reference points from the issue: Jesse ~183k 1m candles/s (step mode) on a Raspberry Pi 5; a
+ * typed-array strategy loop ~76M candles/s per core on this kind of machine, OO TypeScript ~22M.
+ */
+import { existsSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { type BacktestOptions, type BacktestReport, runBacktest } from '../../src/backtest/index.js';
+import { DAY_MS } from '../../src/domain/index.js';
+import {
+  createCandleAggregator,
+  createReplayFeed,
+  createSyntheticFeed,
+  type MemorySymbol,
+} from '../../src/market/index.js';
+import { createSymbolScreener, resolveScreenerConfig, type TimeframeRole } from '../../src/screener/index.js';
+import { marketDataDir } from '../../test/support/market-data.js';
+import { fmt, median, table } from '../stats.js';
+
+const RUNS = 3;
+/** 17 recorded at 5m, 3 recorded at 1m and aggregated to 5m by the replay feed. */
+const RECORDED = [
+  'ADA',
+  'AVAX',
+  'BCH',
+  'BNB',
+  'BTC',
+  'DOT',
+  'ETH',
+  'HYPE',
+  'NAORIS',
+  'OP',
+  'ORCA',
+  'PIPPIN',
+  'RIVER',
+  'SPACE',
+  'WLFI',
+  'XAU',
+  'XRP',
+  'SUI',
+  'TRX',
+  'XLM',
+].map((s) => `${s}USDT`);
+const SYNTHETIC_SYMBOLS = 500;
+const SYNTHETIC_DAYS = 2;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+interface Measured {
+  report: BacktestReport;
+  /** Largest heap growth during the pass over the heap at its start, MB (garbage included). */
+  heapGrowthMb: number;
+  rssMb: number;
+  /** With `retained`: live heap (after a full collection) at the first and last progress calls. */
+  retainedMb: [number, number];
+}
+
+async function measured(options: BacktestOptions, retained = false): Promise<Measured> {
+  gc();
+  let startHeap = Number.NaN;
+  let peakHeap = 0;
+  let peakRss = process.memoryUsage().rss;
+  const live: number[] = [];
+  const report = await runBacktest({
+    ...options,
+    onProgress: (phase) => {
+      if (phase !== 'strategy') return;
+      if (retained) {
+        gc();
+        live.push(process.memoryUsage().heapUsed / 2 ** 20);
+      }
+      const m = process.memoryUsage();
+      if (Number.isNaN(startHeap)) startHeap = m.heapUsed;
+      if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+      if (m.rss > peakRss) peakRss = m.rss;
+    },
+  });
+  return {
+    report,
+    heapGrowthMb: (peakHeap - startHeap) / 2 ** 20,
+    rssMb: peakRss / 2 ** 20,
+    retainedMb: [live[0] ?? Number.NaN, live[live.length - 1] ?? Number.NaN],
+  };
+}
+
+const cps = (r: BacktestReport) => r.performance.candlesPerSecond;
+
+/** Self time of a CPU profile by module: src/<module>, a package, the garbage collector, other. */
+function byModule(profile: {
+  nodes: { id: number; callFrame: { url: string; functionName: string } }[];
+  samples: number[];
+  timeDeltas: number[];
+}) {
+  const dt = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const out = new Map<string, number>();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const t = dt.get(n.id) ?? 0;
+    total += t;
+    const url = n.callFrame.url;
+    const src = /\/src\/([^/]+)\/(?:([^/]+)\/)?/.exec(url);
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    const key = src
+      ? `src/${src[1]}${src[1] === 'market' || src[1] === 'exchange' ? (src[2] && !src[2].endsWith('.ts') ? `/${src[2]}` : '') : ''}`
+      : pkg
+        ? `${pkg[1]} (package)`
+        : n.callFrame.functionName === '(garbage collector)'
+          ? 'garbage collector'
+          : n.callFrame.functionName === '(idle)'
+            ? 'idle'
+            : 'node internals / other';
+    out.set(key, (out.get(key) ?? 0) + t);
+  }
+  return [...out].sort((a, b) => b[1] - a[1]).map(([k, t]) => [k, fmt((t / total) * 100, 1)]);
+}
+
+/** The stages alone on the same recorded candles: the feed (and aggregation), then the screener. */
+async function stageCosts(dir: string, from: number): Promise<(string | number)[][]> {
+  const config = resolveScreenerConfig();
+  const tf = config.timeframes;
+  const rows: (string | number)[][] = [];
+  for (const stage of ['feed', 'aggregate', 'screener'] as const) {
+    const feed = await createReplayFeed({ dir, symbols: RECORDED, baseTimeframe: '5m', pace: 'manual' });
+    feed.advanceTo(from);
+    const symbols = (await feed.universe()).map((r) => r.symbol);
+    const screeners = new Map(symbols.map((s) => [s as string, createSymbolScreener(s, config)]));
+    const roles: TimeframeRole[] = ['primary', 'confirm', 'trend'];
+    const aggregators = new Map(
+      symbols.map((s) => [s as string, roles.map((role) => createCandleAggregator('5m', tf[role]))]),
+    );
+    const base = feed.watchCandles(symbols, '5m');
+    let candles = 0;
+    let screens = 0;
+    const t0 = performance.now();
+    while (feed.step()) {
+      for (const u of base.drain()) {
+        candles++;
+        if (stage === 'feed') continue;
+        const list = aggregators.get(u.symbol)!;
+        for (let k = 0; k < 3; k++) {
+          const update = list[k]!.push(u.candle);
+          if (!update.closed || stage !== 'screener') continue;
+          const sc = screeners.get(u.symbol)!;
+          sc.push(roles[k]!, update.candle);
+          if (k === 0) {
+            sc.screen();
+            screens++;
+          }
+        }
+      }
+    }
+    const s = (performance.now() - t0) / 1000;
+    const what = {
+      feed: 'feed alone (step the clock, publish each 5m candle)',
+      aggregate: '+ aggregation to 15m / 1h / 4h',
+      screener: '+ screener (push every closed candle, screen every 15m close)',
+    }[stage];
+    rows.push([
+      what,
+      candles,
+      fmt(s, 2),
+      fmt(candles / s, 0),
+      fmt((s / candles) * 1e9, 0),
+      stage === 'screener' ? `${screens} screens` : '',
+    ]);
+    await feed.close();
+  }
+  return rows;
+}
+
+export async function run(): Promise<void> {
+  const dir = marketDataDir();
+  const rows: (string | number)[][] = [];
+  let recordedFrom = 0;
+  let profileRows: (string | number)[][] = [];
+  let stageRows: (string | number)[][] = [];
+  const memoryRows: (string | number)[][] = [];
+  const haveRecorded =
+    dir !== undefined &&
+    RECORDED.every((s) => ['5m', '1m'].some((tf) => existsSync(join(dir, tf, `${s}.csv.gz`))));
+  if (!haveRecorded) {
+    console.log('(recorded candles: skipped, ../shared/data/market or one of its 20 symbols is absent)\n');
+  } else {
+    const options: BacktestOptions = {
+      market: { kind: 'replay', dir: dir! },
+      symbols: RECORDED,
+      randomBaseline: false,
+    };
+    const runs: Measured[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await measured(options));
+    const r = runs[0]!.report;
+    recordedFrom = r.params.from;
+    rows.push([
+      `recorded: ${RECORDED.length} symbols x ${fmt((r.params.to - r.params.from) / DAY_MS, 1)} days of 5m, rule analyst`,
+      r.performance.candles,
+      fmt(median(runs.map((m) => m.report.performance.seconds)), 2),
+      fmt(median(runs.map((m) => cps(m.report))), 0),
+      fmt(Math.max(...runs.map((m) => cps(m.report))), 0),
+      fmt(median(runs.map((m) => m.heapGrowthMb)), 0),
+      fmt(Math.max(...runs.map((m) => m.rssMb)), 0),
+      `${r.trades.length} trades, ${r.pipeline.screens} screens, ${r.pipeline.analysed} analysed`,
+    ]);
+    const withBaselines = await measured({ ...options, randomBaseline: true });
+    rows.push([
+      '  same, with the random-entry baseline pass (not in candles/s)',
+      withBaselines.report.performance.candles,
+      fmt(withBaselines.report.performance.seconds + withBaselines.report.performance.baselineSeconds, 2),
+      '',
+      '',
+      fmt(withBaselines.heapGrowthMb, 0),
+      fmt(withBaselines.rssMb, 0),
+      `baseline pass ${fmt(withBaselines.report.performance.baselineSeconds, 2)} s`,
+    ]);
+
+    // Where the time goes: one profiled run.
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+    await runBacktest(options);
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    profileRows = byModule(profile as never);
+    stageRows = await stageCosts(dir!, recordedFrom);
+    stageRows.push([
+      'whole pipeline (median above)',
+      r.performance.candles,
+      fmt(median(runs.map((m) => m.report.performance.seconds)), 2),
+      fmt(median(runs.map((m) => cps(m.report))), 0),
+      fmt(1e9 / median(runs.map((m) => cps(m.report))), 0),
+      `${r.pipeline.analysed} proposeSignal calls`,
+    ]);
+
+    // Memory with history length: the same symbols over longer and longer periods.
+    for (const days of [15, 30, 60, 110]) {
+      const m = await measured({ ...options, from: recordedFrom, to: recordedFrom + days * DAY_MS }, true);
+      const [first, last] = m.retainedMb;
+      memoryRows.push([
+        days,
+        m.report.performance.candles,
+        fmt(first, 0),
+        fmt(last, 0),
+        fmt(last - first, 1),
+        m.report.trades.length,
+        fmt(((last - first) * 1024) / Math.max(1, m.report.trades.length), 1),
+        fmt(m.rssMb, 0),
+      ]);
+    }
+  }
+
+  // A large synthetic universe, generated first (the generator is not the pipeline).
+  const start = Date.UTC(2026, 0, 12);
+  const g0 = performance.now();
+  const feed = createSyntheticFeed({
+    seed: 7,
+    symbols: SYNTHETIC_SYMBOLS,
+    start: start + SYNTHETIC_DAYS * DAY_MS,
+    historyDays: SYNTHETIC_DAYS + 8,
+    pace: 'manual',
+  });
+  const memory: MemorySymbol[] = [];
+  for (const r of await feed.universe()) {
+    memory.push({
+      symbol: r.symbol,
+      timeframe: '5m',
+      rules: r,
+      candles: await feed.candleColumns(r.symbol, '5m', {
+        from: start - 8 * DAY_MS,
+        to: start + SYNTHETIC_DAYS * DAY_MS - 300_000,
+      }),
+    });
+  }
+  await feed.close();
+  const genSeconds = (performance.now() - g0) / 1000;
+  const synthetic: Measured[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    synthetic.push(
+      await measured({
+        market: { kind: 'memory', symbols: memory },
+        from: start,
+        to: start + SYNTHETIC_DAYS * DAY_MS,
+        randomBaseline: false,
+      }),
+    );
+  }
+  const s = synthetic[0]!.report;
+  rows.push([
+    `synthetic: ${SYNTHETIC_SYMBOLS} symbols x ${SYNTHETIC_DAYS} days of 5m (generated beforehand in ${fmt(genSeconds, 1)} s)`,
+    s.performance.candles,
+    fmt(median(synthetic.map((m) => m.report.performance.seconds)), 2),
+    fmt(median(synthetic.map((m) => cps(m.report))), 0),
+    fmt(Math.max(...synthetic.map((m) => cps(m.report))), 0),
+    fmt(median(synthetic.map((m) => m.heapGrowthMb)), 0),
+    fmt(Math.max(...synthetic.map((m) => m.rssMb)), 0),
+    `${s.trades.length} trades, ${s.pipeline.screens} screens, ${s.pipeline.analysed} analysed`,
+  ]);
+
+  console.log(
+    `Medians of ${RUNS} runs on one core; target >= 1,000,000 candles/s. Load average at the end: ` +
+      `${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} (a busy shared machine inflates every time).\n`,
+  );
+  console.log(
+    table(
+      [
+        'run',
+        'candles',
+        'seconds (median)',
+        'candles/s (median)',
+        'candles/s (best)',
+        'heap growth in pass MB',
+        'peak RSS MB',
+        'what happened',
+      ],
+      rows,
+    ),
+  );
+  if (stageRows.length > 0) {
+    console.log('\nThe stages alone on the same recorded candles:\n');
+    console.log(table(['stage', 'candles', 'seconds', 'candles/s', 'ns per candle', ''], stageRows));
+  }
+  if (profileRows.length > 0) {
+    console.log('\nWhere the time goes (CPU profile of one recorded run, self time):\n');
+    console.log(table(['module', '% of samples'], profileRows.slice(0, 18)));
+  }
+  if (memoryRows.length > 0) {
+    console.log('\nMemory with history length (recorded symbols, same start; live heap after a full GC):\n');
+    console.log(
+      table(
+        [
+          'days',
+          'candles',
+          'live heap at start MB',
+          'live heap at end MB',
+          'growth MB',
+          'trades',
+          'growth KB per trade',
+          'peak RSS MB',
+        ],
+        memoryRows,
+      ),
+    );
+  }
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AnalystConfig,
+  createMemoryAnalysisCache,
+  PROMPT_VERSION,
+  type ProposeOutcome,
+  signalToJson,
+} from '../analyst/index.js';
+import { type CandleColumns, DAY_MS, MINUTE_MS } from '../domain/index.js';
+import { createSyntheticFeed, type MemorySymbol } from '../market/index.js';
+import { seededRandom } from '../screener/index.js';
+import { type BacktestOptions, runBacktest } from './backtest.js';
+import { labelledSamples, toJsonSummary } from './report.js';
+
+const START = Date.UTC(2026, 0, 12);
+const DAYS = 4;
+
+/** Real candles of the synthetic market, held in memory so a test can rewrite the future. */
+async function marketCandles(): Promise<MemorySymbol[]> {
+  const feed = createSyntheticFeed({ seed: 11, symbols: 4, start: START + DAYS * DAY_MS, pace: 'manual' });
+  const rules = await feed.universe();
+  return Promise.all(
+    rules.map(async (r) => ({
+      symbol: r.symbol,
+      timeframe: '5m' as const,
+      rules: r,
+      candles: await feed.candleColumns(r.symbol, '5m', {
+        from: START - 8 * DAY_MS,
+        to: START + DAYS * DAY_MS - 5 * MINUTE_MS,
+      }),
+    })),
+  );
+}
+
+const base = (symbols: MemorySymbol[], over: Partial<BacktestOptions> = {}): BacktestOptions => ({
+  market: { kind: 'memory', symbols },
+  from: START,
+  to: START + DAYS * DAY_MS,
+  minConfidence: 55,
+  ...over,
+});
+
+/** Every row from `from` on moves to a random other row at or after `from` (open times stay). */
+function shuffleFuture(cols: CandleColumns, from: number, seed: number): CandleColumns {
+  const random = seededRandom(seed);
+  const out: CandleColumns = {
+    openTime: cols.openTime.slice(),
+    open: cols.open.slice(),
+    high: cols.high.slice(),
+    low: cols.low.slice(),
+    close: cols.close.slice(),
+    volume: cols.volume.slice(),
+  };
+  const first = cols.openTime.findIndex((t) => t >= from);
+  for (let i = out.openTime.length - 1; i > first; i--) {
+    const j = first + Math.floor(random() * (i - first + 1));
+    for (const k of ['open', 'high', 'low', 'close', 'volume'] as const) {
+      const a = out[k][i]!;
+      out[k][i] = out[k][j]!;
+      out[k][j] = a;
+    }
+  }
+  return out;
+}
+
+const decisions = (log: { at: number; outcomes: readonly ProposeOutcome[] }[], until: number) =>
+  log
+    .filter((s) => s.at <= until)
+    .flatMap((s) =>
+      s.outcomes.map((o) => ({
+        at: s.at,
+        symbol: o.symbol,
+        reason: o.reason,
+        signal: o.signal ? signalToJson(o.signal) : null,
+      })),
+    );
+
+describe('runBacktest', () => {
+  it('never looks ahead: shuffling the future does not change one past decision', async () => {
+    const candles = await marketCandles();
+    const cut = START + 2 * DAY_MS + 7 * 60 * MINUTE_MS;
+    const shuffled = candles.map((s, i) => ({
+      ...s,
+      candles: shuffleFuture(s.candles as CandleColumns, cut, 100 + i),
+    }));
+    const logA: { at: number; outcomes: readonly ProposeOutcome[] }[] = [];
+    const logB: typeof logA = [];
+    const a = await runBacktest(
+      base(candles, { randomBaseline: false, onScan: (at, outcomes) => logA.push({ at, outcomes }) }),
+    );
+    const b = await runBacktest(
+      base(shuffled, { randomBaseline: false, onScan: (at, outcomes) => logB.push({ at, outcomes }) }),
+    );
+    const pastA = decisions(logA, cut);
+    expect(pastA.filter((d) => d.signal).length).toBeGreaterThan(2);
+    expect(decisions(logB, cut)).toEqual(pastA);
+    // Trades are listed as they close, and closing may come after the cut: compare the entries.
+    const entries = (r: typeof a) =>
+      r.trades
+        .filter((t) => t.entryTime <= cut)
+        .map((t) => `${t.entryTime} ${t.symbol} ${t.direction} ${t.entryPrice}`)
+        .sort();
+    expect(entries(a).length).toBeGreaterThan(0);
+    expect(entries(b)).toEqual(entries(a));
+    // The future did change: otherwise this test would prove nothing.
+    expect(decisions(logB, Number.POSITIVE_INFINITY)).not.toEqual(decisions(logA, Number.POSITIVE_INFINITY));
+  });
+
+  it('is deterministic, and the random baseline depends on its seed only', async () => {
+    const candles = await marketCandles();
+    const one = await runBacktest(base(candles, { seed: 1 }));
+    const again = await runBacktest(base(candles, { seed: 1 }));
+    const other = await runBacktest(base(candles, { seed: 2 }));
+    const json = (r: typeof one) => {
+      const { candlesPerSecond: _c, seconds: _s, ...rest } = toJsonSummary(r);
+      return rest;
+    };
+    expect(json(again)).toEqual(json(one));
+    expect(again.baselineTrades.randomEntry).toEqual(one.baselineTrades.randomEntry);
+    expect(other.trades).toEqual(one.trades);
+    expect(other.baselineTrades.randomEntry).not.toEqual(one.baselineTrades.randomEntry);
+    // Same number of trades as the strategy, the same stop and target rules.
+    expect(one.trades.length).toBeGreaterThan(3);
+    expect(one.baselineTrades.randomEntry).toHaveLength(one.trades.length);
+    for (const t of one.baselineTrades.randomEntry) {
+      const stopPct = (Math.abs(t.signal!.entry - t.signal!.stopLoss) / t.signal!.entry) * 100;
+      expect(stopPct).toBeGreaterThanOrEqual(0.5 - 1e-9);
+      expect(stopPct).toBeLessThanOrEqual(2.5 + 1e-9);
+      expect(['stop', 'target', 'end']).toContain(t.reason);
+    }
+    expect(one.full.buyAndHold.metrics.trades).toBe(4);
+    expect(one.full.buyAndHold.metrics.exposurePct).toBeGreaterThan(99);
+    // ML gets every executed signal's features with its outcome.
+    const samples = labelledSamples(one);
+    expect(samples).toHaveLength(one.trades.length);
+    expect(samples[0]!.features).toHaveProperty('screen_score');
+    expect(samples[0]!.decidedAt).toBeLessThanOrEqual(one.trades[0]!.entryTime);
+  });
+
+  it('reports in-sample and out-of-sample side by side', async () => {
+    const r = await runBacktest(base(await marketCandles(), { split: 0.5 }));
+    const split = r.split!;
+    expect(split.at).toBe(START + 2 * DAY_MS);
+    const is = split.inSample.strategy.metrics;
+    const oos = split.outOfSample.strategy.metrics;
+    expect(is.trades + oos.trades).toBe(r.full.strategy.metrics.trades);
+    expect(oos.startEquity).toBeCloseTo(is.endEquity, 9);
+    expect(oos.endEquity).toBeCloseTo(r.full.strategy.metrics.endEquity, 9);
+    expect(split.inSample.randomEntry!.metrics.trades).toBe(is.trades);
+    expect(split.outOfSample.randomEntry!.metrics.trades).toBe(oos.trades);
+  });
+
+  it('replays recorded LLM answers only: a missing answer is counted, never invented', async () => {
+    const candles = await marketCandles();
+    const rule = await runBacktest(base(candles, { randomBaseline: false }));
+    const first = rule.trades[0]!;
+    const cache = createMemoryAnalysisCache();
+    const config: AnalystConfig = {
+      ANALYST: 'llm',
+      LLM_BASE_URL: 'http://127.0.0.1:9',
+      LLM_API_KEY: undefined,
+      LLM_MODEL: 'recorded-model',
+      LLM_TIMEOUT_MS: 1000,
+      LLM_FALLBACK: 'rule',
+      LLM_DAILY_TOKEN_CAP: 0,
+      VISION_MODEL: undefined,
+      MIN_CONFIDENCE: 55,
+    };
+    await cache.save({
+      symbol: first.symbol,
+      timeframe: '15m',
+      candleCloseTime: first.signal!.candleCloseTime,
+      promptVersion: PROMPT_VERSION,
+      analyst: 'llm:recorded-model',
+      response: {
+        text: JSON.stringify({
+          direction: first.direction,
+          confidence: 90,
+          entry: String(first.signal!.entry),
+          stopLoss: String(first.signal!.stopLoss),
+          takeProfit: String(first.signal!.takeProfit),
+          reasoning: 'recorded answer',
+        }),
+      },
+      createdAt: new Date(0),
+    });
+    const llm = await runBacktest(
+      base(candles, {
+        analyst: 'llm-cache',
+        analysisCache: cache,
+        analystConfig: config,
+        randomBaseline: false,
+      }),
+    );
+    expect(llm.pipeline.llmCacheHits).toBe(1);
+    expect(llm.pipeline.llmCacheMisses).toBe(llm.pipeline.analysed - 1);
+    expect(llm.trades).toHaveLength(1);
+    expect(llm.trades[0]).toMatchObject({ symbol: first.symbol, entryTime: first.entryTime });
+    expect(llm.notes.join(' ')).toContain(`${llm.pipeline.llmCacheMisses} missing`);
+  });
+});

@@ -1,0 +1,431 @@
+/**
+ * runBacktest: the whole run. Pass 1 plays the period through the live pipeline (screener,
+ * analysts, validation and aggregation, deduplication, execution, simulator) with buy-and-hold
+ * alongside; pass 2 replays the same candles for the random-entry baseline with the strategy's
+ * trade count. Then every result is measured the same way, for the whole period and, with a
+ * split, for the in-sample and out-of-sample parts side by side.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Decimal } from 'decimal.js';
+import {
+  type AnalysisCache,
+  type AnalystConfig,
+  createAnalysts,
+  createRuleAnalyst,
+  type ProposeOutcome,
+} from '../analyst/index.js';
+import {
+  type Clock,
+  dec,
+  type ManualClock,
+  MINUTE_MS,
+  type SymbolRules,
+  systemClock,
+  type Timeframe,
+  timeframeMs,
+} from '../domain/index.js';
+import {
+  type Exchange,
+  noSlippage,
+  rangeVolumeSlippage,
+  Simulator,
+  type SlippageModel,
+  simSymbolsFromRules,
+} from '../exchange/index.js';
+import type { RiskLimits } from '../risk/index.js';
+import { resolveScreenerConfig, type ScreenerOverrides } from '../screener/index.js';
+import { resolveCombineOptions } from '../signals/index.js';
+import { createBuyAndHold } from './buy-and-hold.js';
+import { type EquityTracker, SplitEquity } from './equity.js';
+import { createDirectExecutor, type Executor } from './executor.js';
+import { createTradeLedger, type LedgerTrade, type TradeLedger } from './ledger.js';
+import { type MarketSpec, openMarket } from './market.js';
+import { createRandomEntryStrategy, type RandomPeriod } from './random-entry.js';
+import { emptyCounts, resultOf, toTradeRecord } from './report.js';
+import { type PassStrategy, runPass } from './runner.js';
+import { createPipelineStrategy, type PipelineAnalysts } from './strategy.js';
+import type { BacktestReport, PeriodResults, TradeRecord, TradeSignal } from './types.js';
+
+export type SlippageSpec = 'none' | 'range' | { bps: number };
+
+export interface ExecutorContext {
+  sim: Simulator;
+  exchange: Exchange;
+  clock: ManualClock;
+  userId: string;
+  rules: ReadonlyMap<string, SymbolRules>;
+  ledger: TradeLedger;
+  margin: Decimal;
+  leverage: number;
+  minConfidence: number;
+  risk: RiskLimits;
+}
+
+/** How signals reach the exchange: the direct executor by default, the execution engine later. */
+export type ExecutorFactory = (context: ExecutorContext) => Executor | Promise<Executor>;
+
+export interface BacktestOptions {
+  market: MarketSpec;
+  symbols?: readonly string[] | undefined;
+  top?: number | undefined;
+  /** Period (Unix ms): candles opening at or after `from` and closing by `to`. */
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Candle cadence the market is played at (stops resolve inside these candles). Default 5m. */
+  baseTimeframe?: Timeframe | undefined;
+  analyst?: 'rule' | 'llm-cache' | undefined;
+  /** llm-cache: the recorded answers (the store's analyses repository) and the model settings. */
+  analysisCache?: AnalysisCache | undefined;
+  analystConfig?: AnalystConfig | undefined;
+  /** Programmatic: analysts of your own (instead of `analyst`). */
+  analysts?: PipelineAnalysts | undefined;
+  balance?: number | undefined;
+  /** USDT committed per trade; notional = margin x leverage. */
+  margin?: number | undefined;
+  leverage?: number | undefined;
+  makerFeePct?: number | undefined;
+  takerFeePct?: number | undefined;
+  slippage?: SlippageSpec | undefined;
+  minConfidence?: number | undefined;
+  dedupWindowMinutes?: number | undefined;
+  cooldownMinutes?: number | undefined;
+  /** Realised loss per UTC day (USDT) after which entries stop; none by default. */
+  dailyLossLimit?: number | undefined;
+  /** 0 < split < 1: in-sample share of the period; the rest is out-of-sample. */
+  split?: number | undefined;
+  /** Seeds the random-entry baseline and the simulator's slippage noise. */
+  seed?: number | undefined;
+  screener?: ScreenerOverrides | undefined;
+  /** Closed candles of each timeframe read as history before the start (a live scan reads 500). */
+  warmupCandles?: number | undefined;
+  randomBaseline?: boolean | undefined;
+  executor?: ExecutorFactory | undefined;
+  onProgress?: ((phase: 'strategy' | 'baseline', done: number, candles: number) => void) | undefined;
+  /** Stamps the report's creation time (the only wall-clock read). */
+  wallClock?: Clock | undefined;
+  /** Every scan's analyst outcomes (accepted or not), e.g. to sample candidates for ML. */
+  onScan?: ((at: number, outcomes: readonly ProposeOutcome[]) => void) | undefined;
+}
+
+export const BACKTEST_DEFAULTS = {
+  balance: 10_000,
+  margin: 100,
+  leverage: 5,
+  makerFeePct: 0.02,
+  takerFeePct: 0.05,
+  minConfidence: 75,
+  dedupWindowMinutes: 120,
+  cooldownMinutes: 30,
+  seed: 1,
+  warmupCandles: 500,
+  baseTimeframe: '5m' as Timeframe,
+  /** Without --from: a week of history first (the confirmation Hurst needs ~100 hours). */
+  defaultWarmupDays: 7,
+} as const;
+
+const USER = 'backtest';
+
+function slippageModel(spec: SlippageSpec): SlippageModel {
+  if (spec === 'none') return noSlippage;
+  if (spec === 'range') return rangeVolumeSlippage();
+  return rangeVolumeSlippage({ fixedBps: spec.bps, rangeShare: 0 });
+}
+
+const describeSlippage = (spec: SlippageSpec): string =>
+  spec === 'none'
+    ? 'none'
+    : spec === 'range'
+      ? 'range-volume (10% of range, sqrt participation)'
+      : `${spec.bps} bps`;
+
+export async function runBacktest(options: BacktestOptions): Promise<BacktestReport> {
+  const o = { ...BACKTEST_DEFAULTS, ...stripUndefined(options) };
+  const slippage = options.slippage ?? 'range';
+  const config = resolveScreenerConfig(options.screener);
+  const tf = config.timeframes;
+  const primaryMs = timeframeMs(tf.primary);
+  if (o.split !== undefined && !(o.split > 0 && o.split < 1))
+    throw new RangeError(`split must be between 0 and 1 (got ${o.split})`);
+  const market = await openMarket(options.market, {
+    symbols: options.symbols,
+    top: options.top,
+    from: options.from,
+    to: options.to,
+    baseTimeframe: o.baseTimeframe,
+    alignTo: tf.primary,
+    defaultWarmupMs: o.defaultWarmupDays * 86_400_000,
+  });
+  const { from, to } = market;
+  const splitAt =
+    o.split === undefined ? null : from + Math.round(((to - from) * o.split) / primaryMs) * primaryMs;
+  const rules = new Map(market.rules.map((r) => [r.symbol as string, r]));
+  const tickSizes = new Map(market.rules.map((r) => [r.symbol as string, r.tickSize]));
+  const symbols = market.symbols.map((s) => s as string);
+  const combine = resolveCombineOptions({ minConfidence: o.minConfidence });
+  const analysts: PipelineAnalysts =
+    options.analysts ??
+    (o.analyst === 'llm-cache'
+      ? llmAnalysts(options, market.feed.clock, combine)
+      : { analyst: createRuleAnalyst(), vision: null, combine });
+  const risk: RiskLimits = {
+    cooldownAfterStopOutMs: o.cooldownMinutes * MINUTE_MS,
+    dailyLossLimit: o.dailyLossLimit === undefined ? dec('1e15') : dec(o.dailyLossLimit),
+  };
+
+  async function account(clock: ManualClock) {
+    const sim = new Simulator({
+      clock,
+      symbols: simSymbolsFromRules(market.rules),
+      makerFeeRate: dec(o.makerFeePct).div(100),
+      takerFeeRate: dec(o.takerFeePct).div(100),
+      slippage: slippageModel(slippage),
+      seed: o.seed,
+    });
+    sim.createAccount(USER, { deposit: o.balance });
+    const exchange = sim.account(USER);
+    const ledger = createTradeLedger(exchange, o.balance);
+    const context: ExecutorContext = {
+      sim,
+      exchange,
+      clock,
+      userId: USER,
+      rules,
+      ledger,
+      margin: dec(o.margin),
+      leverage: o.leverage,
+      minConfidence: o.minConfidence,
+      risk,
+    };
+    const executor = await (options.executor ?? createDirectExecutor)(context);
+    return { sim, ledger, executor };
+  }
+
+  // --- pass 1: the pipeline, with buy-and-hold alongside ---------------------------------------
+  const counts = emptyCounts();
+  const points = { inSample: 0, outOfSample: 0 };
+  const one = await account(market.feed.clock);
+  const strategy = createPipelineStrategy({
+    config,
+    symbols,
+    analysts,
+    clock: market.feed.clock,
+    tickSizes,
+    dedupWindowMs: o.dedupWindowMinutes * MINUTE_MS,
+    counts,
+    userId: USER,
+    onScan: options.onScan,
+  });
+  const counting: PassStrategy = {
+    ...strategy,
+    scan(at, closed) {
+      if (splitAt !== null && at > splitAt) points.outOfSample += closed.length;
+      else points.inSample += closed.length;
+      return strategy.scan(at, closed);
+    },
+  };
+  const equity = new SplitEquity(from, to, o.balance, splitAt);
+  const bhEquity = new SplitEquity(from, to, o.balance, splitAt);
+  const bh = createBuyAndHold(symbols, o.balance, o.takerFeePct / 100, bhEquity, splitAt);
+  const clock = market.feed.clock;
+  const pass = await runPass({
+    feed: market.feed,
+    symbols: market.symbols,
+    baseTimeframe: o.baseTimeframe,
+    timeframes: tf,
+    to,
+    warmupCandles: o.warmupCandles,
+    strategy: counting,
+    ...one,
+    equity,
+    onCandle: (i, c) => bh.onCandle(i, c, clock.now()),
+    onStep: (t) => bh.mark(t),
+    onProgress: options.onProgress && ((done, n) => options.onProgress!('strategy', done, n)),
+  });
+  const bhTrades = bh.finish(clock.now());
+  const trades = records(pass.trades, (id) => strategy.signalOf(id));
+  const stats = one.executor.stats();
+  counts.candles = pass.candles;
+  counts.refused = { ...stats.refused };
+  counts.expiredEntries = stats.expiredEntries;
+  counts.protectionFailures = stats.protectionFailures;
+  counts.ambiguousCandles = pass.ambiguousCandles;
+  one.executor.close();
+  one.ledger.close();
+
+  // --- pass 2: random entries, as many as the strategy made ------------------------------------
+  const inSample = (t: TradeRecord) => splitAt === null || t.entryTime <= splitAt;
+  let random: { trades: TradeRecord[]; equity: SplitEquity; unfilled: number } | null = null;
+  const b0 = performance.now();
+  if (o.randomBaseline !== false) {
+    const periods: RandomPeriod[] =
+      splitAt === null
+        ? [{ until: to, points: points.inSample, trades: trades.length }]
+        : [
+            { until: splitAt, points: points.inSample, trades: trades.filter(inSample).length },
+            { until: to, points: points.outOfSample, trades: trades.filter((t) => !inSample(t)).length },
+          ];
+    const feed = await market.again(Math.min(o.warmupCandles, 50) * primaryMs);
+    const two = await account(feed.clock);
+    const randomStrategy = createRandomEntryStrategy({
+      seed: o.seed,
+      periods,
+      timeframe: tf.primary,
+      atrPeriod: config.periods.atr,
+      tickSizes,
+      symbols,
+      executor: two.executor,
+    });
+    const randomEquity = new SplitEquity(from, to, o.balance, splitAt);
+    const pass2 = await runPass({
+      feed,
+      symbols: market.symbols,
+      baseTimeframe: o.baseTimeframe,
+      timeframes: tf,
+      to,
+      warmupCandles: Math.min(o.warmupCandles, 50),
+      strategy: randomStrategy,
+      ...two,
+      equity: randomEquity,
+      onProgress: options.onProgress && ((done, n) => options.onProgress!('baseline', done, n)),
+    });
+    random = {
+      trades: records(pass2.trades, (id) => randomStrategy.signalOf(id)),
+      equity: randomEquity,
+      unfilled: randomStrategy.unfilled,
+    };
+    two.executor.close();
+    two.ledger.close();
+    await feed.close();
+  }
+  const baselineSeconds = (performance.now() - b0) / 1000;
+  await market.feed.close();
+
+  // --- measuring -------------------------------------------------------------------------------
+  const period = (
+    start: number,
+    end: number,
+    pick: (t: TradeRecord) => boolean,
+    eq: (s: SplitEquity) => EquityTracker,
+    bhList: TradeRecord[],
+  ): PeriodResults => ({
+    from: start,
+    to: end,
+    strategy: resultOf(trades.filter(pick), eq(equity)),
+    buyAndHold: resultOf(bhList, eq(bhEquity)),
+    randomEntry: random ? resultOf(random.trades.filter(pick), eq(random.equity)) : null,
+  });
+  const full = period(
+    from,
+    to,
+    () => true,
+    (s) => s.whole,
+    bhTrades.whole,
+  );
+  const split =
+    splitAt === null
+      ? null
+      : {
+          at: splitAt,
+          inSample: period(from, splitAt, inSample, (s) => s.inSample!, bhTrades.inSample),
+          outOfSample: period(
+            splitAt,
+            to,
+            (t) => !inSample(t),
+            (s) => s.outOfSample!,
+            bhTrades.outOfSample,
+          ),
+        };
+  const notes = buildNotes(counts, random?.unfilled ?? 0, market.excluded.length, o.analyst ?? 'rule');
+  return {
+    version: 1,
+    createdAt: (options.wallClock ?? systemClock).now(),
+    market: {
+      source: market.source,
+      dir: options.market.kind === 'replay' ? options.market.dir : undefined,
+      seed: options.market.kind === 'synthetic' ? options.market.seed : undefined,
+      baseTimeframe: o.baseTimeframe,
+      timeframes: { ...tf },
+      symbols,
+      excluded: market.excluded,
+    },
+    params: {
+      from,
+      to,
+      analyst: options.analysts ? analysts.analyst.name : (o.analyst ?? 'rule'),
+      balance: o.balance,
+      margin: o.margin,
+      leverage: o.leverage,
+      makerFeePct: o.makerFeePct,
+      takerFeePct: o.takerFeePct,
+      slippage: describeSlippage(slippage),
+      minConfidence: o.minConfidence,
+      dedupWindowMinutes: o.dedupWindowMinutes,
+      split: o.split ?? null,
+      seed: o.seed,
+      warmupCandles: o.warmupCandles,
+    },
+    full,
+    split,
+    trades,
+    baselineTrades: { buyAndHold: bhTrades.whole, randomEntry: random?.trades ?? [] },
+    pipeline: counts,
+    performance: {
+      candles: pass.candles,
+      seconds: pass.seconds,
+      candlesPerSecond: pass.seconds > 0 ? pass.candles / pass.seconds : 0,
+      loadSeconds: market.loadSeconds,
+      baselineSeconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    },
+    notes,
+  };
+}
+
+function llmAnalysts(
+  options: BacktestOptions,
+  clock: ManualClock,
+  combine: ReturnType<typeof resolveCombineOptions>,
+): PipelineAnalysts {
+  if (!options.analystConfig || !options.analysisCache) {
+    throw new RangeError('analyst llm-cache needs analystConfig and analysisCache (the recorded answers)');
+  }
+  const set = createAnalysts(options.analystConfig, {
+    clock,
+    cache: options.analysisCache,
+    mode: 'cache-only',
+    kind: 'llm',
+  });
+  return { analyst: set.analyst, vision: set.vision, combine };
+}
+
+function records(list: LedgerTrade[], signalOf: (entryId: string) => TradeSignal | undefined): TradeRecord[] {
+  return list.map((t, i) => toTradeRecord(t, i + 1, signalOf(t.entryClientOrderId)));
+}
+
+function buildNotes(
+  counts: BacktestReport['pipeline'],
+  unfilled: number,
+  excluded: number,
+  analyst: string,
+): string[] {
+  const notes = [
+    'Stops and targets resolve inside each base candle along open, low, high, close (up candle) or ' +
+      'open, high, low, close (down candle); when one candle could have reached both a stop and a ' +
+      `target, the stop is assumed (${counts.ambiguousCandles} such candle(s)).`,
+    'Execution: the direct executor (risk gate, sizing, entry, STOP_MARKET and TAKE_PROFIT_MARKET ' +
+      'with closePosition through the Exchange port of the simulator).',
+  ];
+  if (analyst === 'llm-cache')
+    notes.push(
+      `LLM answers replayed from the analyses cache: ${counts.llmCacheHits} found, ${counts.llmCacheMisses} ` +
+        'missing (a missing answer is no trade, never invented).',
+    );
+  if (unfilled > 0)
+    notes.push(`Random entries: ${unfilled} pick(s) found no free symbol before the period ended.`);
+  if (excluded > 0) notes.push(`${excluded} symbol(s) excluded (see market.excluded).`);
+  return notes;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

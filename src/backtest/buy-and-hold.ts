@@ -1,0 +1,131 @@
+/**
+ * The buy-and-hold baseline, on the same candles in the same pass: the balance split equally
+ * across the symbols, each bought (1x, long) at the close of its first candle in the period and
+ * held to the end, taker fee paid on the way in and out. A symbol listed later waits in cash until
+ * its first candle. Float arithmetic and no exchange rounding: it is a yardstick, not an order.
+ * With a split, each period gets its own round trip per symbol (bought at the period's first
+ * close, sold at its last), so both periods read like separate holdings.
+ */
+import type { Candle } from '../domain/index.js';
+import type { SplitEquity } from './equity.js';
+import type { TradeRecord } from './types.js';
+
+export interface BuyAndHold {
+  onCandle(symbolIndex: number, candle: Candle, time: number): void;
+  /** Mark the equity after a step. */
+  mark(time: number): void;
+  /** Close at the last prices; trades of the whole period, and per split period when split. */
+  finish(time: number): { whole: TradeRecord[]; inSample: TradeRecord[]; outOfSample: TradeRecord[] };
+}
+
+interface Holding {
+  qty: number;
+  entryTime: number;
+  entryPrice: number;
+  entryFee: number;
+  last: number;
+  /** Price and time at the split (the in-sample exit and the out-of-sample entry). */
+  splitPrice: number;
+  splitTime: number;
+}
+
+export function createBuyAndHold(
+  symbols: readonly string[],
+  balance: number,
+  takerFeeRate: number,
+  equity: SplitEquity,
+  splitAt: number | null,
+): BuyAndHold {
+  const perSymbol = balance / symbols.length;
+  const holdings: (Holding | null)[] = symbols.map(() => null);
+  let cash = balance;
+  /** Σ qty × last, kept up to date per candle. */
+  let value = 0;
+  let held = 0;
+
+  const trade = (
+    i: number,
+    entryTime: number,
+    entryPrice: number,
+    exitTime: number,
+    exitPrice: number,
+    qty: number,
+    fees: number,
+  ): TradeRecord => {
+    const notional = qty * entryPrice;
+    const pnl = qty * (exitPrice - entryPrice) - fees;
+    return {
+      id: i + 1,
+      symbol: symbols[i]!,
+      direction: 'LONG',
+      entryTime,
+      exitTime,
+      entryPrice,
+      exitPrice,
+      qty,
+      notional,
+      pnl,
+      fees,
+      pnlPct: notional > 0 ? (pnl / notional) * 100 : 0,
+      rMultiple: null,
+      reason: 'end',
+      durationMinutes: (exitTime - entryTime) / 60_000,
+      ambiguous: false,
+      signal: null,
+    };
+  };
+
+  return {
+    onCandle(i, candle, time) {
+      const h = holdings[i];
+      if (h) {
+        value += h.qty * (candle.close - h.last);
+        h.last = candle.close;
+        if (splitAt !== null && time <= splitAt) {
+          h.splitPrice = candle.close;
+          h.splitTime = time;
+        }
+        return;
+      }
+      const fee = perSymbol * takerFeeRate;
+      const qty = (perSymbol - fee) / candle.close;
+      cash -= perSymbol;
+      value += qty * candle.close;
+      held++;
+      holdings[i] = {
+        qty,
+        entryTime: time,
+        entryPrice: candle.close,
+        entryFee: fee,
+        last: candle.close,
+        splitPrice: candle.close,
+        splitTime: time,
+      };
+    },
+    mark(time) {
+      equity.mark(time, cash + value, held > 0);
+    },
+    finish(time) {
+      const whole: TradeRecord[] = [];
+      const inSample: TradeRecord[] = [];
+      const outOfSample: TradeRecord[] = [];
+      holdings.forEach((h, i) => {
+        if (!h) return;
+        const exitFee = h.qty * h.last * takerFeeRate;
+        cash += h.qty * h.last - exitFee;
+        whole.push(trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee));
+        if (splitAt === null) return;
+        if (h.entryTime <= splitAt) {
+          inSample.push(trade(i, h.entryTime, h.entryPrice, h.splitTime, h.splitPrice, h.qty, h.entryFee));
+          outOfSample.push(trade(i, h.splitTime, h.splitPrice, time, h.last, h.qty, exitFee));
+        } else {
+          outOfSample.push(trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee));
+        }
+      });
+      value = 0;
+      held = 0;
+      equity.mark(time, cash, false);
+      return { whole, inSample, outOfSample };
+    },
+  };
+}

@@ -1,0 +1,355 @@
+/**
+ * The seam between the backtest and execution: the runner hands every stored signal to an
+ * Executor and drives the market; how orders reach the exchange is the executor's business.
+ * The live execution engine (src/execution) is meant to sit behind this interface; until then
+ * createDirectExecutor goes straight to the Exchange port: the risk gate, sizing to the symbol's
+ * step and tick, the entry (MARKET, or a resting LIMIT cancelled at the signal's expiry), then a
+ * STOP_MARKET and a TAKE_PROFIT_MARKET with closePosition, placed the moment the entry fills. A
+ * protective order the exchange refuses because the price is already past it closes the position
+ * at market (a filled entry is never left unprotected).
+ */
+import type { Decimal } from 'decimal.js';
+import {
+  type Clock,
+  type Direction,
+  deriveClientOrderId,
+  describeError,
+  entrySide,
+  exitSide,
+  isDomainError,
+  type MarketSymbol,
+  type Price,
+  type Qty,
+  type SymbolRules,
+  ZERO,
+} from '../domain/index.js';
+import type { Exchange, UserStreamEvent } from '../exchange/index.js';
+import { sizeEntry } from '../execution/sizing.js';
+import { checkOrder, type RiskLimits } from '../risk/index.js';
+import type { TradeLedger } from './ledger.js';
+
+/** A stored, deduplicated signal as execution sees it. */
+export interface BacktestSignal {
+  id: string;
+  symbol: MarketSymbol;
+  direction: Direction;
+  entryType: 'MARKET' | 'LIMIT';
+  entry: Decimal;
+  stopLoss: Decimal;
+  takeProfit: Decimal;
+  combinedConfidence: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type ExecutionOutcome = { status: 'placed' } | { status: 'refused'; code: string; message: string };
+
+/** What the intrabar driver must respect on a symbol. */
+export interface WorkingLevels {
+  direction: Direction;
+  /** A resting LIMIT entry's price, or null once filled (or for MARKET entries). */
+  pendingEntry: number | null;
+  /** Protective levels of the open position (null until placed). */
+  stop: number | null;
+  target: number | null;
+}
+
+export interface ExecutorStats {
+  placed: number;
+  refused: Record<string, number>;
+  expiredEntries: number;
+  protectionFailures: number;
+}
+
+export interface Executor {
+  readonly userId: string;
+  /** Act on one signal: resolves once the entry is sent (and, if it filled, protected) or refused. */
+  execute(signal: BacktestSignal): Promise<ExecutionOutcome>;
+  /** Earliest time `onTime` has something to do (a LIMIT entry's expiry); +Infinity when nothing. */
+  nextDeadline(): number;
+  onTime(now: number): Promise<void>;
+  /** Levels working on a symbol, or undefined when nothing is (the fast path). */
+  levels(symbol: string): WorkingLevels | undefined;
+  /** Reactions to exchange events still running (protection after a fill), or null when none. */
+  settle(): Promise<void> | null;
+  /** End of the test: cancel what rests, close what is open, at market. */
+  closeAll(): Promise<void>;
+  stats(): ExecutorStats;
+  close(): void;
+}
+
+export interface DirectExecutorOptions {
+  exchange: Exchange;
+  clock: Clock;
+  userId: string;
+  rules: ReadonlyMap<string, SymbolRules>;
+  margin: Decimal;
+  leverage: number;
+  minConfidence: number;
+  risk: RiskLimits;
+  /** Announces market exits so the ledger can name their reason. */
+  ledger?: TradeLedger | undefined;
+}
+
+interface Working {
+  signal: BacktestSignal;
+  levels: WorkingLevels;
+  entryId: string;
+  /** Filled entry quantity (what an exit must close). */
+  filled: Decimal;
+  stopId: string;
+  targetId: string;
+  protectionQueued: boolean;
+}
+
+const UTC_DAY = 86_400_000;
+
+export function createDirectExecutor(options: DirectExecutorOptions): Executor {
+  const { exchange, clock, userId, ledger } = options;
+  const working = new Map<string, Working>();
+  const byEntryId = new Map<string, Working>();
+  const configured = new Set<string>();
+  const lastStopOut = new Map<string, number>();
+  let realisedDay = -1;
+  let realisedToday: Decimal = ZERO;
+  let queue: Promise<void> | null = null;
+  const stats: ExecutorStats = { placed: 0, refused: {}, expiredEntries: 0, protectionFailures: 0 };
+
+  const refuse = (code: string, message: string): ExecutionOutcome => {
+    stats.refused[code] = (stats.refused[code] ?? 0) + 1;
+    return { status: 'refused', code, message };
+  };
+
+  /** Work triggered by a stream event runs after the event, in order; `settle` waits for it. */
+  function enqueue(task: () => Promise<void>): void {
+    const run = (queue ?? Promise.resolve()).then(task);
+    const tail = run.then(
+      () => {
+        if (queue === tail) queue = null;
+      },
+      () => {
+        if (queue === tail) queue = null;
+      },
+    );
+    queue = tail;
+  }
+
+  function onEvent(event: UserStreamEvent): void {
+    if (event.type === 'fill') {
+      const fill = event.fill;
+      const day = Math.floor(fill.time / UTC_DAY);
+      if (day !== realisedDay) {
+        realisedDay = day;
+        realisedToday = ZERO;
+      }
+      realisedToday = realisedToday.plus(fill.realizedPnl).minus(fill.fee);
+      const w = byEntryId.get(fill.clientOrderId);
+      if (w) {
+        w.filled = w.filled.plus(fill.qty);
+        w.levels.pendingEntry = null;
+        if (!w.protectionQueued) {
+          w.protectionQueued = true;
+          enqueue(() => protect(w));
+        }
+      }
+      return;
+    }
+    if (event.type === 'order' && event.order.family === 'algo' && event.order.status === 'TRIGGERED') {
+      const w = working.get(event.order.symbol);
+      if (w && event.order.clientOrderId === w.stopId) lastStopOut.set(w.signal.symbol, event.time);
+      return;
+    }
+    if (event.type === 'position' && event.positionAmt.isZero()) {
+      const w = working.get(event.symbol);
+      if (w && w.levels.pendingEntry === null) forget(w);
+    }
+  }
+
+  function forget(w: Working): void {
+    working.delete(w.signal.symbol);
+    byEntryId.delete(w.entryId);
+  }
+
+  async function protect(w: Working): Promise<void> {
+    const { signal } = w;
+    if (working.get(signal.symbol) !== w) return;
+    const side = exitSide(signal.direction);
+    for (const [leg, type, price] of [
+      ['sl', 'STOP_MARKET', signal.stopLoss],
+      ['tp', 'TAKE_PROFIT_MARKET', signal.takeProfit],
+    ] as const) {
+      try {
+        await exchange.createOrder({
+          symbol: signal.symbol,
+          side,
+          type,
+          clientOrderId: leg === 'sl' ? (w.stopId as never) : (w.targetId as never),
+          triggerPrice: price as Price,
+          closePosition: true,
+        });
+        if (leg === 'sl') w.levels.stop = price.toNumber();
+        else w.levels.target = price.toNumber();
+      } catch (err) {
+        // The price is already past the level (or the order is refused otherwise): a filled
+        // entry must not stay unprotected, so it is closed now.
+        stats.protectionFailures++;
+        await exitNow(w, 'protection', err);
+        return;
+      }
+      if (working.get(signal.symbol) !== w) return;
+    }
+  }
+
+  async function exitNow(w: Working, reason: 'protection' | 'end', cause?: unknown): Promise<void> {
+    const { signal } = w;
+    try {
+      await exchange.cancelAllOrders(signal.symbol);
+    } catch {
+      // Nothing to cancel is fine; the exit below is what matters.
+    }
+    if (w.filled.lte(0)) {
+      forget(w);
+      return;
+    }
+    const clientOrderId = deriveClientOrderId(userId, signal.id, reason === 'end' ? 'exit' : 'exit1');
+    ledger?.expectExit(clientOrderId, reason);
+    try {
+      await exchange.createOrder({
+        symbol: signal.symbol,
+        side: exitSide(signal.direction),
+        type: 'MARKET',
+        clientOrderId,
+        qty: w.filled as Qty,
+        reduceOnly: true,
+      });
+    } catch (err) {
+      throw new Error(
+        `backtest: could not close ${signal.symbol} at market (${describeError(err)})` +
+          (cause ? ` after ${describeError(cause)}` : ''),
+      );
+    }
+    forget(w);
+  }
+
+  async function configure(symbol: MarketSymbol): Promise<void> {
+    if (configured.has(symbol)) return;
+    await exchange.setMarginMode(symbol, 'ISOLATED');
+    await exchange.setLeverage(symbol, options.leverage);
+    configured.add(symbol);
+  }
+
+  return {
+    userId,
+    async execute(signal) {
+      const now = clock.now();
+      const rules = options.rules.get(signal.symbol);
+      if (!rules) return refuse('SYMBOL_NOT_TRADING', `${signal.symbol} has no exchange rules`);
+      if (Math.floor(now / UTC_DAY) !== realisedDay) {
+        realisedDay = Math.floor(now / UTC_DAY);
+        realisedToday = ZERO;
+      }
+      const gate = checkOrder(
+        {
+          kind: 'entry',
+          symbol: signal.symbol,
+          direction: signal.direction,
+          confidence: signal.combinedConfidence,
+          automatic: true,
+        },
+        {
+          riskState: 'ACTIVE',
+          autoTrade: true,
+          minConfidence: options.minConfidence,
+          leverage: options.leverage,
+          hasLivePosition: working.has(signal.symbol),
+          lastStopOutAt: lastStopOut.get(signal.symbol) ?? null,
+          realisedPnlToday: realisedToday,
+          symbolTrading: rules.status === 'TRADING',
+          symbolMaxLeverage: rules.maxLeverage,
+        },
+        options.risk,
+        now,
+      );
+      if (!gate.ok) return refuse(gate.reason, gate.message);
+      const sized = sizeEntry({
+        rules,
+        margin: options.margin,
+        leverage: options.leverage,
+        price: signal.entry,
+        type: signal.entryType,
+      });
+      if (!sized.ok) return refuse(sized.reason, sized.message);
+      const w: Working = {
+        signal,
+        levels: {
+          direction: signal.direction,
+          pendingEntry: signal.entryType === 'LIMIT' ? sized.price.toNumber() : null,
+          stop: null,
+          target: null,
+        },
+        entryId: deriveClientOrderId(userId, signal.id, 'entry'),
+        filled: ZERO,
+        stopId: deriveClientOrderId(userId, signal.id, 'sl'),
+        targetId: deriveClientOrderId(userId, signal.id, 'tp'),
+        protectionQueued: false,
+      };
+      // Known before the order leaves: a MARKET fill is reported while createOrder runs.
+      working.set(signal.symbol, w);
+      byEntryId.set(w.entryId, w);
+      try {
+        await configure(signal.symbol);
+        await exchange.createOrder({
+          symbol: signal.symbol,
+          side: entrySide(signal.direction),
+          type: signal.entryType,
+          clientOrderId: w.entryId as never,
+          qty: sized.qty,
+          ...(signal.entryType === 'LIMIT' ? { price: sized.price, timeInForce: 'GTC' as const } : {}),
+        });
+      } catch (err) {
+        forget(w);
+        return refuse(isDomainError(err) ? err.code : 'EXCHANGE_ERROR', describeError(err));
+      }
+      stats.placed++;
+      await this.settle();
+      return { status: 'placed' };
+    },
+    nextDeadline() {
+      let t = Number.POSITIVE_INFINITY;
+      for (const w of working.values())
+        if (w.levels.pendingEntry !== null && w.signal.expiresAt < t) t = w.signal.expiresAt;
+      return t;
+    },
+    async onTime(now) {
+      for (const w of [...working.values()]) {
+        if (w.levels.pendingEntry === null || w.signal.expiresAt > now) continue;
+        try {
+          await exchange.cancelOrder({
+            symbol: w.signal.symbol,
+            clientOrderId: w.entryId as never,
+            family: 'regular',
+          });
+          stats.expiredEntries++;
+          forget(w);
+        } catch (err) {
+          // It filled in the meantime: protection is already on its way.
+          if (!isDomainError(err, 'ORDER_NOT_FOUND')) throw err;
+        }
+      }
+      await this.settle();
+    },
+    levels(symbol) {
+      return working.get(symbol)?.levels;
+    },
+    settle() {
+      return queue;
+    },
+    async closeAll() {
+      await this.settle();
+      for (const w of [...working.values()]) await exitNow(w, 'end');
+      await this.settle();
+    },
+    stats: () => stats,
+    close: exchange.subscribe(onEvent),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * backtest: the live pipeline on a simulated clock over recorded (or synthetic) history, with a
+ * report a trader can check. What differs from live is only the clock, the market feed (a replay
+ * of candles) and the exchange (the simulator); the screener, the analysts (rule, or recorded LLM
+ * answers), validation, aggregation, deduplication, risk gate, sizing and order flow are the same.
+ *
+ * Entry points:
+ * - runBacktest(options) -> BacktestReport: pass 1 plays the period through the pipeline with
+ *   buy-and-hold alongside, pass 2 replays it for the random-entry baseline; metrics for the
+ *   whole period and, with `split`, in-sample / out-of-sample side by side.
+ * - toJsonSummary(report) (what `neurotrade backtest --json` prints), renderHtmlReport(report)
+ *   (one self-contained HTML file with equity and drawdown charts), labelledSamples(report) (the
+ *   ML engineer's labelled examples: each trade's signal features and its outcome).
+ * - computeMetrics / perSymbolMetrics / sharpeRatio / sortinoRatio / maxDrawdownPct: pure metrics.
+ * - The Executor seam (createDirectExecutor today; the execution engine plugs in through
+ *   options.executor) and driveCandle, the conservative intrabar rule.
+ *
+ * Invariants: no look-ahead (the strategy only ever sees closed candles, published by the feed
+ * when they close; orders fill on later prices); when one candle could have reached both a stop
+ * and a target the stop is assumed, counted and reported; a missing LLM answer is counted, never
+ * invented; runs are deterministic for the same data, options and seed; memory per step is
+ * constant (equity keeps one value per day and a bounded chart sample).
+ */
+export {
+  BACKTEST_DEFAULTS,
+  type BacktestOptions,
+  type ExecutorContext,
+  type ExecutorFactory,
+  runBacktest,
+  type SlippageSpec,
+} from './backtest.js';
+export { EquityTracker, SplitEquity } from './equity.js';
+export {
+  type BacktestSignal,
+  createDirectExecutor,
+  type DirectExecutorOptions,
+  type ExecutionOutcome,
+  type Executor,
+  type ExecutorStats,
+  type WorkingLevels,
+} from './executor.js';
+export { renderHtmlReport } from './html.js';
+export { driveCandle, reachesBoth } from './intrabar.js';
+export { createTradeLedger, type LedgerTrade, type TradeLedger } from './ledger.js';
+export { type MarketSpec, SYNTHETIC_DEFAULT_DAYS } from './market.js';
+export {
+  computeMetrics,
+  type EquityStats,
+  maxDrawdownPct,
+  perSymbolMetrics,
+  sharpeRatio,
+  sortinoRatio,
+} from './metrics.js';
+export {
+  type JsonMetrics,
+  jsonMetrics,
+  type LabelledSample,
+  labelledSamples,
+  toJsonSummary,
+} from './report.js';
+export { createSignalBook, type SignalBook } from './signal-book.js';
+export type { PipelineAnalysts } from './strategy.js';
+export type * from './types.js';

@@ -1,0 +1,213 @@
+/**
+ * The trade ledger: round trips assembled from the exchange's own user stream (fills, algo order
+ * updates, balances), so it reports what the exchange did whatever executed the orders. A trade
+ * opens on the first fill from flat and closes when the position is flat again; its exit reason
+ * comes from the order that closed it (a triggered STOP_MARKET or TAKE_PROFIT_MARKET, a
+ * liquidation, or a market exit the executor announced). Quantities and PnL are summed as
+ * decimals and reported as floats; the open positions are also kept as floats so the equity can
+ * be marked to market every step without touching a decimal.
+ */
+import type { Decimal } from 'decimal.js';
+import { type Direction, ZERO } from '../domain/index.js';
+import type { Exchange, Fill, UserStreamEvent } from '../exchange/index.js';
+import type { ExitReason } from './types.js';
+
+export interface LedgerTrade {
+  symbol: string;
+  direction: Direction;
+  entryTime: number;
+  exitTime: number;
+  entryPrice: number;
+  exitPrice: number;
+  qty: number;
+  notional: number;
+  pnl: number;
+  fees: number;
+  reason: ExitReason;
+  ambiguous: boolean;
+  /** Client order id of the fill that opened the trade (links it back to its signal). */
+  entryClientOrderId: string;
+}
+
+/** An open position as floats, for marking to market. */
+export interface OpenPosition {
+  symbol: string;
+  /** Signed: positive long, negative short. */
+  qty: number;
+  entryPrice: number;
+}
+
+interface Working {
+  symbol: string;
+  direction: Direction;
+  entryTime: number;
+  entryClientOrderId: string;
+  openQty: Decimal;
+  entryQty: Decimal;
+  entryValue: Decimal;
+  exitQty: Decimal;
+  exitValue: Decimal;
+  realized: Decimal;
+  fees: Decimal;
+  reason: ExitReason | null;
+  ambiguous: boolean;
+  position: OpenPosition;
+}
+
+export interface TradeLedger {
+  /** Wallet balance (deposits + realised PnL - fees - funding) after the latest event. */
+  readonly wallet: number;
+  readonly openPositions: ReadonlyMap<string, OpenPosition>;
+  /** Equity marked at each symbol's latest price (`markOf` returns NaN when unknown: entry used). */
+  equity(markOf: (symbol: string) => number): number;
+  /** The next market exit with this client order id closes for this reason. */
+  expectExit(clientOrderId: string, reason: ExitReason): void;
+  /**
+   * The trade open on `symbol` is being resolved by the conservative intrabar rule (on), or the
+   * candle is over and it is still open (off): only a trade closed in that candle keeps the flag.
+   */
+  flagAmbiguous(symbol: string, on: boolean): void;
+  /** Closed trades, in closing order; `take` empties the list. */
+  take(): LedgerTrade[];
+  close(): void;
+}
+
+const num = (d: Decimal): number => d.toNumber();
+
+export function createTradeLedger(exchange: Exchange, startWallet: number): TradeLedger {
+  const open = new Map<string, Working>();
+  const positions = new Map<string, OpenPosition>();
+  /** symbol:orderId of a triggered conditional order -> what it was. */
+  const triggered = new Map<string, ExitReason>();
+  const announced = new Map<string, ExitReason>();
+  let closed: LedgerTrade[] = [];
+  let wallet = startWallet;
+
+  function onFill(fill: Fill): void {
+    const symbol = fill.symbol as string;
+    const side: Direction = fill.side === 'BUY' ? 'LONG' : 'SHORT';
+    let w = open.get(symbol);
+    if (!w) {
+      const position: OpenPosition = { symbol, qty: 0, entryPrice: 0 };
+      w = {
+        symbol,
+        direction: side,
+        entryTime: fill.time,
+        entryClientOrderId: fill.clientOrderId,
+        openQty: ZERO,
+        entryQty: ZERO,
+        entryValue: ZERO,
+        exitQty: ZERO,
+        exitValue: ZERO,
+        realized: ZERO,
+        fees: ZERO,
+        reason: null,
+        ambiguous: false,
+        position,
+      };
+      open.set(symbol, w);
+      positions.set(symbol, position);
+    }
+    w.fees = w.fees.plus(fill.fee);
+    w.realized = w.realized.plus(fill.realizedPnl);
+    const value = fill.qty.mul(fill.price);
+    if (side === w.direction) {
+      w.entryQty = w.entryQty.plus(fill.qty);
+      w.entryValue = w.entryValue.plus(value);
+      w.openQty = w.openQty.plus(fill.qty);
+    } else {
+      w.exitQty = w.exitQty.plus(fill.qty);
+      w.exitValue = w.exitValue.plus(value);
+      w.openQty = w.openQty.minus(fill.qty);
+      const key = `${symbol}:${fill.orderId}`;
+      w.reason ??= fill.liquidation
+        ? 'liquidation'
+        : (triggered.get(key) ?? announced.get(fill.clientOrderId) ?? 'market');
+      triggered.delete(key);
+      announced.delete(fill.clientOrderId);
+    }
+    const sign = w.direction === 'LONG' ? 1 : -1;
+    w.position.qty = sign * num(w.openQty);
+    w.position.entryPrice = num(w.entryValue.div(w.entryQty));
+    if (w.openQty.lte(0)) finish(w, fill.time);
+  }
+
+  function finish(w: Working, time: number): void {
+    open.delete(w.symbol);
+    positions.delete(w.symbol);
+    const entryQty = num(w.entryQty);
+    closed.push({
+      symbol: w.symbol,
+      direction: w.direction,
+      entryTime: w.entryTime,
+      exitTime: time,
+      entryPrice: num(w.entryValue.div(w.entryQty)),
+      exitPrice: w.exitQty.gt(0) ? num(w.exitValue.div(w.exitQty)) : Number.NaN,
+      qty: entryQty,
+      notional: num(w.entryValue),
+      pnl: num(w.realized.minus(w.fees)),
+      fees: num(w.fees),
+      reason: w.reason ?? 'market',
+      ambiguous: w.ambiguous,
+      entryClientOrderId: w.entryClientOrderId,
+    });
+  }
+
+  function onEvent(event: UserStreamEvent): void {
+    switch (event.type) {
+      case 'fill':
+        onFill(event.fill);
+        return;
+      case 'order': {
+        const o = event.order;
+        if (o.family === 'algo' && o.triggeredOrderId !== null) {
+          const reason: ExitReason =
+            o.type === 'STOP_MARKET' || o.type === 'STOP'
+              ? 'stop'
+              : o.type === 'TAKE_PROFIT_MARKET' || o.type === 'TAKE_PROFIT'
+                ? 'target'
+                : 'market';
+          triggered.set(`${o.symbol}:${o.triggeredOrderId}`, reason);
+        }
+        return;
+      }
+      case 'balance':
+        wallet = event.walletBalance.toNumber();
+        return;
+      default:
+        return;
+    }
+  }
+
+  const unsubscribe = exchange.subscribe(onEvent);
+
+  return {
+    get wallet() {
+      return wallet;
+    },
+    openPositions: positions,
+    equity(markOf) {
+      let e = wallet;
+      for (const p of positions.values()) {
+        const mark = markOf(p.symbol);
+        if (Number.isFinite(mark)) e += p.qty * (mark - p.entryPrice);
+      }
+      return e;
+    },
+    expectExit(clientOrderId, reason) {
+      announced.set(clientOrderId, reason);
+    },
+    flagAmbiguous(symbol, on) {
+      const w = open.get(symbol);
+      if (w) w.ambiguous = on;
+    },
+    take() {
+      const out = closed;
+      closed = [];
+      return out;
+    },
+    close() {
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Opening the market a backtest plays: recorded candles (a folder in the ../shared/data/market
+ * format), the seeded synthetic market, or candles in memory (tests). The feed is positioned at
+ * the start of the period with its history visible, the universe is selected the way a live scan
+ * selects it (tradable USDT perpetuals, optionally the top N by 24h quote volume as of the start),
+ * and the same candles can be replayed from the start for the baseline pass.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  DAY_MS,
+  DomainError,
+  ErrorCode,
+  type MarketSymbol,
+  type SymbolRules,
+  type Timeframe,
+  timeframeMs,
+} from '../domain/index.js';
+import {
+  createMemoryFeed,
+  createReplayFeed,
+  createSyntheticFeed,
+  type MemorySymbol,
+  type SimulatedFeed,
+  SYNTHETIC_DEFAULT_START,
+} from '../market/index.js';
+import { selectUniverse } from '../screener/index.js';
+
+export type MarketSpec =
+  | { kind: 'replay'; dir: string }
+  | { kind: 'synthetic'; seed: number; symbols?: number | undefined }
+  | { kind: 'memory'; symbols: readonly MemorySymbol[] };
+
+export interface MarketSelection {
+  /** Only these symbols (a name the market lacks is an error). */
+  symbols?: readonly string[] | undefined;
+  /** The N symbols with the largest 24h quote volume at the start. */
+  top?: number | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  baseTimeframe: Timeframe;
+  /** Round the start up to this timeframe's boundary (the primary). */
+  alignTo: Timeframe;
+  /** Without `from`: this long after the first recorded candle (history for the indicators). */
+  defaultWarmupMs: number;
+}
+
+export interface OpenedMarket {
+  source: MarketSpec['kind'];
+  feed: SimulatedFeed;
+  rules: SymbolRules[];
+  symbols: MarketSymbol[];
+  excluded: { symbol: string; reason: string }[];
+  from: number;
+  to: number;
+  loadSeconds: number;
+  /** A fresh feed over the same candles, positioned at `from` (the baseline pass). */
+  again(historyMs: number): Promise<SimulatedFeed>;
+}
+
+/** Default length of a synthetic backtest without `to`. */
+export const SYNTHETIC_DEFAULT_DAYS = 30;
+
+export async function openMarket(spec: MarketSpec, selection: MarketSelection): Promise<OpenedMarket> {
+  const t0 = performance.now();
+  const base = selection.baseTimeframe;
+  const baseMs = timeframeMs(base);
+  let feed: SimulatedFeed;
+  let excluded: { symbol: string; reason: string }[] = [];
+  let from: number;
+  let to: number;
+  if (spec.kind === 'synthetic') {
+    from = align(selection.from ?? SYNTHETIC_DEFAULT_START, selection.alignTo);
+    to = selection.to ?? from + SYNTHETIC_DEFAULT_DAYS * DAY_MS;
+    feed = createSyntheticFeed({
+      seed: spec.seed,
+      symbols: spec.symbols,
+      baseTimeframe: base,
+      start: from,
+      pace: 'manual',
+    });
+  } else {
+    if (spec.kind === 'replay') {
+      const replay = await createReplayFeed({
+        dir: spec.dir,
+        symbols: selection.symbols,
+        baseTimeframe: base,
+        pace: 'manual',
+      });
+      excluded = replay.report.excluded.map(({ symbol, reason }) => ({ symbol, reason }));
+      feed = replay;
+    } else {
+      feed = createMemoryFeed({ symbols: spec.symbols, pace: 'manual' });
+    }
+    const first = feed.clock.now();
+    const end = (feed.endTime ?? first) + baseMs;
+    from = align(selection.from ?? first + selection.defaultWarmupMs, selection.alignTo);
+    to = Math.min(selection.to ?? end, end);
+    if (from < first) from = align(first, selection.alignTo);
+    feed.advanceTo(from);
+  }
+  if (!(to > from)) {
+    throw new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      `the backtest period is empty: from ${iso(from)} to ${iso(to)}`,
+      { details: { from, to } },
+    );
+  }
+  const universe = await feed.universe();
+  const names = new Set(universe.map((r) => r.symbol as string));
+  const unknown = (selection.symbols ?? []).filter((s) => !names.has(s));
+  if (unknown.length > 0) {
+    throw new DomainError(ErrorCode.NOT_FOUND, `no candles for ${unknown.join(', ')} in this market`, {
+      details: { symbols: unknown },
+    });
+  }
+  const chosen = selectUniverse(universe, await feed.tickers(), {
+    symbols: selection.symbols,
+    top: selection.top,
+  });
+  for (const e of chosen.excluded) if (e.requested) excluded.push({ symbol: e.symbol, reason: e.reason });
+  const rules = chosen.selected;
+  // The feed publishes in the order of its universe; keep that order (determinism).
+  const order = new Map(universe.map((r, i) => [r.symbol as string, i]));
+  rules.sort((a, b) => order.get(a.symbol)! - order.get(b.symbol)!);
+  const symbols = rules.map((r) => r.symbol);
+
+  return {
+    source: spec.kind,
+    feed,
+    rules,
+    symbols,
+    excluded,
+    from,
+    to,
+    loadSeconds: (performance.now() - t0) / 1000,
+    async again(historyMs) {
+      const memory: MemorySymbol[] = [];
+      for (const r of rules) {
+        const candles = await feed.candleColumns(r.symbol, base, { from: from - historyMs, to: to - baseMs });
+        if (candles.openTime.length > 0)
+          memory.push({ symbol: r.symbol, timeframe: base, candles, rules: r });
+      }
+      const again = createMemoryFeed({ symbols: memory, pace: 'manual' });
+      if (again.clock.now() < from) again.advanceTo(from);
+      return again;
+    },
+  };
+}
+
+function align(time: number, tf: Timeframe): number {
+  const ms = timeframeMs(tf);
+  return Math.ceil(time / ms) * ms;
+}
+
+const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : String(t));

@@ -1,0 +1,192 @@
+/**
+ * One pass over the market: the clock steps from event time to event time across every symbol
+ * (the feed publishes each base candle when it closes, never earlier); each base candle moves the
+ * simulator (the plain fast path, or ./intrabar.ts when something works on the symbol); candles
+ * of the screener's timeframes reach the strategy only once closed (built from the base candles
+ * with the market's own aggregator, primed with the bucket in progress as the feed's watches
+ * are: the same candles as watching each timeframe, without three more streams of updates);
+ * at each primary close the strategy scans the symbols that closed and its signals go to the
+ * executor, in order; then resting entries that expired are cancelled and the equity is marked
+ * at every symbol's last close. Memory per step is constant: nothing is kept per candle.
+ */
+import { performance } from 'node:perf_hooks';
+import { type Candle, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
+import type { Simulator } from '../exchange/index.js';
+import { bucketOpen, createCandleAggregator, type SimulatedFeed } from '../market/index.js';
+import type { TimeframeRole } from '../screener/index.js';
+import type { SplitEquity } from './equity.js';
+import type { BacktestSignal, ExecutionOutcome, Executor } from './executor.js';
+import { driveCandle } from './intrabar.js';
+import type { LedgerTrade, TradeLedger } from './ledger.js';
+
+/** What decides the trades of a pass: the live pipeline, or a baseline. */
+export interface PassStrategy {
+  /** Closed candles of a role's timeframe from before the start, oldest first. */
+  warmUp(symbol: string, role: TimeframeRole, candles: readonly Candle[]): void;
+  onClosed(symbol: string, role: TimeframeRole, candle: Candle): void;
+  /** The primary candle of `symbols` closed at `at`: signals to execute, in order (or none). */
+  scan(at: number, symbols: readonly string[]): Promise<BacktestSignal[] | null> | BacktestSignal[] | null;
+  executed(signal: BacktestSignal, outcome: ExecutionOutcome): void;
+}
+
+export interface PassOptions {
+  feed: SimulatedFeed;
+  symbols: readonly MarketSymbol[];
+  baseTimeframe: Timeframe;
+  timeframes: Record<TimeframeRole, Timeframe>;
+  /** Events after this time are not played. */
+  to: number;
+  warmupCandles: number;
+  strategy: PassStrategy;
+  sim: Simulator;
+  executor: Executor;
+  ledger: TradeLedger;
+  equity: SplitEquity;
+  /** Every base candle, after the simulator saw it (baselines that follow the market). */
+  onCandle?: ((symbolIndex: number, candle: Candle) => void) | undefined;
+  /** After each step, before the equity mark. */
+  onStep?: ((time: number) => void) | undefined;
+  /** Called about every 1000 steps: share of the period done, candles so far. */
+  onProgress?: ((done: number, candles: number) => void) | undefined;
+}
+
+export interface PassResult {
+  candles: number;
+  steps: number;
+  seconds: number;
+  ambiguousCandles: number;
+  trades: LedgerTrade[];
+}
+
+const ROLES: readonly TimeframeRole[] = ['primary', 'confirm', 'trend'];
+
+export async function runPass(options: PassOptions): Promise<PassResult> {
+  const { feed, symbols, strategy, sim, executor, ledger, equity, to } = options;
+  const clock = feed.clock;
+  const index = new Map<string, number>(symbols.map((s, i) => [s as string, i]));
+  const lastClose = new Float64Array(symbols.length).fill(Number.NaN);
+  const markOf = (symbol: string) => lastClose[index.get(symbol)!]!;
+
+  // The coarser timeframes (one aggregator per distinct timeframe), and which roles each feeds.
+  const coarse: { tf: Timeframe; roles: TimeframeRole[] }[] = [];
+  const baseRoles: TimeframeRole[] = [];
+  for (const role of ROLES) {
+    const tf = options.timeframes[role];
+    if (tf === options.baseTimeframe) baseRoles.push(role);
+    else {
+      const entry = coarse.find((c) => c.tf === tf);
+      if (entry) entry.roles.push(role);
+      else coarse.push({ tf, roles: [role] });
+    }
+  }
+  const aggregators: ReturnType<typeof createCandleAggregator>[][] = [];
+  const baseMs = timeframeMs(options.baseTimeframe);
+
+  // Warm-up: the history the feed shows before the start, as a live scan would read it.
+  for (const symbol of symbols) {
+    for (const role of ROLES) {
+      const candles = await feed.candles(symbol, options.timeframes[role], { limit: options.warmupCandles });
+      strategy.warmUp(symbol, role, candles);
+    }
+    const oldest = Math.min(
+      clock.now() - baseMs,
+      ...coarse.map((c) => bucketOpen(clock.now() - baseMs, c.tf)),
+    );
+    const recent = await feed.candles(symbol, options.baseTimeframe, {
+      from: oldest,
+      to: clock.now() - baseMs,
+    });
+    const volumeDecimals = decimalsOf(recent.map((c) => c.volume));
+    const list = coarse.map((c) => {
+      const aggregator = createCandleAggregator(options.baseTimeframe, c.tf, { volumeDecimals });
+      // Primed with the bucket in progress (its closed part was history, already warmed up).
+      const bucket = bucketOpen(clock.now() - baseMs, c.tf);
+      for (const candle of recent) if (candle.openTime >= bucket) aggregator.push(candle);
+      return aggregator;
+    });
+    aggregators.push(list);
+    const last = recent[recent.length - 1];
+    if (last) {
+      lastClose[index.get(symbol)!] = last.close;
+      sim.onPrice(symbol, { last: last.close, time: clock.now() });
+    }
+  }
+
+  const base = feed.watchCandles(symbols, options.baseTimeframe);
+  const primaryIsBase = baseRoles.includes('primary');
+  const deps = { sim, executor, ledger };
+  const start = clock.now();
+  const span = Math.max(1, to - start);
+  let closedNow: string[] = [];
+  let candles = 0;
+  let steps = 0;
+  let ambiguousCandles = 0;
+  const t0 = performance.now();
+  try {
+    for (;;) {
+      const next = feed.nextEventTime();
+      if (next === undefined || next > to) break;
+      feed.step();
+      steps++;
+      const now = clock.now();
+      const updates = base.drain();
+      for (let k = 0; k < updates.length; k++) {
+        const u = updates[k]!;
+        const symbol = u.symbol as string;
+        const i = index.get(symbol)!;
+        const c = u.candle;
+        candles++;
+        lastClose[i] = c.close;
+        if (executor.levels(symbol) === undefined) {
+          sim.onPrice(symbol, { last: c.close, high: c.high, low: c.low, volume: c.volume, time: now });
+        } else if (await driveCandle(deps, symbol, c, now)) ambiguousCandles++;
+        options.onCandle?.(i, c);
+        for (let r = 0; r < baseRoles.length; r++) strategy.onClosed(symbol, baseRoles[r]!, c);
+        if (primaryIsBase) closedNow.push(symbol);
+        const list = aggregators[i]!;
+        for (let a = 0; a < list.length; a++) {
+          const update = list[a]!.push(c);
+          if (!update.closed) continue;
+          const roles = coarse[a]!.roles;
+          for (let r = 0; r < roles.length; r++) {
+            strategy.onClosed(symbol, roles[r]!, update.candle);
+            if (roles[r] === 'primary') closedNow.push(symbol);
+          }
+        }
+      }
+      if (closedNow.length > 0) {
+        const signals = await strategy.scan(now, closedNow);
+        closedNow = [];
+        if (signals) {
+          for (const signal of signals) strategy.executed(signal, await executor.execute(signal));
+        }
+      }
+      if (executor.nextDeadline() <= now) await executor.onTime(now);
+      options.onStep?.(now);
+      equity.mark(now, ledger.equity(markOf), ledger.openPositions.size > 0);
+      if (options.onProgress && (steps & 1023) === 0) options.onProgress((now - start) / span, candles);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await executor.closeAll();
+    const end = clock.now();
+    equity.mark(end, ledger.equity(markOf), false);
+    options.onProgress?.(1, candles);
+    return { candles, steps, seconds, ambiguousCandles, trades: ledger.take() };
+  } finally {
+    base.close();
+  }
+}
+
+/** Decimal places of the recorded volumes (exact aggregated sums), undefined when over 8. */
+function decimalsOf(values: readonly number[]): number | undefined {
+  let most = 0;
+  for (const v of values) {
+    const text = String(v);
+    if (text.includes('e')) return undefined;
+    const dot = text.indexOf('.');
+    const places = dot < 0 ? 0 : text.length - dot - 1;
+    if (places > 8) return undefined;
+    if (places > most) most = places;
+  }
+  return most;
+}

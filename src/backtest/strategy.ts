@@ -1,0 +1,194 @@
+/**
+ * The live pipeline as a backtest strategy: per symbol an incremental screener fed closed candles;
+ * at each primary close a scan as the scheduler runs it (expire due signals, screen, rank, let the
+ * analysts propose through proposeSignal with validation and aggregation, store with the
+ * deduplication rule); the stored signals go to execution in rank order.
+ * One shortcut, exact: a directional screen whose (symbol, direction) a live signal already
+ * blocks is not sent to the analysts, because whatever they answered would be refused as a
+ * duplicate (an accepted signal always has the screen's direction: the aggregator vetoes an
+ * analyst against it). The counts say how many.
+ */
+import type { Decimal } from 'decimal.js';
+import {
+  type Analyst,
+  type ProposeOutcome,
+  proposeSignal,
+  type SignalDraft,
+  signalToJson,
+} from '../analyst/index.js';
+import { type Clock, deriveClientOrderId, type MarketSymbol } from '../domain/index.js';
+import {
+  createSymbolScreener,
+  isSkip,
+  rankOutcomes,
+  type ScreenerConfig,
+  type ScreenOutcome,
+  type ScreenResult,
+  type SymbolScreener,
+} from '../screener/index.js';
+import type { CombineOptions } from '../signals/index.js';
+import type { BacktestSignal } from './executor.js';
+import type { PassStrategy } from './runner.js';
+import { createSignalBook } from './signal-book.js';
+import type { PipelineCounts, TradeSignal } from './types.js';
+
+export interface PipelineAnalysts {
+  analyst: Analyst;
+  vision?: Analyst | null | undefined;
+  combine: CombineOptions;
+}
+
+export interface PipelineStrategyOptions {
+  config: ScreenerConfig;
+  symbols: readonly string[];
+  analysts: PipelineAnalysts;
+  clock: Clock;
+  tickSizes: ReadonlyMap<string, Decimal>;
+  dedupWindowMs: number;
+  counts: PipelineCounts;
+  /** The executor's user id: entry client order ids link trades back to their signals. */
+  userId: string;
+  /** Called after each scan with every outcome (tests, and ML sampling of rejected candidates). */
+  onScan?: ((at: number, outcomes: readonly ProposeOutcome[]) => void) | undefined;
+}
+
+export interface PipelineStrategy extends PassStrategy {
+  /** The signal an executed entry came from, by the entry's client order id. */
+  signalOf(entryClientOrderId: string): TradeSignal | undefined;
+}
+
+export function tradeSignal(id: string, draft: SignalDraft): TradeSignal {
+  const screen = draft.screen as ScreenOutcome | null;
+  return {
+    id,
+    candleCloseTime: draft.candleCloseTime,
+    combinedConfidence: draft.combinedConfidence,
+    entryType: draft.entryType,
+    entry: draft.entry.toNumber(),
+    stopLoss: draft.stopLoss.toNumber(),
+    takeProfit: draft.takeProfit.toNumber(),
+    analyst: draft.analyst,
+    features: draft.features,
+    draft: {
+      ...signalToJson(draft),
+      features: draft.features,
+      screen:
+        screen && !isSkip(screen)
+          ? {
+              direction: screen.direction,
+              score: screen.score,
+              source: screen.source,
+              metrics: screen.metrics,
+              contributions: screen.contributions,
+            }
+          : null,
+    },
+  };
+}
+
+export function createPipelineStrategy(options: PipelineStrategyOptions): PipelineStrategy {
+  const { config, counts, clock } = options;
+  const timeframe = config.timeframes.primary;
+  const screeners = new Map<string, SymbolScreener>(
+    options.symbols.map((s) => [s, createSymbolScreener(s, config)]),
+  );
+  let seq = 0;
+  const book = createSignalBook(options.dedupWindowMs, () => `sig-${++seq}`);
+  /** Stored signals waiting for their execution outcome. */
+  const waiting = new Map<string, SignalDraft>();
+  /** Executed ones, by entry client order id. */
+  const executed = new Map<string, TradeSignal>();
+  const deps = { ...options.analysts, clock };
+
+  return {
+    warmUp(symbol, role, candles) {
+      const screener = screeners.get(symbol)!;
+      for (const c of candles) screener.push(role, c);
+    },
+    onClosed(symbol, role, candle) {
+      screeners.get(symbol)!.push(role, candle);
+    },
+    async scan(at, symbols) {
+      counts.scans++;
+      counts.expiredSignals += book.expireDue(at);
+      const outcomes: ScreenOutcome[] = new Array(symbols.length);
+      for (let i = 0; i < symbols.length; i++) outcomes[i] = screeners.get(symbols[i]!)!.screen();
+      counts.screens += symbols.length;
+      const candidates: ScreenResult[] = [];
+      for (const o of symbols.length > 1 ? rankOutcomes(outcomes) : outcomes) {
+        if (isSkip(o)) {
+          counts.skippedScreens++;
+          continue;
+        }
+        if (o.direction === 'NEUTRAL') continue;
+        counts.directional++;
+        if (book.blocks(o.symbol, o.direction, at)) {
+          counts.blockedByDedup++;
+          continue;
+        }
+        candidates.push(o);
+      }
+      if (candidates.length === 0) return null;
+      const results = await Promise.all(
+        candidates.map((o) =>
+          proposeSignal(o, { timeframe, tickSize: options.tickSizes.get(o.symbol) }, deps),
+        ),
+      );
+      counts.analysed += results.length;
+      const drafts: SignalDraft[] = [];
+      for (const r of results) {
+        for (const p of r.proposals) {
+          if (p.cacheMiss) counts.llmCacheMisses++;
+          else if (p.cached) counts.llmCacheHits++;
+        }
+        if (r.signal) drafts.push(r.signal);
+        else counts.rejected++;
+      }
+      options.onScan?.(at, results);
+      counts.accepted += drafts.length;
+      if (drafts.length === 0) return null;
+      const ids = book.insertBatch(
+        drafts.map((d) => ({
+          symbol: d.symbol,
+          direction: d.direction,
+          combinedConfidence: d.combinedConfidence,
+          expiresAt: d.expiresAt.getTime(),
+        })),
+        at,
+      );
+      const signals: BacktestSignal[] = [];
+      ids.forEach((id, i) => {
+        if (id === null) {
+          counts.duplicates++;
+          return;
+        }
+        const d = drafts[i]!;
+        waiting.set(id, d);
+        signals.push({
+          id,
+          symbol: d.symbol as MarketSymbol,
+          direction: d.direction,
+          entryType: d.entryType,
+          entry: d.entry,
+          stopLoss: d.stopLoss,
+          takeProfit: d.takeProfit,
+          combinedConfidence: d.combinedConfidence,
+          createdAt: at,
+          expiresAt: d.expiresAt.getTime(),
+        });
+      });
+      return signals;
+    },
+    executed(signal, outcome) {
+      const draft = waiting.get(signal.id);
+      waiting.delete(signal.id);
+      if (outcome.status !== 'placed' || !draft) return;
+      counts.executed++;
+      book.markExecuted(signal.id);
+      executed.set(deriveClientOrderId(options.userId, signal.id, 'entry'), tradeSignal(signal.id, draft));
+    },
+    signalOf(entryClientOrderId) {
+      return executed.get(entryClientOrderId);
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { MARKET_DATA_MISSING, marketDataDir } from '../../../test/support/market-data.js';
+import { CLI, REPO_ROOT } from '../../../test/support/process.js';
+import { forEachStore } from '../../../test/support/stores.js';
+import { runBacktest } from '../../backtest/index.js';
+import { createRepositories } from '../../store/index.js';
+import { UsageError } from '../output.js';
+import { parseBacktestArgs, renderSummary, runBacktestCommand, toStored } from './backtest.js';
+
+const run = promisify(execFile);
+const dir = marketDataDir();
+const scratch = mkdtempSync(join(tmpdir(), 'nt-backtest-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: scratch },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const METRICS = [
+  'trades',
+  'winRate',
+  'profitFactor',
+  'totalReturnPct',
+  'maxDrawdownPct',
+  'sharpe',
+  'avgTradeMinutes',
+] as const;
+
+function expectInterface(json: Record<string, unknown>) {
+  for (const key of [...METRICS, 'candles', 'candlesPerSecond']) expect(json).toHaveProperty(key);
+  expect(typeof json.trades).toBe('number');
+  expect(json.candles as number).toBeGreaterThan(0);
+  expect(json.candlesPerSecond as number).toBeGreaterThan(0);
+  const baselines = json.baselines as Record<string, Record<string, unknown>>;
+  for (const name of ['buyAndHold', 'randomEntry']) {
+    for (const key of METRICS) expect(baselines[name]).toHaveProperty(key);
+  }
+  expect(baselines.randomEntry!.trades).toBe(json.trades);
+}
+
+describe('neurotrade backtest: arguments', () => {
+  it.each([
+    [{}, 'give the market: --data DIR or --synthetic SEED (one of them)'],
+    [{ data: '/x', synthetic: '1' }, 'give the market: --data DIR or --synthetic SEED (one of them)'],
+    [{ synthetic: '1', symbols: 'BTCUSDT', top: '3' }, 'use --symbols or --top, not both'],
+    [{ synthetic: '1', analyst: 'llm' }, '--analyst must be rule or llm-cache (got "llm")'],
+    [{ synthetic: '1', split: '1.5' }, '--split must be a number from 0.01 to 0.99 (got "1.5")'],
+    [{ synthetic: '1', fees: '0.02' }, '--fees takes MAKER,TAKER in percent'],
+    [{ synthetic: '1', leverage: '2.5' }, '--leverage must be a whole number >= 1 (got "2.5")'],
+    [{ synthetic: '1', from: 'yesterday' }, '--from "yesterday" is not an ISO-8601 time'],
+    [{ synthetic: '1', from: '2026-01-02', to: '2026-01-01' }, '--to must be after --from'],
+    [{ synthetic: '1', base: '7m' }, '--base must be a timeframe such as 1m or 5m (got "7m")'],
+  ])('refuses %j', (args, message) => {
+    let err: unknown;
+    try {
+      parseBacktestArgs(args);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toContain(message);
+  });
+
+  it('reads fees in percent and slippage in basis points', () => {
+    expect(parseBacktestArgs({ synthetic: '3', fees: '0.018,0.045', slippage: '2.5' })).toMatchObject({
+      market: { kind: 'synthetic', seed: 3 },
+      makerFeePct: 0.018,
+      takerFeePct: 0.045,
+      slippage: { bps: 2.5 },
+    });
+  });
+});
+
+describe('neurotrade backtest --json', () => {
+  it('prints one JSON object with the interface scripts rely on (synthetic market)', async () => {
+    const html = join(scratch, 'synthetic.html');
+    const { code, stdout, stderr } = await cli([
+      'backtest',
+      '--synthetic',
+      '3',
+      '--synthetic-symbols',
+      '3',
+      '--to',
+      '2026-01-07T00:00:00Z',
+      '--split',
+      '0.5',
+      '--json',
+      '--no-store',
+      '--out',
+      html,
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expectInterface(json);
+    expect(json).toMatchObject({
+      id: null,
+      from: '2026-01-05T00:00:00.000Z',
+      to: '2026-01-07T00:00:00.000Z',
+    });
+    expect(json.split.inSample.trades + json.split.outOfSample.trades).toBe(json.trades);
+    expect(json.tradeList).toHaveLength(json.trades);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<svg');
+    expect(page).toContain('In-sample and out-of-sample');
+    expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  describe.skipIf(!dir)(`on recorded candles${dir ? '' : ` (${MARKET_DATA_MISSING})`}`, () => {
+    it('backtests two symbols over three days of real Binance 5m candles', async () => {
+      const written: string[] = [];
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      });
+      try {
+        await runBacktestCommand({
+          data: dir,
+          symbols: 'BTCUSDT,ETHUSDT',
+          from: '2026-01-10T00:00:00Z',
+          to: '2026-01-13T00:00:00Z',
+          json: true,
+          store: false,
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      const json = JSON.parse(written.join(''));
+      expectInterface(json);
+      expect(json.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
+      // 3 days x 288 five-minute candles x 2 symbols
+      expect(json.candles).toBe(1728);
+      expect(json.baselines.buyAndHold.trades).toBe(2);
+    });
+
+    it('says which symbol has no candles', async () => {
+      const err = await runBacktestCommand({ data: dir, symbols: 'BTCUSDT,FOOUSDT', json: true }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as Error).message).toContain(`no candle file for FOOUSDT in ${dir}`);
+    });
+  });
+});
+
+forEachStore('neurotrade backtest: stored reports', ({ store }) => {
+  it('stores the report where the dashboard reads it', async () => {
+    const report = await runBacktest({
+      market: { kind: 'synthetic', seed: 5, symbols: 2 },
+      to: Date.UTC(2026, 0, 6),
+      randomBaseline: false,
+      wallClock: { now: () => Date.UTC(2026, 6, 1) as never },
+    });
+    const repos = createRepositories(store().db);
+    const { id } = await repos.backtests.insert(toStored(report));
+    const [listed] = await repos.backtests.list({ limit: 5 });
+    expect(listed).toMatchObject({
+      id,
+      source: 'synthetic',
+      analyst: 'rule',
+      trades: report.trades.length,
+      symbols: report.market.symbols,
+      createdAt: new Date(Date.UTC(2026, 6, 1)),
+    });
+    const stored = await repos.backtests.findById(id);
+    expect((stored!.summary as { candles: number }).candles).toBe(report.performance.candles);
+    expect((stored!.report as { trades: unknown[] }).trades).toHaveLength(report.trades.length);
+    expect(renderSummary(report)).toContain('buy and hold');
+  });
+});
