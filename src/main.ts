@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, createDefaultPorts } from './api/index.js';
+import { buildApp } from './api/index.js';
 import type { Config } from './config/index.js';
 import { systemClock } from './domain/index.js';
 import { createEventBus, type EventBus } from './events/index.js';
@@ -13,7 +13,12 @@ import { createLogger, type Logger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { type AppSecrets, loadOrCreateSecrets } from './security/index.js';
 import { createRepositories, openStore, type Store } from './store/index.js';
-import { startTradingService, type TradingService } from './trading/index.js';
+import {
+  type ExecutionService,
+  startExecution,
+  startTradingService,
+  type TradingService,
+} from './trading/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -36,6 +41,8 @@ export interface Runtime {
   metrics: Metrics;
   app: FastifyInstance;
   trading: TradingService;
+  /** The execution engine with every user's account, the fan-out and the API's trading ports. */
+  execution: ExecutionService;
   /** Listen on HOST:PORT; resolves to the URL. */
   listen(): Promise<string>;
   /** Graceful shutdown: background services first, then HTTP (in-flight requests finish), then the store. */
@@ -74,22 +81,44 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     onListenerError: (err) => logger.error({ err }, 'live-event listener failed'),
   });
   const metrics = createMetrics({ defaultMetrics: true });
-  // Until the execution engine and the ccxt adapter land: books-only trading, balances from the
-  // store, and a credentials test that says it cannot test yet. They replace these ports.
-  const ports = createDefaultPorts({
-    repos,
-    clock,
-    events,
-    paperStartBalance: config.PAPER_START_BALANCE,
+  // Signals of the first scan may arrive before the engine is up: they wait for it.
+  let executionReady!: (e: ExecutionService) => void;
+  const executionStarted = new Promise<ExecutionService>((resolve) => {
+    executionReady = resolve;
   });
   // The market feed, prices, scans on the schedule. A failure to start here stops the start.
-  const trading = await startTradingService({ config, store, repos, logger, events, metrics }).catch(
-    async (err: unknown) => {
-      await store.close();
-      throw err;
+  const trading = await startTradingService({
+    config,
+    store,
+    repos,
+    logger,
+    events,
+    metrics,
+    onSignals: async (signals) => {
+      await (await executionStarted).onSignals(signals);
     },
-  );
+  }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   services.push({ name: 'trading', stop: () => trading.stop() });
+  const execution = await startExecution({
+    config,
+    repos,
+    trading,
+    credentialsKey: secrets.credentialsKey,
+    logger,
+    events,
+    metrics,
+  }).catch(async (err: unknown) => {
+    await trading.stop();
+    await store.close();
+    throw err;
+  });
+  executionReady(execution);
+  services.push({ name: 'execution', stop: () => execution.stop() });
+  // Stopped first: no scan may hand signals to an engine that is stopping.
+  services.push({ name: 'scheduler', stop: () => trading.scheduler.stop() });
 
   const app = await buildApp({
     store,
@@ -100,7 +129,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     repos,
     events,
     metrics,
-    ...ports,
+    trading: execution.trading,
+    balances: execution.balances,
+    credentialsTester: execution.credentialsTester,
     markPrices: trading.markPrices,
     market: trading.market,
     tradingStatus: () => trading.status(),
@@ -117,6 +148,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     app,
     trading,
+    execution,
     async listen() {
       return app.listen({ host: config.HOST, port: config.PORT });
     },

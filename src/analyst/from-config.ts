@@ -26,6 +26,7 @@ export type AnalystConfig = Pick<
   | 'LLM_DAILY_TOKEN_CAP'
   | 'VISION_MODEL'
   | 'MIN_CONFIDENCE'
+  | 'MIN_WIN_PROBABILITY'
 >;
 
 export interface AnalystDeps {
@@ -75,5 +76,9 @@ export function createAnalysts(config: AnalystConfig, deps: AnalystDeps): Analys
   const vision = config.VISION_MODEL
     ? createVisionAnalyst({ ...shared, client: client!, model: config.VISION_MODEL })
     : null;
-  return { analyst, vision, combine: resolveCombineOptions({ minConfidence: config.MIN_CONFIDENCE }) };
+  return { analyst, vision, combine: resolveCombineOptions({
+      minConfidence: config.MIN_CONFIDENCE,
+      minWinProbability: config.MIN_WIN_PROBABILITY ?? null,
+    }),
+  };
 }

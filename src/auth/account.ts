@@ -112,6 +112,17 @@ export function createAccountService(deps: AccountServiceDeps) {
         }
         if (Object.keys(fields).length) throw invalid('cannot switch to REAL mode', fields);
       }
+      if (change.mode && change.mode !== user.mode) {
+        // One exchange per account at a time: the open positions of the old mode would lose the
+        // exchange that protects and closes them.
+        const live = await repos.positionQueries.countLiveByMode(userId, user.mode);
+        if (live > 0) {
+          throw new DomainError(
+            ErrorCode.CONFLICT,
+            `${live} ${user.mode} position(s) are still open: close them (or panic) before switching to ${change.mode}`,
+          );
+        }
+      }
       const { confirmReal: _confirm, ...wanted } = change;
       const diff: Record<string, { from: unknown; to: unknown }> = {};
       for (const [key, to] of Object.entries(wanted) as [keyof Settings, unknown][]) {

@@ -60,6 +60,13 @@ export const configSchema = z
     PAPER_START_BALANCE: z.coerce.number().positive().max(1e9).default(10_000),
     MIN_CONFIDENCE: int(0, 100).default(75),
     SIGNAL_DEDUP_MINUTES: int(1, 7 * 24 * 60).default(120),
+    // win probability (the ML model): a minimum that vetoes signals, when set and a model serves
+    MIN_WIN_PROBABILITY: z.coerce
+      .number()
+      .min(0, { message: 'must be a probability from 0 to 1' })
+      .max(1, { message: 'must be a probability from 0 to 1' })
+      .optional(),
+    ML_RETRAIN_MIN_OUTCOMES: int(1, 1_000_000).default(50),
 
     // analysts
     ANALYST: z.enum(['rule', 'llm']).optional(),

@@ -4,6 +4,10 @@
  * for live PnL, and the fan-out of new signals to the users who trade them.
  * Entry point: startTradingService(deps); parts: createScheduler, createScanPipeline, startPriceWatch.
  */
+
+export { type ExecutionService, startExecution } from './execution.js';
+export { createFanOut, type FanOut, type FanOutResult } from './fan-out.js';
+export { type PaperExchanges, startPaperExchanges } from './paper.js';
 export { type PriceWatch, startPriceWatch } from './price-watch.js';
 export { createScanPipeline, type ScanPipeline, type ScanSummary } from './scan-pipeline.js';
 export { createScheduler, SCAN_CRON, SCAN_LOCK, type Scheduler, type TickOutcome } from './scheduler.js';

@@ -5,6 +5,8 @@ import { loadConfig } from '../config/index.js';
 import { createEventBus, type Delivery } from '../events/index.js';
 import { silentLogger } from '../logging/index.js';
 import { createSyntheticFeed } from '../market/index.js';
+import { createWinProbability, trainAndStore } from '../ml/index.js';
+import { syntheticSamples } from '../ml/synthetic.js';
 import { createRepositories } from '../store/index.js';
 import { createScanPipeline } from './scan-pipeline.js';
 
@@ -49,6 +51,43 @@ forEachStore('scan pipeline', ({ store }) => {
       const second = await pipeline.run();
       expect(second.stored).toEqual([]);
       expect(second.duplicates).toBeGreaterThanOrEqual(first.stored.length);
+    } finally {
+      await feed.close();
+    }
+  }, 120_000);
+
+  it("attaches the served model's win probability to each signal, and MIN_WIN_PROBABILITY vetoes on it", async () => {
+    const feed = await createSyntheticFeed({ seed: 11, symbols: 20, pace: 'manual' });
+    try {
+      const clock = feed.clock;
+      const repos = createRepositories(store().db);
+      const trained = await trainAndStore(store().db, syntheticSamples({ n: 2_000, seed: 3 }));
+      expect(trained.saved?.usable).toBe(true);
+      const winProbability = await createWinProbability(store());
+      expect(winProbability.version).toBe(trained.saved!.version);
+      const scan = (env: Record<string, string>, dedupWindowMs: number) =>
+        createScanPipeline({
+          feed,
+          repos,
+          analysts: createAnalysts(loadConfig(env, { envFile: '/nonexistent' }), { clock, kind: 'rule' }),
+          clock,
+          logger: silentLogger,
+          dedupWindowMs,
+          winProbability: winProbability.forProposal,
+        }).run();
+
+      // The model's opinion is a confidence factor (this model rates the scan's setups low, so
+      // with no global minimum they pass), and each signal carries the probability it was given.
+      const { stored } = await scan({ MIN_CONFIDENCE: '0' }, 1);
+      expect(stored.length).toBeGreaterThan(0);
+      for (const signal of stored) {
+        expect(signal.winProbability).toBeGreaterThan(0);
+        expect(signal.winProbability).toBeLessThan(1);
+      }
+      // A minimum no signal meets: the same proposals are all rejected, none stored for execution.
+      const vetoed = await scan({ MIN_CONFIDENCE: '0', MIN_WIN_PROBABILITY: '0.99' }, 1);
+      expect(vetoed.stored).toEqual([]);
+      expect(vetoed.rejected).toBeGreaterThan(0);
     } finally {
       await feed.close();
     }

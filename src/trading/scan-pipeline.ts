@@ -6,7 +6,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import type { AnalystSet } from '../analyst/index.js';
-import { proposeSignal } from '../analyst/index.js';
+import { type ProposeDeps, proposeSignal } from '../analyst/index.js';
 import type { Clock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
@@ -32,6 +32,8 @@ export interface ScanPipelineDeps {
   screener?: Partial<ScreenerConfig> | undefined;
   /** Optional top-N by 24h quote volume. */
   top?: number | undefined;
+  /** The ML model's p(win) for a proposal (proposeSignal's deps.winProbability); absent = none. */
+  winProbability?: ProposeDeps['winProbability'];
   /** Latest whale signal per symbol (from the whale detector), if one is running. */
   whales?: (() => ReadonlyMap<string, WhaleSignal>) | undefined;
 }
@@ -72,7 +74,7 @@ export function createScanPipeline(deps: ScanPipelineDeps) {
               tickSize: tickSizes.get(screen.symbol),
               whale: whales?.get(screen.symbol),
             },
-            { ...deps.analysts, clock: deps.clock },
+            { ...deps.analysts, clock: deps.clock, winProbability: deps.winProbability },
           ),
         ),
       );

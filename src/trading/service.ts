@@ -12,6 +12,7 @@ import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
 import { createMarketFeed, type MarketFeed } from '../market/index.js';
 import type { Metrics } from '../metrics/index.js';
+import { createRetrainHook, createWinProbability, type WinProbability } from '../ml/index.js';
 import type { Repositories, Store, StoredSignal } from '../store/index.js';
 import { type PriceWatch, startPriceWatch } from './price-watch.js';
 import { createScanPipeline, type ScanSummary } from './scan-pipeline.js';
@@ -34,6 +35,8 @@ export interface TradingService {
   feed: MarketFeed;
   prices: PriceWatch;
   analysts: AnalystSet;
+  /** The served win-probability model (none until enough outcomes trained one). */
+  winProbability: WinProbability;
   scheduler: Scheduler;
   /** One scan now, outside the schedule (it still takes the scan lock). */
   scanNow(): ReturnType<Scheduler['tick']>;
@@ -52,7 +55,17 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
   const feed = deps.feed ?? (await createMarketFeed(config, { logger }));
   const prices = await startPriceWatch({ feed, events: deps.events, logger });
   const analysts = createAnalysts(config, { clock: feed.clock, cache: deps.repos.analyses, logger });
+  const winProbability = await createWinProbability(deps.store, { logger });
+  // Checked after each scan (a count); trains in the background, one process at a time.
+  const retrain = createRetrainHook({
+    store: deps.store,
+    minNewOutcomes: config.ML_RETRAIN_MIN_OUTCOMES,
+    logger,
+    onModel: () => winProbability.reload(),
+  });
+  let retraining: Promise<unknown> | undefined;
   const pipeline = createScanPipeline({
+    winProbability: winProbability.forProposal,
     feed,
     repos: deps.repos,
     analysts,
@@ -72,6 +85,12 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
       for (const signal of last.stored)
         deps.metrics?.signals.inc({ direction: signal.direction, status: 'PENDING' });
       if (deps.onSignals && last.stored.length > 0) await deps.onSignals(last.stored);
+      retraining ??= retrain
+        .maybeRetrain()
+        .catch((err: unknown) => logger.error({ err }, 'win-probability retrain failed'))
+        .finally(() => {
+          retraining = undefined;
+        });
     },
     onTick: (outcome) => {
       const label = outcome.ran ? 'ok' : outcome.reason === 'failed' ? 'failed' : 'skipped';
@@ -94,6 +113,7 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
     feed,
     prices,
     analysts,
+    winProbability,
     scheduler,
     scanNow: () => scheduler.tick(),
     lastScan: () => last,
@@ -109,6 +129,7 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
     markPrices: { markPrice: (symbol) => prices.markPrice(symbol) },
     async stop() {
       await scheduler.stop();
+      await retraining;
       await prices.stop();
       await feed.close();
     },

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type RiskState, type TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { isUniqueViolation } from '../pg-errors.js';
-import { users } from '../schema/index.js';
+import { LIVE_POSITION_SQL, positions, users } from '../schema/index.js';
 import { toDec } from './convert.js';
 
 export interface User {
@@ -101,6 +101,21 @@ export function createUsersRepository(db: Db) {
         .select()
         .from(users)
         .where(sql`${users.autoTrade} and ${users.riskState} = 'ACTIVE'`);
+      return rows.map(toUser);
+    },
+
+    /**
+     * Users the execution engine must watch: auto-trading on (any risk state: a REDUCING account
+     * still has exits to manage), or any position still live (its stop and target fills must be
+     * booked even when auto-trading is off).
+     */
+    async listToWatch(): Promise<User[]> {
+      const rows = await db
+        .select()
+        .from(users)
+        .where(
+          sql`${users.autoTrade} or exists (select 1 from ${positions} where ${positions.userId} = ${users.id} and ${LIVE_POSITION_SQL})`,
+        );
       return rows.map(toUser);
     },
 

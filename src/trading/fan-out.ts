@@ -1,0 +1,153 @@
+/**
+ * The fan-out: each new signal goes to every user whose auto-trading is on, whose account is
+ * ACTIVE and whose minimum confidence the signal meets, through the execution engine on that
+ * user's own exchange: their PAPER wallet, or Binance with their own keys (REAL). Concurrent with
+ * a bound; one user's failure is logged and never blocks another's. Whether the user already holds
+ * the symbol, the cooldowns and the daily loss limit are the engine's risk gate's to decide.
+ */
+
+import type { Exchange } from '../exchange/index.js';
+import type { ExecutionEngine } from '../execution/index.js';
+import type { Logger } from '../logging/index.js';
+import { decryptSecret } from '../security/index.js';
+import type { Repositories, StoredSignal, User } from '../store/index.js';
+
+export interface AccountSources {
+  /** The user's PAPER account. */
+  paper(userId: string): Exchange;
+  /** A Binance adapter built from the user's decrypted keys. */
+  real(keys: { apiKey: string; secret: string }): Promise<Exchange & { close?: () => Promise<void> }>;
+}
+
+export interface FanOutDeps {
+  engine: Pick<ExecutionEngine, 'attachAccount' | 'detachAccount' | 'hasAccount' | 'executeSignal'>;
+  repos: Pick<Repositories, 'users' | 'credentials' | 'audit'>;
+  sources: AccountSources;
+  credentialsKey: Buffer;
+  logger: Logger;
+  /** Users executed at once. */
+  concurrency?: number;
+}
+
+export interface FanOutResult {
+  signalId: string;
+  userId: string;
+  /** The engine's outcome (OPEN, DENIED, DUPLICATE, ...), SKIPPED (no exchange) or FAILED. */
+  status: string;
+  positionId?: string | null;
+  /** Why, when it was not opened: the risk or sizing reason code. */
+  reason?: string | null;
+  message?: string;
+}
+
+export function createFanOut(deps: FanOutDeps) {
+  const attachedMode = new Map<string, 'PAPER' | 'REAL'>();
+  const closers = new Map<string, () => Promise<void>>();
+
+  const attaching = new Map<string, Promise<boolean>>();
+
+  /** Attach the user's exchange for their current mode; one attach per user at a time. */
+  function ensureAttached(user: User): Promise<boolean> {
+    const pending = attaching.get(user.id);
+    if (pending) return pending;
+    const p = attach(user).finally(() => attaching.delete(user.id));
+    attaching.set(user.id, p);
+    return p;
+  }
+
+  /** Attach for the current mode, re-attaching after a mode switch. */
+  async function attach(user: User): Promise<boolean> {
+    if (deps.engine.hasAccount(user.id) && attachedMode.get(user.id) === user.mode) return true;
+    if (deps.engine.hasAccount(user.id)) {
+      await deps.engine.detachAccount(user.id);
+      await closers.get(user.id)?.();
+      closers.delete(user.id);
+    }
+    let exchange: Exchange;
+    if (user.mode === 'PAPER') {
+      exchange = deps.sources.paper(user.id);
+    } else {
+      const stored = await deps.repos.credentials.find(user.id);
+      if (!stored) {
+        await deps.repos.audit.append({
+          userId: user.id,
+          kind: 'execution.skipped',
+          message: 'REAL mode without stored Binance keys: nothing was traded',
+        });
+        return false;
+      }
+      const real = await deps.sources.real({
+        apiKey: decryptSecret(stored.apiKeyEncrypted, deps.credentialsKey, user.id),
+        secret: decryptSecret(stored.apiSecretEncrypted, deps.credentialsKey, user.id),
+      });
+      if (real.close) closers.set(user.id, real.close.bind(real));
+      exchange = real;
+    }
+    await deps.engine.attachAccount(user.id, exchange);
+    attachedMode.set(user.id, user.mode);
+    return true;
+  }
+
+  async function executeFor(user: User, signal: StoredSignal): Promise<FanOutResult> {
+    try {
+      if (!(await ensureAttached(user))) {
+        return {
+          signalId: signal.id,
+          userId: user.id,
+          status: 'SKIPPED',
+          message: 'no exchange for this account',
+        };
+      }
+      const outcome = await deps.engine.executeSignal(user, signal, { automatic: true });
+      return {
+        signalId: signal.id,
+        userId: user.id,
+        status: outcome.status,
+        positionId: outcome.positionId,
+        reason: outcome.reason,
+        message: outcome.message,
+      };
+    } catch (err) {
+      deps.logger.error(
+        { err, userId: user.id, signalId: signal.id },
+        'executing a signal for a user failed',
+      );
+      return { signalId: signal.id, userId: user.id, status: 'FAILED', message: (err as Error).message };
+    }
+  }
+
+  return {
+    ensureAttached,
+    async execute(signals: readonly StoredSignal[]): Promise<FanOutResult[]> {
+      const users = await deps.repos.users.listAutoTrading();
+      const jobs: Array<() => Promise<FanOutResult>> = [];
+      for (const signal of signals) {
+        for (const user of users) {
+          if (signal.combinedConfidence < user.minConfidence) continue;
+          jobs.push(() => executeFor(user, signal));
+        }
+      }
+      return runBounded(jobs, deps.concurrency ?? 8);
+    },
+    async close(): Promise<void> {
+      for (const close of closers.values()) await close().catch(() => undefined);
+      closers.clear();
+    },
+  };
+}
+
+export type FanOut = ReturnType<typeof createFanOut>;
+
+/** Run jobs with at most `limit` in flight; results in job order. */
+async function runBounded<T>(jobs: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
