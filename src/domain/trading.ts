@@ -41,3 +41,27 @@ export const ORDER_STATUSES = [
   'UNKNOWN',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * How far along its life an order status is, for both families (regular and algo statuses).
+ * An update from the user stream or a lookup may arrive after a newer one (a REST answer racing
+ * the stream): a status only ever moves forward, so a late NEW never overwrites FILLED. Final
+ * statuses share the top rank, so a re-sent order (same client id after a confirmed rejection)
+ * can still record its new fate. Unknown statuses rank 0.
+ */
+export const ORDER_STATUS_RANK: Readonly<Record<string, number>> = {
+  INTENT: 0,
+  SENT: 1,
+  UNKNOWN: 1,
+  NEW: 2,
+  PARTIALLY_FILLED: 3,
+  TRIGGERING: 3,
+  TRIGGERED: 3,
+  FILLED: 4,
+  FINISHED: 4,
+  CANCELED: 4,
+  EXPIRED: 4,
+  EXPIRED_IN_MATCH: 4,
+  REJECTED: 4,
+};
+export const orderStatusRank = (status: string): number => ORDER_STATUS_RANK[status] ?? 0;

@@ -22,7 +22,7 @@
  * 6. Order statuses only move forward: a report older than what the database holds is ignored.
  */
 import type { Decimal } from 'decimal.js';
-import type { Direction, PositionStatus } from '../../domain/index.js';
+import { type Direction, orderStatusRank, type PositionStatus } from '../../domain/index.js';
 import type { ExchangeOrder, ExchangePosition } from '../../exchange/index.js';
 
 export interface LocalOrder {
@@ -83,22 +83,8 @@ export type ReconcileAction =
 
 export type ReconcileKind = ReconcileAction['kind'];
 
-const RANK: Readonly<Record<string, number>> = {
-  INTENT: 0,
-  SENT: 1,
-  UNKNOWN: 1,
-  NEW: 2,
-  PARTIALLY_FILLED: 3,
-  TRIGGERING: 3,
-  TRIGGERED: 3,
-  FILLED: 4,
-  FINISHED: 4,
-  CANCELED: 4,
-  EXPIRED: 4,
-  EXPIRED_IN_MATCH: 4,
-  REJECTED: 4,
-};
-const rank = (status: string): number => RANK[status] ?? 0;
+// A status only moves forward (see ORDER_STATUS_RANK in the domain).
+const rank = orderStatusRank;
 const OPEN = new Set(['NEW', 'PARTIALLY_FILLED', 'TRIGGERING']);
 /** A protective order in these states still guards the position (TRIGGERED: it is closing it). */
 const GUARDING = new Set(['NEW', 'TRIGGERING', 'TRIGGERED']);

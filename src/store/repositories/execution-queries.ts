@@ -1,38 +1,16 @@
 import type { Decimal } from 'decimal.js';
 import { and, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
-import { DomainError, dec, ErrorCode } from '../../domain/index.js';
+import { DomainError, dec, ErrorCode, ORDER_STATUS_RANK } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { orders, positions } from '../schema/index.js';
 import { fromDec } from './convert.js';
 import { createOrdersRepository, type OrderAnswer, type OrderRecord } from './orders.js';
 
-/**
- * How far along its life an order status is, for both families. An update from the user stream
- * or a lookup may arrive after a newer one (a REST answer racing the stream): a status only ever
- * moves forward, so a late NEW never overwrites FILLED. Final statuses share the top rank, so a
- * re-sent order (same client id after a confirmed rejection) can still record its new fate.
- */
-export const ORDER_STATUS_RANK: Readonly<Record<string, number>> = {
-  INTENT: 0,
-  SENT: 1,
-  UNKNOWN: 1,
-  NEW: 2,
-  PARTIALLY_FILLED: 3,
-  TRIGGERING: 3,
-  TRIGGERED: 3,
-  FILLED: 4,
-  FINISHED: 4,
-  CANCELED: 4,
-  EXPIRED: 4,
-  EXPIRED_IN_MATCH: 4,
-  REJECTED: 4,
-};
-
 export const FINAL_ORDER_STATUSES = Object.entries(ORDER_STATUS_RANK)
   .filter(([, rank]) => rank === 4)
   .map(([status]) => status);
 
-// Built from the constant table above (no user input), so sql.raw is safe here.
+// Built from the domain's constant table (no user input), so sql.raw is safe here.
 const currentRank = sql.raw(
   `(case ${'"orders"."status"'} ${Object.entries(ORDER_STATUS_RANK)
     .map(([s, r]) => `when '${s}' then ${r}`)
