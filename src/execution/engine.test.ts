@@ -141,8 +141,8 @@ forEachStore('execution engine', ({ store }) => {
 
     it('panics: auto-trading off, REDUCING, everything closed and cancelled; again is harmless', async () => {
       const f = await createEngineFixture(store());
-      await f.engine.executeSignal(f.user.id, await f.signal());
-      await f.engine.executeSignal(f.user.id, await f.signal({ symbol: 'DOGEUSDT' }));
+      const btc = await f.engine.executeSignal(f.user.id, await f.signal());
+      const doge = await f.engine.executeSignal(f.user.id, await f.signal({ symbol: 'DOGEUSDT' }));
       const report = await f.engine.panic(f.user.id);
       expect(report.riskState).toBe('REDUCING');
       expect(report.results.map((r) => [r.symbol, r.outcome])).toEqual([
@@ -154,6 +154,11 @@ forEachStore('execution engine', ({ store }) => {
       const user = await f.repos.users.findById(f.user.id);
       expect(user).toMatchObject({ autoTrade: false, riskState: 'REDUCING' });
       expect(await f.repos.positions.listLive(f.user.id)).toHaveLength(0);
+      await f.engine.idle();
+      // Booked as what they were: panic closes, whichever path saw the fill first.
+      for (const id of [btc.positionId!, doge.positionId!]) {
+        expect((await f.repos.positions.findById(id))?.closeReason).toBe('PANIC');
+      }
       const again = await f.engine.panic(f.user.id);
       expect(again.results).toEqual([]);
       const denied = await f.engine.executeSignal(f.user.id, await f.signal({ symbol: 'BTCUSDT' }));

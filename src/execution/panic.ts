@@ -197,6 +197,14 @@ async function sendPanicExit(
     qty: qty as Qty,
     reduceOnly: true,
   };
+  if (position && attempt === 0 && position.status !== 'CLOSING') {
+    // CLOSING with the reason first, so whichever path books the fill (the stream's reaction or
+    // the clean-up below) says PANIC, not MANUAL. Bounded: panic never waits on a slow database.
+    await timeout(
+      ctx.repos.positions.markClosing(position.id, 'PANIC').catch(() => undefined),
+      1_000,
+    );
+  }
   const intent = ctx.repos.orders
     .insertIntent({
       userId: acct.userId,

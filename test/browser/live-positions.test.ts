@@ -1,51 +1,81 @@
 /**
- * The dashboard's live parts against the real API, store and event stream, before the engine
- * exists: this test does what the execution engine will do (store a signal and PAPER positions,
- * publish prices and position changes on the event bus) and checks what a trader sees: the live
- * mark and PnL moving, money formatted as traders write it, stale figures greyed when the stream
- * drops, a position event moving a row from open to closed, the chart with the trade's levels, and
- * panic's per-symbol result. GET /api/candles is not served yet, so a stand-in route gives the
- * chart candles (only when the app has none of its own).
+ * The dashboard's live parts against the running product: PAPER positions are opened by the real
+ * execution engine on the in-process simulator (signals stored at the synthetic market's price,
+ * handed to the engine for a user with auto-trading on), one is stopped out on the simulator,
+ * one closed through the API, the last by panic. The test publishes mark prices on the event bus
+ * and checks what a trader sees: the live mark and PnL of the real entry and fill moving, money
+ * formatted as traders write it, closed PnL as booked, signals with their reasons and vetoes,
+ * stale figures greyed when the stream drops, a close moving a row from open to closed, the chart
+ * with the trade's entry, stop and target, the session surviving a rejected access token, and
+ * panic's per-symbol result. The expected strings are computed here with decimal.js, the way the
+ * dashboard computes them (web/src/lib/pnl.ts, web/src/lib/format.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Decimal } from 'decimal.js';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { dec } from '../../src/domain/index.js';
+import { dec, type MarketSymbol } from '../../src/domain/index.js';
 import { createRuntime, type Runtime } from '../../src/main.js';
-import { createRepositories, type Repositories } from '../../src/store/index.js';
+import { createRepositories, type Repositories, type StoredSignal } from '../../src/store/index.js';
 import { type Browser, buildDashboard, CHROMIUM_MISSING, chromiumPresent, openBrowser } from './harness.js';
 
 const hasChromium = chromiumPresent();
 const EMAIL = `live-${process.pid}@example.com`;
 const PASSWORD = 'a long enough password';
-const TF_MS = 15 * 60_000;
 
-/** A deterministic random walk ending at the current 15 m slot: something real-looking to draw. */
-function candles(end: number, count: number, last: number) {
-  const rows = [];
-  let price = last;
-  let seed = 7;
-  const rand = () => {
-    seed = (seed * 16807) % 2147483647;
-    return seed / 2147483647;
-  };
-  const slot = end - (end % TF_MS);
-  for (let i = 0; i < count; i++) {
-    const open = price;
-    const close = open * (1 + (rand() - 0.5) * 0.01);
-    rows.unshift({
-      openTime: slot - i * TF_MS,
-      open: close,
-      high: Math.max(open, close) * (1 + rand() * 0.002),
-      low: Math.min(open, close) * (1 - rand() * 0.002),
-      close: open,
-      volume: 50 + rand() * 100,
-    });
-    price = close;
-  }
-  return rows;
+/** A position as GET /api/positions answers it (decimals as strings). */
+interface ApiPosition {
+  id: string;
+  symbol: string;
+  direction: 'LONG' | 'SHORT';
+  status: string;
+  filledQty: string;
+  margin: string;
+  entryPrice: string | null;
+  stopLoss: string | null;
+  takeProfit: string | null;
+  exitPrice: string | null;
+  pnl: string | null;
+  pnlPercent: string | null;
+  closeReason: string | null;
+}
+
+// What the dashboard prints, written out independently of web/src/lib/format.ts.
+const grouped = (unsigned: string): string => {
+  const [int = '0', frac] = unsigned.split('.');
+  const g = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? g : `${g}.${frac}`;
+};
+const signOf = (rounded: Decimal, signed: boolean) =>
+  rounded.isZero() ? '' : rounded.isNegative() ? '-' : signed ? '+' : '';
+/** `$1,234.50`; signed: `+$0.42`, `-$1.13`. */
+const usd = (value: Decimal.Value, signed = false): string => {
+  const r = dec(value).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  return `${signOf(r, signed)}$${grouped(r.abs().toFixed(2))}`;
+};
+/** `+4.00%`. */
+const percent = (value: Decimal.Value): string => {
+  const r = dec(value).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  return `${signOf(r, true)}${grouped(r.abs().toFixed(2))}%`;
+};
+/** Every decimal the price has, at least two from 1 up: `95,012.30`. */
+const priceText = (value: Decimal.Value): string => {
+  const d = dec(value);
+  return grouped(d.toFixed(Math.max(d.decimalPlaces(), d.abs().gte(1) ? 2 : 0)));
+};
+/** The PnL cell: `+$1.00 (+4.00%)`. */
+const pnlText = (pnl: Decimal.Value, pnlPercent: Decimal.Value): string =>
+  `${usd(pnl, true)} (${percent(pnlPercent)})`;
+/** Live PnL at `mark`, as web/src/lib/pnl.ts computes it: before fees, percent of the margin to 4 places. */
+function livePnl(p: ApiPosition, mark: Decimal): { text: string; tone: 'up' | 'down' } {
+  const entry = dec(p.entryPrice!);
+  const move = p.direction === 'LONG' ? mark.minus(entry) : entry.minus(mark);
+  const pnl = move.times(dec(p.filledQty));
+  const pct = pnl.div(dec(p.margin)).times(100).toDecimalPlaces(4, Decimal.ROUND_HALF_UP);
+  return { text: pnlText(pnl, pct), tone: pnl.isNegative() ? 'down' : 'up' };
 }
 
 describe.skipIf(!hasChromium)(
@@ -55,10 +85,72 @@ describe.skipIf(!hasChromium)(
     let repos: Repositories;
     let b: Browser;
     let base: string;
+    let token: string;
     let userId: string;
-    let btcId: string;
-    const price = (symbol: string, markPrice: string) =>
-      runtime.events.publish(null, { type: 'price', at: Date.now(), symbol, data: { symbol, markPrice } });
+    let btc: ApiPosition;
+    let eth: ApiPosition;
+    let xrpId: string;
+
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const position = async (id: string) =>
+      (await api('GET', `/api/positions/${id}`)).body as unknown as ApiPosition;
+    const tickOf = async (symbol: string) =>
+      (await runtime.trading.feed.universe()).find((r) => r.symbol === symbol)!.tickSize;
+    /** `entry x factor` on the symbol's tick, as the string published on the bus. */
+    const markAt = async (p: ApiPosition, factor: string) =>
+      dec(p.entryPrice!)
+        .times(factor)
+        .toNearest(await tickOf(p.symbol));
+    const publishPrice = (symbol: string, mark: Decimal) =>
+      runtime.events.publish(null, {
+        type: 'price',
+        at: Date.now(),
+        symbol,
+        data: { symbol, markPrice: mark.toFixed() },
+      });
+
+    /** A MARKET signal at the market's current price, stop 3 % and target 6 % away, on the tick. */
+    async function marketSignal(
+      symbol: string,
+      direction: 'LONG' | 'SHORT',
+      extra: { combinedConfidence?: number; reasons?: string[] } = {},
+    ): Promise<StoredSignal> {
+      const tick = await tickOf(symbol);
+      const mark = dec((await runtime.trading.feed.markPrice(symbol as MarketSymbol)).markPrice);
+      const at = (f: string) => mark.times(f).toNearest(tick);
+      const long = direction === 'LONG';
+      const now = new Date(runtime.trading.feed.clock.now());
+      const [r] = await repos.signals.insertBatch(
+        [
+          {
+            symbol,
+            direction,
+            combinedConfidence: extra.combinedConfidence ?? 80,
+            entryType: 'MARKET',
+            entry: mark.toNearest(tick),
+            stopLoss: at(long ? '0.97' : '1.03'),
+            takeProfit: at(long ? '1.06' : '0.94'),
+            analyst: 'rule',
+            reasons: extra.reasons ?? [],
+            vetoes: [],
+            expiresAt: new Date(now.getTime() + 3_600_000),
+          },
+        ],
+        { now, windowMs: 0 },
+      );
+      if (!r?.inserted) throw new Error(`the ${symbol} test signal was not stored`);
+      return r.signal;
+    }
 
     beforeAll(async () => {
       await buildDashboard();
@@ -69,9 +161,6 @@ describe.skipIf(!hasChromium)(
       );
       runtime = await createRuntime(config);
       repos = createRepositories(runtime.store.db);
-      if (!runtime.app.hasRoute({ method: 'GET', url: '/api/candles' })) {
-        runtime.app.get('/api/candles', async () => ({ candles: candles(Date.now(), 300, 50_000) }));
-      }
       base = await runtime.listen();
 
       const res = await fetch(`${base}/api/auth/register`, {
@@ -79,25 +168,62 @@ describe.skipIf(!hasChromium)(
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
       });
-      userId = ((await res.json()) as { user: { id: string } }).user.id;
+      const session = (await res.json()) as { accessToken: string; user: { id: string } };
+      token = session.accessToken;
+      userId = session.user.id;
+
+      // The default 10 USDT margin is below BTC's minimum order: 100 USDT x 5 it is.
+      const settings = await api('PUT', '/api/settings', {
+        autoTrade: true,
+        fixedMargin: '100',
+        leverage: 5,
+        minConfidence: 50,
+      });
+      expect(settings.status).toBe(200);
+
+      const signals = [
+        await marketSignal('BTCUSDT', 'LONG', {
+          combinedConfidence: 82,
+          reasons: ['EMA 9 crossed above EMA 21 on 15m', 'volume 2.1x its 20-candle average'],
+        }),
+        await marketSignal('ETHUSDT', 'LONG'),
+        await marketSignal('XRPUSDT', 'SHORT'),
+      ];
+      const results = await runtime.execution.onSignals(signals);
+      expect(results.filter((r) => r.status !== 'OPEN')).toEqual([]);
+      expect(results.map((r) => r.signalId).sort()).toEqual(signals.map((s) => s.id).sort());
+
+      const open = (await api('GET', '/api/positions?status=open')).body.items as ApiPosition[];
+      const bySymbol = (symbol: string) => {
+        const p = open.find((x) => x.symbol === symbol);
+        if (!p) throw new Error(`no open ${symbol} position: ${JSON.stringify(open)}`);
+        return p;
+      };
+      btc = bySymbol('BTCUSDT');
+      eth = bySymbol('ETHUSDT');
+      const xrp = bySymbol('XRPUSDT');
+      xrpId = xrp.id;
+
+      // XRP trades through its stop on the simulator: the engine books the loss.
+      const through = dec(xrp.stopLoss!)
+        .times('1.002')
+        .toNearest(await tickOf('XRPUSDT'));
+      runtime.execution.paper.simulator.onPrice('XRPUSDT', {
+        last: through.toNumber(),
+        mark: through.toNumber(),
+        time: runtime.trading.feed.clock.now(),
+      });
+      const deadline = Date.now() + 20_000;
+      let stopped = await position(xrpId);
+      while (stopped.status !== 'CLOSED_LOSS' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        stopped = await position(xrpId);
+      }
+      expect(stopped).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
 
       const now = new Date();
-      const [signal] = await repos.signals.insertBatch(
+      await repos.signals.insertBatch(
         [
-          {
-            symbol: 'BTCUSDT',
-            direction: 'LONG',
-            combinedConfidence: 82,
-            entryType: 'MARKET',
-            entry: dec('50000'),
-            stopLoss: dec('49500'),
-            takeProfit: dec('50800'),
-            analyst: 'rule',
-            winProbability: 0.61,
-            reasons: ['EMA 9 crossed above EMA 21 on 15m', 'volume 2.1x its 20-candle average'],
-            vetoes: [],
-            expiresAt: new Date(now.getTime() + 3_600_000),
-          },
           {
             symbol: 'SOLUSDT',
             direction: 'SHORT',
@@ -115,61 +241,6 @@ describe.skipIf(!hasChromium)(
         ],
         { now, windowMs: 120 * 60_000 },
       );
-      const signalId = signal?.inserted ? signal.signal.id : null;
-
-      const open = async (
-        symbol: string,
-        entry: string,
-        qty: string,
-        sl: string,
-        tp: string,
-        sid: string | null,
-      ) => {
-        const p = await repos.positions.insert({
-          userId,
-          signalId: sid,
-          symbol,
-          direction: 'LONG',
-          mode: 'PAPER',
-          status: 'OPEN',
-          qty: dec(qty),
-          entryPrice: dec(entry),
-          stopLoss: dec(sl),
-          takeProfit: dec(tp),
-          margin: dec('25'),
-          leverage: 20,
-        });
-        await repos.positions.update(p.id, {
-          filledQty: dec(qty),
-          openedAt: new Date(now.getTime() - 2 * TF_MS),
-        });
-        return p.id;
-      };
-      btcId = await open('BTCUSDT', '50000', '0.01', '49500', '50800', signalId);
-      await open('ETHUSDT', '3000', '0.1', '2950', '3100', null);
-
-      const lost = await repos.positions.insert({
-        userId,
-        symbol: 'XRPUSDT',
-        direction: 'SHORT',
-        mode: 'PAPER',
-        status: 'OPEN',
-        qty: dec('100'),
-        entryPrice: dec('0.5'),
-        margin: dec('25'),
-        leverage: 2,
-      });
-      await repos.positions.update(lost.id, {
-        status: 'CLOSED_LOSS',
-        filledQty: dec('100'),
-        exitPrice: dec('0.5113'),
-        pnl: dec('-1.13'),
-        pnlPercent: dec('-4.52'),
-        fees: dec('0.02'),
-        closeReason: 'STOP_LOSS',
-        openedAt: new Date(now.getTime() - 3_600_000),
-        closedAt: new Date(now.getTime() - 1_800_000),
-      });
 
       b = await openBrowser();
       const p = b.page;
@@ -187,44 +258,76 @@ describe.skipIf(!hasChromium)(
 
     const row = (symbol: string) =>
       b.page.locator('table[aria-label="Open positions"] tbody tr', { hasText: symbol });
+    const closedRow = (symbol: string) =>
+      b.page.locator('table[aria-label="Closed positions"] tbody tr', { hasText: symbol });
 
-    it('moves the mark price and PnL with the live feed', async () => {
-      const p = b.page;
-      await row('BTCUSDT').waitFor();
-      await expect.poll(() => p.locator('.conn').textContent()).toContain('Live');
-      // No price yet: nothing may look live.
-      expect(await row('BTCUSDT').getByTestId('pnl').textContent()).toBe('—');
-
-      // The stream asks for the symbols on screen; keep publishing until it has reconnected with them.
+    /**
+     * Publish `mark` until the row shows it: the stream may still be reconnecting for the symbols on
+     * screen, and the synthetic market and the 15 s refetch of the positions replace a test price now
+     * and then. Mark, PnL and its colour are read together.
+     */
+    async function showsLive(p: ApiPosition, mark: Decimal) {
+      const want = livePnl(p, mark);
       await expect
         .poll(
           async () => {
-            price('BTCUSDT', '50100');
-            return row('BTCUSDT').getByTestId('pnl').textContent();
+            publishPrice(p.symbol, mark);
+            const r = row(p.symbol);
+            return {
+              mark: await r.getByTestId('mark').textContent(),
+              pnl: await r.getByTestId('pnl').textContent(),
+              class: await r.locator('.pnl').getAttribute('class'),
+            };
           },
           { timeout: 20_000 },
         )
-        .toBe('+$1.00 (+4.00%)');
-      expect(await row('BTCUSDT').getByTestId('mark').textContent()).toBe('50,100.00');
-      expect(await row('BTCUSDT').locator('.pnl').getAttribute('class')).toContain('up');
-      await b.shot('30-live-pnl-up');
+        .toEqual({ mark: priceText(mark), pnl: want.text, class: `pnl ${want.tone}` });
+    }
 
-      price('BTCUSDT', '49886.5');
-      price('ETHUSDT', '3012.34');
-      await expect.poll(() => row('BTCUSDT').getByTestId('pnl').textContent()).toBe('-$1.14 (-4.54%)');
-      await expect.poll(() => row('ETHUSDT').getByTestId('pnl').textContent()).toBe('+$1.23 (+4.94%)');
-      expect(await row('BTCUSDT').locator('.pnl').getAttribute('class')).toContain('down');
+    /** The closed row shows the PnL the books hold (re-read: late fills may refine it). */
+    async function showsBooked(r: Locator, id: string) {
+      await expect
+        .poll(async () => {
+          const booked = await position(id);
+          return {
+            shown: await r.locator('.pnl').textContent(),
+            booked: booked.pnl === null ? null : pnlText(booked.pnl, booked.pnlPercent!),
+          };
+        })
+        .toSatisfy(
+          (x: { shown: string | null; booked: string | null }) => x.booked !== null && x.shown === x.booked,
+        );
+    }
+
+    it('moves the mark price and PnL of the engine’s positions with the live feed', async () => {
+      const p = b.page;
+      await row('BTCUSDT').waitFor();
+      await expect.poll(() => p.locator('.conn').textContent()).toContain('Live');
+      // The row is the engine's position: its fill, entry, protection and margin.
+      const cells = await row('BTCUSDT').locator('td').allTextContents();
+      expect(cells.slice(0, 3)).toEqual(['LONG', dec(btc.filledQty).toFixed(), priceText(btc.entryPrice!)]);
+      expect(cells[5]).toBe(`${priceText(btc.stopLoss!)} / ${priceText(btc.takeProfit!)}`);
+      expect(cells[6]).toBe(`${usd(btc.margin)} × 5`);
+      expect(btc.margin).toBe('100');
+
+      await showsLive(btc, await markAt(btc, '1.004'));
+      await b.shot('30-live-pnl-up');
+      await showsLive(btc, await markAt(btc, '0.9977'));
+      await showsLive(eth, await markAt(eth, '1.0031'));
     });
 
-    it('formats closed PnL and shows the signals with their reasons and vetoes', async () => {
+    it('formats closed PnL as booked and shows the signals with their reasons and vetoes', async () => {
       const p = b.page;
-      const closed = p.locator('table[aria-label="Closed positions"] tbody tr', { hasText: 'XRPUSDT' });
-      expect(await closed.locator('.pnl').textContent()).toBe('-$1.13 (-4.52%)');
-      expect(await closed.textContent()).toContain('STOP LOSS');
-      const btc = p.locator('.signal', { hasText: 'BTCUSDT' });
-      expect(await btc.textContent()).toContain('LONG');
-      expect(await btc.textContent()).toContain('82%');
-      expect(await btc.textContent()).toContain('EMA 9 crossed above EMA 21 on 15m');
+      const xrp = closedRow('XRPUSDT');
+      await xrp.waitFor();
+      await showsBooked(xrp, xrpId);
+      // A stop-out loses: the minus goes before the dollar sign.
+      expect(await xrp.locator('.pnl').textContent()).toMatch(/^-\$\d/);
+      expect(await xrp.textContent()).toContain('STOP LOSS');
+      const btcSignal = p.locator('.signal', { hasText: 'BTCUSDT' });
+      expect(await btcSignal.textContent()).toContain('LONG');
+      expect(await btcSignal.textContent()).toContain('82%');
+      expect(await btcSignal.textContent()).toContain('EMA 9 crossed above EMA 21 on 15m');
       const sol = p.locator('.signal', { hasText: 'SOLUSDT' });
       expect(await sol.textContent()).toContain('REJECTED');
       expect(await sol.locator('.signal-vetoes').textContent()).toContain('reward-to-risk 1.1 is below 1.3');
@@ -243,51 +346,39 @@ describe.skipIf(!hasChromium)(
       await b.shot('32-stale-while-disconnected');
       await b.context.setOffline(false);
       await expect.poll(() => p.locator('.conn').textContent(), { timeout: 30_000 }).toContain('Live');
-      await expect
-        .poll(async () => {
-          price('BTCUSDT', '50200');
-          return row('BTCUSDT').locator('.pnl').getAttribute('class');
-        })
-        .not.toContain('stale');
-      expect(await row('BTCUSDT').getByTestId('pnl').textContent()).toBe('+$2.00 (+8.00%)');
+      await showsLive(btc, await markAt(btc, '1.006'));
+      expect(await row('BTCUSDT').getByTestId('mark').getAttribute('class')).not.toContain('stale');
     });
 
-    it('moves a position from open to closed when the engine says it closed', async () => {
-      const p = b.page;
-      await repos.positions.update(btcId, {
-        status: 'CLOSED_WIN',
-        exitPrice: dec('50800'),
-        pnl: dec('7.98'),
-        pnlPercent: dec('31.92'),
-        fees: dec('0.02'),
-        closeReason: 'TAKE_PROFIT',
-        closedAt: new Date(),
-      });
-      runtime.events.publish(userId, {
-        type: 'position',
-        at: Date.now(),
-        symbol: 'BTCUSDT',
-        data: { id: btcId, status: 'CLOSED_WIN' },
-      });
+    it('moves a position from open to closed when it is closed', async () => {
+      const closed = await api('POST', `/api/positions/${btc.id}/close`);
+      expect(closed.status).toBe(200);
+      expect(closed.body.outcome).toBe('CLOSED');
       await row('BTCUSDT').waitFor({ state: 'detached' });
-      const closed = p.locator('table[aria-label="Closed positions"] tbody tr', { hasText: 'BTCUSDT' });
-      await closed.waitFor();
-      expect(await closed.locator('.pnl').textContent()).toBe('+$7.98 (+31.92%)');
+      const r = closedRow('BTCUSDT');
+      await r.waitFor();
+      await showsBooked(r, btc.id);
+      expect(await r.textContent()).toContain('MANUAL');
     });
 
     it('draws the chart with EMAs, volume and the trade’s entry, stop-loss and take-profit', async () => {
       const p = b.page;
-      await p
-        .locator('table[aria-label="Closed positions"] tbody tr', { hasText: 'BTCUSDT' })
-        .getByRole('link', { name: 'Chart' })
-        .click();
+      const booked = await position(btc.id);
+      await closedRow('BTCUSDT').getByRole('link', { name: 'Chart' }).click();
       await p.waitForURL(/\/chart\?position=/);
       await p.locator('.chart canvas').first().waitFor();
       expect(await p.locator('.legend').textContent()).toContain('EMA 200');
       const facts = p.getByRole('definition');
       await expect
         .poll(() => facts.allTextContents())
-        .toEqual(expect.arrayContaining(['50,000.00', '49,500.00', '50,800.00']));
+        .toEqual(
+          expect.arrayContaining([
+            priceText(booked.entryPrice!),
+            priceText(booked.stopLoss!),
+            priceText(booked.takeProfit!),
+            priceText(booked.exitPrice!),
+          ]),
+        );
       await p.waitForTimeout(500);
       await b.shot('33-chart-position');
     });
@@ -306,9 +397,21 @@ describe.skipIf(!hasChromium)(
         `localStorage.setItem('neurotrade.session', JSON.stringify({ ...JSON.parse(localStorage.getItem('neurotrade.session')), accessToken: '${forged}' }))`,
       );
       await p.goto(`${base}/`);
+      // The simulator's wallet: the start balance less the fees and losses so far.
       await expect
-        .poll(() => p.getByTestId('balance').textContent(), { timeout: 20_000 })
-        .toContain('$10,000.00');
+        .poll(
+          async () => {
+            const me = (await api('GET', '/api/me')).body as { balance: { wallet: string | null } };
+            return {
+              shown: await p.getByTestId('balance').textContent(),
+              wallet: me.balance.wallet === null ? null : `${usd(me.balance.wallet)} USDT`,
+            };
+          },
+          { timeout: 20_000 },
+        )
+        .toSatisfy(
+          (x: { shown: string | null; wallet: string | null }) => x.wallet !== null && x.shown === x.wallet,
+        );
       await expect.poll(() => p.locator('.conn').textContent(), { timeout: 30_000 }).toContain('Live');
       const after = await stored();
       expect(after.accessToken).not.toBe(forged);
@@ -317,7 +420,7 @@ describe.skipIf(!hasChromium)(
       expect(p.url()).toBe(`${base}/`);
     }, 90_000);
 
-    it('panics with an open position and shows what happened to it', async () => {
+    it('panics with an open position: closed on the simulator, shown per symbol', async () => {
       const p = b.page;
       await p
         .getByRole('navigation', { name: 'Sections' })
@@ -328,9 +431,24 @@ describe.skipIf(!hasChromium)(
       await p.getByRole('dialog').getByRole('button', { name: 'Close everything' }).click();
       const result = p.getByRole('alert', { name: 'Panic result' });
       await result.waitFor();
-      const item = result.locator('li', { hasText: 'ETHUSDT' });
-      expect(await item.textContent()).toContain('closed in the books');
+      expect(await result.locator('strong').first().textContent()).toBe(
+        'Panic done: auto-trading off, account REDUCING, 1 position',
+      );
+      // Only ETH was open; the closed trades left no orders behind on the simulator.
+      const items = result.locator('li');
+      expect(await items.count()).toBe(1);
+      const item = items.filter({ hasText: 'ETHUSDT' });
+      expect(await item.locator('.badge').allTextContents()).toEqual(['PAPER', 'closed']);
+      expect(await item.locator('.muted').textContent()).toMatch(
+        /^(flat on the exchange|closed at market and booked)$/,
+      );
       await row('ETHUSDT').waitFor({ state: 'detached' });
+      await closedRow('ETHUSDT').waitFor();
+      await showsBooked(closedRow('ETHUSDT'), eth.id);
+      expect((await api('GET', '/api/positions?status=open')).body.items).toEqual([]);
+      const sim = runtime.execution.paper.simulator;
+      expect(sim.positionRisk(`paper:${userId}`)).toEqual([]);
+      expect(sim.openAlgoOrders(`paper:${userId}`)).toEqual([]);
       await b.shot('34-panic-with-position');
       expect(b.unexpectedErrors()).toEqual([]);
     });

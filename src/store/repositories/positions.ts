@@ -190,6 +190,19 @@ export function createPositionsRepository(db: Db) {
       if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `position ${id} not found`);
       return toPosition(row);
     },
+
+    /**
+     * CLOSING with its reason, only while the position is still live (a fill booked a moment
+     * ago must not be reopened); undefined when it was already closed.
+     */
+    async markClosing(id: string, closeReason: string): Promise<Position | undefined> {
+      const [row] = await db
+        .update(positions)
+        .set({ status: 'CLOSING', closeReason, updatedAt: sql`now()` })
+        .where(and(eq(positions.id, id), LIVE_POSITION_SQL))
+        .returning();
+      return row ? toPosition(row) : undefined;
+    },
   };
 }
 

@@ -102,7 +102,8 @@ export function PanicResult({
       {!failed && result.results.length > 0 ? (
         <ul className="panic-list">
           {result.results.map((r) => (
-            <li key={r.positionId}>
+            // One row per symbol; a symbol with only open orders has no position id.
+            <li key={`${r.symbol}:${r.positionId}`}>
               <strong>{r.symbol}</strong> <Badge kind={r.mode === 'REAL' ? 'real' : 'paper'}>{r.mode}</Badge>{' '}
               <Badge kind={r.outcome === 'NOT_CLOSED' ? 'bad' : 'ok'}>{OUTCOME_TEXT[r.outcome]}</Badge>{' '}
               <span className="muted">{r.message}</span>
