@@ -3,8 +3,10 @@
  * indicators, rule analyst, validation and aggregation, deduplication, risk gate and sizing,
  * orders through the simulator, equity marking), on 20 symbols of recorded Binance 5m candles and
  * on a large synthetic universe (generated first, so the generator's own cost is reported apart),
- * with memory; where the time goes (a CPU profile of one run, self time by module, and the cost
- * of the stages alone); and whether memory stays flat as the history grows.
+ * with memory, for both executors: the live execution engine (the default: books in an in-memory
+ * PGlite) and the direct executor (the same trades, in memory); wall and CPU time both (the
+ * machine is shared); where the time goes (a CPU profile of one run, self time by module, and the
+ * cost of the stages alone); and whether memory stays flat as the history grows.
  * Target (issue 10): >= 1,000,000 candles/s per core for the full pipeline, memory flat.
  * Reference points from the issue: Jesse ~183k 1m candles/s (step mode) on a Raspberry Pi 5; a
  * typed-array strategy loop ~76M candles/s per core on this kind of machine, OO TypeScript ~22M.
@@ -29,6 +31,9 @@ import { marketDataDir } from '../../test/support/market-data.js';
 import { fmt, median, table } from '../stats.js';
 
 const RUNS = 3;
+/** The engine is slower per trade (its books are in a database): fewer runs of it. */
+const ENGINE_RUNS = 1;
+type Kind = 'engine' | 'direct';
 /** 17 recorded at 5m, 3 recorded at 1m and aggregated to 5m by the replay feed. */
 const RECORDED = [
   'ADA',
@@ -60,6 +65,11 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 interface Measured {
   report: BacktestReport;
+  /**
+   * Candles per second of CPU time: the pass's candles/s divided by the share of a core this
+   * process got during the run (its CPU time over the wall time; the machine is shared).
+   */
+  cpuCandlesPerSecond: number;
   /** Largest heap growth during the pass over the heap at its start, MB (garbage included). */
   heapGrowthMb: number;
   rssMb: number;
@@ -73,6 +83,8 @@ async function measured(options: BacktestOptions, retained = false): Promise<Mea
   let peakHeap = 0;
   let peakRss = process.memoryUsage().rss;
   const live: number[] = [];
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const report = await runBacktest({
     ...options,
     onProgress: (phase) => {
@@ -89,6 +101,7 @@ async function measured(options: BacktestOptions, retained = false): Promise<Mea
   });
   return {
     report,
+    cpuCandlesPerSecond: report.performance.candlesPerSecond / cpuShare(cpu0, wall0),
     heapGrowthMb: (peakHeap - startHeap) / 2 ** 20,
     rssMb: peakRss / 2 ** 20,
     retainedMb: [live[0] ?? Number.NaN, live[live.length - 1] ?? Number.NaN],
@@ -96,6 +109,12 @@ async function measured(options: BacktestOptions, retained = false): Promise<Mea
 }
 
 const cps = (r: BacktestReport) => r.performance.candlesPerSecond;
+
+/** CPU time of this process since `cpu0` over the wall time since `wall0` (1 = a whole core). */
+function cpuShare(cpu0: NodeJS.CpuUsage, wall0: number): number {
+  const c = process.cpuUsage(cpu0);
+  return (c.user + c.system) / 1e3 / Math.max(1, performance.now() - wall0);
+}
 
 /** Self time of a CPU profile by module: src/<module>, a package, the garbage collector, other. */
 function byModule(profile: {
@@ -184,9 +203,44 @@ async function stageCosts(dir: string, from: number): Promise<(string | number)[
   return rows;
 }
 
+/** One table row from repeated runs of the same backtest. */
+function resultRow(label: string, runs: Measured[]): (string | number)[] {
+  const r = runs[0]!.report;
+  return [
+    label,
+    r.performance.candles,
+    fmt(median(runs.map((m) => m.report.performance.seconds)), 2),
+    fmt(median(runs.map((m) => cps(m.report))), 0),
+    fmt(median(runs.map((m) => m.cpuCandlesPerSecond)), 0),
+    fmt(median(runs.map((m) => m.heapGrowthMb)), 0),
+    fmt(Math.max(...runs.map((m) => m.rssMb)), 0),
+    `${runs.length} run(s); ${r.trades.length} trades, ${r.pipeline.screens} screens, ${r.pipeline.analysed} analysed`,
+  ];
+}
+
+async function repeat(options: BacktestOptions, kind: Kind): Promise<Measured[]> {
+  const runs: Measured[] = [];
+  for (let i = 0; i < (kind === 'engine' ? ENGINE_RUNS : RUNS); i++)
+    runs.push(await measured({ ...options, executor: kind }));
+  return runs;
+}
+
+/** What the engine adds per trade over the direct executor (same trades, same candles). */
+function perTradeRow(label: string, engine: Measured[], direct: Measured[]): (string | number)[] {
+  const e = median(engine.map((m) => m.report.performance.seconds));
+  const d = median(direct.map((m) => m.report.performance.seconds));
+  const trades = engine[0]!.report.trades.length;
+  const same =
+    JSON.stringify(engine[0]!.report.trades) === JSON.stringify(direct[0]!.report.trades)
+      ? 'the same trades'
+      : 'TRADES DIFFER';
+  return [label, trades, fmt(e, 2), fmt(d, 2), trades > 0 ? fmt(((e - d) / trades) * 1000, 1) : '-', same];
+}
+
 export async function run(): Promise<void> {
   const dir = marketDataDir();
   const rows: (string | number)[][] = [];
+  const engineRows: (string | number)[][] = [];
   let recordedFrom = 0;
   let profileRows: (string | number)[][] = [];
   let stageRows: (string | number)[][] = [];
@@ -202,23 +256,17 @@ export async function run(): Promise<void> {
       symbols: RECORDED,
       randomBaseline: false,
     };
-    const runs: Measured[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await measured(options));
-    const r = runs[0]!.report;
+    const direct = await repeat(options, 'direct');
+    const engine = await repeat(options, 'engine');
+    const r = direct[0]!.report;
     recordedFrom = r.params.from;
+    const what = `recorded: ${RECORDED.length} symbols x ${fmt((r.params.to - r.params.from) / DAY_MS, 1)} days of 5m, rule analyst`;
+    rows.push(resultRow(`${what}, execution engine`, engine));
+    rows.push(resultRow(`${what}, direct executor`, direct));
+    engineRows.push(perTradeRow('recorded, 20 symbols', engine, direct));
+    const withBaselines = await measured({ ...options, executor: 'direct', randomBaseline: true });
     rows.push([
-      `recorded: ${RECORDED.length} symbols x ${fmt((r.params.to - r.params.from) / DAY_MS, 1)} days of 5m, rule analyst`,
-      r.performance.candles,
-      fmt(median(runs.map((m) => m.report.performance.seconds)), 2),
-      fmt(median(runs.map((m) => cps(m.report))), 0),
-      fmt(Math.max(...runs.map((m) => cps(m.report))), 0),
-      fmt(median(runs.map((m) => m.heapGrowthMb)), 0),
-      fmt(Math.max(...runs.map((m) => m.rssMb)), 0),
-      `${r.trades.length} trades, ${r.pipeline.screens} screens, ${r.pipeline.analysed} analysed`,
-    ]);
-    const withBaselines = await measured({ ...options, randomBaseline: true });
-    rows.push([
-      '  same, with the random-entry baseline pass (not in candles/s)',
+      '  same (direct), with the random-entry baseline pass (not in candles/s)',
       withBaselines.report.performance.candles,
       fmt(withBaselines.report.performance.seconds + withBaselines.report.performance.baselineSeconds, 2),
       '',
@@ -228,29 +276,32 @@ export async function run(): Promise<void> {
       `baseline pass ${fmt(withBaselines.report.performance.baselineSeconds, 2)} s`,
     ]);
 
-    // Where the time goes: one profiled run.
+    // Where the time goes: one profiled run of the pipeline (direct executor).
     const session = new Session();
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
-    await runBacktest(options);
+    await runBacktest({ ...options, executor: 'direct' });
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
     profileRows = byModule(profile as never);
     stageRows = await stageCosts(dir!, recordedFrom);
     stageRows.push([
-      'whole pipeline (median above)',
+      'whole pipeline, direct executor (median above)',
       r.performance.candles,
-      fmt(median(runs.map((m) => m.report.performance.seconds)), 2),
-      fmt(median(runs.map((m) => cps(m.report))), 0),
-      fmt(1e9 / median(runs.map((m) => cps(m.report))), 0),
+      fmt(median(direct.map((m) => m.report.performance.seconds)), 2),
+      fmt(median(direct.map((m) => cps(m.report))), 0),
+      fmt(1e9 / median(direct.map((m) => cps(m.report))), 0),
       `${r.pipeline.analysed} proposeSignal calls`,
     ]);
 
     // Memory with history length: the same symbols over longer and longer periods.
     for (const days of [15, 30, 60, 110]) {
-      const m = await measured({ ...options, from: recordedFrom, to: recordedFrom + days * DAY_MS }, true);
+      const m = await measured(
+        { ...options, executor: 'direct', from: recordedFrom, to: recordedFrom + days * DAY_MS },
+        true,
+      );
       const [first, last] = m.retainedMb;
       memoryRows.push([
         days,
@@ -289,31 +340,22 @@ export async function run(): Promise<void> {
   }
   await feed.close();
   const genSeconds = (performance.now() - g0) / 1000;
-  const synthetic: Measured[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    synthetic.push(
-      await measured({
-        market: { kind: 'memory', symbols: memory },
-        from: start,
-        to: start + SYNTHETIC_DAYS * DAY_MS,
-        randomBaseline: false,
-      }),
-    );
-  }
-  const s = synthetic[0]!.report;
-  rows.push([
-    `synthetic: ${SYNTHETIC_SYMBOLS} symbols x ${SYNTHETIC_DAYS} days of 5m (generated beforehand in ${fmt(genSeconds, 1)} s)`,
-    s.performance.candles,
-    fmt(median(synthetic.map((m) => m.report.performance.seconds)), 2),
-    fmt(median(synthetic.map((m) => cps(m.report))), 0),
-    fmt(Math.max(...synthetic.map((m) => cps(m.report))), 0),
-    fmt(median(synthetic.map((m) => m.heapGrowthMb)), 0),
-    fmt(Math.max(...synthetic.map((m) => m.rssMb)), 0),
-    `${s.trades.length} trades, ${s.pipeline.screens} screens, ${s.pipeline.analysed} analysed`,
-  ]);
+  const synthetic: BacktestOptions = {
+    market: { kind: 'memory', symbols: memory },
+    from: start,
+    to: start + SYNTHETIC_DAYS * DAY_MS,
+    randomBaseline: false,
+  };
+  const sDirect = await repeat(synthetic, 'direct');
+  const sEngine = await repeat(synthetic, 'engine');
+  const what = `synthetic: ${SYNTHETIC_SYMBOLS} symbols x ${SYNTHETIC_DAYS} days of 5m (generated beforehand in ${fmt(genSeconds, 1)} s)`;
+  rows.push(resultRow(`${what}, execution engine`, sEngine));
+  rows.push(resultRow(`${what}, direct executor`, sDirect));
+  engineRows.push(perTradeRow(`synthetic, ${SYNTHETIC_SYMBOLS} symbols`, sEngine, sDirect));
 
   console.log(
-    `Medians of ${RUNS} runs on one core; target >= 1,000,000 candles/s. Load average at the end: ` +
+    `Medians of ${RUNS} runs (direct executor) and ${ENGINE_RUNS} (execution engine) on one core; ` +
+      'target >= 1,000,000 candles/s per core. Load average at the end: ' +
       `${loadavg()
         .map((l) => l.toFixed(1))
         .join(', ')} (a busy shared machine inflates every time).\n`,
@@ -324,13 +366,20 @@ export async function run(): Promise<void> {
         'run',
         'candles',
         'seconds (median)',
-        'candles/s (median)',
-        'candles/s (best)',
+        'candles/s (wall, median)',
+        'candles per CPU-second (median)',
         'heap growth in pass MB',
         'peak RSS MB',
         'what happened',
       ],
       rows,
+    ),
+  );
+  console.log('\nThe execution engine against the direct executor (same candles, same trades):\n');
+  console.log(
+    table(
+      ['run', 'trades', 'engine s', 'direct s', 'engine cost per trade ms', 'trades compared'],
+      engineRows,
     ),
   );
   if (stageRows.length > 0) {

@@ -76,7 +76,10 @@ export function createAnalysts(config: AnalystConfig, deps: AnalystDeps): Analys
   const vision = config.VISION_MODEL
     ? createVisionAnalyst({ ...shared, client: client!, model: config.VISION_MODEL })
     : null;
-  return { analyst, vision, combine: resolveCombineOptions({
+  return {
+    analyst,
+    vision,
+    combine: resolveCombineOptions({
       minConfidence: config.MIN_CONFIDENCE,
       minWinProbability: config.MIN_WIN_PROBABILITY ?? null,
     }),

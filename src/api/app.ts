@@ -24,6 +24,7 @@ import { installHttpHooks } from './http-hooks.js';
 import type { BalancePort, MarketDataPort, MarkPricePort, TradingPort } from './ports.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { backtestsRoutes } from './routes/backtests.js';
 import { candlesRoutes } from './routes/candles.js';
 import { credentialsRoutes } from './routes/credentials.js';
 import { eventsRoutes } from './routes/events.js';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     credentialsRoutes(scope, ctx);
     signalsRoutes(scope, ctx);
     insightsRoutes(scope, ctx);
+    backtestsRoutes(scope, ctx);
     positionsRoutes(scope, ctx);
     tradingRoutes(scope, ctx);
     auditRoutes(scope, ctx);

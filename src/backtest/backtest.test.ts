@@ -32,11 +32,15 @@ async function marketCandles(): Promise<MemorySymbol[]> {
   );
 }
 
+// The pipeline's properties do not depend on how orders reach the simulator; these runs use the
+// in-memory executor for speed. ./engine-executor.test.ts shows the execution engine (what the
+// `backtest` command runs) makes the very same trades.
 const base = (symbols: MemorySymbol[], over: Partial<BacktestOptions> = {}): BacktestOptions => ({
   market: { kind: 'memory', symbols },
   from: START,
   to: START + DAYS * DAY_MS,
   minConfidence: 55,
+  executor: 'direct',
   ...over,
 });
 

@@ -32,10 +32,14 @@ import {
   type SlippageModel,
   simSymbolsFromRules,
 } from '../exchange/index.js';
+import { DEFAULT_OPTIONS as ENGINE_DEFAULTS } from '../execution/index.js';
 import type { RiskLimits } from '../risk/index.js';
 import { resolveScreenerConfig, type ScreenerOverrides } from '../screener/index.js';
 import { resolveCombineOptions } from '../signals/index.js';
+import type { Store } from '../store/index.js';
 import { createBuyAndHold } from './buy-and-hold.js';
+import { createEngineExecutor } from './engine-executor.js';
+import { openBacktestStore } from './engine-store.js';
 import { type EquityTracker, SplitEquity } from './equity.js';
 import { createDirectExecutor, type Executor } from './executor.js';
 import { createTradeLedger, type LedgerTrade, type TradeLedger } from './ledger.js';
@@ -59,10 +63,24 @@ export interface ExecutorContext {
   leverage: number;
   minConfidence: number;
   risk: RiskLimits;
+  /** The store's deduplication window (what the signal book applies too). */
+  dedupWindowMs: number;
+  /** A resting LIMIT entry is cancelled this long after it was sent. */
+  limitEntryTtlMs: number;
+  /** The simulator's latest price of a symbol (sizing of MARKET entries, as the live mark price). */
+  markPrice: (symbol: string) => Decimal | undefined;
 }
 
-/** How signals reach the exchange: the direct executor by default, the execution engine later. */
+/** How signals reach the exchange: an executor of your own (see Executor). */
 export type ExecutorFactory = (context: ExecutorContext) => Executor | Promise<Executor>;
+
+/**
+ * 'engine': the live execution engine, its books in an in-memory database (what the `backtest`
+ * command runs). 'direct' (the programmatic default, for bulk runs such as ML labelling): the
+ * in-memory executor that makes the same trades straight through the Exchange port, several
+ * times faster when trades are many (./engine-executor.test.ts compares the two).
+ */
+export type ExecutorChoice = 'engine' | 'direct' | ExecutorFactory;
 
 export interface BacktestOptions {
   market: MarketSpec;
@@ -99,7 +117,15 @@ export interface BacktestOptions {
   /** Closed candles of each timeframe read as history before the start (a live scan reads 500). */
   warmupCandles?: number | undefined;
   randomBaseline?: boolean | undefined;
-  executor?: ExecutorFactory | undefined;
+  executor?: ExecutorChoice | undefined;
+  /**
+   * Opens the engine executor's database, once per pass (each pass replays the period from its
+   * start, so each needs books of its own): migrated and empty. The executor closes it. Default: a
+   * fresh in-memory PGlite.
+   */
+  engineStore?: (() => Promise<Store>) | undefined;
+  /** A resting LIMIT entry is cancelled this long after it was sent (the engine's default, 15 min). */
+  limitEntryTtlMs?: number | undefined;
   onProgress?: ((phase: 'strategy' | 'baseline', done: number, candles: number) => void) | undefined;
   /** Stamps the report's creation time (the only wall-clock read). */
   wallClock?: Clock | undefined;
@@ -118,11 +144,13 @@ export const BACKTEST_DEFAULTS = {
   cooldownMinutes: 30,
   seed: 1,
   warmupCandles: 500,
+  limitEntryTtlMs: ENGINE_DEFAULTS.limitEntryTtlMs,
   baseTimeframe: '5m' as Timeframe,
   /** Without --from: a week of history first (the confirmation Hurst needs ~100 hours). */
   defaultWarmupDays: 7,
 } as const;
 
+/** The simulator account each pass trades (the engine keeps its own user in its books). */
 const USER = 'backtest';
 
 function slippageModel(spec: SlippageSpec): SlippageModel {
@@ -172,213 +200,258 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     dailyLossLimit: o.dailyLossLimit === undefined ? dec('1e15') : dec(o.dailyLossLimit),
   };
 
-  async function account(clock: ManualClock) {
-    const sim = new Simulator({
-      clock,
-      symbols: simSymbolsFromRules(market.rules),
-      makerFeeRate: dec(o.makerFeePct).div(100),
-      takerFeeRate: dec(o.takerFeePct).div(100),
-      slippage: slippageModel(slippage),
-      seed: o.seed,
-    });
-    sim.createAccount(USER, { deposit: o.balance });
-    const exchange = sim.account(USER);
-    const ledger = createTradeLedger(exchange, o.balance);
-    const context: ExecutorContext = {
-      sim,
-      exchange,
-      clock,
-      userId: USER,
-      rules,
-      ledger,
-      margin: dec(o.margin),
-      leverage: o.leverage,
-      minConfidence: o.minConfidence,
-      risk,
-    };
-    const executor = await (options.executor ?? createDirectExecutor)(context);
-    return { sim, ledger, executor };
+  const executorKind = typeof options.executor === 'function' ? 'custom' : (options.executor ?? 'direct');
+  if (executorKind !== 'custom' && executorKind !== 'engine' && executorKind !== 'direct')
+    throw new RangeError(`executor must be engine or direct (got "${String(executorKind)}")`);
+  if (options.engineStore && executorKind !== 'engine')
+    throw new RangeError('engineStore is the execution engine\'s database: it needs executor "engine"');
+  const opened: Executor[] = [];
+  const factory: ExecutorFactory =
+    typeof options.executor === 'function'
+      ? options.executor
+      : executorKind === 'direct'
+        ? createDirectExecutor
+        : async (context) => {
+            const store = await (options.engineStore ?? openBacktestStore)();
+            try {
+              return await createEngineExecutor({ ...context, store });
+            } catch (err) {
+              await store.close();
+              throw err;
+            }
+          };
+  try {
+    return await run();
+  } finally {
+    // A run that failed half-way still releases its executors (and their databases).
+    for (const executor of opened) await Promise.resolve(executor.close()).catch(() => undefined);
   }
 
-  // --- pass 1: the pipeline, with buy-and-hold alongside ---------------------------------------
-  const counts = emptyCounts();
-  const points = { inSample: 0, outOfSample: 0 };
-  const one = await account(market.feed.clock);
-  const strategy = createPipelineStrategy({
-    config,
-    symbols,
-    analysts,
-    clock: market.feed.clock,
-    tickSizes,
-    dedupWindowMs: o.dedupWindowMinutes * MINUTE_MS,
-    counts,
-    userId: USER,
-    onScan: options.onScan,
-  });
-  const counting: PassStrategy = {
-    ...strategy,
-    scan(at, closed) {
-      if (splitAt !== null && at > splitAt) points.outOfSample += closed.length;
-      else points.inSample += closed.length;
-      return strategy.scan(at, closed);
-    },
-  };
-  const equity = new SplitEquity(from, to, o.balance, splitAt);
-  const bhEquity = new SplitEquity(from, to, o.balance, splitAt);
-  const bh = createBuyAndHold(symbols, o.balance, o.takerFeePct / 100, bhEquity, splitAt);
-  const clock = market.feed.clock;
-  const pass = await runPass({
-    feed: market.feed,
-    symbols: market.symbols,
-    baseTimeframe: o.baseTimeframe,
-    timeframes: tf,
-    to,
-    warmupCandles: o.warmupCandles,
-    strategy: counting,
-    ...one,
-    equity,
-    onCandle: (i, c) => bh.onCandle(i, c, clock.now()),
-    onStep: (t) => bh.mark(t),
-    onProgress: options.onProgress && ((done, n) => options.onProgress!('strategy', done, n)),
-  });
-  const bhTrades = bh.finish(clock.now());
-  const trades = records(pass.trades, (id) => strategy.signalOf(id));
-  const stats = one.executor.stats();
-  counts.candles = pass.candles;
-  counts.refused = { ...stats.refused };
-  counts.expiredEntries = stats.expiredEntries;
-  counts.protectionFailures = stats.protectionFailures;
-  counts.ambiguousCandles = pass.ambiguousCandles;
-  one.executor.close();
-  one.ledger.close();
+  async function run(): Promise<BacktestReport> {
+    /** `dedup`: the pipeline's stored signals are deduplicated; random entries are not signals. */
+    async function account(clock: ManualClock, dedup: boolean) {
+      const sim = new Simulator({
+        clock,
+        symbols: simSymbolsFromRules(market.rules),
+        makerFeeRate: dec(o.makerFeePct).div(100),
+        takerFeeRate: dec(o.takerFeePct).div(100),
+        slippage: slippageModel(slippage),
+        seed: o.seed,
+      });
+      sim.createAccount(USER, { deposit: o.balance });
+      const exchange = sim.account(USER);
+      const ledger = createTradeLedger(exchange, o.balance);
+      const context: ExecutorContext = {
+        sim,
+        exchange,
+        clock,
+        userId: USER,
+        rules,
+        ledger,
+        margin: dec(o.margin),
+        leverage: o.leverage,
+        minConfidence: o.minConfidence,
+        risk,
+        dedupWindowMs: dedup ? o.dedupWindowMinutes * MINUTE_MS : 0,
+        limitEntryTtlMs: o.limitEntryTtlMs,
+        markPrice: (symbol) => {
+          const last = sim.marketState(symbol).lastPrice;
+          return last.gt(0) ? last : undefined;
+        },
+      };
+      const executor = await factory(context);
+      opened.push(executor);
+      return { sim, ledger, executor };
+    }
 
-  // --- pass 2: random entries, as many as the strategy made ------------------------------------
-  const inSample = (t: TradeRecord) => splitAt === null || t.entryTime <= splitAt;
-  let random: { trades: TradeRecord[]; equity: SplitEquity; unfilled: number } | null = null;
-  const b0 = performance.now();
-  if (o.randomBaseline !== false) {
-    const periods: RandomPeriod[] =
-      splitAt === null
-        ? [{ until: to, points: points.inSample, trades: trades.length }]
-        : [
-            { until: splitAt, points: points.inSample, trades: trades.filter(inSample).length },
-            { until: to, points: points.outOfSample, trades: trades.filter((t) => !inSample(t)).length },
-          ];
-    const feed = await market.again(Math.min(o.warmupCandles, 50) * primaryMs);
-    const two = await account(feed.clock);
-    const randomStrategy = createRandomEntryStrategy({
-      seed: o.seed,
-      periods,
-      timeframe: tf.primary,
-      atrPeriod: config.periods.atr,
-      tickSizes,
+    // --- pass 1: the pipeline, with buy-and-hold alongside ---------------------------------------
+    const counts = emptyCounts();
+    const points = { inSample: 0, outOfSample: 0 };
+    const one = await account(market.feed.clock, true);
+    const strategy = createPipelineStrategy({
+      config,
       symbols,
-      executor: two.executor,
+      analysts,
+      clock: market.feed.clock,
+      tickSizes,
+      dedupWindowMs: o.dedupWindowMinutes * MINUTE_MS,
+      counts,
+      entryClientOrderId: (signalId) => one.executor.entryClientOrderId(signalId),
+      onScan: options.onScan,
     });
-    const randomEquity = new SplitEquity(from, to, o.balance, splitAt);
-    const pass2 = await runPass({
-      feed,
+    const counting: PassStrategy = {
+      ...strategy,
+      scan(at, closed) {
+        if (splitAt !== null && at > splitAt) points.outOfSample += closed.length;
+        else points.inSample += closed.length;
+        return strategy.scan(at, closed);
+      },
+    };
+    const equity = new SplitEquity(from, to, o.balance, splitAt);
+    const bhEquity = new SplitEquity(from, to, o.balance, splitAt);
+    const bh = createBuyAndHold(symbols, o.balance, o.takerFeePct / 100, bhEquity, splitAt);
+    const clock = market.feed.clock;
+    const pass = await runPass({
+      feed: market.feed,
       symbols: market.symbols,
       baseTimeframe: o.baseTimeframe,
       timeframes: tf,
       to,
-      warmupCandles: Math.min(o.warmupCandles, 50),
-      strategy: randomStrategy,
-      ...two,
-      equity: randomEquity,
-      onProgress: options.onProgress && ((done, n) => options.onProgress!('baseline', done, n)),
+      warmupCandles: o.warmupCandles,
+      strategy: counting,
+      ...one,
+      equity,
+      onCandle: (i, c) => bh.onCandle(i, c, clock.now()),
+      onStep: (t) => bh.mark(t),
+      onProgress: options.onProgress && ((done, n) => options.onProgress!('strategy', done, n)),
     });
-    random = {
-      trades: records(pass2.trades, (id) => randomStrategy.signalOf(id)),
-      equity: randomEquity,
-      unfilled: randomStrategy.unfilled,
-    };
-    two.executor.close();
-    two.ledger.close();
-    await feed.close();
-  }
-  const baselineSeconds = (performance.now() - b0) / 1000;
-  await market.feed.close();
+    const bhTrades = bh.finish(clock.now());
+    const trades = records(pass.trades, (id) => strategy.signalOf(id));
+    const stats = one.executor.stats();
+    counts.candles = pass.candles;
+    counts.refused = { ...stats.refused };
+    counts.expiredEntries = stats.expiredEntries;
+    counts.protectionFailures = stats.protectionFailures;
+    counts.ambiguousCandles = pass.ambiguousCandles;
+    await one.executor.close();
+    one.ledger.close();
 
-  // --- measuring -------------------------------------------------------------------------------
-  const period = (
-    start: number,
-    end: number,
-    pick: (t: TradeRecord) => boolean,
-    eq: (s: SplitEquity) => EquityTracker,
-    bhList: TradeRecord[],
-  ): PeriodResults => ({
-    from: start,
-    to: end,
-    strategy: resultOf(trades.filter(pick), eq(equity)),
-    buyAndHold: resultOf(bhList, eq(bhEquity)),
-    randomEntry: random ? resultOf(random.trades.filter(pick), eq(random.equity)) : null,
-  });
-  const full = period(
-    from,
-    to,
-    () => true,
-    (s) => s.whole,
-    bhTrades.whole,
-  );
-  const split =
-    splitAt === null
-      ? null
-      : {
-          at: splitAt,
-          inSample: period(from, splitAt, inSample, (s) => s.inSample!, bhTrades.inSample),
-          outOfSample: period(
-            splitAt,
-            to,
-            (t) => !inSample(t),
-            (s) => s.outOfSample!,
-            bhTrades.outOfSample,
-          ),
-        };
-  const notes = buildNotes(counts, random?.unfilled ?? 0, market.excluded.length, o.analyst ?? 'rule');
-  return {
-    version: 1,
-    createdAt: (options.wallClock ?? systemClock).now(),
-    market: {
-      source: market.source,
-      dir: options.market.kind === 'replay' ? options.market.dir : undefined,
-      seed: options.market.kind === 'synthetic' ? options.market.seed : undefined,
-      baseTimeframe: o.baseTimeframe,
-      timeframes: { ...tf },
-      symbols,
-      excluded: market.excluded,
-    },
-    params: {
+    // --- pass 2: random entries, as many as the strategy made ------------------------------------
+    const inSample = (t: TradeRecord) => splitAt === null || t.entryTime <= splitAt;
+    let random: { trades: TradeRecord[]; equity: SplitEquity; unfilled: number } | null = null;
+    const b0 = performance.now();
+    if (o.randomBaseline !== false) {
+      const periods: RandomPeriod[] =
+        splitAt === null
+          ? [{ until: to, points: points.inSample, trades: trades.length }]
+          : [
+              { until: splitAt, points: points.inSample, trades: trades.filter(inSample).length },
+              { until: to, points: points.outOfSample, trades: trades.filter((t) => !inSample(t)).length },
+            ];
+      const feed = await market.again(Math.min(o.warmupCandles, 50) * primaryMs);
+      const two = await account(feed.clock, false);
+      const randomStrategy = createRandomEntryStrategy({
+        seed: o.seed,
+        periods,
+        timeframe: tf.primary,
+        atrPeriod: config.periods.atr,
+        tickSizes,
+        symbols,
+        executor: two.executor,
+      });
+      const randomEquity = new SplitEquity(from, to, o.balance, splitAt);
+      const pass2 = await runPass({
+        feed,
+        symbols: market.symbols,
+        baseTimeframe: o.baseTimeframe,
+        timeframes: tf,
+        to,
+        warmupCandles: Math.min(o.warmupCandles, 50),
+        strategy: randomStrategy,
+        ...two,
+        equity: randomEquity,
+        onProgress: options.onProgress && ((done, n) => options.onProgress!('baseline', done, n)),
+      });
+      random = {
+        trades: records(pass2.trades, (id) => randomStrategy.signalOf(id)),
+        equity: randomEquity,
+        unfilled: randomStrategy.unfilled,
+      };
+      await two.executor.close();
+      two.ledger.close();
+      await feed.close();
+    }
+    const baselineSeconds = (performance.now() - b0) / 1000;
+    await market.feed.close();
+
+    // --- measuring -------------------------------------------------------------------------------
+    const period = (
+      start: number,
+      end: number,
+      pick: (t: TradeRecord) => boolean,
+      eq: (s: SplitEquity) => EquityTracker,
+      bhList: TradeRecord[],
+    ): PeriodResults => ({
+      from: start,
+      to: end,
+      strategy: resultOf(trades.filter(pick), eq(equity)),
+      buyAndHold: resultOf(bhList, eq(bhEquity)),
+      randomEntry: random ? resultOf(random.trades.filter(pick), eq(random.equity)) : null,
+    });
+    const full = period(
       from,
       to,
-      analyst: options.analysts ? analysts.analyst.name : (o.analyst ?? 'rule'),
-      balance: o.balance,
-      margin: o.margin,
-      leverage: o.leverage,
-      makerFeePct: o.makerFeePct,
-      takerFeePct: o.takerFeePct,
-      slippage: describeSlippage(slippage),
-      minConfidence: o.minConfidence,
-      dedupWindowMinutes: o.dedupWindowMinutes,
-      split: o.split ?? null,
-      seed: o.seed,
-      warmupCandles: o.warmupCandles,
-    },
-    full,
-    split,
-    trades,
-    baselineTrades: { buyAndHold: bhTrades.whole, randomEntry: random?.trades ?? [] },
-    pipeline: counts,
-    performance: {
-      candles: pass.candles,
-      seconds: pass.seconds,
-      candlesPerSecond: pass.seconds > 0 ? pass.candles / pass.seconds : 0,
-      loadSeconds: market.loadSeconds,
-      baselineSeconds,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
-    },
-    notes,
-  };
+      () => true,
+      (s) => s.whole,
+      bhTrades.whole,
+    );
+    const split =
+      splitAt === null
+        ? null
+        : {
+            at: splitAt,
+            inSample: period(from, splitAt, inSample, (s) => s.inSample!, bhTrades.inSample),
+            outOfSample: period(
+              splitAt,
+              to,
+              (t) => !inSample(t),
+              (s) => s.outOfSample!,
+              bhTrades.outOfSample,
+            ),
+          };
+    const notes = buildNotes(
+      counts,
+      random?.unfilled ?? 0,
+      market.excluded.length,
+      o.analyst ?? 'rule',
+      executorKind === 'custom' ? one.executor.kind : executorKind,
+    );
+    return {
+      version: 1,
+      createdAt: (options.wallClock ?? systemClock).now(),
+      market: {
+        source: market.source,
+        dir: options.market.kind === 'replay' ? options.market.dir : undefined,
+        seed: options.market.kind === 'synthetic' ? options.market.seed : undefined,
+        baseTimeframe: o.baseTimeframe,
+        timeframes: { ...tf },
+        symbols,
+        excluded: market.excluded,
+      },
+      params: {
+        from,
+        to,
+        analyst: options.analysts ? analysts.analyst.name : (o.analyst ?? 'rule'),
+        balance: o.balance,
+        margin: o.margin,
+        leverage: o.leverage,
+        makerFeePct: o.makerFeePct,
+        takerFeePct: o.takerFeePct,
+        slippage: describeSlippage(slippage),
+        minConfidence: o.minConfidence,
+        dedupWindowMinutes: o.dedupWindowMinutes,
+        split: o.split ?? null,
+        seed: o.seed,
+        warmupCandles: o.warmupCandles,
+        executor: executorKind === 'custom' ? one.executor.kind : executorKind,
+        limitEntryTtlMinutes: o.limitEntryTtlMs / MINUTE_MS,
+      },
+      full,
+      split,
+      trades,
+      baselineTrades: { buyAndHold: bhTrades.whole, randomEntry: random?.trades ?? [] },
+      pipeline: counts,
+      performance: {
+        candles: pass.candles,
+        seconds: pass.seconds,
+        candlesPerSecond: pass.seconds > 0 ? pass.candles / pass.seconds : 0,
+        loadSeconds: market.loadSeconds,
+        baselineSeconds,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+      },
+      notes,
+    };
+  }
 }
 
 function llmAnalysts(
@@ -407,13 +480,21 @@ function buildNotes(
   unfilled: number,
   excluded: number,
   analyst: string,
+  executor: string,
 ): string[] {
   const notes = [
     'Stops and targets resolve inside each base candle along open, low, high, close (up candle) or ' +
       'open, high, low, close (down candle); when one candle could have reached both a stop and a ' +
       `target, the stop is assumed (${counts.ambiguousCandles} such candle(s)).`,
-    'Execution: the direct executor (risk gate, sizing, entry, STOP_MARKET and TAKE_PROFIT_MARKET ' +
-      'with closePosition through the Exchange port of the simulator).',
+    executor === 'engine'
+      ? 'Execution: the live execution engine (risk gate, sizing, write-ahead orders, STOP_MARKET and ' +
+        'TAKE_PROFIT_MARKET with closePosition, LIMIT expiry, reconciliation) on the simulated clock, ' +
+        'against the exchange simulator, its books in an in-memory database.'
+      : executor === 'direct'
+        ? "Execution: the direct executor (the engine's decisions straight through the Exchange port of " +
+          'the simulator, in memory: risk gate, sizing, entry, STOP_MARKET and TAKE_PROFIT_MARKET with ' +
+          'closePosition); it makes the same trades as the engine.'
+        : `Execution: a custom executor (${executor}).`,
   ];
   if (analyst === 'llm-cache')
     notes.push(

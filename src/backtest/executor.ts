@@ -1,12 +1,16 @@
 /**
  * The seam between the backtest and execution: the runner hands every stored signal to an
  * Executor and drives the market; how orders reach the exchange is the executor's business.
- * The live execution engine (src/execution) is meant to sit behind this interface; until then
- * createDirectExecutor goes straight to the Exchange port: the risk gate, sizing to the symbol's
- * step and tick, the entry (MARKET, or a resting LIMIT cancelled at the signal's expiry), then a
- * STOP_MARKET and a TAKE_PROFIT_MARKET with closePosition, placed the moment the entry fills. A
- * protective order the exchange refuses because the price is already past it closes the position
- * at market (a filled entry is never left unprotected).
+ * Two implementations:
+ * - ./engine-executor.ts (the default): the live execution engine (src/execution), the one PAPER
+ *   and REAL trade with, its books in a database.
+ * - createDirectExecutor (here, `--executor direct`): the same decisions written straight against
+ *   the Exchange port, in memory: the risk gate, sizing to the symbol's step and tick, the entry
+ *   (MARKET, or a resting LIMIT cancelled once its time is up), then a STOP_MARKET and a
+ *   TAKE_PROFIT_MARKET with closePosition, placed the moment the entry fills. A protective order
+ *   the exchange refuses closes the position at market (a filled entry is never left
+ *   unprotected). It makes the same trades as the engine on the same data (a test compares them)
+ *   and serves as the fast path and the cross-check.
  */
 import type { Decimal } from 'decimal.js';
 import {
@@ -63,6 +67,10 @@ export interface ExecutorStats {
 
 export interface Executor {
   readonly userId: string;
+  /** Which implementation: 'engine' or 'direct' (or a name of your own). */
+  readonly kind: string;
+  /** The client order id the entry of this signal is (or would be) sent with. */
+  entryClientOrderId(signalId: string): string;
   /** Act on one signal: resolves once the entry is sent (and, if it filled, protected) or refused. */
   execute(signal: BacktestSignal): Promise<ExecutionOutcome>;
   /** Earliest time `onTime` has something to do (a LIMIT entry's expiry); +Infinity when nothing. */
@@ -75,7 +83,7 @@ export interface Executor {
   /** End of the test: cancel what rests, close what is open, at market. */
   closeAll(): Promise<void>;
   stats(): ExecutorStats;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 export interface DirectExecutorOptions {
@@ -89,10 +97,16 @@ export interface DirectExecutorOptions {
   risk: RiskLimits;
   /** Announces market exits so the ledger can name their reason. */
   ledger?: TradeLedger | undefined;
+  /** A resting LIMIT entry is cancelled this long after it was sent (default: at the signal's expiry). */
+  limitEntryTtlMs?: number | undefined;
+  /** Latest price of a symbol: sizes MARKET entries (default: the signal's entry price). */
+  markPrice?: ((symbol: string) => Decimal | undefined) | undefined;
 }
 
 interface Working {
   signal: BacktestSignal;
+  /** When a resting entry is cancelled. */
+  expiresAt: number;
   levels: WorkingLevels;
   entryId: string;
   /** Filled entry quantity (what an exit must close). */
@@ -240,6 +254,8 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
 
   return {
     userId,
+    kind: 'direct',
+    entryClientOrderId: (signalId) => deriveClientOrderId(userId, signalId, 'entry'),
     async execute(signal) {
       const now = clock.now();
       const rules = options.rules.get(signal.symbol);
@@ -275,12 +291,14 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
         rules,
         margin: options.margin,
         leverage: options.leverage,
-        price: signal.entry,
+        price:
+          signal.entryType === 'MARKET' ? (options.markPrice?.(signal.symbol) ?? signal.entry) : signal.entry,
         type: signal.entryType,
       });
       if (!sized.ok) return refuse(sized.reason, sized.message);
       const w: Working = {
         signal,
+        expiresAt: options.limitEntryTtlMs === undefined ? signal.expiresAt : now + options.limitEntryTtlMs,
         levels: {
           direction: signal.direction,
           pendingEntry: signal.entryType === 'LIMIT' ? sized.price.toNumber() : null,
@@ -317,12 +335,12 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
     nextDeadline() {
       let t = Number.POSITIVE_INFINITY;
       for (const w of working.values())
-        if (w.levels.pendingEntry !== null && w.signal.expiresAt < t) t = w.signal.expiresAt;
+        if (w.levels.pendingEntry !== null && w.expiresAt < t) t = w.expiresAt;
       return t;
     },
     async onTime(now) {
       for (const w of [...working.values()]) {
-        if (w.levels.pendingEntry === null || w.signal.expiresAt > now) continue;
+        if (w.levels.pendingEntry === null || w.expiresAt > now) continue;
         try {
           await exchange.cancelOrder({
             symbol: w.signal.symbol,

@@ -186,7 +186,7 @@ svg .grid{stroke:#eaeef2}
 ${market.symbols.length} symbols at ${esc(market.baseTimeframe)} (screener ${esc(market.timeframes.primary)} / ${esc(market.timeframes.confirm)} / ${esc(market.timeframes.trend)});
 analyst ${esc(params.analyst)}; balance ${params.balance} USDT, margin ${params.margin} USDT x ${params.leverage};
 fees ${params.makerFeePct}% maker / ${params.takerFeePct}% taker; slippage ${esc(params.slippage)};
-minimum confidence ${params.minConfidence}; random seed ${params.seed}.</p>
+minimum confidence ${params.minConfidence}; random seed ${params.seed}${params.executor ? `; executor ${esc(params.executor)}` : ''}.</p>
 <h2>Results</h2>${comparison(full)}
 <h2>Equity</h2>${equityChart}
 <h2>Drawdown</h2>${ddChart}

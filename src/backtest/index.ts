@@ -12,8 +12,11 @@
  *   (one self-contained HTML file with equity and drawdown charts), labelledSamples(report) (the
  *   ML engineer's labelled examples: each trade's signal features and its outcome).
  * - computeMetrics / perSymbolMetrics / sharpeRatio / sortinoRatio / maxDrawdownPct: pure metrics.
- * - The Executor seam (createDirectExecutor today; the execution engine plugs in through
- *   options.executor) and driveCandle, the conservative intrabar rule.
+ * - The Executor seam, with two executors that make the same trades: options.executor 'engine'
+ *   (createEngineExecutor: the live execution engine on the simulated clock, its books in an
+ *   in-memory PGlite; what `neurotrade backtest` runs) and 'direct' (createDirectExecutor: the
+ *   same decisions straight through the Exchange port, in memory; the programmatic default,
+ *   several times faster when trades are many); and driveCandle, the conservative intrabar rule.
  *
  * Invariants: no look-ahead (the strategy only ever sees closed candles, published by the feed
  * when they close; orders fill on later prices); when one candle could have reached both a stop
@@ -24,11 +27,14 @@
 export {
   BACKTEST_DEFAULTS,
   type BacktestOptions,
+  type ExecutorChoice,
   type ExecutorContext,
   type ExecutorFactory,
   runBacktest,
   type SlippageSpec,
 } from './backtest.js';
+export { createEngineExecutor, type EngineExecutorOptions } from './engine-executor.js';
+export { openBacktestStore } from './engine-store.js';
 export { EquityTracker, SplitEquity } from './equity.js';
 export {
   type BacktestSignal,

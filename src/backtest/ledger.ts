@@ -62,6 +62,8 @@ export interface TradeLedger {
   equity(markOf: (symbol: string) => number): number;
   /** The next market exit with this client order id closes for this reason. */
   expectExit(clientOrderId: string, reason: ExitReason): void;
+  /** Names the reason of market exits nobody announced (an executor that cannot announce them). */
+  classifyExits(classify: ((clientOrderId: string) => ExitReason | undefined) | undefined): void;
   /**
    * The trade open on `symbol` is being resolved by the conservative intrabar rule (on), or the
    * candle is over and it is still open (off): only a trade closed in that candle keeps the flag.
@@ -82,6 +84,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
   const announced = new Map<string, ExitReason>();
   let closed: LedgerTrade[] = [];
   let wallet = startWallet;
+  let classify: ((clientOrderId: string) => ExitReason | undefined) | undefined;
 
   function onFill(fill: Fill): void {
     const symbol = fill.symbol as string;
@@ -122,7 +125,10 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       const key = `${symbol}:${fill.orderId}`;
       w.reason ??= fill.liquidation
         ? 'liquidation'
-        : (triggered.get(key) ?? announced.get(fill.clientOrderId) ?? 'market');
+        : (triggered.get(key) ??
+          announced.get(fill.clientOrderId) ??
+          classify?.(fill.clientOrderId) ??
+          'market');
       triggered.delete(key);
       announced.delete(fill.clientOrderId);
     }
@@ -196,6 +202,9 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     },
     expectExit(clientOrderId, reason) {
       announced.set(clientOrderId, reason);
+    },
+    classifyExits(fn) {
+      classify = fn;
     },
     flagAmbiguous(symbol, on) {
       const w = open.get(symbol);

@@ -15,7 +15,6 @@ import { ruleProposal } from '../analyst/index.js';
 import {
   type Candle,
   type Direction,
-  deriveClientOrderId,
   type MarketSymbol,
   price,
   type Timeframe,
@@ -159,7 +158,7 @@ export function createRandomEntryStrategy(options: RandomEntryOptions): RandomEn
         owed++;
         return;
       }
-      byEntry.set(deriveClientOrderId(options.executor.userId, signal.id, 'entry'), {
+      byEntry.set(options.executor.entryClientOrderId(signal.id), {
         id: signal.id,
         candleCloseTime: signal.createdAt,
         combinedConfidence: signal.combinedConfidence,

@@ -129,6 +129,7 @@ export function toJsonSummary(report: BacktestReport, extra: { id?: string | nul
     seconds: round(report.performance.seconds, 3),
     symbols: report.market.symbols,
     analyst: report.params.analyst,
+    executor: report.params.executor ?? null,
     split: report.split
       ? {
           at: new Date(report.split.at).toISOString(),

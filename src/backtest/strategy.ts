@@ -16,7 +16,7 @@ import {
   type SignalDraft,
   signalToJson,
 } from '../analyst/index.js';
-import { type Clock, deriveClientOrderId, type MarketSymbol } from '../domain/index.js';
+import type { Clock, MarketSymbol } from '../domain/index.js';
 import {
   createSymbolScreener,
   isSkip,
@@ -46,8 +46,8 @@ export interface PipelineStrategyOptions {
   tickSizes: ReadonlyMap<string, Decimal>;
   dedupWindowMs: number;
   counts: PipelineCounts;
-  /** The executor's user id: entry client order ids link trades back to their signals. */
-  userId: string;
+  /** The executor's entry client order id of a signal: links trades back to their signals. */
+  entryClientOrderId: (signalId: string) => string;
   /** Called after each scan with every outcome (tests, and ML sampling of rejected candidates). */
   onScan?: ((at: number, outcomes: readonly ProposeOutcome[]) => void) | undefined;
 }
@@ -185,7 +185,7 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
       if (outcome.status !== 'placed' || !draft) return;
       counts.executed++;
       book.markExecuted(signal.id);
-      executed.set(deriveClientOrderId(options.userId, signal.id, 'entry'), tradeSignal(signal.id, draft));
+      executed.set(options.entryClientOrderId(signal.id), tradeSignal(signal.id, draft));
     },
     signalOf(entryClientOrderId) {
       return executed.get(entryClientOrderId);

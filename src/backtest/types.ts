@@ -184,6 +184,10 @@ export interface BacktestReport {
     split: number | null;
     seed: number;
     warmupCandles: number;
+    /** Which executor ran: 'engine' (the live execution engine) or 'direct'. Absent in older reports. */
+    executor?: string;
+    /** A resting LIMIT entry was cancelled this long after it was sent. */
+    limitEntryTtlMinutes?: number;
   };
   /** The whole period, and with --split the in-sample and out-of-sample parts side by side. */
   full: PeriodResults;

@@ -150,6 +150,30 @@ forEachStore('API security', ({ store }) => {
     }
   });
 
+  let backtestId: string | undefined;
+  /** One stored backtest report (not anyone's: backtests are market-wide). */
+  async function backtestFixture(): Promise<string> {
+    backtestId ??= (
+      await createRepositories(store().db).backtests.insert({
+        source: 'synthetic',
+        analyst: 'rule',
+        periodFrom: new Date(Date.UTC(2026, 0, 5)),
+        periodTo: new Date(Date.UTC(2026, 0, 6)),
+        symbols: ['ETHUSDT'],
+        trades: 0,
+        winRate: null,
+        profitFactor: null,
+        totalReturnPct: 0,
+        maxDrawdownPct: 0,
+        sharpe: null,
+        summary: { trades: 0 },
+        report: { trades: [] },
+        createdAt: new Date(Date.UTC(2026, 0, 6)),
+      })
+    ).id;
+    return backtestId;
+  }
+
   /** For every protected route: bob calls it aimed at alice's data; alice's data must be untouched. */
   const isolationProbes: Record<string, () => Promise<void>> = {
     'GET /api/me': async () => {
@@ -199,6 +223,25 @@ forEachStore('API security', ({ store }) => {
       const a = (await h.as(alice, { method: 'GET', url: '/api/insights' })).json();
       const b = (await h.as(bob, { method: 'GET', url: '/api/insights' })).json();
       expect(b).toEqual(a);
+    },
+    'GET /api/backtests': async () => {
+      // Market-wide by design, like the signals: both users see the same stored reports.
+      await backtestFixture();
+      const a = (await h.as(alice, { method: 'GET', url: '/api/backtests' })).json();
+      const b = (await h.as(bob, { method: 'GET', url: '/api/backtests' })).json();
+      expect(a.items.length).toBeGreaterThan(0);
+      expect(b).toEqual(a);
+    },
+    'GET /api/backtests/:id': async () => {
+      const id = await backtestFixture();
+      const a = await h.as(alice, { method: 'GET', url: `/api/backtests/${id}` });
+      const b = await h.as(bob, { method: 'GET', url: `/api/backtests/${id}` });
+      expect(b.statusCode).toBe(200);
+      expect(b.json()).toEqual(a.json());
+      // Another kind of object's id (alice's position) is not a backtest: nothing of it comes back.
+      const other = await h.as(bob, { method: 'GET', url: `/api/backtests/${aliceOpen}` });
+      expect(other.statusCode).toBe(404);
+      expect(other.body).not.toContain('BTCUSDT');
     },
     'GET /api/signals/:id': async () => {
       expect((await h.as(bob, { method: 'GET', url: `/api/signals/${aliceOpen}` })).statusCode).toBe(404);

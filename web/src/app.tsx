@@ -19,6 +19,9 @@ const AUTH_PATHS = new Set(['/login', '/register']);
 
 // The chart library is most of the bundle: loaded when the chart is first opened.
 const ChartScreen = lazy(() => import('./screens/chart.js').then((m) => ({ default: m.ChartScreen })));
+const BacktestsScreen = lazy(() =>
+  import('./screens/backtests.js').then((m) => ({ default: m.BacktestsScreen })),
+);
 
 export function App() {
   const current = useSyncExternalStore(session.subscribe, session.get);
@@ -73,6 +76,12 @@ function Screen({ path }: { path: string }) {
       return <SettingsScreen />;
     case '/insights':
       return <InsightsScreen />;
+    case '/backtests':
+      return (
+        <Suspense fallback={<p className="empty">Loading backtests…</p>}>
+          <BacktestsScreen />
+        </Suspense>
+      );
     default:
       return (
         <p className="empty">

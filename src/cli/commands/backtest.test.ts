@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,7 @@ describe('neurotrade backtest: arguments', () => {
     [{ synthetic: '1', from: 'yesterday' }, '--from "yesterday" is not an ISO-8601 time'],
     [{ synthetic: '1', from: '2026-01-02', to: '2026-01-01' }, '--to must be after --from'],
     [{ synthetic: '1', base: '7m' }, '--base must be a timeframe such as 1m or 5m (got "7m")'],
+    [{ synthetic: '1', executor: 'fast' }, '--executor must be engine or direct (got "fast")'],
   ])('refuses %j', (args, message) => {
     let err: unknown;
     try {
@@ -76,6 +77,12 @@ describe('neurotrade backtest: arguments', () => {
     expect((err as Error).message).toContain(message);
   });
 
+  it('takes --executor engine or direct (the command runs the engine when it is absent)', () => {
+    expect(parseBacktestArgs({ synthetic: '1' }).executor).toBeUndefined();
+    expect(parseBacktestArgs({ synthetic: '1', executor: 'direct' }).executor).toBe('direct');
+    expect(parseBacktestArgs({ synthetic: '1', executor: 'engine' }).executor).toBe('engine');
+  });
+
   it('reads fees in percent and slippage in basis points', () => {
     expect(parseBacktestArgs({ synthetic: '3', fees: '0.018,0.045', slippage: '2.5' })).toMatchObject({
       market: { kind: 'synthetic', seed: 3 },
@@ -83,6 +90,33 @@ describe('neurotrade backtest: arguments', () => {
       takerFeePct: 0.045,
       slippage: { bps: 2.5 },
     });
+  });
+});
+
+describe.skipIf(!existsSync('/usr/bin/script'))('neurotrade backtest on a terminal', () => {
+  it('draws a progress bar on a terminal (stderr) and the table after it', async () => {
+    // util-linux `script` runs the command on a pseudo-terminal, as a person at a shell would.
+    const command = [
+      process.execPath,
+      CLI,
+      'backtest',
+      '--synthetic',
+      '3',
+      '--synthetic-symbols',
+      '2',
+      '--to',
+      '2026-01-06T00:00:00Z',
+      '--executor',
+      'direct',
+      '--no-store',
+    ].join(' ');
+    const { stdout } = await run('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: scratch },
+    });
+    expect(stdout).toMatch(/\[#+\.*\] +\d+% strategy/);
+    expect(stdout).toContain('executor direct');
+    expect(stdout).toContain('buy and hold');
   });
 });
 
@@ -112,6 +146,7 @@ describe('neurotrade backtest --json', () => {
       id: null,
       from: '2026-01-05T00:00:00.000Z',
       to: '2026-01-07T00:00:00.000Z',
+      executor: 'engine',
     });
     expect(json.split.inSample.trades + json.split.outOfSample.trades).toBe(json.trades);
     expect(json.tradeList).toHaveLength(json.trades);
@@ -143,6 +178,7 @@ describe('neurotrade backtest --json', () => {
       const json = JSON.parse(written.join(''));
       expectInterface(json);
       expect(json.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
+      expect(json.executor).toBe('engine');
       // 3 days x 288 five-minute candles x 2 symbols
       expect(json.candles).toBe(1728);
       expect(json.baselines.buyAndHold.trades).toBe(2);

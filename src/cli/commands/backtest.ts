@@ -1,10 +1,12 @@
 /**
  * `neurotrade backtest --data DIR | --synthetic SEED [--symbols A,B | --top N] [--from ISO] [--to ISO]
  *  [--analyst rule|llm-cache] [--balance USDT] [--margin USDT] [--leverage N] [--fees MAKER,TAKER]
- *  [--slippage none|range|BPS] [--split 0.7] [--seed N] [--json] [--out report.html] [--no-store]`
+ *  [--slippage none|range|BPS] [--split 0.7] [--seed N] [--executor engine|direct] [--json]
+ *  [--out report.html] [--no-store]`
  *
- * Runs the live pipeline over history on a simulated clock (see src/backtest). A progress bar on
- * stderr when it is a terminal; `--json` prints one JSON object on stdout (trades, winRate,
+ * Runs the live pipeline over history on a simulated clock (see src/backtest), through the live
+ * execution engine by default (`--executor direct`: the faster in-memory executor that makes the
+ * same trades). A progress bar on stderr when it is a terminal; `--json` prints one JSON object on stdout (trades, winRate,
  * profitFactor, totalReturnPct, maxDrawdownPct, sharpe, avgTradeMinutes, candles,
  * candlesPerSecond, baselines.buyAndHold, baselines.randomEntry, ...); otherwise a table. The
  * report is stored in the database (the dashboard lists it) unless --no-store.
@@ -47,6 +49,7 @@ export interface BacktestArgs {
   split?: string | undefined;
   seed?: string | undefined;
   base?: string | undefined;
+  executor?: string | undefined;
   json?: boolean | undefined;
   out?: string | undefined;
   store?: boolean | undefined;
@@ -73,6 +76,11 @@ export function register(program: Command): void {
     .option('--split <ratio>', 'in-sample share, e.g. 0.7: in-sample and out-of-sample side by side')
     .option('--seed <n>', 'seed of the random-entry baseline and the slippage noise (default 1)')
     .option('--base <timeframe>', 'candle cadence played and resolved (default 5m)')
+    .option(
+      '--executor <kind>',
+      'engine (the live execution engine, default) | direct (in-memory, faster, the same trades)',
+      'engine',
+    )
     .option('--json', 'print one JSON object instead of a table')
     .option('--out <file>', 'also write a self-contained HTML report')
     .option('--no-store', 'do not store the report in the database')
@@ -136,6 +144,9 @@ export function parseBacktestArgs(args: BacktestArgs): BacktestOptions {
         ? args.slippage
         : { bps: number('--slippage', args.slippage, 0, 1000) };
   }
+  const executor = args.executor;
+  if (executor !== undefined && executor !== 'engine' && executor !== 'direct')
+    throw new UsageError(`--executor must be engine or direct (got "${executor}")`);
   if (args.base !== undefined && !isTimeframe(args.base))
     throw new UsageError(`--base must be a timeframe such as 1m or 5m (got "${args.base}")`);
   const from = args.from === undefined ? undefined : time('--from', args.from);
@@ -169,6 +180,7 @@ export function parseBacktestArgs(args: BacktestArgs): BacktestOptions {
     split: args.split === undefined ? undefined : number('--split', args.split, 0.01, 0.99),
     seed: args.seed === undefined ? undefined : whole('--seed', args.seed, 0),
     baseTimeframe: args.base === undefined ? undefined : (args.base as BacktestOptions['baseTimeframe']),
+    executor,
   };
 }
 
@@ -185,11 +197,14 @@ export async function runBacktestCommand(args: BacktestArgs): Promise<void> {
   try {
     // The recorded LLM answers live in the database; otherwise it is opened only to store the report.
     const cache = options.analyst === 'llm-cache' ? (await openDb()).analyses : undefined;
-    const progress = process.stderr.isTTY && !args.json ? createProgressBar() : undefined;
+    // On a terminal only (stderr: --json output on stdout stays clean).
+    const progress = process.stderr.isTTY ? createProgressBar() : undefined;
     let report: BacktestReport;
     try {
       report = await runBacktest({
         ...options,
+        // The command runs the live execution engine unless told otherwise.
+        executor: options.executor ?? 'engine',
         minConfidence: options.minConfidence ?? config.MIN_CONFIDENCE,
         dedupWindowMinutes: config.SIGNAL_DEDUP_MINUTES,
         market:
@@ -330,7 +345,8 @@ function periodRows(p: BacktestReport['full']): string[] {
 export function renderSummary(report: BacktestReport): string {
   const iso = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
   const lines = [
-    `backtest ${iso(report.params.from)} -> ${iso(report.params.to)} UTC, ${report.market.symbols.length} symbols, analyst ${report.params.analyst}`,
+    `backtest ${iso(report.params.from)} -> ${iso(report.params.to)} UTC, ${report.market.symbols.length} symbols, ` +
+      `analyst ${report.params.analyst}, executor ${report.params.executor ?? 'direct'}`,
     '',
     ...periodRows(report.full),
   ];

@@ -6,6 +6,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.js';
 import { isApiError } from './errors.js';
 import type {
+  BacktestDetail,
+  BacktestListItem,
   CloseOutcome,
   CredentialStatus,
   Me,
@@ -28,6 +30,8 @@ export const keys = {
   signal: (id: string) => ['signal', id] as const,
   candles: (symbol: string, timeframe: string) => ['candles', symbol, timeframe] as const,
   insights: ['insights'] as const,
+  backtests: ['backtests'] as const,
+  backtest: (id: string) => ['backtest', id] as const,
   serverPaths: ['server-paths'] as const,
 };
 
@@ -133,6 +137,23 @@ export function useInsights() {
     staleTime: 60_000,
   });
 }
+
+/** Stored backtest reports (`neurotrade backtest` stores each run), newest first. */
+export const useBacktests = () =>
+  useQuery({
+    queryKey: keys.backtests,
+    queryFn: () => api<{ items: BacktestListItem[] }>('/api/backtests?limit=100'),
+    staleTime: 30_000,
+  });
+
+/** One stored report: never changes once stored. */
+export const useBacktest = (id: string | null) =>
+  useQuery({
+    queryKey: keys.backtest(id ?? ''),
+    queryFn: () => api<BacktestDetail>(`/api/backtests/${encodeURIComponent(id ?? '')}`),
+    enabled: Boolean(id),
+    staleTime: Infinity,
+  });
 
 function useInvalidate() {
   const client = useQueryClient();

@@ -141,3 +141,128 @@ export interface SettingsChange {
 export interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
 }
+
+/** GET /api/backtests: one stored backtest, with its headline numbers (floats, as the report keeps them). */
+export interface BacktestListItem {
+  id: string;
+  createdAt: string;
+  source: string;
+  analyst: string;
+  periodFrom: string;
+  periodTo: string;
+  symbols: string[];
+  trades: number;
+  /** 0..1 */
+  winRate: number | null;
+  profitFactor: number | null;
+  totalReturnPct: number;
+  maxDrawdownPct: number;
+  sharpe: number | null;
+}
+
+export interface BacktestMetrics {
+  trades: number;
+  wins: number;
+  losses: number;
+  winRate: number | null;
+  profitFactor: number | null;
+  expectancy: number | null;
+  expectancyR: number | null;
+  netPnl: number;
+  fees: number;
+  startEquity: number;
+  endEquity: number;
+  totalReturnPct: number;
+  maxDrawdownPct: number;
+  sharpe: number | null;
+  sortino: number | null;
+  exposurePct: number;
+  avgTradeMinutes: number | null;
+  ambiguousExits: number;
+}
+
+export interface BacktestSymbolRow {
+  symbol: string;
+  trades: number;
+  wins: number;
+  winRate: number | null;
+  netPnl: number;
+  profitFactor: number | null;
+  avgTradeMinutes: number | null;
+}
+
+export interface BacktestResult {
+  metrics: BacktestMetrics;
+  perSymbol: BacktestSymbolRow[];
+  /** Evenly spaced samples for charts; time in Unix ms. */
+  equity: { time: number; equity: number; drawdownPct: number }[];
+}
+
+export interface BacktestPeriod {
+  from: number;
+  to: number;
+  strategy: BacktestResult;
+  buyAndHold: BacktestResult;
+  randomEntry: BacktestResult | null;
+}
+
+export interface BacktestTrade {
+  id: number;
+  symbol: string;
+  direction: Direction;
+  entryTime: number;
+  exitTime: number;
+  entryPrice: number;
+  exitPrice: number;
+  qty: number;
+  pnl: number;
+  pnlPct: number;
+  rMultiple: number | null;
+  reason: string;
+  durationMinutes: number;
+  ambiguous: boolean;
+}
+
+/** The report `neurotrade backtest` stores (src/backtest/types.ts), as the dashboard reads it. */
+export interface BacktestReport {
+  createdAt: number;
+  market: {
+    source: string;
+    dir?: string;
+    seed?: number;
+    baseTimeframe: string;
+    timeframes: { primary: string; confirm: string; trend: string };
+    symbols: string[];
+    excluded: { symbol: string; reason: string }[];
+  };
+  params: {
+    from: number;
+    to: number;
+    analyst: string;
+    balance: number;
+    margin: number;
+    leverage: number;
+    makerFeePct: number;
+    takerFeePct: number;
+    slippage: string;
+    minConfidence: number;
+    split: number | null;
+    seed: number;
+    /** Absent in reports stored before the execution engine ran backtests (they used 'direct'). */
+    executor?: string;
+  };
+  full: BacktestPeriod;
+  split: { at: number; inSample: BacktestPeriod; outOfSample: BacktestPeriod } | null;
+  trades: BacktestTrade[];
+  pipeline: Record<string, unknown>;
+  performance: { candles: number; seconds: number; candlesPerSecond: number };
+  notes: string[];
+}
+
+/** GET /api/backtests/:id */
+export interface BacktestDetail {
+  id: string;
+  createdAt: string;
+  summary: unknown;
+  report: BacktestReport;
+}

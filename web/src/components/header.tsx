@@ -15,6 +15,7 @@ const TABS = [
   { to: '/chart', label: 'Chart' },
   { to: '/settings', label: 'Settings' },
   { to: '/insights', label: 'Insights' },
+  { to: '/backtests', label: 'Backtests' },
 ];
 
 export function Header({
