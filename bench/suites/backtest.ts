@@ -214,7 +214,7 @@ function resultRow(label: string, runs: Measured[]): (string | number)[] {
     fmt(median(runs.map((m) => m.cpuCandlesPerSecond)), 0),
     fmt(median(runs.map((m) => m.heapGrowthMb)), 0),
     fmt(Math.max(...runs.map((m) => m.rssMb)), 0),
-    `${runs.length} run(s); ${r.trades.length} trades, ${r.pipeline.screens} screens, ${r.pipeline.analysed} analysed`,
+    `${runs.length} run(s); ${r.trades.length} trades, ${r.pipeline.screens} screens, ${r.pipeline.analysed} analysed (${r.pipeline.belowCeiling} below the analysts' ceiling)`,
   ];
 }
 
@@ -293,7 +293,7 @@ export async function run(): Promise<void> {
       fmt(median(direct.map((m) => m.report.performance.seconds)), 2),
       fmt(median(direct.map((m) => cps(m.report))), 0),
       fmt(1e9 / median(direct.map((m) => cps(m.report))), 0),
-      `${r.pipeline.analysed} proposeSignal calls`,
+      `${r.pipeline.analysed - r.pipeline.belowCeiling} proposeSignal calls`,
     ]);
 
     // Memory with history length: the same symbols over longer and longer periods.

@@ -141,6 +141,23 @@ describe('runBacktest', () => {
     expect(samples[0]!.decidedAt).toBeLessThanOrEqual(one.trades[0]!.entryTime);
   });
 
+  it('skips the analysts only for screens no answer could make a signal: same trades, same counts', async () => {
+    const candles = await marketCandles();
+    const fast = await runBacktest(base(candles, { randomBaseline: false }));
+    // With onScan every candidate goes through the analysts (the hook sees every outcome).
+    const log: ProposeOutcome[] = [];
+    const full = await runBacktest(
+      base(candles, { randomBaseline: false, onScan: (_at, outcomes) => log.push(...outcomes) }),
+    );
+    expect(fast.trades).toEqual(full.trades);
+    expect({ ...fast.pipeline, belowCeiling: 0 }).toEqual(full.pipeline);
+    expect(full.pipeline.belowCeiling).toBe(0);
+    expect(fast.trades.length).toBeGreaterThan(3);
+    // There were candidates the shortcut left out, all among those the analysts' run refused.
+    expect(fast.pipeline.belowCeiling).toBeGreaterThan(10);
+    expect(log.filter((o) => o.signal === null).length).toBeGreaterThanOrEqual(fast.pipeline.belowCeiling);
+  });
+
   it('reports in-sample and out-of-sample side by side', async () => {
     const r = await runBacktest(base(await marketCandles(), { split: 0.5 }));
     const split = r.split!;

@@ -278,6 +278,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       counts,
       entryClientOrderId: (signalId) => one.executor.entryClientOrderId(signalId),
       onScan: options.onScan,
+      // Our own rule analyst's confidence is the screen's score (see createPipelineStrategy).
+      analystCeiling: options.analysts || o.analyst === 'llm-cache' ? undefined : (s) => s.score,
     });
     const counting: PassStrategy = {
       ...strategy,

@@ -193,7 +193,7 @@ minimum confidence ${params.minConfidence}; random seed ${params.seed}${params.e
 ${splitSection}
 <h2>Per symbol</h2><table><tr><th>Symbol</th><th>Trades</th><th>Win rate</th><th>Net PnL</th><th>Profit factor</th><th>Avg minutes</th></tr>${perSymbol}</table>
 <h2>Pipeline</h2><p>${p.candles} candles, ${p.scans} scans, ${p.screens} screens (${p.skippedScreens} skipped), ${p.directional} directional,
-${p.blockedByDedup} blocked by a live signal, ${p.analysed} analysed, ${p.accepted} accepted, ${p.duplicates} duplicates,
+${p.blockedByDedup} blocked by a live signal, ${p.analysed} analysed (${p.belowCeiling} refused before asking: no answer could pass), ${p.accepted} accepted, ${p.duplicates} duplicates,
 ${p.executed} executed${refused ? `, refused: ${refused}` : ''}; ${p.expiredEntries} LIMIT entries expired unfilled;
 ${p.protectionFailures} protection failures; ${p.ambiguousCandles} candles with both stop and target in range.
 ${report.performance.candles} candles in ${num(report.performance.seconds, 2)} s (${Math.round(report.performance.candlesPerSecond)} candles/s).</p>

@@ -22,7 +22,9 @@
  * when they close; orders fill on later prices); when one candle could have reached both a stop
  * and a target the stop is assumed, counted and reported; a missing LLM answer is counted, never
  * invented; runs are deterministic for the same data, options and seed; memory per step is
- * constant (equity keeps one value per day and a bounded chart sample).
+ * constant (equity keeps one value per day and a bounded chart sample). With the built-in rule
+ * analyst, a screen the aggregator would refuse whatever the analyst said is not analysed
+ * (counted: pipeline.belowCeiling; exact, see ./strategy.ts): the main cost of a run otherwise.
  */
 export {
   BACKTEST_DEFAULTS,

@@ -25,6 +25,7 @@ export function emptyCounts(): PipelineCounts {
     directional: 0,
     blockedByDedup: 0,
     analysed: 0,
+    belowCeiling: 0,
     accepted: 0,
     rejected: 0,
     duplicates: 0,

@@ -7,6 +7,10 @@
  * blocks is not sent to the analysts, because whatever they answered would be refused as a
  * duplicate (an accepted signal always has the screen's direction: the aggregator vetoes an
  * analyst against it). The counts say how many.
+ * A second one, exact too, with `analystCeiling`: a directional screen that the aggregator would
+ * refuse even with the analysts at that confidence in the screen's direction (a veto, or a combined
+ * confidence under the minimum; the aggregator only grows with the analysts' confidence) is counted
+ * as analysed and rejected without building its plan: no analyst could have made it a signal.
  */
 import type { Decimal } from 'decimal.js';
 import {
@@ -26,7 +30,7 @@ import {
   type ScreenResult,
   type SymbolScreener,
 } from '../screener/index.js';
-import type { CombineOptions } from '../signals/index.js';
+import { COMBINE_DEFAULTS, type CombineOptions, combine } from '../signals/index.js';
 import type { BacktestSignal } from './executor.js';
 import type { PassStrategy } from './runner.js';
 import { createSignalBook } from './signal-book.js';
@@ -50,6 +54,12 @@ export interface PipelineStrategyOptions {
   entryClientOrderId: (signalId: string) => string;
   /** Called after each scan with every outcome (tests, and ML sampling of rejected candidates). */
   onScan?: ((at: number, outcomes: readonly ProposeOutcome[]) => void) | undefined;
+  /**
+   * The highest confidence the analysts can give a screen in its direction (the rule analyst: its
+   * score), when they have no other effect (no vision, no cache to count, no onScan): screens that
+   * cannot be accepted even so skip the analysts (see above). Absent: every candidate is analysed.
+   */
+  analystCeiling?: ((screen: ScreenResult) => number) | undefined;
 }
 
 export interface PipelineStrategy extends PassStrategy {
@@ -99,6 +109,20 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   /** Executed ones, by entry client order id. */
   const executed = new Map<string, TradeSignal>();
   const deps = { ...options.analysts, clock };
+  const ceiling = options.onScan || options.analysts.vision ? undefined : options.analystCeiling;
+  const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
+  // The aggregator's answer for an agreeing analyst depends on these four numbers only: memoised.
+  const hopelessMemo = new Map<string, boolean>();
+  const hopeless = (screen: ScreenResult, confidence: number): boolean => {
+    const key = `${screen.score} ${screen.qualityPenalty} ${screen.fakePenalty} ${confidence}`;
+    let answer = hopelessMemo.get(key);
+    if (answer === undefined) {
+      const primary = { analyst: 'ceiling', direction: screen.direction as 'LONG' | 'SHORT', confidence };
+      answer = !combine({ screen, primary }, combineOptions).accepted;
+      hopelessMemo.set(key, answer);
+    }
+    return answer;
+  };
 
   return {
     warmUp(symbol, role, candles) {
@@ -124,6 +148,12 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
         counts.directional++;
         if (book.blocks(o.symbol, o.direction, at)) {
           counts.blockedByDedup++;
+          continue;
+        }
+        if (ceiling && hopeless(o, ceiling(o))) {
+          counts.analysed++;
+          counts.rejected++;
+          counts.belowCeiling++;
           continue;
         }
         candidates.push(o);

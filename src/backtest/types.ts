@@ -139,6 +139,11 @@ export interface PipelineCounts {
   /** Directional screens not sent to the analysts: a live signal for the pair already blocks them. */
   blockedByDedup: number;
   analysed: number;
+  /**
+   * Of `analysed` (and `rejected`): screens the aggregator would refuse whatever the analysts said
+   * (the rule analyst's confidence is the score), so they were not asked. See ./strategy.ts.
+   */
+  belowCeiling: number;
   accepted: number;
   rejected: number;
   /** Accepted signals refused by the store's deduplication within one scan batch. */
