@@ -9,6 +9,7 @@ import { buildApp } from './api/index.js';
 import type { Config } from './config/index.js';
 import { systemClock } from './domain/index.js';
 import { createEventBus, type EventBus } from './events/index.js';
+import { openScaleOut, type Worker, type WorkerOptions } from './jobs/index.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { type AppSecrets, loadOrCreateSecrets } from './security/index.js';
@@ -43,6 +44,8 @@ export interface Runtime {
   trading: TradingService;
   /** The execution engine with every user's account, the fan-out and the API's trading ports. */
   execution: ExecutionService;
+  /** On PostgreSQL: this process as a scale-out worker (src/jobs); absent on the embedded store. */
+  worker: Worker | undefined;
   /** Listen on HOST:PORT; resolves to the URL. */
   listen(): Promise<string>;
   /** Graceful shutdown: background services first, then HTTP (in-flight requests finish), then the store. */
@@ -51,6 +54,13 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   logger?: Logger;
+  /** Scale-out tuning (PostgreSQL only). */
+  worker?: WorkerOptions;
+  /**
+   * Scale-out: the lease connection was lost, so this process may no longer trade anything.
+   * Default: log and exit with code 1 (a supervisor restarts the process, which leases afresh).
+   */
+  onFatal?: (err: Error) => void;
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -77,10 +87,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   const clock = systemClock;
   const repos = createRepositories(store.db);
-  const events = createEventBus({
+  const localEvents = createEventBus({
     onListenerError: (err) => logger.error({ err }, 'live-event listener failed'),
   });
   const metrics = createMetrics({ defaultMetrics: true });
+  // PostgreSQL: scans and executions are jobs shared by every process on the database (src/jobs).
+  const scaleOut = config.DATABASE_URL
+    ? await openScaleOut({ databaseUrl: config.DATABASE_URL, logger }).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      })
+    : undefined;
+  // Released last: the engine and the PAPER saves finish first.
+  if (scaleOut) services.push({ name: 'leases', stop: () => scaleOut.close() });
+  // Under scale-out an account's events come from the worker trading it: relayed between processes.
+  const events = scaleOut ? scaleOut.relayEvents(localEvents) : localEvents;
   // Signals of the first scan may arrive before the engine is up: they wait for it.
   let executionReady!: (e: ExecutionService) => void;
   const executionStarted = new Promise<ExecutionService>((resolve) => {
@@ -94,10 +115,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger,
     events,
     metrics,
-    onSignals: async (signals) => {
-      await (await executionStarted).onSignals(signals);
-    },
+    onSignals: scaleOut
+      ? async (signals) => {
+          await scaleOut.dispatch(repos, signals);
+        }
+      : async (signals) => {
+          await (await executionStarted).onSignals(signals);
+        },
+    runScheduler: scaleOut ? false : undefined,
   }).catch(async (err: unknown) => {
+    await scaleOut?.close();
     await store.close();
     throw err;
   });
@@ -110,13 +137,36 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger,
     events,
     metrics,
+    owns: scaleOut?.owns,
+    paperRepos: scaleOut?.paperRepos(repos),
   }).catch(async (err: unknown) => {
     await trading.stop();
+    await scaleOut?.close();
     await store.close();
     throw err;
   });
   executionReady(execution);
   services.push({ name: 'execution', stop: () => execution.stop() });
+  const worker = scaleOut?.startWorker({
+    trading,
+    execution,
+    repos,
+    logger,
+    scanProfile: config.SCAN_PROFILE,
+    schedule: config.SCHEDULER,
+    options: options.worker,
+    onFatal:
+      options.onFatal ??
+      ((err) => {
+        logger.fatal(
+          { err: err.message },
+          'lease connection lost: exiting so that no account is traded twice',
+        );
+        process.exit(1);
+      }),
+  });
+  // Stopped before the engine: no job may be in hand while the accounts detach.
+  if (worker) services.push({ name: 'worker', stop: () => worker.stopIntake() });
   // Stopped first: no scan may hand signals to an engine that is stopping.
   services.push({ name: 'scheduler', stop: () => trading.scheduler.stop() });
 
@@ -129,7 +179,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     repos,
     events,
     metrics,
-    trading: execution.trading,
+    trading: worker?.trading ?? execution.trading,
     balances: execution.balances,
     credentialsTester: execution.credentialsTester,
     markPrices: trading.markPrices,
@@ -149,6 +199,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     app,
     trading,
     execution,
+    worker,
     async listen() {
       return app.listen({ host: config.HOST, port: config.PORT });
     },

@@ -10,6 +10,8 @@ import { register as registerMl } from './commands/ml.js';
 import { register as registerScan } from './commands/scan.js';
 import { register as registerSimExchange } from './commands/sim-exchange.js';
 import { register as registerStart } from './commands/start.js';
+import { register as registerUser } from './commands/user.js';
+import { register as registerWorker } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('neurotrade')
@@ -23,5 +25,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerSimExchange(program);
   registerMl(program);
+  registerUser(program);
+  registerWorker(program);
   return program;
 }

@@ -17,6 +17,7 @@ import {
   createExecutionQueries,
   createFillsRepository,
   createOrdersRepository,
+  createPaperAccountsRepository,
   createPositionQueries,
   createPositionsRepository,
   createRefreshTokensRepository,
@@ -63,6 +64,8 @@ export function createRepositories(db: Db) {
     analyses: createAnalysesRepository(db),
     /** Stored backtest reports (the dashboard lists and shows them). */
     backtests: createBacktestsRepository(db),
+    /** PAPER wallets on the in-process simulator, saved whole so they survive a restart. */
+    paperAccounts: createPaperAccountsRepository(db),
   };
 }
 

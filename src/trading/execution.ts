@@ -10,7 +10,7 @@
  */
 import type { CredentialsTester } from '../auth/index.js';
 import type { Config } from '../config/index.js';
-import { DomainError, describeError, ErrorCode } from '../domain/index.js';
+import { DomainError, dec, describeError, ErrorCode } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import { createCcxtExchange } from '../exchange/ccxt/index.js';
 import {
@@ -38,12 +38,21 @@ export interface ExecutionDepsForService {
   metrics?: Metrics | undefined;
   /** Users executed at once by the fan-out. */
   concurrency?: number | undefined;
+  /**
+   * Scale-out (src/jobs): the accounts this process holds the lease of. Only those are attached;
+   * absent, this process trades every account (one process, the embedded store).
+   */
+  owns?: ((userId: string) => boolean) | undefined;
+  /** Scale-out: where PAPER accounts are restored from and saved to (only the leased ones). */
+  paperRepos?: Pick<Repositories, 'paperAccounts' | 'audit'> | undefined;
 }
 
 export interface ExecutionService {
   engine: ExecutionEngine;
   fanOut: FanOut;
   paper: PaperExchanges;
+  /** Users whose PAPER wallet this process opened in its simulator (it cannot leave it again). */
+  paperUsers: ReadonlySet<string>;
   /** Execute newly stored signals for every user who trades them. */
   onSignals(signals: readonly StoredSignal[]): Promise<FanOutResult[]>;
   trading: EngineTradingPort;
@@ -60,6 +69,8 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
     prices: deps.trading.prices,
     clock,
     startBalance: config.PAPER_START_BALANCE,
+    repos: deps.paperRepos ?? repos,
+    logger,
   });
   const engine = createExecutionEngine({
     repos,
@@ -69,14 +80,19 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
     logger,
     markPrice: (symbol) => deps.trading.prices.markPrice(symbol),
   });
+  const paperUsers = new Set<string>();
   const fanOut = createFanOut({
     engine,
     repos,
     credentialsKey: deps.credentialsKey,
     logger,
     concurrency: deps.concurrency,
+    owns: deps.owns,
     sources: {
-      paper: (userId) => paper.exchangeFor(userId),
+      paper: (userId) => {
+        paperUsers.add(userId);
+        return paper.exchangeFor(userId);
+      },
       real: (keys) => createCcxtExchange({ ...keys, baseUrl: config.BINANCE_BASE_URL, logger }),
     },
   });
@@ -134,6 +150,19 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
         // PAPER wallets are cheap to open; a REAL account connects in the background and the
         // dashboard shows the cached figure (with its age) until the user stream reports.
         if (user.mode === 'PAPER' && (await attachQuietly(user))) return engine.balance(user.id);
+        // Scale-out: another process trades this PAPER account; its last save says the wallet.
+        const saved =
+          user.mode === 'PAPER' && deps.owns ? await repos.paperAccounts.load(user.id) : undefined;
+        const savedWallet = (saved?.state as { wallet?: unknown } | undefined)?.wallet;
+        if (saved && typeof savedWallet === 'string') {
+          return {
+            mode: 'PAPER',
+            wallet: dec(savedWallet),
+            available: null,
+            asOf: saved.updatedAt,
+            source: 'paper-snapshot',
+          };
+        }
         if (user.mode === 'REAL') void attachQuietly(user);
         return user.mode === 'REAL' && user.realBalance
           ? {
@@ -182,6 +211,7 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
     engine,
     fanOut,
     paper,
+    paperUsers,
     async onSignals(signals) {
       const results = await fanOut.execute(signals);
       const byStatus: Record<string, number> = {};
@@ -195,7 +225,7 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
     async stop() {
       await engine.stop();
       await fanOut.close();
-      paper.stop();
+      await paper.stop();
     },
   };
 }

@@ -27,6 +27,30 @@ export interface FanOutDeps {
   logger: Logger;
   /** Users executed at once. */
   concurrency?: number;
+  /**
+   * Scale-out: may this process trade the user's account (does it hold the account's lease)? An
+   * account is attached in one process at a time; absent, this process trades every account.
+   */
+  owns?: ((userId: string) => boolean) | undefined;
+}
+
+/** One user's share of a scan: the new signals that meet their minimum confidence. */
+export interface UserSignals {
+  user: User;
+  signals: StoredSignal[];
+}
+
+/**
+ * Who trades what: every user with auto-trading on and an ACTIVE account, with the signals that
+ * meet their minimum confidence. The in-process fan-out and the scale-out jobs both start here.
+ */
+export function planFanOut(users: readonly User[], signals: readonly StoredSignal[]): UserSignals[] {
+  const plan: UserSignals[] = [];
+  for (const user of users) {
+    const mine = signals.filter((signal) => signal.combinedConfidence >= user.minConfidence);
+    if (mine.length > 0) plan.push({ user, signals: mine });
+  }
+  return plan;
 }
 
 export interface FanOutResult {
@@ -48,6 +72,7 @@ export function createFanOut(deps: FanOutDeps) {
 
   /** Attach the user's exchange for their current mode; one attach per user at a time. */
   function ensureAttached(user: User): Promise<boolean> {
+    if (deps.owns && !deps.owns(user.id)) return Promise.resolve(false);
     const pending = attaching.get(user.id);
     if (pending) return pending;
     const p = attach(user).finally(() => attaching.delete(user.id));
@@ -116,18 +141,46 @@ export function createFanOut(deps: FanOutDeps) {
     }
   }
 
+  /** One user's signals, in order (the account's lane serialises them anyway). */
+  async function executeForUser(user: User, signals: readonly StoredSignal[]): Promise<FanOutResult[]> {
+    const results: FanOutResult[] = [];
+    for (const signal of signals) results.push(await executeFor(user, signal));
+    return results;
+  }
+
   return {
     ensureAttached,
+    executeForUser,
+    /** Accounts attached through the fan-out. */
+    attachedUsers: (): string[] => [...attachedMode.keys()],
+    /** Resolves when every attach under way has ended. */
+    async attachesSettled(): Promise<void> {
+      await Promise.allSettled([...attaching.values()]);
+    },
+    /**
+     * Stop trading the account in this process (scale-out hands it to another); its positions stay
+     * as they are, protected on the exchange.
+     */
+    async detach(userId: string): Promise<void> {
+      await attaching.get(userId)?.catch(() => undefined);
+      await deps.engine.detachAccount(userId);
+      attachedMode.delete(userId);
+      await closers
+        .get(userId)?.()
+        .catch(() => undefined);
+      closers.delete(userId);
+    },
     async execute(signals: readonly StoredSignal[]): Promise<FanOutResult[]> {
-      const users = await deps.repos.users.listAutoTrading();
-      const jobs: Array<() => Promise<FanOutResult>> = [];
-      for (const signal of signals) {
-        for (const user of users) {
-          if (signal.combinedConfidence < user.minConfidence) continue;
-          jobs.push(() => executeFor(user, signal));
-        }
-      }
-      return runBounded(jobs, deps.concurrency ?? 8);
+      const plan = planFanOut(await deps.repos.users.listAutoTrading(), signals);
+      const perUser = await runBounded(
+        plan.map(
+          ({ user, signals: mine }) =>
+            () =>
+              executeForUser(user, mine),
+        ),
+        deps.concurrency ?? 8,
+      );
+      return perUser.flat();
     },
     async close(): Promise<void> {
       for (const close of closers.values()) await close().catch(() => undefined);

@@ -4,52 +4,263 @@
  * feed, with Binance's fees and rules. It is the same Exchange port the REAL ccxt adapter
  * implements, so the execution engine cannot tell them apart.
  *
- * Known limit: the simulator's state lives in this process. After a restart, PAPER wallets start
- * again from PAPER_START_BALANCE and reconciliation books the PAPER positions the simulator no
- * longer holds as closed (REAL positions are on Binance and are adopted as they are).
+ * Restarts: every account is saved whole (the simulator's versioned snapshot, in paper_accounts)
+ * after each change to it: an order placed, cancelled, triggered or filled, a leverage or margin
+ * change, funding, a liquidation. Saves are coalesced (at most one write per account every
+ * `saveEveryMs`, 250 ms by default) and stop() writes whatever is still unsaved. At start every
+ * saved account is restored before the first price reaches the simulator and before the engine
+ * attaches anyone, so wallets, open positions and resting orders (stops, targets, limit entries)
+ * are where they were, and reconciliation finds them on the "exchange". A stop whose price was
+ * crossed while the process was down fires on the first price, at that price, as a gap would.
+ *
+ * Known limits: what changed in the last moments before a crash (inside the coalescing window, or
+ * while the store was failing) is lost with the process; reconciliation then settles the books
+ * against what was saved. A saved account that cannot be restored (corrupt, or written by a newer
+ * version) is logged and audited with its saved state, and that user's wallet starts again from
+ * PAPER_START_BALANCE. Only the most recent closed orders are kept (`historyLimit` per family).
  */
-import type { Clock, MarketSymbol } from '../domain/index.js';
+import { type Clock, DomainError, describeError, type MarketSymbol } from '../domain/index.js';
 import { type Exchange, Simulator, simSymbolsFromRules } from '../exchange/index.js';
+import type { Logger } from '../logging/index.js';
 import type { MarketFeed } from '../market/index.js';
+import type { Repositories } from '../store/index.js';
 import type { PriceWatch } from './price-watch.js';
 
 export interface PaperExchanges {
   /** The user's PAPER account, created and funded on first use. */
   exchangeFor(userId: string): Exchange;
   simulator: Simulator;
-  stop(): void;
+  /** Stop following prices and write every account changed since its last save. */
+  stop(): Promise<void>;
 }
 
-export async function startPaperExchanges(deps: {
+export interface PaperExchangesDeps {
   feed: MarketFeed;
   prices: PriceWatch;
   clock: Clock;
   startBalance: number;
-}): Promise<PaperExchanges> {
+  repos: Pick<Repositories, 'paperAccounts' | 'audit'>;
+  logger: Logger;
+  /** Least time between two writes of one account; default 250 ms. */
+  saveEveryMs?: number;
+  /** Closed regular orders and closed algo orders kept in a saved account; default 100 each. */
+  historyLimit?: number;
+}
+
+const PREFIX = 'paper:';
+const accountIdOf = (userId: string) => `${PREFIX}${userId}`;
+
+export async function startPaperExchanges(deps: PaperExchangesDeps): Promise<PaperExchanges> {
+  const { repos, logger } = deps;
+  const universe = await deps.feed.universe();
+  // Ids start from this process's start time (ms x 1000, far below 2^53): a wallet saved by
+  // another worker and restored here (scale-out hand-over) keeps its order ids, and they cannot
+  // clash with the ones this process has handed out, unless one process placed more orders
+  // than a thousand per millisecond between the two starts.
+  const idBase = deps.clock.now() * 1000;
   const simulator = new Simulator({
     clock: deps.clock,
-    symbols: simSymbolsFromRules(await deps.feed.universe()),
+    symbols: simSymbolsFromRules(universe),
+    orderIdStart: idBase,
+    algoIdStart: idBase,
   });
-  // Seed every symbol's price before anyone trades, so the first MARKET order has a price to fill at.
-  for (const rules of await deps.feed.universe()) {
+  const historyLimit = deps.historyLimit ?? 100;
+
+  await restoreAccounts(simulator, deps);
+
+  const saver = createSaver({
+    everyMs: deps.saveEveryMs ?? 250,
+    logger,
+    save: async (userId) => {
+      const state = simulator.exportAccount(accountIdOf(userId), { historyLimit });
+      await repos.paperAccounts.save(userId, state);
+    },
+  });
+  // Fills, triggers, liquidations and funding happen on price updates: the user stream says so.
+  const unsubscribeEvents = simulator.subscribe((event) => {
+    if (event.accountId.startsWith(PREFIX)) saver.changed(event.accountId.slice(PREFIX.length));
+  });
+
+  // Seed every symbol's price before anyone trades, so the first MARKET order has a price to fill
+  // at. No separate mark on this first price: the mark follows it, so stops and liquidation levels
+  // of restored accounts that are already crossed fire now, whichever price they watch.
+  for (const rules of universe) {
     try {
       const mark = await deps.feed.markPrice(rules.symbol as MarketSymbol);
-      simulator.onPrice(rules.symbol, { last: mark.markPrice, mark: mark.markPrice, time: mark.time });
+      simulator.onPrice(rules.symbol, { last: mark.markPrice, time: mark.time });
     } catch {
       // A symbol without a price yet gets one from the stream below.
     }
   }
-  const unsubscribe = deps.prices.onPrice((p) => {
+  const unsubscribePrices = deps.prices.onPrice((p) => {
     simulator.onPrice(p.symbol, { last: p.markPrice, mark: p.markPrice, time: p.time });
   });
+
+  const exchanges = new Map<string, Exchange>();
   return {
     simulator,
     exchangeFor(userId) {
-      const accountId = `paper:${userId}`;
+      let exchange = exchanges.get(userId);
+      if (exchange) return exchange;
+      const accountId = accountIdOf(userId);
       if (!simulator.hasAccount(accountId))
         simulator.createAccount(accountId, { deposit: deps.startBalance });
-      return simulator.account(accountId);
+      exchange = savingAfterCommands(simulator.account(accountId), () => saver.changed(userId));
+      exchanges.set(userId, exchange);
+      return exchange;
     },
-    stop: unsubscribe,
+    async stop() {
+      unsubscribePrices();
+      unsubscribeEvents();
+      await saver.flush();
+    },
+  };
+}
+
+/** Put every saved account back into the simulator; one that cannot be restored is reported, not fatal. */
+async function restoreAccounts(simulator: Simulator, deps: PaperExchangesDeps): Promise<void> {
+  const { repos, logger } = deps;
+  let restored = 0;
+  for (const row of await repos.paperAccounts.loadAll()) {
+    try {
+      const result = simulator.importAccount(row.state, accountIdOf(row.userId));
+      restored++;
+      if (result.skippedSymbols.length > 0) {
+        logger.warn(
+          { userId: row.userId, symbols: result.skippedSymbols },
+          'PAPER account restored without the history of symbols no longer listed',
+        );
+      }
+    } catch (err) {
+      const reason = describeError(err);
+      logger.error(
+        { userId: row.userId, err: reason, savedAt: row.updatedAt },
+        'saved PAPER account could not be restored: this user starts again from PAPER_START_BALANCE',
+      );
+      await repos.audit
+        .append({
+          userId: row.userId,
+          kind: 'paper.restore_failed',
+          message: `Your saved PAPER account could not be restored (${reason}); it starts again from the start balance. The saved state is kept in this entry.`,
+          data: {
+            error: reason,
+            problems: err instanceof DomainError ? (err.details?.problems ?? null) : null,
+            savedAt: row.updatedAt.toISOString(),
+            state: row.state,
+          },
+        })
+        .catch((auditErr: unknown) =>
+          logger.error(
+            { userId: row.userId, err: describeError(auditErr) },
+            'auditing a failed PAPER restore failed',
+          ),
+        );
+    }
+  }
+  if (restored > 0) logger.info({ accounts: restored }, 'PAPER accounts restored');
+}
+
+/** The account's port, marking it changed after every command (a margin-type change has no event). */
+function savingAfterCommands(port: Exchange, changed: () => void): Exchange {
+  const after = <T>(result: Promise<T>): Promise<T> => result.finally(changed);
+  return {
+    ...port,
+    createOrder: (request) => after(port.createOrder(request)),
+    cancelOrder: (lookup) => after(port.cancelOrder(lookup)),
+    cancelAllOrders: (symbol) => after(port.cancelAllOrders(symbol)),
+    setLeverage: (symbol, leverage) => after(port.setLeverage(symbol, leverage)),
+    setMarginMode: (symbol, mode) => after(port.setMarginMode(symbol, mode)),
+  };
+}
+
+interface Slot {
+  /** Changed since the state last written (or being written) was taken. */
+  dirty: boolean;
+  /** The last write failed and nothing changed since: wait for the next change to retry. */
+  failed: boolean;
+  failures: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  writing: Promise<void> | undefined;
+}
+
+/**
+ * Coalesced saves per account: the first change is written on the next turn of the event loop
+ * (after the whole burst of events of one command), then at most once every `everyMs`. One write
+ * per account is in flight at a time and always takes the account as it is at that moment.
+ */
+function createSaver(deps: { everyMs: number; logger: Logger; save: (userId: string) => Promise<void> }) {
+  const slots = new Map<string, Slot>();
+  let stopped = false;
+
+  const slotOf = (userId: string): Slot => {
+    let slot = slots.get(userId);
+    if (!slot) {
+      slot = { dirty: false, failed: false, failures: 0, timer: undefined, writing: undefined };
+      slots.set(userId, slot);
+    }
+    return slot;
+  };
+
+  const write = (userId: string, slot: Slot): Promise<void> => {
+    slot.dirty = false;
+    const writing = deps.save(userId).then(
+      () => {
+        if (slot.failures > 0) {
+          deps.logger.info({ userId, failures: slot.failures }, 'PAPER account saved again');
+        }
+        slot.failures = 0;
+        slot.failed = false;
+      },
+      (err: unknown) => {
+        // A change that arrived during the write is retried after the cool-down; else on the next one.
+        slot.failed = !slot.dirty;
+        slot.dirty = true;
+        slot.failures++;
+        deps.logger.error(
+          { userId, err: describeError(err), failures: slot.failures },
+          'saving the PAPER account failed: retried on its next change and at shutdown',
+        );
+      },
+    );
+    slot.writing = writing.finally(() => {
+      slot.writing = undefined;
+      if (!stopped) slot.timer = setTimeout(() => coolDown(userId, slot), deps.everyMs);
+    });
+    return slot.writing;
+  };
+
+  const coolDown = (userId: string, slot: Slot): void => {
+    slot.timer = undefined;
+    if (slot.dirty && !slot.failed) void write(userId, slot);
+  };
+
+  return {
+    changed(userId: string): void {
+      const slot = slotOf(userId);
+      slot.dirty = true;
+      slot.failed = false;
+      if (stopped || slot.timer !== undefined || slot.writing !== undefined) return;
+      slot.timer = setTimeout(() => coolDown(userId, slot), 0);
+    },
+
+    /** Stop scheduling, wait for writes in flight, then write every account still unsaved. */
+    async flush(): Promise<void> {
+      stopped = true;
+      for (const slot of slots.values()) {
+        if (slot.timer !== undefined) clearTimeout(slot.timer);
+        slot.timer = undefined;
+      }
+      await Promise.all([...slots.values()].map((slot) => slot.writing));
+      await Promise.all(
+        [...slots.entries()].filter(([, slot]) => slot.dirty).map(([userId, slot]) => write(userId, slot)),
+      );
+      const unsaved = [...slots.entries()].filter(([, slot]) => slot.dirty).map(([userId]) => userId);
+      if (unsaved.length > 0) {
+        deps.logger.error(
+          { users: unsaved },
+          'PAPER accounts left unsaved at shutdown (see the errors above)',
+        );
+      }
+    },
   };
 }

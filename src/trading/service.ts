@@ -29,6 +29,11 @@ export interface TradingServiceDeps {
   onSignals?: ((signals: StoredSignal[]) => Promise<void>) | undefined;
   /** Tests: a prepared feed instead of the configured one. */
   feed?: MarketFeed | undefined;
+  /**
+   * Start the local cron (default: config.SCHEDULER). Off under scale-out (src/jobs): the elected
+   * scheduler enqueues scan jobs and whichever worker takes one calls scanNow().
+   */
+  runScheduler?: boolean | undefined;
 }
 
 export interface TradingService {
@@ -103,7 +108,7 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
       deps.events.publish(null, { type: 'scan', at: feed.clock.now(), data: { outcome: label } });
     },
   });
-  if (config.SCHEDULER) {
+  if (deps.runScheduler ?? config.SCHEDULER) {
     scheduler.start();
     // The first scan right away, not a minute from now.
     void scheduler.tick();

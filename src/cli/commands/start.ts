@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
+import { createRepositories } from '../../store/index.js';
 import { info, UsageError } from '../output.js';
 
 export function register(program: Command): void {
@@ -26,7 +27,11 @@ export function register(program: Command): void {
       info(
         `NeuroTrade ${url} (store: ${runtime.store.kind}, migrations: ${applied}, market: ${config.MARKET})`,
       );
-      info('Create the first user by registering in the dashboard, or with `neurotrade user create`.');
+      if ((await createRepositories(runtime.store.db).users.count()) === 0) {
+        info(
+          `No users yet: register at ${url}/register, or run \`neurotrade user create --email you@example.com --password-stdin\``,
+        );
+      }
 
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {

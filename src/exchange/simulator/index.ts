@@ -4,7 +4,8 @@
  * describe a symbol, `sim.createAccount(id, { deposit })`, `sim.account(id)` for the Exchange
  * port, `sim.onPrice(symbol, update)` / `sim.onCandle(...)` to drive it, and the REST-shaped
  * methods (placeOrder, placeAlgoOrder, positionRisk, accountSummary, ...) plus `subscribe` for the
- * Binance-compatible facade in ../server.
+ * Binance-compatible facade in ../server. `sim.exportAccount(id)` / `sim.importAccount(snapshot)`
+ * save and restore one account as versioned JSON (PAPER wallets survive a restart that way).
  *
  * Invariants: walletBalance = deposits + realised PnL − fees − funding (per account, exactly);
  * marginBalance = walletBalance + Σ uPnL; one-way positions; orderId per symbol and algoId keep
@@ -29,6 +30,12 @@ export {
   type SlippageModel,
   seededRandom,
 } from './slippage.js';
+export type { ExportAccountOptions, ImportAccountResult } from './snapshot.js';
+export {
+  parseAccountSnapshot,
+  SIM_ACCOUNT_SNAPSHOT_VERSION,
+  type SimAccountSnapshot,
+} from './snapshot-schema.js';
 export {
   ALT_BRACKETS,
   type BracketRow,

@@ -29,6 +29,13 @@ import * as queries from './queries.js';
 import * as settings from './settings.js';
 import { createSimulatedExchange } from './sim-exchange.js';
 import { rangeVolumeSlippage, type SlippageModel, seededRandom } from './slippage.js';
+import {
+  type ExportAccountOptions,
+  exportAccountSnapshot,
+  type ImportAccountResult,
+  importAccountSnapshot,
+} from './snapshot.js';
+import type { SimAccountSnapshot } from './snapshot-schema.js';
 import type { SimSymbolSpec } from './spec.js';
 import { type Book, type EngineState, flush, requireBook } from './state.js';
 import { TriggerList } from './trigger-list.js';
@@ -181,6 +188,19 @@ export class Simulator {
 
   withdraw(accountId: string, amount: DecimalInput): void {
     this.run(() => settings.transfer(this.state, accountId, dec(amount, 'amount'), 'WITHDRAW'));
+  }
+
+  /** One account's complete state as a JSON-safe value (see snapshot.ts); changes nothing. */
+  exportAccount(accountId: string, options?: ExportAccountOptions): SimAccountSnapshot {
+    return exportAccountSnapshot(this.state, accountId, options);
+  }
+
+  /**
+   * Restore an exported account, as `accountId` (default: the id it was exported from). The input
+   * is validated first (BAD_DATA naming each problem; nothing changes then). Emits no events.
+   */
+  importAccount(snapshot: unknown, accountId?: string): ImportAccountResult {
+    return importAccountSnapshot(this.state, snapshot, accountId);
   }
 
   /** The Exchange port for one account (created with createAccount first). */

@@ -8,6 +8,7 @@ export * from './execution-queries.js';
 export * from './fills.js';
 export * from './ml-models.js';
 export * from './orders.js';
+export * from './paper-accounts.js';
 export * from './position-queries.js';
 export * from './positions.js';
 export * from './refresh-tokens.js';

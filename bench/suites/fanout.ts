@@ -1,0 +1,220 @@
+/**
+ * Scan fan-out (issue 8): one scan's signal handed to the execution of 1,000 auto-trading PAPER
+ * users (fixed margin 100 USDT, leverage 5), measured from the hand-over to every user's position
+ * OPEN and protected (its stop accepted by the simulator). Target: under 2 s.
+ *
+ * The running product as `neurotrade start` builds it (createRuntime, synthetic market, no
+ * scheduler, no HTTP). Embedded PGlite: the in-process fan-out (runtime.execution.onSignals).
+ * PostgreSQL: the same in-process fan-out, and the scale-out path (one pg-boss job per user,
+ * worked by the runtime's own worker, which leases every partition when alone). Every account is
+ * attached and reconciled before the runs (the start does it for auto-trading users); that start
+ * is reported beside the figures. Each run trades a symbol nobody holds yet, so every user opens
+ * a position each time. Medians of RUNS runs after one warm-up. PostgreSQL needs
+ * TEST_DATABASE_URL (a scratch database is created and dropped). FANOUT_USERS / FANOUT_RUNS
+ * override the defaults.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { createArgon2Hasher } from '../../src/auth/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { dec, type MarketSymbol } from '../../src/domain/index.js';
+import { dispatchSignals, openJobQueue } from '../../src/jobs/index.js';
+import { createLogger } from '../../src/logging/index.js';
+import { createRuntime, type Runtime } from '../../src/main.js';
+import { createRepositories, queryRows, type StoredSignal } from '../../src/store/index.js';
+import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
+import { fmt, median, table } from '../stats.js';
+
+const USERS = Number(process.env.FANOUT_USERS ?? 1_000);
+const RUNS = Number(process.env.FANOUT_RUNS ?? 3);
+const TARGET_MS = 2_000;
+
+interface PathResult {
+  label: string;
+  runs: number[];
+  openPerRun: number[];
+  statuses: Record<string, number>;
+  /** Start until every account is attached and reconciled. */
+  readyMs: number;
+}
+
+type Path = 'in-process' | 'jobs';
+
+/** 1,000 users straight into the table: the argon2 hash is computed once, it is not what we measure. */
+async function seedUsers(runtime: Runtime): Promise<void> {
+  const hash = await createArgon2Hasher().hash('bench password 1');
+  await runtime.store.db.execute(
+    sql`insert into users (email, password_hash, fixed_margin, leverage, auto_trade, min_confidence)
+        select 'fanout-' || i || '@example.com', ${hash}, 100, 5, true, 50 from generate_series(1, ${USERS}) i`,
+  );
+}
+
+/** A LONG MARKET signal on `symbol` at its current mark: stop 2 % below, target 4 % above. */
+async function signalOn(runtime: Runtime, symbol: string): Promise<StoredSignal> {
+  const repos = createRepositories(runtime.store.db);
+  const rules = (await runtime.trading.feed.universe()).find((r) => r.symbol === symbol)!;
+  const mark = Number((await runtime.trading.feed.markPrice(symbol as MarketSymbol)).markPrice);
+  const onTick = (x: number) => dec(x).toNearest(rules.tickSize);
+  const now = new Date(runtime.trading.feed.clock.now());
+  const [r] = await repos.signals.insertBatch(
+    [
+      {
+        symbol,
+        direction: 'LONG',
+        combinedConfidence: 80,
+        entryType: 'MARKET',
+        entry: onTick(mark),
+        stopLoss: onTick(mark * 0.98),
+        takeProfit: onTick(mark * 1.04),
+        analyst: 'rule',
+        expiresAt: new Date(now.getTime() + 3_600_000),
+      },
+    ],
+    { now, windowMs: 0 },
+  );
+  if (!r?.inserted) throw new Error(`the bench signal on ${symbol} was not stored`);
+  return r.signal;
+}
+
+/** Positions of the signal that are OPEN and protected (the engine clears unprotected_since once a stop is accepted). */
+async function protectedCount(runtime: Runtime, signalId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    runtime.store.db,
+    sql`select count(*)::int as n from positions
+        where signal_id = ${signalId} and status = 'OPEN' and unprotected_since is null`,
+  );
+  return row?.n ?? 0;
+}
+
+/** Every account attached (and so reconciled) in this process. */
+async function allAttached(runtime: Runtime): Promise<void> {
+  const deadline = performance.now() + 600_000;
+  while (runtime.execution.fanOut.attachedUsers().length < USERS) {
+    if (performance.now() > deadline) throw new Error('the accounts were not all attached in 10 minutes');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * One store: a runtime over USERS auto-trading accounts, then RUNS measured fan-outs (after a
+ * warm-up) per path. `in-process`: runtime.execution.onSignals (what a scan does on the embedded
+ * store). `jobs`: one job per user through pg-boss, worked by this runtime's worker (what a scan
+ * does on PostgreSQL).
+ */
+async function measure(store: string, databaseUrl: string | undefined, paths: Path[]): Promise<PathResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nt-bench-fanout-'));
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SCHEDULER: 'false',
+      SYNTHETIC_SYMBOLS: String(paths.length * (RUNS + 1) + 2),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    { envFile: join(dataDir, 'none.env') },
+  );
+  const logger = createLogger({ level: 'silent' });
+  // Seed before the runtime starts, so the start attaches (and reconciles) every account.
+  {
+    const seedRuntime = await createRuntime(config, { logger });
+    await seedUsers(seedRuntime);
+    await seedRuntime.stop();
+  }
+  const t0 = performance.now();
+  const runtime = await createRuntime(config, { logger });
+  await allAttached(runtime);
+  const readyMs = performance.now() - t0;
+  const queue = databaseUrl ? await openJobQueue({ databaseUrl, logger }) : undefined;
+  const repos = createRepositories(runtime.store.db);
+  const results: PathResult[] = [];
+  try {
+    const symbols = (await runtime.trading.feed.universe()).map((r) => r.symbol).slice(1);
+    for (const path of paths) {
+      const result: PathResult = {
+        label: `${store}, ${path}`,
+        runs: [],
+        openPerRun: [],
+        statuses: {},
+        readyMs,
+      };
+      for (let i = 0; i <= RUNS; i++) {
+        const signal = await signalOn(runtime, symbols.shift()!);
+        const started = performance.now();
+        if (path === 'in-process') {
+          for (const o of await runtime.execution.onSignals([signal]))
+            result.statuses[o.status] = (result.statuses[o.status] ?? 0) + 1;
+        } else {
+          await dispatchSignals(queue!, repos, [signal]);
+        }
+        // Poll until every position is open and protected (in-process: onSignals already waited).
+        let open = await protectedCount(runtime, signal.id);
+        const deadline = started + 120_000;
+        while (open < USERS && performance.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 5));
+          open = await protectedCount(runtime, signal.id);
+        }
+        const ms = performance.now() - started;
+        if (i === 0) continue; // warm-up
+        result.runs.push(ms);
+        result.openPerRun.push(open);
+      }
+      results.push(result);
+    }
+  } finally {
+    await queue?.close();
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export async function run(): Promise<void> {
+  const results: PathResult[] = await measure('PGlite', undefined, ['in-process']);
+  if (TEST_DATABASE_URL) {
+    const temp = await createTempDatabase(TEST_DATABASE_URL);
+    try {
+      results.push(...(await measure('PostgreSQL', temp.url, ['in-process', 'jobs'])));
+    } finally {
+      await temp.drop();
+    }
+  } else {
+    console.log('PostgreSQL skipped: set TEST_DATABASE_URL to measure it too.\n');
+  }
+  console.log(
+    `${USERS} auto-trading PAPER users (margin 100 USDT, leverage 5), one MARKET signal per run; time from ` +
+      `the scan's hand-over to every position OPEN with its stop accepted; median of ${RUNS} runs after one warm-up. ` +
+      `in-process: runtime.execution.onSignals (the embedded store's path); jobs: one pg-boss job per user, worked ` +
+      `by the runtime's own worker (PostgreSQL's path, one worker). "ready" is the start with every account attached and reconciled.\n`,
+  );
+  console.log(
+    table(
+      [
+        'store, path',
+        'fan-out median ms',
+        'min ms',
+        'max ms',
+        'users/s',
+        'open + protected',
+        `< ${TARGET_MS} ms`,
+        'ready ms',
+      ],
+      results.map((r) => {
+        const m = median(r.runs);
+        return [
+          r.label,
+          fmt(m, 0),
+          fmt(Math.min(...r.runs), 0),
+          fmt(Math.max(...r.runs), 0),
+          fmt((USERS / m) * 1000, 0),
+          `${Math.min(...r.openPerRun)}/${USERS}`,
+          m < TARGET_MS ? 'yes' : 'NO',
+          fmt(r.readyMs, 0),
+        ];
+      }),
+    ),
+  );
+}

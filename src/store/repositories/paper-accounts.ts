@@ -1,0 +1,37 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../database.js';
+import { paperAccounts } from '../schema/index.js';
+
+/**
+ * Each PAPER user's simulator account, saved whole (one JSON document per user, replaced on every
+ * save). The store does not interpret the document: the simulator validates it when it is restored.
+ */
+export interface StoredPaperAccount {
+  userId: string;
+  state: unknown;
+  updatedAt: Date;
+}
+
+export function createPaperAccountsRepository(db: Db) {
+  return {
+    /** Insert or replace the user's saved account. */
+    async save(userId: string, state: unknown): Promise<void> {
+      await db
+        .insert(paperAccounts)
+        .values({ userId, state })
+        .onConflictDoUpdate({ target: paperAccounts.userId, set: { state, updatedAt: sql`now()` } });
+    },
+
+    async load(userId: string): Promise<StoredPaperAccount | undefined> {
+      const [row] = await db.select().from(paperAccounts).where(eq(paperAccounts.userId, userId));
+      return row;
+    },
+
+    /** Every saved account, oldest save first. */
+    async loadAll(): Promise<StoredPaperAccount[]> {
+      return db.select().from(paperAccounts).orderBy(paperAccounts.updatedAt, paperAccounts.userId);
+    },
+  };
+}
+
+export type PaperAccountsRepository = ReturnType<typeof createPaperAccountsRepository>;
