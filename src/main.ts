@@ -9,7 +9,7 @@ import { buildApp } from './api/index.js';
 import type { Config } from './config/index.js';
 import { systemClock } from './domain/index.js';
 import { createEventBus, type EventBus } from './events/index.js';
-import { openScaleOut, type Worker, type WorkerOptions } from './jobs/index.js';
+import { openScaleOut, PARTITIONS, type Worker, type WorkerOptions } from './jobs/index.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { type AppSecrets, loadOrCreateSecrets } from './security/index.js';
@@ -184,7 +184,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     credentialsTester: execution.credentialsTester,
     markPrices: trading.markPrices,
     market: trading.market,
-    tradingStatus: () => trading.status(),
+    tradingStatus: () => ({
+      ...trading.status(),
+      scaleOut:
+        worker && scaleOut
+          ? {
+              ...worker.status(),
+              partitionsTotal: PARTITIONS,
+              leaseLost: scaleOut.leases.lost,
+            }
+          : undefined,
+    }),
     paperStartBalance: config.PAPER_START_BALANCE,
   });
 

@@ -11,6 +11,13 @@ forEachStore('API routes', ({ store }) => {
   const clock = createManualClock(Date.parse('2026-03-01T12:00:00Z'));
   const metrics = createMetrics();
   const marks = new Map([['BTCUSDT', dec('51000')]]);
+  const scaleOut = {
+    workerId: 'w-1',
+    partitions: [0, 1],
+    partitionsTotal: 32,
+    leading: true,
+    leaseLost: false,
+  };
   beforeAll(async () => {
     repos = createRepositories(store().db);
     h = await createHarness(store(), {
@@ -19,6 +26,7 @@ forEachStore('API routes', ({ store }) => {
       docs: true,
       paperStartBalance: 5_000,
       markPrices: { markPrice: (s) => marks.get(s) },
+      tradingStatus: () => ({ scheduler: true, executor: 'engine', lastScanAt: null, scaleOut }),
     });
   });
   afterAll(() => h?.close());
@@ -313,6 +321,20 @@ forEachStore('API routes', ({ store }) => {
     const missing = await h.app.inject({ method: 'GET', url: '/api/nothing' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
+  });
+
+  it('health says 503 lease-lost once the worker lost its lease session, and which partitions it had', async () => {
+    const ok = await h.app.inject({ method: 'GET', url: '/api/health' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().trading.scaleOut).toMatchObject({ partitions: [0, 1], leading: true });
+    scaleOut.leaseLost = true;
+    try {
+      const lost = await h.app.inject({ method: 'GET', url: '/api/health' });
+      expect(lost.statusCode).toBe(503);
+      expect(lost.json()).toMatchObject({ status: 'lease-lost', trading: { scaleOut: { leaseLost: true } } });
+    } finally {
+      scaleOut.leaseLost = false;
+    }
   });
 
   it('accepts a token for a user that was deleted only until it checks the account', async () => {

@@ -160,6 +160,15 @@ describe.skipIf(!TEST_DATABASE_URL)('scale-out with PAPER accounts', () => {
     );
     expect(first.worker?.status().partitions).toContain(partitionOf(userId));
     expect(second.worker?.status().partitions).not.toContain(partitionOf(userId));
+    // Operators see the same split on /api/health.
+    const health = (await (await fetch(`${base}/api/health`)).json()) as {
+      status: string;
+      trading: { scaleOut: { partitions: number[]; partitionsTotal: number; leaseLost: boolean } };
+    };
+    expect(health.status).toBe('ok');
+    expect(health.trading.scaleOut.partitions.length).toBeGreaterThanOrEqual(PARTITIONS / 2 - 1);
+    expect(health.trading.scaleOut.partitions).not.toContain(partitionOf(userId));
+    expect(health.trading.scaleOut).toMatchObject({ partitionsTotal: PARTITIONS, leaseLost: false });
 
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',

@@ -9,19 +9,43 @@ export interface TradingStatus {
   executor: string;
   /** Market time of the last completed scan, if any. */
   lastScanAt: number | null;
+  /**
+   * Scale-out on PostgreSQL (absent on the embedded store): which account partitions this process
+   * trades, whether it is the elected scheduler, and whether its lease session was lost (then it
+   * trades nothing and is about to exit, so the health answer is 503).
+   */
+  scaleOut?: ScaleOutStatus | undefined;
+}
+
+export interface ScaleOutStatus {
+  workerId: string;
+  /** Account partitions leased and taken over here. */
+  partitions: number[];
+  /** Of how many partitions in all. */
+  partitionsTotal: number;
+  leading: boolean;
+  leaseLost: boolean;
 }
 
 export function healthRoutes(
   app: FastifyInstance,
   deps: { store: Store; version: string; tradingStatus?: (() => TradingStatus) | undefined },
 ): void {
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and store status' } }, async () => {
-    const migrations = await deps.store.migrationStatus();
-    return {
-      status: 'ok',
-      version: deps.version,
-      store: { kind: deps.store.kind, migrations: migrations.applied, migration: migrations.latest },
-      trading: deps.tradingStatus?.() ?? null,
-    };
-  });
+  app.get(
+    '/api/health',
+    { schema: { tags: ['system'], summary: 'Liveness, store and scale-out status' } },
+    async (_req, reply) => {
+      const migrations = await deps.store.migrationStatus();
+      const trading = deps.tradingStatus?.() ?? null;
+      // A worker whose lease session is gone must not look healthy to a supervisor or balancer.
+      const leaseLost = trading?.scaleOut?.leaseLost === true;
+      if (leaseLost) reply.code(503);
+      return {
+        status: leaseLost ? 'lease-lost' : 'ok',
+        version: deps.version,
+        store: { kind: deps.store.kind, migrations: migrations.applied, migration: migrations.latest },
+        trading,
+      };
+    },
+  );
 }
