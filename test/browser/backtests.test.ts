@@ -100,7 +100,9 @@ describe.skipIf(!hasChromium)(
       expect(cells[1]).toBe('2026-01-05 00:00 → 2026-01-07 00:00');
       expect(cells[2]).toBe('synthetic, 3 symbols');
       expect(cells[3]).toBe('rule');
-      expect(cells[4]).toBe(String(summary.trades));
+      // The defaults: margin 100 USDT at 5x, on the live execution engine.
+      expect(cells[4]).toBe('engine, $100.00 × 5');
+      expect(cells[5]).toBe(String(summary.trades));
       await b.shot('backtests-01-list');
     });
 

@@ -57,6 +57,9 @@ forEachStore('GET /api/backtests', ({ store }) => {
       totalReturnPct: m.totalReturnPct,
       maxDrawdownPct: m.maxDrawdownPct,
       sharpe: m.sharpe,
+      executor: 'direct',
+      margin: report.params.margin,
+      leverage: report.params.leverage,
     });
     const one = await h.as(user, { method: 'GET', url: '/api/backtests?limit=1' });
     expect(one.json().items.map((i: { id: string }) => i.id)).toEqual([ids[1]]);

@@ -19,6 +19,12 @@ const backtestItem = z.object({
   totalReturnPct: z.number(),
   maxDrawdownPct: z.number(),
   sharpe: z.number().nullable().describe('daily returns, annualised'),
+  executor: z
+    .string()
+    .nullable()
+    .describe('engine (the live execution engine) or direct; null if not recorded'),
+  margin: z.number().nullable().describe('margin per trade, USDT; null if not recorded'),
+  leverage: z.number().int().nullable().describe('null if not recorded'),
 });
 
 const backtestDetail = z.object({

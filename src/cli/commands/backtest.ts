@@ -267,7 +267,8 @@ export function toStored(report: BacktestReport) {
     totalReturnPct: m.totalReturnPct,
     maxDrawdownPct: m.maxDrawdownPct,
     sharpe: m.sharpe,
-    summary,
+    // The setup the dashboard's list shows next to the headline numbers.
+    summary: { ...summary, params: { margin: report.params.margin, leverage: report.params.leverage } },
     report,
     createdAt: new Date(report.createdAt),
   };

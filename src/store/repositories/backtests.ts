@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { backtests } from '../schema/index.js';
 
@@ -21,7 +21,13 @@ export interface NewBacktest {
   createdAt: Date;
 }
 
-export type BacktestListItem = Omit<NewBacktest, 'summary' | 'report'> & { id: string };
+export type BacktestListItem = Omit<NewBacktest, 'summary' | 'report'> & {
+  id: string;
+  /** How it traded, from the stored summary; null for reports stored before these were kept. */
+  executor: string | null;
+  margin: number | null;
+  leverage: number | null;
+};
 export type StoredBacktest = NewBacktest & { id: string };
 
 // jsonb has no NaN or Infinity: a non-finite headline is stored as null, not as garbage.
@@ -43,6 +49,10 @@ export function createBacktestsRepository(db: Db) {
     maxDrawdownPct: backtests.maxDrawdownPct,
     sharpe: backtests.sharpe,
     createdAt: backtests.createdAt,
+    // From the summary, never the report: a list must not read every stored trade list.
+    executor: sql<string | null>`${backtests.summary}->>'executor'`,
+    margin: sql<number | null>`(${backtests.summary}->'params'->>'margin')::float8`,
+    leverage: sql<number | null>`(${backtests.summary}->'params'->>'leverage')::int`,
   };
   return {
     async insert(input: NewBacktest): Promise<{ id: string }> {

@@ -158,6 +158,10 @@ export interface BacktestListItem {
   totalReturnPct: number;
   maxDrawdownPct: number;
   sharpe: number | null;
+  /** engine or direct; null when the stored run did not record it. */
+  executor: string | null;
+  margin: number | null;
+  leverage: number | null;
 }
 
 export interface BacktestMetrics {

@@ -71,6 +71,7 @@ function ListView() {
                   <th scope="col">Period (UTC)</th>
                   <th scope="col">Market</th>
                   <th scope="col">Analyst</th>
+                  <th scope="col">Execution</th>
                   <th scope="col" className="num">
                     Trades
                   </th>
@@ -104,6 +105,12 @@ function ListView() {
                       {b.source}, {b.symbols.length} symbol{b.symbols.length === 1 ? '' : 's'}
                     </td>
                     <td>{b.analyst}</td>
+                    <td>
+                      {b.executor ?? NONE}
+                      {b.margin !== null && b.leverage !== null
+                        ? `, ${formatUsd(b.margin)} × ${b.leverage}`
+                        : ''}
+                    </td>
                     <td className="num">{b.trades}</td>
                     <td className="num">{rate(b.winRate)}</td>
                     <td className="num">{ratio(b.profitFactor)}</td>
