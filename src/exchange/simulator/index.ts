@@ -30,7 +30,8 @@ export {
   type SlippageModel,
   seededRandom,
 } from './slippage.js';
-export type { ExportAccountOptions, ImportAccountResult } from './snapshot.js';
+export type { ExportAccountOptions } from './snapshot-export.js';
+export type { ImportAccountResult } from './snapshot-import.js';
 export {
   parseAccountSnapshot,
   SIM_ACCOUNT_SNAPSHOT_VERSION,

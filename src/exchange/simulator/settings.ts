@@ -15,6 +15,7 @@ import {
   commandTime,
   type EngineState,
   emit,
+  newAccount,
   openAlgosOn,
   openOrdersOn,
   positionOf,
@@ -34,31 +35,15 @@ export function createAccount(
   options: { deposit?: DecimalInput; makerFeeRate?: DecimalInput; takerFeeRate?: DecimalInput },
 ): void {
   if (state.accounts.has(accountId)) throw new RangeError(`account "${accountId}" already exists`);
-  const acc: Account = {
-    id: accountId,
+  const acc = newAccount(accountId, {
     wallet: ZERO,
     ledger: { deposits: ZERO, realizedPnl: ZERO, fees: ZERO, funding: ZERO },
     makerRate:
       options.makerFeeRate === undefined ? state.config.makerRate : dec(options.makerFeeRate, 'makerFeeRate'),
     takerRate:
       options.takerFeeRate === undefined ? state.config.takerRate : dec(options.takerFeeRate, 'takerFeeRate'),
-    positions: new Map(),
-    openOrders: new Set(),
-    openByBook: new Map(),
-    openAlgos: new Set(),
-    algosByBook: new Map(),
-    isolatedTotal: ZERO,
-    orderMargin: new Map(),
-    orderMarginTotal: ZERO,
-    orderMarginDirty: new Set(),
-    orderByClientId: new Map(),
-    algoByClientId: new Map(),
-    algos: new Map(),
-    trades: [],
-    crossWalletF: 0,
-    crossUpnlF: 0,
-    crossMmF: 0,
-  };
+  });
+
   state.accounts.set(accountId, acc);
   if (options.deposit !== undefined) transfer(state, accountId, dec(options.deposit, 'deposit'), 'DEPOSIT');
 }

@@ -29,12 +29,8 @@ import * as queries from './queries.js';
 import * as settings from './settings.js';
 import { createSimulatedExchange } from './sim-exchange.js';
 import { rangeVolumeSlippage, type SlippageModel, seededRandom } from './slippage.js';
-import {
-  type ExportAccountOptions,
-  exportAccountSnapshot,
-  type ImportAccountResult,
-  importAccountSnapshot,
-} from './snapshot.js';
+import { type ExportAccountOptions, exportAccountSnapshot } from './snapshot-export.js';
+import { type ImportAccountResult, importAccountSnapshot } from './snapshot-import.js';
 import type { SimAccountSnapshot } from './snapshot-schema.js';
 import type { SimSymbolSpec } from './spec.js';
 import { type Book, type EngineState, flush, requireBook } from './state.js';

@@ -120,6 +120,33 @@ export interface Account {
   crossMmF: number;
 }
 
+/** A new account's record with empty books: what createAccount and a snapshot import start from. */
+export function newAccount(
+  id: string,
+  money: Pick<Account, 'wallet' | 'ledger' | 'makerRate' | 'takerRate'>,
+): Account {
+  return {
+    id,
+    ...money,
+    positions: new Map(),
+    openOrders: new Set(),
+    openByBook: new Map(),
+    openAlgos: new Set(),
+    algosByBook: new Map(),
+    isolatedTotal: ZERO,
+    orderMargin: new Map(),
+    orderMarginTotal: ZERO,
+    orderMarginDirty: new Set(),
+    orderByClientId: new Map(),
+    algoByClientId: new Map(),
+    algos: new Map(),
+    trades: [],
+    crossWalletF: 0,
+    crossUpnlF: 0,
+    crossMmF: 0,
+  };
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface OrderRec extends Mutable<SimOrder> {

@@ -16,13 +16,12 @@
  * raises the simulator's counters to at least those, so restoring every account of a simulator
  * (in any order) hands out no id twice. An id already taken by another account is refused.
  */
-import { type Dec, dec, ZERO } from '../../domain/index.js';
+import { dec } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { firesUp, isOpenAlgo } from './algo.js';
 import { isOpenOrder, rest } from './orders.js';
 import {
   parseAccountSnapshot,
-  SIM_ACCOUNT_SNAPSHOT_VERSION,
   type SimAccountSnapshot,
   type SimAlgoOrderSnapshot,
   type SimOrderSnapshot,
@@ -37,20 +36,12 @@ import {
   addOpenOrder,
   type Book,
   type EngineState,
+  newAccount,
   type OrderRec,
   type Position,
   refreshCrossWallet,
-  requireAccount,
 } from './state.js';
 import type { SimTrade } from './types.js';
-
-export interface ExportAccountOptions {
-  /**
-   * Closed regular orders and closed algo orders kept, each the most recently updated ones, with
-   * their fills. Open orders (and a triggered algo order's parent) are always kept. Default: all.
-   */
-  historyLimit?: number;
-}
 
 export interface ImportAccountResult {
   accountId: string;
@@ -60,183 +51,6 @@ export interface ImportAccountResult {
    */
   skippedSymbols: string[];
 }
-
-/** Plain decimal text; a negative zero (a realised PnL of −0) stays "-0" so it round-trips exactly. */
-const s = (d: Dec): string => (d.isZero() && d.isNegative() ? '-0' : d.toFixed());
-
-// --- export --------------------------------------------------------------------------------------
-
-export function exportAccountSnapshot(
-  state: EngineState,
-  accountId: string,
-  options: ExportAccountOptions = {},
-): SimAccountSnapshot {
-  const account = requireAccount(state, accountId);
-  const limit = options.historyLimit ?? null;
-  if (limit !== null && (!Number.isInteger(limit) || limit < 0)) {
-    throw new RangeError(`historyLimit must be a non-negative integer, got ${limit}`);
-  }
-  const touched = new Set<Book>();
-  const allOrders: OrderRec[] = [];
-  for (const book of state.books.values()) {
-    for (const o of book.orders.values()) {
-      if (o.account !== account) continue;
-      allOrders.push(o);
-      touched.add(book);
-    }
-  }
-  const allAlgos = [...account.algos.values()];
-  for (const a of allAlgos) touched.add(a.book);
-  for (const p of account.positions.values()) touched.add(p.book);
-
-  const liveAlgo = (a: AlgoRec) => isOpenAlgo(a) || a.algoStatus === 'TRIGGERED';
-  const orders = keep(allOrders, isOpenOrder, limit);
-  const algos = keep(allAlgos, liveAlgo, limit);
-  const keptOrders = new Set(orders.map((o) => `${o.symbol}#${o.orderId}`));
-  const trades = account.trades.filter((t) => keptOrders.has(`${t.symbol}#${t.orderId}`));
-  for (const t of account.trades) {
-    const book = state.books.get(t.symbol);
-    if (book) touched.add(book);
-  }
-
-  return {
-    version: SIM_ACCOUNT_SNAPSHOT_VERSION,
-    accountId: account.id,
-    exportedAt: state.now,
-    positionMode: 'ONE_WAY',
-    wallet: s(account.wallet),
-    ledger: {
-      deposits: s(account.ledger.deposits),
-      realizedPnl: s(account.ledger.realizedPnl),
-      fees: s(account.ledger.fees),
-      funding: s(account.ledger.funding),
-    },
-    makerFeeRate: s(account.makerRate),
-    takerFeeRate: s(account.takerRate),
-    positions: [...account.positions.values()].map(exportPosition),
-    orders: orders.map(exportOrder),
-    algoOrders: algos.map(exportAlgo),
-    trades: trades.map(exportTrade),
-    historyLimit: limit,
-    counters: {
-      seq: state.seq,
-      nextAlgoId: state.nextAlgoId,
-      books: [...touched]
-        .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
-        .map((b) => ({ symbol: b.symbol, nextOrderId: b.nextOrderId, nextTradeId: b.nextTradeId })),
-    },
-  };
-}
-
-/** Every live record, and the `limit` most recently updated others; in creation (seq) order. */
-function keep<T extends { seq: number; updateTime: number }>(
-  records: readonly T[],
-  live: (r: T) => boolean,
-  limit: number | null,
-): T[] {
-  let kept = records;
-  if (limit !== null) {
-    const closed = records.filter((r) => !live(r));
-    if (closed.length > limit) {
-      const recent = new Set(
-        [...closed].sort((a, b) => b.updateTime - a.updateTime || b.seq - a.seq).slice(0, limit),
-      );
-      kept = records.filter((r) => live(r) || recent.has(r));
-    }
-  }
-  return [...kept].sort((a, b) => a.seq - b.seq);
-}
-
-function exportPosition(p: Position): SimPositionSnapshot {
-  return {
-    symbol: p.book.symbol,
-    side: p.amt.isZero() ? 'FLAT' : p.amt.gt(0) ? 'LONG' : 'SHORT',
-    qty: s(p.amt.abs()),
-    entryPrice: s(p.entryPrice),
-    isolatedWallet: s(p.isolatedWallet),
-    accumulatedRealized: s(p.accumulatedRealized),
-    leverage: p.leverage,
-    marginType: p.marginType,
-    updateTime: p.updateTime,
-    liquidationSeq: p.liqTrigger?.list ? p.liqTrigger.seq : null,
-  };
-}
-
-function exportOrder(o: OrderRec): SimOrderSnapshot {
-  return {
-    seq: o.seq,
-    symbol: o.symbol,
-    orderId: o.orderId,
-    clientOrderId: o.clientOrderId,
-    side: o.side,
-    type: o.type,
-    origType: o.origType,
-    timeInForce: o.timeInForce,
-    price: s(o.price),
-    origQty: s(o.origQty),
-    executedQty: s(o.executedQty),
-    cumQuote: s(o.cumQuote),
-    avgPrice: s(o.avgPrice),
-    stopPrice: s(o.stopPrice),
-    workingType: o.workingType,
-    priceProtect: o.priceProtect,
-    reduceOnly: o.reduceOnly,
-    closePosition: o.closePosition,
-    status: o.status,
-    time: o.time,
-    updateTime: o.updateTime,
-    expiryReason: o.expiryReason,
-    parentAlgoId: o.parentAlgoId,
-  };
-}
-
-function exportAlgo(a: AlgoRec): SimAlgoOrderSnapshot {
-  return {
-    seq: a.seq,
-    algoId: a.algoId,
-    clientAlgoId: a.clientAlgoId,
-    orderType: a.orderType,
-    symbol: a.symbol,
-    side: a.side,
-    timeInForce: a.timeInForce,
-    quantity: s(a.quantity),
-    algoStatus: a.algoStatus,
-    triggerPrice: s(a.triggerPrice),
-    price: s(a.price),
-    workingType: a.workingType,
-    closePosition: a.closePosition,
-    priceProtect: a.priceProtect,
-    reduceOnly: a.reduceOnly,
-    createTime: a.createTime,
-    updateTime: a.updateTime,
-    triggerTime: a.triggerTime,
-    actualOrderId: a.actualOrderId,
-    actualPrice: s(a.actualPrice),
-    actualQty: s(a.actualQty),
-    rejectReason: a.rejectReason,
-  };
-}
-
-function exportTrade(t: SimTrade): SimTradeSnapshot {
-  return {
-    symbol: t.symbol,
-    id: t.id,
-    orderId: t.orderId,
-    clientOrderId: t.clientOrderId,
-    side: t.side,
-    price: s(t.price),
-    qty: s(t.qty),
-    quoteQty: s(t.quoteQty),
-    commission: s(t.commission),
-    commissionAsset: t.commissionAsset,
-    realizedPnl: s(t.realizedPnl),
-    maker: t.maker,
-    buyer: t.buyer,
-    time: t.time,
-  };
-}
-
-// --- import --------------------------------------------------------------------------------------
 
 /**
  * Validate `input` as an account snapshot and build the account into the engine as `accountId`
@@ -276,8 +90,7 @@ class ImportPlan {
     private readonly snap: SimAccountSnapshot,
     id: string,
   ) {
-    this.account = {
-      id,
+    this.account = newAccount(id, {
       wallet: dec(snap.wallet),
       ledger: {
         deposits: dec(snap.ledger.deposits),
@@ -287,23 +100,7 @@ class ImportPlan {
       },
       makerRate: dec(snap.makerFeeRate),
       takerRate: dec(snap.takerFeeRate),
-      positions: new Map(),
-      openOrders: new Set(),
-      openByBook: new Map(),
-      openAlgos: new Set(),
-      algosByBook: new Map(),
-      isolatedTotal: ZERO,
-      orderMargin: new Map(),
-      orderMarginTotal: ZERO,
-      orderMarginDirty: new Set(),
-      orderByClientId: new Map(),
-      algoByClientId: new Map(),
-      algos: new Map(),
-      trades: [],
-      crossWalletF: 0,
-      crossUpnlF: 0,
-      crossMmF: 0,
-    };
+    });
   }
 
   private problem(message: string): void {
