@@ -1,4 +1,4 @@
-/** Small shared pieces: labelled fields with their error, money with its colour, badges, cards. */
+/** Small shared pieces: labelled fields with their error, money with its colour, badges, cards, table heads. */
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import { formatPercent, formatUsd, NONE, tone } from '../lib/format.js';
 
@@ -103,5 +103,29 @@ export function ErrorNote({ children }: { children: ReactNode }) {
     <p className="error-note" role="alert">
       {children}
     </p>
+  );
+}
+
+/** A column header: its label; `num` right-aligns a column of figures; `hidden` is read to screen readers only. */
+export type Column = string | { label: string; num?: boolean; hidden?: boolean };
+
+/** A right-aligned column of figures. */
+export const num = (label: string): Column => ({ label, num: true });
+
+/** A table's column headers, one row. */
+export function TableHead({ columns }: { columns: readonly Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => {
+          const c = typeof column === 'string' ? { label: column } : column;
+          return (
+            <th key={c.label} scope="col" className={c.num ? 'num' : undefined}>
+              {c.hidden ? <span className="sr-only">{c.label}</span> : c.label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
   );
 }

@@ -5,21 +5,14 @@
  * equity curves and the strategy's drawdown, the per-symbol table, the trades and the notes that
  * say how the run was made. Loaded on demand: the chart library comes with it.
  */
-import {
-  BaselineSeries,
-  ColorType,
-  createChart,
-  type IChartApi,
-  LineSeries,
-  type UTCTimestamp,
-} from 'lightweight-charts';
-import { type ReactNode, useEffect, useMemo, useRef } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { errorMessage } from '../api/errors.js';
 import { useBacktest, useBacktests } from '../api/queries.js';
 import type { BacktestMetrics, BacktestPeriod, BacktestReport, BacktestResult } from '../api/types.js';
-import { Badge, Card, Empty, ErrorNote } from '../components/ui.js';
+import { Badge, Card, Empty, ErrorNote, num, TableHead } from '../components/ui.js';
 import { formatDateTime, formatPercent, formatPrice, formatUsd, NONE, tone } from '../lib/format.js';
 import { Link, useRoute } from '../router.js';
+import { EquityChart } from './backtest-equity-chart.js';
 
 const UTC = 'UTC';
 const day = (t: string | number) => formatDateTime(t, UTC).slice(0, 16);
@@ -65,33 +58,21 @@ function ListView() {
         {items.length > 0 ? (
           <div className="table-wrap">
             <table className="table" aria-label="Stored backtests">
-              <thead>
-                <tr>
-                  <th scope="col">Run</th>
-                  <th scope="col">Period (UTC)</th>
-                  <th scope="col">Market</th>
-                  <th scope="col">Analyst</th>
-                  <th scope="col">Execution</th>
-                  <th scope="col" className="num">
-                    Trades
-                  </th>
-                  <th scope="col" className="num">
-                    Win rate
-                  </th>
-                  <th scope="col" className="num">
-                    Profit factor
-                  </th>
-                  <th scope="col" className="num">
-                    Return
-                  </th>
-                  <th scope="col" className="num">
-                    Max drawdown
-                  </th>
-                  <th scope="col" className="num">
-                    Sharpe
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Run',
+                  'Period (UTC)',
+                  'Market',
+                  'Analyst',
+                  'Execution',
+                  num('Trades'),
+                  num('Win rate'),
+                  num('Profit factor'),
+                  num('Return'),
+                  num('Max drawdown'),
+                  num('Sharpe'),
+                ]}
+              />
               <tbody>
                 {items.map((b) => (
                   <tr key={b.id}>
@@ -303,26 +284,16 @@ function PerSymbol({ result }: { result: BacktestResult }) {
   return (
     <div className="table-wrap">
       <table className="table" aria-label="Per symbol">
-        <thead>
-          <tr>
-            <th scope="col">Symbol</th>
-            <th scope="col" className="num">
-              Trades
-            </th>
-            <th scope="col" className="num">
-              Win rate
-            </th>
-            <th scope="col" className="num">
-              Net PnL
-            </th>
-            <th scope="col" className="num">
-              Profit factor
-            </th>
-            <th scope="col" className="num">
-              Average trade
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Symbol',
+            num('Trades'),
+            num('Win rate'),
+            num('Net PnL'),
+            num('Profit factor'),
+            num('Average trade'),
+          ]}
+        />
         <tbody>
           {result.perSymbol.map((s) => (
             <tr key={s.symbol}>
@@ -351,31 +322,21 @@ function Trades({ report }: { report: BacktestReport }) {
     <>
       <div className="table-wrap">
         <table className="table" aria-label="Trades">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Symbol</th>
-              <th scope="col">Side</th>
-              <th scope="col">Entry (UTC)</th>
-              <th scope="col" className="num">
-                Entry price
-              </th>
-              <th scope="col">Exit (UTC)</th>
-              <th scope="col" className="num">
-                Exit price
-              </th>
-              <th scope="col">Reason</th>
-              <th scope="col" className="num">
-                PnL
-              </th>
-              <th scope="col" className="num">
-                R
-              </th>
-              <th scope="col" className="num">
-                Duration
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              '#',
+              'Symbol',
+              'Side',
+              'Entry (UTC)',
+              num('Entry price'),
+              'Exit (UTC)',
+              num('Exit price'),
+              'Reason',
+              num('PnL'),
+              num('R'),
+              num('Duration'),
+            ]}
+          />
           <tbody>
             {trades.slice(0, TRADES_SHOWN).map((t) => (
               <tr key={t.id}>
@@ -413,106 +374,6 @@ function Trades({ report }: { report: BacktestReport }) {
           /api/backtests/{'{id}'}).
         </p>
       ) : null}
-    </>
-  );
-}
-
-// --- equity and drawdown --------------------------------------------------------------------
-
-const LINES = [
-  { key: 'strategy', name: 'Strategy', color: '#38bdf8' },
-  { key: 'buyAndHold', name: 'Buy and hold', color: '#94a3b8' },
-  { key: 'randomEntry', name: 'Random entries', color: '#f59e0b' },
-] as const;
-const DRAWDOWN_COLOR = '#ef4444';
-
-/** Chart points: seconds, strictly increasing (the library's rule), one per sample. */
-function points(result: BacktestResult | null, value: (s: BacktestResult['equity'][number]) => number) {
-  const out: { time: UTCTimestamp; value: number }[] = [];
-  for (const s of result?.equity ?? []) {
-    const time = Math.floor(s.time / 1000) as UTCTimestamp;
-    const last = out[out.length - 1];
-    if (last && time <= last.time) last.value = value(s);
-    else out.push({ time, value: value(s) });
-  }
-  return out;
-}
-
-function EquityChart({ period }: { period: BacktestPeriod }) {
-  const container = useRef<HTMLDivElement>(null);
-  const series = useMemo(
-    () => ({
-      lines: LINES.map((l) => ({ ...l, data: points(period[l.key], (s) => s.equity) })),
-      drawdown: points(period.strategy, (s) => -s.drawdownPct),
-    }),
-    [period],
-  );
-  useEffect(() => {
-    const el = container.current;
-    if (!el) return;
-    const chart: IChartApi = createChart(el, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: '#0b1220' },
-        textColor: '#cbd5e1',
-        attributionLogo: true,
-      },
-      grid: { vertLines: { color: '#1e293b' }, horzLines: { color: '#1e293b' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#334155' },
-      rightPriceScale: { borderColor: '#334155', scaleMargins: { top: 0.06, bottom: 0.3 } },
-    });
-    for (const l of series.lines) {
-      if (l.data.length === 0) continue;
-      const line = chart.addSeries(LineSeries, {
-        color: l.color,
-        lineWidth: l.key === 'strategy' ? 2 : 1,
-        title: l.name,
-        priceLineVisible: false,
-        priceFormat: { type: 'price', precision: 0, minMove: 1 },
-      });
-      line.setData(l.data);
-    }
-    // The strategy's drawdown (percent below its running peak) in the bottom quarter.
-    const dd = chart.addSeries(BaselineSeries, {
-      priceScaleId: 'drawdown',
-      // Filled between zero (the running peak) and the line: never above zero.
-      baseValue: { type: 'price', price: 0 },
-      topLineColor: DRAWDOWN_COLOR,
-      topFillColor1: 'rgba(0, 0, 0, 0)',
-      topFillColor2: 'rgba(0, 0, 0, 0)',
-      bottomLineColor: DRAWDOWN_COLOR,
-      bottomFillColor1: 'rgba(239, 68, 68, 0.15)',
-      bottomFillColor2: 'rgba(239, 68, 68, 0.45)',
-      lineWidth: 1,
-      title: 'Drawdown %',
-      priceLineVisible: false,
-      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
-    });
-    dd.priceScale().applyOptions({ scaleMargins: { top: 0.75, bottom: 0 } });
-    dd.setData(series.drawdown);
-    chart.timeScale().fitContent();
-    return () => chart.remove();
-  }, [series]);
-  return (
-    <>
-      <p className="legend" aria-hidden="true">
-        {LINES.map((l) => (
-          <span key={l.key} style={{ color: l.color }}>
-            ● {l.name}
-          </span>
-        ))}
-        <span style={{ color: DRAWDOWN_COLOR }}>▼ Strategy drawdown (%)</span>
-      </p>
-      <div
-        ref={container}
-        className="chart"
-        role="img"
-        data-testid="equity-chart"
-        aria-label={`Equity of the strategy and its baselines, and the strategy's drawdown (largest ${formatPercent(
-          period.strategy.metrics.maxDrawdownPct,
-          { signed: false },
-        )})`}
-      />
     </>
   );
 }

@@ -8,7 +8,7 @@ import { errorMessage } from '../api/errors.js';
 import { useClosePosition, usePositions } from '../api/queries.js';
 import type { CloseOutcome, Position } from '../api/types.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { Badge, Card, Empty, ErrorNote, Pnl } from '../components/ui.js';
+import { Badge, Card, Empty, ErrorNote, num, Pnl, TableHead } from '../components/ui.js';
 import { formatAge, formatDateTime, formatPrice, formatQty, formatUsd } from '../lib/format.js';
 import { liveFigures } from '../lib/pnl.js';
 import { useLive, useNow, useWatchSymbols } from '../live/live-provider.js';
@@ -58,34 +58,20 @@ export function OpenPositions() {
       {items.length > 0 ? (
         <div className="table-wrap">
           <table className="table" aria-label="Open positions">
-            <thead>
-              <tr>
-                <th scope="col">Symbol</th>
-                <th scope="col">Side</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col" className="num">
-                  Entry
-                </th>
-                <th scope="col" className="num">
-                  Mark
-                </th>
-                <th scope="col" className="num">
-                  PnL
-                </th>
-                <th scope="col" className="num">
-                  SL / TP
-                </th>
-                <th scope="col" className="num">
-                  Margin × lev.
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Symbol',
+                'Side',
+                num('Size'),
+                num('Entry'),
+                num('Mark'),
+                num('PnL'),
+                num('SL / TP'),
+                num('Margin × lev.'),
+                'Status',
+                { label: 'Actions', hidden: true },
+              ]}
+            />
             <tbody>
               {items.map((p) => {
                 const f = liveFigures(p, live, positions.dataUpdatedAt, now);
@@ -176,29 +162,19 @@ export function ClosedPositions() {
       {items.length > 0 ? (
         <div className="table-wrap">
           <table className="table" aria-label="Closed positions">
-            <thead>
-              <tr>
-                <th scope="col">Symbol</th>
-                <th scope="col">Side</th>
-                <th scope="col" className="num">
-                  Entry
-                </th>
-                <th scope="col" className="num">
-                  Exit
-                </th>
-                <th scope="col" className="num">
-                  PnL
-                </th>
-                <th scope="col" className="num">
-                  Fees
-                </th>
-                <th scope="col">Reason</th>
-                <th scope="col">Closed</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Symbol',
+                'Side',
+                num('Entry'),
+                num('Exit'),
+                num('PnL'),
+                num('Fees'),
+                'Reason',
+                'Closed',
+                { label: 'Actions', hidden: true },
+              ]}
+            />
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
