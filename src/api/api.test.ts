@@ -266,6 +266,11 @@ forEachStore('API routes', ({ store }) => {
       confidence: 76,
       entry: '100.5',
     });
+    expect(
+      (await list('/api/signals?exclude=PENDING&symbol=BNBUSDT')).items.map(
+        (s: { status: string }) => s.status,
+      ),
+    ).toEqual(['EXECUTED']);
     const first = await list('/api/signals?limit=4');
     const second = await list(`/api/signals?limit=4&cursor=${first.nextCursor}`);
     expect([...first.items, ...second.items].map((s: { confidence: number }) => s.confidence)).toEqual([

@@ -143,6 +143,7 @@ export function validationCases(ctx: CaseContext): [string, InjectOptions, strin
     ['signals symbol', { method: 'GET', url: '/api/signals?symbol=BTC-USDT' }, 'symbol'],
     ['signals direction', { method: 'GET', url: '/api/signals?direction=UP' }, 'direction'],
     ['signals status', { method: 'GET', url: '/api/signals?status=OPEN' }, 'status'],
+    ['signals exclude', { method: 'GET', url: '/api/signals?exclude=rejected' }, 'exclude'],
     ['signals limit', { method: 'GET', url: '/api/signals?limit=1000' }, 'limit'],
     ['signals cursor', { method: 'GET', url: '/api/signals?cursor=1%27%20or%201=1' }, 'cursor'],
     ['signals unknown filter', { method: 'GET', url: '/api/signals?userId=x' }, 'userId'],

@@ -246,19 +246,30 @@ describe.skipIf(!hasChromium)(
         );
         return;
       }
-      let signals: { items: { id: string; symbol: string }[] } = { items: [] };
+      type SignalPage = { items: { id: string; symbol: string; status: string }[] };
+      let signals: SignalPage = { items: [] };
       const until = Date.now() + SIGNAL_WAIT_MS;
       while (signals.items.length === 0 && Date.now() < until) {
-        signals = (await apiAsUser<typeof signals>('/api/signals')).body;
+        signals = (await apiAsUser<SignalPage>('/api/signals?exclude=REJECTED')).body;
         if (signals.items.length === 0) await new Promise((r) => setTimeout(r, 2_000));
       }
       if (signals.items.length === 0) {
-        ctx.skip(`the server scanned but produced no signal within ${SIGNAL_WAIT_MS / 1000} s`);
+        ctx.skip(`the server scanned but produced no signal to act on within ${SIGNAL_WAIT_MS / 1000} s`);
         return;
       }
       await p.goto(url('/'));
       await p.locator(`[data-signal-id="${signals.items[0]!.id}"]`).waitFor();
       await b.shot('14-dashboard-signal');
+      // Rejected signals stay out of the list until the trader asks for them.
+      const rejected = (await apiAsUser<SignalPage>('/api/signals?status=REJECTED&limit=1')).body.items[0];
+      if (rejected) {
+        const row = p.locator(`[data-signal-id="${rejected.id}"]`);
+        expect(await row.count()).toBe(0);
+        await p.getByLabel('Show rejected').check();
+        await row.waitFor();
+        await p.getByLabel('Show rejected').uncheck();
+        await row.waitFor({ state: 'detached' });
+      }
       const health = (await fetch(url('/api/health')).then((r) => r.json())) as {
         trading: { executor: string } | null;
       };

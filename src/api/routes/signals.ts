@@ -40,6 +40,10 @@ export function signalsRoutes(app: FastifyInstance, ctx: ApiContext): void {
           status: z
             .enum(SIGNAL_STATUSES, { error: `must be one of ${SIGNAL_STATUSES.join(', ')}` })
             .optional(),
+          exclude: z
+            .enum(SIGNAL_STATUSES, { error: `must be one of ${SIGNAL_STATUSES.join(', ')}` })
+            .optional()
+            .describe('leave out signals of this status, e.g. REJECTED'),
           limit: limitParam(),
           cursor: cursorParam,
         }),

@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { Direction, SignalStatus } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { signals } from '../schema/index.js';
@@ -11,6 +11,8 @@ export interface SignalFilter {
   symbol?: string | undefined;
   direction?: Direction | undefined;
   status?: SignalStatus | undefined;
+  /** Leave out signals of this status (the dashboard hides REJECTED ones unless asked). */
+  exclude?: SignalStatus | undefined;
   /** Id of the last signal of the previous page. */
   cursor?: string | undefined;
   limit: number;
@@ -54,6 +56,7 @@ export function createSignalQueries(db: Db) {
       if (filter.symbol) conditions.push(eq(signals.symbol, filter.symbol));
       if (filter.direction) conditions.push(eq(signals.direction, filter.direction));
       if (filter.status) conditions.push(eq(signals.status, filter.status));
+      if (filter.exclude) conditions.push(ne(signals.status, filter.exclude));
       if (filter.cursor) {
         conditions.push(
           sql`(${signals.createdAt}, ${signals.id}) < (select s.created_at, s.id from signals s where s.id = ${filter.cursor})`,

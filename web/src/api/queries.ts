@@ -27,6 +27,7 @@ export const keys = {
   positions: (status: 'open' | 'closed') => ['positions', status] as const,
   position: (id: string) => ['position', id] as const,
   signals: ['signals'] as const,
+  signalList: (withRejected: boolean) => ['signals', { withRejected }] as const,
   signal: (id: string) => ['signal', id] as const,
   candles: (symbol: string, timeframe: string) => ['candles', symbol, timeframe] as const,
   insights: ['insights'] as const,
@@ -67,10 +68,11 @@ export const usePosition = (id: string | null) =>
     enabled: Boolean(id),
   });
 
-export const useSignals = () =>
+/** The newest 50 signals; those the pipeline rejected only when asked for. */
+export const useSignals = (withRejected = false) =>
   useQuery({
-    queryKey: keys.signals,
-    queryFn: () => api<Page<Signal>>('/api/signals?limit=50'),
+    queryKey: keys.signalList(withRejected),
+    queryFn: () => api<Page<Signal>>(`/api/signals?limit=50${withRejected ? '' : '&exclude=REJECTED'}`),
     refetchInterval: 60_000,
   });
 

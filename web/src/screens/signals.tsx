@@ -1,4 +1,8 @@
-/** The signals list: direction, confidence, why (reasons), why not (vetoes), and how it ended. */
+/**
+ * The signals list: direction, confidence, why (reasons), why not (vetoes), and how it ended.
+ * Signals the pipeline rejected (most of a scan's output) are hidden unless the trader asks.
+ */
+import { useState } from 'react';
 import { errorMessage } from '../api/errors.js';
 import { useSignals } from '../api/queries.js';
 import type { Signal } from '../api/types.js';
@@ -38,14 +42,32 @@ function ListOf({ label, items, kind }: { label: string; items: string[]; kind: 
 }
 
 export function SignalsList() {
-  const signals = useSignals();
+  const [withRejected, setWithRejected] = useState(false);
+  const signals = useSignals(withRejected);
   const items = signals.data?.items ?? [];
   return (
-    <Card title="Signals" className="span-2">
+    <Card
+      title="Signals"
+      className="span-2"
+      actions={
+        <label className="toggle-inline">
+          <input
+            type="checkbox"
+            checked={withRejected}
+            onChange={(e) => setWithRejected(e.currentTarget.checked)}
+          />{' '}
+          Show rejected
+        </label>
+      }
+    >
       {signals.isError ? <ErrorNote>{errorMessage(signals.error)}</ErrorNote> : null}
       {signals.isPending ? <Empty>Loading signals…</Empty> : null}
       {signals.isSuccess && items.length === 0 ? (
-        <Empty>No signals yet: they appear here as the scanner finds setups.</Empty>
+        <Empty>
+          {withRejected
+            ? 'No signals yet: they appear here as the scanner finds setups.'
+            : 'No signals to act on yet (rejected ones are hidden): they appear here as the scanner finds setups.'}
+        </Empty>
       ) : null}
       {items.length > 0 ? (
         <ul className="signals" aria-label="Signals">
