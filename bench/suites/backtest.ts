@@ -163,21 +163,28 @@ async function stageCosts(dir: string, from: number): Promise<(string | number)[
     const aggregators = new Map(
       symbols.map((s) => [s as string, roles.map((role) => createCandleAggregator('5m', tf[role]))]),
     );
-    const base = feed.watchCandles(symbols, '5m');
+    // The runner's own path: base candles as rows of the feed's columns, aggregated from numbers.
+    const base = feed.watchCandleRows(symbols);
     let candles = 0;
     let screens = 0;
     const t0 = performance.now();
     while (feed.step()) {
-      for (const u of base.drain()) {
+      const n = base.drain();
+      for (let k = 0; k < n; k++) {
         candles++;
         if (stage === 'feed') continue;
-        const list = aggregators.get(u.symbol)!;
-        for (let k = 0; k < 3; k++) {
-          const update = list[k]!.push(u.candle);
-          if (!update.closed || stage !== 'screener') continue;
-          const sc = screeners.get(u.symbol)!;
-          sc.push(roles[k]!, update.candle);
-          if (k === 0) {
+        const i = base.symbolIndex[k]!;
+        const c = base.candles;
+        const symbol = symbols[i]! as string;
+        const list = aggregators.get(symbol)!;
+        for (let a = 0; a < 3; a++) {
+          const aggregator = list[a]!;
+          if (!aggregator.add(c.openTime[k]!, c.open[k]!, c.high[k]!, c.low[k]!, c.close[k]!, c.volume[k]!))
+            continue;
+          if (stage !== 'screener') continue;
+          const sc = screeners.get(symbol)!;
+          sc.push(roles[a]!, aggregator.candle());
+          if (a === 0) {
             sc.screen();
             screens++;
           }
@@ -186,7 +193,7 @@ async function stageCosts(dir: string, from: number): Promise<(string | number)[
     }
     const s = (performance.now() - t0) / 1000;
     const what = {
-      feed: 'feed alone (step the clock, publish each 5m candle)',
+      feed: 'feed alone (step the clock, each 5m candle as a row of columns)',
       aggregate: '+ aggregation to 15m / 1h / 4h',
       screener: '+ screener (push every closed candle, screen every 15m close)',
     }[stage];

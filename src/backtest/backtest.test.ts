@@ -110,6 +110,33 @@ describe('runBacktest', () => {
     expect(decisions(logB, Number.POSITIVE_INFINITY)).not.toEqual(decisions(logA, Number.POSITIVE_INFINITY));
   });
 
+  it('plays a market held at a finer timeframe as its 5m candles: the same trades', async () => {
+    const feed = createSyntheticFeed({
+      seed: 11,
+      symbols: 3,
+      baseTimeframe: '1m',
+      start: START + DAYS * DAY_MS,
+      pace: 'manual',
+    });
+    const held = async (timeframe: '1m' | '5m'): Promise<MemorySymbol[]> =>
+      Promise.all(
+        (await feed.universe()).map(async (r) => ({
+          symbol: r.symbol,
+          timeframe,
+          rules: r,
+          candles: await feed.candleColumns(r.symbol, timeframe, {
+            from: START - 8 * DAY_MS,
+            to: START + DAYS * DAY_MS - (timeframe === '1m' ? 1 : 5) * MINUTE_MS,
+          }),
+        })),
+      );
+    const fine = await runBacktest(base(await held('1m'), { randomBaseline: false }));
+    const coarse = await runBacktest(base(await held('5m'), { randomBaseline: false }));
+    expect(coarse.trades.length).toBeGreaterThan(0);
+    expect(fine.performance.candles).toBe(coarse.performance.candles);
+    expect(fine.trades).toEqual(coarse.trades);
+  });
+
   it('is deterministic, and the random baseline depends on its seed only', async () => {
     const candles = await marketCandles();
     const one = await runBacktest(base(candles, { seed: 1 }));

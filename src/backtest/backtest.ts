@@ -303,7 +303,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       strategy: counting,
       ...one,
       equity,
-      onCandle: (i, c) => bh.onCandle(i, c, clock.now()),
+      onCandle: (i, close) => bh.onCandle(i, close, clock.now()),
       onStep: (t) => bh.mark(t),
       onProgress: options.onProgress && ((done, n) => options.onProgress!('strategy', done, n)),
     });

@@ -6,12 +6,12 @@
  * With a split, each period gets its own round trip per symbol (bought at the period's first
  * close, sold at its last), so both periods read like separate holdings.
  */
-import type { Candle } from '../domain/index.js';
 import type { SplitEquity } from './equity.js';
 import type { TradeRecord } from './types.js';
 
 export interface BuyAndHold {
-  onCandle(symbolIndex: number, candle: Candle, time: number): void;
+  /** A base candle of symbol `symbolIndex` closed at `close`, at `time`. */
+  onCandle(symbolIndex: number, close: number, time: number): void;
   /** Mark the equity after a step. */
   mark(time: number): void;
   /** Close at the last prices; trades of the whole period, and per split period when split. */
@@ -76,29 +76,29 @@ export function createBuyAndHold(
   };
 
   return {
-    onCandle(i, candle, time) {
+    onCandle(i, close, time) {
       const h = holdings[i];
       if (h) {
-        value += h.qty * (candle.close - h.last);
-        h.last = candle.close;
+        value += h.qty * (close - h.last);
+        h.last = close;
         if (splitAt !== null && time <= splitAt) {
-          h.splitPrice = candle.close;
+          h.splitPrice = close;
           h.splitTime = time;
         }
         return;
       }
       const fee = perSymbol * takerFeeRate;
-      const qty = (perSymbol - fee) / candle.close;
+      const qty = (perSymbol - fee) / close;
       cash -= perSymbol;
-      value += qty * candle.close;
+      value += qty * close;
       held++;
       holdings[i] = {
         qty,
         entryTime: time,
-        entryPrice: candle.close,
+        entryPrice: close,
         entryFee: fee,
-        last: candle.close,
-        splitPrice: candle.close,
+        last: close,
+        splitPrice: close,
         splitTime: time,
       };
     },

@@ -8,12 +8,16 @@
  * at each primary close the strategy scans the symbols that closed and its signals go to the
  * executor, in order; then resting entries that expired are cancelled and the equity is marked
  * at every symbol's last close. Memory per step is constant: nothing is kept per candle.
+ * The base candles of a step arrive as one batch of columns (./base-rows.ts) and are aggregated
+ * from numbers: a candle object is built only where one is needed (a closed candle for the
+ * strategy, the intrabar driver), about a third as many as there are base candles.
  */
 import { performance } from 'node:perf_hooks';
 import { type Candle, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
 import type { Simulator } from '../exchange/index.js';
 import { bucketOpen, createCandleAggregator, type SimulatedFeed } from '../market/index.js';
 import type { TimeframeRole } from '../screener/index.js';
+import { watchBaseRows } from './base-rows.js';
 import type { SplitEquity } from './equity.js';
 import type { BacktestSignal, ExecutionOutcome, Executor } from './executor.js';
 import { driveCandle } from './intrabar.js';
@@ -42,8 +46,8 @@ export interface PassOptions {
   executor: Executor;
   ledger: TradeLedger;
   equity: SplitEquity;
-  /** Every base candle, after the simulator saw it (baselines that follow the market). */
-  onCandle?: ((symbolIndex: number, candle: Candle) => void) | undefined;
+  /** Every base candle's close, after the simulator saw it (baselines that follow the market). */
+  onCandle?: ((symbolIndex: number, close: number) => void) | undefined;
   /** After each step, before the equity mark. */
   onStep?: ((time: number) => void) | undefined;
   /** Called about every 1000 steps: share of the period done, candles so far. */
@@ -112,7 +116,8 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     }
   }
 
-  const base = feed.watchCandles(symbols, options.baseTimeframe);
+  const rows = watchBaseRows(feed, symbols, options.baseTimeframe);
+  const names = symbols.map((s) => s as string);
   const primaryIsBase = baseRoles.includes('primary');
   const deps = { sim, executor, ledger };
   const start = clock.now();
@@ -129,28 +134,42 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       feed.step();
       steps++;
       const now = clock.now();
-      const updates = base.drain();
-      for (let k = 0; k < updates.length; k++) {
-        const u = updates[k]!;
-        const symbol = u.symbol as string;
-        const i = index.get(symbol)!;
-        const c = u.candle;
+      // The candles that closed at `now`, as one batch of columns: an object is built only for
+      // what needs one (the intrabar driver, a closed candle for the strategy).
+      const n = rows.drain();
+      const symbolIndex = rows.symbolIndex;
+      const cols = rows.candles;
+      for (let k = 0; k < n; k++) {
+        const i = symbolIndex[k]!;
+        const openTime = cols.openTime[k]!;
+        const open = cols.open[k]!;
+        const high = cols.high[k]!;
+        const low = cols.low[k]!;
+        const close = cols.close[k]!;
+        const volume = cols.volume[k]!;
+        const symbol = names[i]!;
         candles++;
-        lastClose[i] = c.close;
+        lastClose[i] = close;
         if (executor.levels(symbol) === undefined) {
-          sim.onPrice(symbol, { last: c.close, high: c.high, low: c.low, volume: c.volume, time: now });
-        } else if (await driveCandle(deps, symbol, c, now)) ambiguousCandles++;
-        options.onCandle?.(i, c);
-        for (let r = 0; r < baseRoles.length; r++) strategy.onClosed(symbol, baseRoles[r]!, c);
+          sim.onPrice(symbol, { last: close, high, low, volume, time: now });
+        } else if (await driveCandle(deps, symbol, { openTime, open, high, low, close, volume }, now)) {
+          ambiguousCandles++;
+        }
+        options.onCandle?.(i, close);
+        if (baseRoles.length > 0) {
+          const c: Candle = { openTime, open, high, low, close, volume };
+          for (let b = 0; b < baseRoles.length; b++) strategy.onClosed(symbol, baseRoles[b]!, c);
+        }
         if (primaryIsBase) closedNow.push(symbol);
         const list = aggregators[i]!;
         for (let a = 0; a < list.length; a++) {
-          const update = list[a]!.push(c);
-          if (!update.closed) continue;
+          const aggregator = list[a]!;
+          if (!aggregator.add(openTime, open, high, low, close, volume)) continue;
+          const candle = aggregator.candle();
           const roles = coarse[a]!.roles;
-          for (let r = 0; r < roles.length; r++) {
-            strategy.onClosed(symbol, roles[r]!, update.candle);
-            if (roles[r] === 'primary') closedNow.push(symbol);
+          for (let b = 0; b < roles.length; b++) {
+            strategy.onClosed(symbol, roles[b]!, candle);
+            if (roles[b] === 'primary') closedNow.push(symbol);
           }
         }
       }
@@ -173,7 +192,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     options.onProgress?.(1, candles);
     return { candles, steps, seconds, ambiguousCandles, trades: ledger.take() };
   } finally {
-    base.close();
+    rows.close();
   }
 }
 

@@ -7,7 +7,7 @@
  * Only the latest signal per pair matters: an older one can only block if the latest does.
  */
 import type { Direction, SignalStatus } from '../domain/index.js';
-import { collapseBatch, dedupKey, isLiveSignal } from '../signals/index.js';
+import { collapseBatch, isLiveSignal } from '../signals/index.js';
 
 interface Entry {
   id: string;
@@ -37,7 +37,9 @@ export interface SignalBook {
 }
 
 export function createSignalBook(windowMs: number, nextId: () => string): SignalBook {
-  const latest = new Map<string, Entry>();
+  // The latest signal per (symbol, direction): one map per direction, keyed by the symbol (the
+  // store's dedupKey without building a key string per lookup).
+  const latest: Record<Direction, Map<string, Entry>> = { LONG: new Map(), SHORT: new Map() };
   const byId = new Map<string, Entry>();
   const pending = new Set<Entry>();
 
@@ -49,7 +51,7 @@ export function createSignalBook(windowMs: number, nextId: () => string): Signal
 
   return {
     blocks(symbol, direction, now) {
-      return live(latest.get(dedupKey(symbol, direction)), now);
+      return live(latest[direction].get(symbol), now);
     },
     expireDue(now) {
       let n = 0;
@@ -67,10 +69,10 @@ export function createSignalBook(windowMs: number, nextId: () => string): Signal
       const { keptIndexOf } = collapseBatch(candidates);
       return candidates.map((c, i) => {
         if (keptIndexOf[i] !== i) return null;
-        const key = dedupKey(c.symbol, c.direction);
-        if (live(latest.get(key), now)) return null;
+        const byPair = latest[c.direction];
+        if (live(byPair.get(c.symbol), now)) return null;
         const entry: Entry = { id: nextId(), createdAt: now, expiresAt: c.expiresAt, status: 'PENDING' };
-        latest.set(key, entry);
+        byPair.set(c.symbol, entry);
         byId.set(entry.id, entry);
         pending.add(entry);
         return entry.id;

@@ -96,6 +96,9 @@ export function tradeSignal(id: string, draft: SignalDraft): TradeSignal {
   };
 }
 
+/** A whole number in [0, 1000): four of them pack exactly into one safe integer. */
+const small = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 1000;
+
 export function createPipelineStrategy(options: PipelineStrategyOptions): PipelineStrategy {
   const { config, counts, clock } = options;
   const timeframe = config.timeframes.primary;
@@ -111,10 +114,15 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   const deps = { ...options.analysts, clock };
   const ceiling = options.onScan || options.analysts.vision ? undefined : options.analystCeiling;
   const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
-  // The aggregator's answer for an agreeing analyst depends on these four numbers only: memoised.
-  const hopelessMemo = new Map<string, boolean>();
+  // The aggregator's answer for an agreeing analyst depends on these four numbers only: memoised
+  // (whole numbers under 1000, what the screener gives, by one numeric key; anything else by text).
+  const hopelessMemo = new Map<number | string, boolean>();
   const hopeless = (screen: ScreenResult, confidence: number): boolean => {
-    const key = `${screen.score} ${screen.qualityPenalty} ${screen.fakePenalty} ${confidence}`;
+    const { score, qualityPenalty, fakePenalty } = screen;
+    const key =
+      small(score) && small(qualityPenalty) && small(fakePenalty) && small(confidence)
+        ? ((score * 1000 + qualityPenalty) * 1000 + fakePenalty) * 1000 + confidence
+        : `${score} ${qualityPenalty} ${fakePenalty} ${confidence}`;
     let answer = hopelessMemo.get(key);
     if (answer === undefined) {
       const primary = { analyst: 'ceiling', direction: screen.direction as 'LONG' | 'SHORT', confidence };

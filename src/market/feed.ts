@@ -90,6 +90,24 @@ export interface MarketFeed {
  */
 export type Pace = 'pull' | 'manual' | { speed: number; tickMs?: number };
 
+/**
+ * Base candles as rows of columns instead of objects, for loops that replay millions of them
+ * (backtests): each base candle of the watched symbols the feed publishes is copied, as it is
+ * published, into the next row of `candles`, with the symbol's index in the watched list in
+ * `symbolIndex`. Nothing is allocated per candle, and the loop reads one contiguous batch.
+ */
+export interface CandleRowWatch {
+  /**
+   * How many candles were published since the previous drain: rows [0, n) of `symbolIndex` and
+   * `candles`, in publication order, valid until the feed publishes again.
+   */
+  drain(): number;
+  readonly symbolIndex: Int32Array;
+  readonly candles: CandleColumns;
+  /** Stop queueing. Idempotent. */
+  close(): void;
+}
+
 /** A replay or synthetic feed: a market that can be stepped on its own clock. */
 export interface SimulatedFeed extends MarketFeed {
   readonly kind: 'replay' | 'synthetic';
@@ -105,4 +123,9 @@ export interface SimulatedFeed extends MarketFeed {
   advanceTo(time: number): void;
   /** Open time of the last candle the market holds (replay: end of the recording). */
   readonly endTime: EpochMs | undefined;
+  /**
+   * Every base candle of `symbols` as a row as it is published (see CandleRowWatch). The
+   * symbols' base timeframe is what is published: no aggregation (use watchCandles for that).
+   */
+  watchCandleRows(symbols: readonly MarketSymbol[]): CandleRowWatch;
 }

@@ -45,6 +45,7 @@ export {
 } from './download.js';
 export {
   type CandleQuery,
+  type CandleRowWatch,
   DEFAULT_CANDLE_LIMIT,
   type FeedKind,
   type MarketFeed,
@@ -83,6 +84,7 @@ export {
   canAggregate,
   columnsToCandles,
   createCandleAggregator,
+  emptyColumns,
   findGaps,
   sliceColumns,
 } from './timeframes.js';

@@ -36,6 +36,31 @@ describe('memory feed', () => {
     expect(feed.step()).toBe(false); // the single symbol's recording is over
   });
 
+  it('publishes base candles as rows of columns, in the order watchCandles publishes them', async () => {
+    const Y = marketSymbol('YUSDT');
+    const symbols = [
+      { symbol: X, timeframe: '1m' as const, candles: [c(0, 10), c(1, 11), c(2, 12), c(3, 13)] },
+      { symbol: Y, timeframe: '1m' as const, candles: [c(1, 21), c(3, 23)] },
+    ];
+    const feed = createMemoryFeed({ symbols, pace: 'manual' });
+    const objects = feed.watchCandles([X, Y], '1m');
+    const rows = feed.watchCandleRows([Y, X]);
+    const seen: { symbol: string; close: number }[][] = [];
+    while (feed.step()) {
+      const n = rows.drain();
+      const step: { symbol: string; close: number }[] = [];
+      for (let k = 0; k < n; k++) {
+        const i = rows.symbolIndex[k]!;
+        step.push({ symbol: [Y, X][i]!, close: rows.candles.close[k]! });
+      }
+      seen.push(step);
+      expect(step).toEqual(objects.drain().map((u) => ({ symbol: u.symbol, close: u.candle.close })));
+    }
+    expect(seen.map((step) => step.map((s) => s.close))).toEqual([[10], [11, 21], [12], [13, 23]]);
+    rows.close();
+    expect(rows.drain()).toBe(0);
+  });
+
   it('refuses a bad hand-made candle with symbol and time', () => {
     expect(() =>
       createMemoryFeed({

@@ -21,8 +21,9 @@ import {
   type Timeframe,
   timeframeMs,
 } from '../domain/index.js';
-import type { CandleQuery, MarkPrice, Pace, SimulatedFeed, Subscription } from './feed.js';
+import type { CandleQuery, CandleRowWatch, MarkPrice, Pace, SimulatedFeed, Subscription } from './feed.js';
 import type { LiquidationTape } from './liquidation-tape.js';
+import { RowQueue } from './row-queue.js';
 import type { CandleSeries } from './series.js';
 import { createSubscription, type SubscriptionSink } from './subscription.js';
 import { bucketOpen, canAggregate, columnsToCandles, createCandleAggregator } from './timeframes.js';
@@ -71,6 +72,8 @@ interface SymbolState {
   nextClose: number;
   candleWatches: Map<Timeframe, CandleWatch>;
   markSinks: Set<SubscriptionSink<MarkPrice>>;
+  /** Row watches of this symbol, with the symbol's index in each. */
+  rowWatches: { queue: RowQueue; index: number }[];
 }
 
 export function notFound(symbol: string): DomainError {
@@ -103,6 +106,7 @@ export function createSimulatedFeed(
       nextClose: Number.POSITIVE_INFINITY,
       candleWatches: new Map(),
       markSinks: new Set(),
+      rowWatches: [],
     });
   }
   const all = [...states.values()];
@@ -151,6 +155,10 @@ export function createSimulatedFeed(
   function publishCandle(s: SymbolState): void {
     const i = s.cursor++;
     refresh(s);
+    for (let w = 0; w < s.rowWatches.length; w++) {
+      const watch = s.rowWatches[w]!;
+      watch.queue.push(watch.index, s.series.raw, i);
+    }
     if (s.candleWatches.size === 0 && s.markSinks.size === 0) return;
     const candle = s.series.candleAt(i);
     for (const watch of s.candleWatches.values()) {
@@ -329,6 +337,33 @@ export function createSimulatedFeed(
           }
         },
       );
+    },
+    watchCandleRows(symbols): CandleRowWatch {
+      const targets = symbols.map(stateOf);
+      const queue = new RowQueue();
+      targets.forEach((s, index) => {
+        s.rowWatches.push({ queue, index });
+      });
+      let stopped = false;
+      return {
+        drain() {
+          const n = queue.count;
+          queue.count = 0;
+          return n;
+        },
+        get symbolIndex() {
+          return queue.symbolIndex;
+        },
+        get candles() {
+          return queue.candles;
+        },
+        close() {
+          if (stopped) return;
+          stopped = true;
+          queue.count = 0;
+          for (const s of targets) s.rowWatches = s.rowWatches.filter((w) => w.queue !== queue);
+        },
+      };
     },
     watchLiquidations(symbols) {
       const filter = symbols && symbols.length > 0 ? new Set<string>(symbols) : undefined;

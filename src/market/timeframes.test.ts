@@ -135,6 +135,13 @@ describe('aggregateCandles', () => {
           // A complete bucket that is not the last is always closed by time; the last one too
           // when it is whole. Streaming closes exactly the whole buckets.
           expect(closed.map((u) => u.candle)).toEqual(complete);
+          // The allocation-free form (numbers in, the candle built on demand) closes the same.
+          const numbers = createCandleAggregator('1m', '15m');
+          const added: Candle[] = [];
+          for (const r of rows)
+            if (numbers.add(r.openTime, r.open, r.high, r.low, r.close, r.volume))
+              added.push(numbers.candle());
+          expect(added).toEqual(complete);
         },
       ),
       { numRuns: 200 },

@@ -201,6 +201,9 @@ export interface AggregatedUpdate {
 /**
  * Streaming form for live updates: feed base candles one at a time (ascending), get the
  * target candle as it forms. A bucket with a missing base candle never reports closed.
+ * `push` answers with a fresh candle object each time; hot loops use `add` (the base candle as
+ * numbers, answers whether the bucket just closed) and build the candle with `candle()` only
+ * when they need it.
  */
 export function createCandleAggregator(
   baseTimeframe: Timeframe,
@@ -213,6 +216,7 @@ export function createCandleAggregator(
   const size = timeframeMs(target);
   const perBucket = size / baseSize;
   let bucket = Number.NaN;
+  let bucketEnd = Number.NaN;
   let count = 0;
   let expectedNext = Number.NaN;
   let o = 0;
@@ -220,29 +224,42 @@ export function createCandleAggregator(
   let l = 0;
   let c = 0;
   let v = 0;
+
+  function add(openTime: number, open: number, high: number, low: number, close: number, volume: number) {
+    // Inside [bucket, bucketEnd) is the same bucket: no division on the common path.
+    if (!(openTime >= bucket && openTime < bucketEnd)) {
+      bucket = Math.floor(openTime / size) * size;
+      bucketEnd = bucket + size;
+      count = 0;
+      o = open;
+      h = high;
+      l = low;
+      v = 0;
+      // A bucket is only whole if it starts at its boundary and no base candle is skipped.
+      expectedNext = bucket;
+    } else {
+      if (high > h) h = high;
+      if (low < l) l = low;
+    }
+    if (openTime === expectedNext) count++;
+    expectedNext = openTime + baseSize;
+    c = close;
+    v += scale === 1 ? volume : Math.round(volume * scale);
+    return count === perBucket && openTime + baseSize === bucketEnd;
+  }
+
+  function candle(): Candle {
+    return { openTime: bucket, open: o, high: h, low: l, close: c, volume: scale === 1 ? v : v / scale };
+  }
+
   return {
     push(base: Candle): AggregatedUpdate {
-      const b = Math.floor(base.openTime / size) * size;
-      if (b !== bucket) {
-        bucket = b;
-        count = 0;
-        o = base.open;
-        h = base.high;
-        l = base.low;
-        v = 0;
-        // A bucket is only whole if it starts at its boundary and no base candle is skipped.
-        expectedNext = b;
-      } else {
-        if (base.high > h) h = base.high;
-        if (base.low < l) l = base.low;
-      }
-      if (base.openTime === expectedNext) count++;
-      expectedNext = base.openTime + baseSize;
-      c = base.close;
-      v += scale === 1 ? base.volume : Math.round(base.volume * scale);
-      const closed = count === perBucket && base.openTime + baseSize === bucket + size;
-      const volume = scale === 1 ? v : v / scale;
-      return { candle: { openTime: bucket, open: o, high: h, low: l, close: c, volume }, closed };
+      const closed = add(base.openTime, base.open, base.high, base.low, base.close, base.volume);
+      return { candle: candle(), closed };
     },
+    /** One base candle as numbers; true when it completes the bucket (see `push`). */
+    add,
+    /** The bucket as it stands after the latest `add` or `push`. */
+    candle,
   };
 }
