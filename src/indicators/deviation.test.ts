@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticCandles } from './fixtures/synthetic-candles.js';
+import { seededRandom, syntheticCandles } from './fixtures/synthetic-candles.js';
 import { bollinger, createBollingerState, sma, stddev } from './index.js';
 
 const nan = Number.NaN;
@@ -11,6 +11,21 @@ function twoPassDeviation(values: ArrayLike<number>, i: number, period: number):
   let squares = 0;
   for (let j = i - period + 1; j <= i; j++) squares += (values[j]! - mean) ** 2;
   return Math.sqrt(squares / period);
+}
+
+/** Two-pass with the rounding of the mean corrected (Chan, Golub, LeVeque): an exact-enough oracle. */
+function correctedTwoPassDeviation(values: ArrayLike<number>, i: number, period: number): number {
+  let mean = 0;
+  for (let j = i - period + 1; j <= i; j++) mean += values[j]!;
+  mean /= period;
+  let squares = 0;
+  let sum = 0;
+  for (let j = i - period + 1; j <= i; j++) {
+    const d = values[j]! - mean;
+    squares += d * d;
+    sum += d;
+  }
+  return Math.sqrt((squares - (sum * sum) / period) / period);
 }
 
 describe('stddev', () => {
@@ -34,6 +49,43 @@ describe('stddev', () => {
     }
     // TA-Lib's own STDDEV is off by ~1e-6 relative on a series like this one.
     expect(worst).toBeLessThan(1e-11);
+  });
+
+  it('stays within 1e-9 of the exact value on 1M high, slowly trending, nearly flat prices', () => {
+    // BTC-like level, a trend of 1000 over the series, and a few ticks of noise: the deviation is
+    // ~2e-7 of the price, the worst case for anything that subtracts large running sums.
+    const random = seededRandom(11);
+    const length = 1_000_000;
+    const close = new Float64Array(length);
+    for (let i = 0; i < length; i++) close[i] = 104_000 + i * 0.001 + Math.round(random() * 4) * 0.01;
+    for (const period of [20, 50]) {
+      const out = stddev(close, period);
+      let worst = 0;
+      let worstRunningSums = 0;
+      let sum = 0;
+      let sumOfSquares = 0;
+      for (let i = 0; i < length; i++) {
+        // What a plain running-sum variance (TA-Lib's STDDEV) gives here, to show the series is hard.
+        sum += close[i]!;
+        sumOfSquares += close[i]! * close[i]!;
+        if (i >= period) {
+          sum -= close[i - period]!;
+          sumOfSquares -= close[i - period]! * close[i - period]!;
+        }
+        if (i < period - 1 || i % 101 !== 0) continue;
+        const exact = correctedTwoPassDeviation(close, i, period);
+        worst = Math.max(worst, Math.abs(out[i]! - exact) / exact);
+        const mean = sum / period;
+        const naive = Math.sqrt(Math.max(0, sumOfSquares / period - mean * mean));
+        worstRunningSums = Math.max(worstRunningSums, Math.abs(naive - exact) / exact);
+      }
+      expect(worstRunningSums, `period ${period}: running sums`).toBeGreaterThan(1e-3);
+      expect(worst, `period ${period}`).toBeLessThan(1e-9);
+      const bands = bollinger(close, period, 2);
+      for (let i = length - 1000; i < length; i++) {
+        expect(bands.upper[i]).toBe(bands.middle[i]! + 2 * out[i]!);
+      }
+    }
   });
 
   it('a flat window is exactly 0, even after a volatile history at a high price', () => {

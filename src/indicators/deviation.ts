@@ -13,7 +13,14 @@
  * negative. TA-Lib also returns 0 for any variance below 1e-14 (a one-tick move on a 1e-4 coin); we
  * do not. The middle band is TA-Lib's SMA, bit for bit.
  */
-import { checkPeriod, isMissing, type NumericSeries, type StreamingIndicator, toFloat64 } from './series.js';
+import {
+  checkPeriod,
+  isMissing,
+  type NumericSeries,
+  outputFor,
+  type StreamingIndicator,
+  toFloat64,
+} from './series.js';
 
 export interface BollingerBands {
   upper: Float64Array;
@@ -29,100 +36,165 @@ export interface BollingerPoint {
 
 const NO_BANDS: BollingerPoint = Object.freeze({ upper: Number.NaN, middle: Number.NaN, lower: Number.NaN });
 
-/** Where rollingDeviation writes Bollinger Bands instead of the bare deviation. */
-interface BandOutputs {
-  middle: Float64Array;
-  lower: Float64Array;
-  width: number;
+/**
+ * What deviationWarmUp leaves for the steady loop: the SMA total of the first `period - 1` values,
+ * how many values in a row at the end of them are equal, and the last of them. Module state so
+ * that no call allocates (no other code runs between the write and the read).
+ */
+const warm = new Float64Array(3);
+
+/**
+ * Reads the first `period - 1` values of a clean run from `start`; returns the index reached, or
+ * -(gap index + 1) after a gap. Writes no output (the caller fills the warm-up with NaN).
+ */
+function deviationWarmUp(x: Float64Array, start: number, period: number): number {
+  const end = Math.min(x.length, start + period - 1);
+  let total = 0;
+  // How many values in a row, ending here, are equal: `period` of them make a flat window.
+  let flat = 0;
+  let last = Number.NaN;
+  for (let i = start; i < end; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) return -(i + 1);
+    flat = v === last ? flat + 1 : 1;
+    last = v;
+    total += v;
+  }
+  warm[0] = total;
+  warm[1] = flat;
+  warm[2] = last;
+  return end;
 }
 
 /**
- * One pass over `x`. Without `bands`: the rolling deviation into `first`. With `bands`: the upper
- * band into `first`, TA-Lib's SMA into `bands.middle`, the lower band into `bands.lower`. NaN
- * during warm-up and after a non-finite value, as every kernel here.
+ * The steady part of a clean run from `from` until the end or a gap; returns where it stopped.
+ * In blocks of `period` values: the first of each block re-bases the sums (fresh sums over its
+ * window, centred on its newest value, so the centre always lies inside the window and nothing
+ * large cancels; rounding never accumulates for more than `period` updates), the others slide
+ * them. Nested loops rather than a countdown in one loop, and the output step written out twice
+ * rather than in a helper: each measured 5-20% faster in V8 for Bollinger(20). `middle` undefined:
+ * the deviation into `upper`; otherwise the upper band into `upper`, TA-Lib's SMA into `middle`
+ * (TA_SMA's running total as sma() in moving-average.ts: same order, same bits), the lower band
+ * into `lower`. The test on `middle` is the same every iteration, so the CPU predicts it.
  */
-function rollingDeviation(x: Float64Array, period: number, first: Float64Array, bands?: BandOutputs): void {
+function deviationSteady(
+  x: Float64Array,
+  period: number,
+  from: number,
+  upper: Float64Array,
+  middle: Float64Array | undefined,
+  lower: Float64Array,
+  width: number,
+): number {
   const n = x.length;
-  const middle = bands?.middle;
-  const lower = bands?.lower;
-  const width = bands?.width ?? 1;
   // The variance is our own arithmetic (not TA-Lib's), so it may multiply where a divide is slower.
   const inversePeriod = 1 / period;
-  let i = 0;
-  run: while (i < n) {
-    const start = i;
-    let total = 0;
-    // How many values in a row, ending here, are equal: `period` of them make a flat window.
-    let flat = 0;
-    for (; i < start + period - 1; i++) {
-      if (i >= n) break run;
-      const v = x[i]!;
-      first[i] = Number.NaN;
-      if (middle && lower) middle[i] = lower[i] = Number.NaN;
-      if (isMissing(v)) {
-        i++;
-        continue run;
-      }
-      flat = i > start && v === x[i - 1]! ? flat + 1 : 1;
-      total += v;
-    }
-    let shift = 0;
+  let total = warm[0]!;
+  let flat = warm[1]!;
+  let last = warm[2]!;
+  let i = from;
+  while (i < n) {
+    const shift = x[i]!;
+    if (shift - shift !== 0) return i;
+    flat = shift === last ? flat + 1 : 1;
+    last = shift;
     let s1 = 0;
     let s2 = 0;
-    // Counts down to the next re-base, every `period` values (cheaper than count % period).
-    let untilRebase = 1;
-    for (; i < n; i++) {
+    for (let j = i - period + 1; j <= i; j++) {
+      const d = x[j]! - shift;
+      s1 += d;
+      s2 += d * d;
+    }
+    let mean = s1 * inversePeriod;
+    let variance = s2 * inversePeriod - mean * mean;
+    let deviation = flat >= period || variance <= 0 ? 0 : Math.sqrt(variance);
+    if (middle === undefined) {
+      upper[i] = deviation;
+    } else {
+      total += x[i]!;
+      const mid = total / period;
+      total -= x[i - period + 1]!;
+      const offset = deviation * width;
+      middle[i] = mid;
+      upper[i] = mid + offset;
+      lower[i] = mid - offset;
+    }
+    const blockEnd = Math.min(n, i + period);
+    for (i++; i < blockEnd; i++) {
       const v = x[i]!;
-      if (v - v !== 0) {
-        first[i] = Number.NaN;
-        if (middle && lower) middle[i] = lower[i] = Number.NaN;
-        i++;
-        continue run;
-      }
-      flat = i > start && v === x[i - 1]! ? flat + 1 : 1;
-      if (--untilRebase === 0) {
-        // Re-base: fresh sums over the window, centred on its newest value.
-        untilRebase = period;
-        shift = v;
-        s1 = 0;
-        s2 = 0;
-        for (let j = i - period + 1; j <= i; j++) {
-          const d = x[j]! - shift;
-          s1 += d;
-          s2 += d * d;
-        }
+      if (v - v !== 0) return i;
+      flat = v === last ? flat + 1 : 1;
+      last = v;
+      const d = v - shift;
+      const e = x[i - period]! - shift;
+      s1 += d - e;
+      s2 += d * d - e * e;
+      mean = s1 * inversePeriod;
+      variance = s2 * inversePeriod - mean * mean;
+      deviation = flat >= period || variance <= 0 ? 0 : Math.sqrt(variance);
+      if (middle === undefined) {
+        upper[i] = deviation;
       } else {
-        const d = v - shift;
-        const e = x[i - period]! - shift;
-        s1 += d - e;
-        s2 += d * d - e * e;
-      }
-      const mean = s1 * inversePeriod;
-      const variance = s2 * inversePeriod - mean * mean;
-      const deviation = flat >= period || variance <= 0 ? 0 : Math.sqrt(variance);
-      if (middle && lower) {
-        total += v;
-        const withNewest = total;
+        total += x[i]!;
+        const mid = total / period;
         total -= x[i - period + 1]!;
-        const mid = withNewest / period;
         const offset = deviation * width;
         middle[i] = mid;
-        first[i] = mid + offset;
+        upper[i] = mid + offset;
         lower[i] = mid - offset;
-      } else {
-        first[i] = deviation;
       }
+    }
+  }
+  return i;
+}
+
+/**
+ * One pass over `x` in clean runs (NaN during warm-up and after a non-finite value, as every kernel
+ * here); see deviationSteady for what goes where.
+ */
+function rollingDeviation(
+  x: Float64Array,
+  period: number,
+  upper: Float64Array,
+  middle?: Float64Array,
+  lower: Float64Array = upper,
+  width = 1,
+): void {
+  const n = x.length;
+  const nan = (from: number, to: number): void => {
+    upper.fill(Number.NaN, from, to);
+    if (middle === undefined) return;
+    middle.fill(Number.NaN, from, to);
+    lower.fill(Number.NaN, from, to);
+  };
+  let i = 0;
+  while (i < n) {
+    const reached = deviationWarmUp(x, i, period);
+    if (reached < 0) {
+      nan(i, -reached);
+      i = -reached;
+      continue;
+    }
+    nan(i, reached);
+    if (reached - i < period - 1) break;
+    i = deviationSteady(x, period, reached, upper, middle, lower, width);
+    if (i < n) {
+      nan(i, i + 1);
+      i++;
     }
   }
 }
 
-/** Population standard deviation over `period` values (TA-Lib STDDEV with nbDev = 1). */
-export function stddev(values: NumericSeries, period: number): Float64Array {
+/**
+ * Population standard deviation over `period` values (TA-Lib STDDEV with nbDev = 1). `out`: see
+ * outputFor in series.ts.
+ */
+export function stddev(values: NumericSeries, period: number, out?: Float64Array): Float64Array {
   checkPeriod('stddev', 'period', period, 1);
   const x = toFloat64(values);
-  const out = new Float64Array(x.length);
-  rollingDeviation(x, period, out);
-  return out;
+  const o = outputFor('stddev', x.length, out, x);
+  rollingDeviation(x, period, o);
+  return o;
 }
 
 function checkStdDev(indicator: string, stdDev: number): void {
@@ -131,16 +203,25 @@ function checkStdDev(indicator: string, stdDev: number): void {
   }
 }
 
-/** Bollinger Bands: SMA(period) ± stdDev × population deviation (TA-Lib BBANDS, MA type SMA). */
-export function bollinger(close: NumericSeries, period = 20, stdDev = 2): BollingerBands {
+/**
+ * Bollinger Bands: SMA(period) ± stdDev × population deviation (TA-Lib BBANDS, MA type SMA).
+ * `out`: three arrays to write the bands into instead of new ones (see outputFor in series.ts);
+ * they must be distinct.
+ */
+export function bollinger(
+  close: NumericSeries,
+  period = 20,
+  stdDev = 2,
+  out?: BollingerBands,
+): BollingerBands {
   checkPeriod('bollinger', 'period', period, 1);
   checkStdDev('bollinger', stdDev);
   const x = toFloat64(close);
   const n = x.length;
-  const upper = new Float64Array(n);
-  const middle = new Float64Array(n);
-  const lower = new Float64Array(n);
-  rollingDeviation(x, period, upper, { middle, lower, width: stdDev });
+  const upper = outputFor('bollinger', n, out?.upper, x);
+  const middle = outputFor('bollinger', n, out?.middle, x, upper);
+  const lower = outputFor('bollinger', n, out?.lower, x, upper, middle);
+  rollingDeviation(x, period, upper, middle, lower, stdDev);
   return { upper, middle, lower };
 }
 

@@ -5,8 +5,17 @@
  * `volumeAverage(volume, period = 20)`, `rsi(close, period = 14)`, `atr(high, low, close, period = 14)`,
  * `trueRange(high, low, close)`, `bollinger(close, period = 20, stdDev = 2)` -> { upper, middle, lower },
  * `macd(close, fast = 12, slow = 26, signal = 9)` -> { macd, signal, histogram }, `roc(values, period)`,
- * `stddev(values, period)`, `hurst(values, window)`. Input: any numeric array-like; output: new
- * Float64Array(s) as long as the input, NaN where the value is not defined yet.
+ * `stddev(values, period)`, `hurst(values, window)`. Input: any numeric array-like (a Float64Array
+ * is used as is, anything else is copied into one first); output: new Float64Array(s) as long as the
+ * input, NaN where the value is not defined yet.
+ *
+ * Reusing outputs: sma, ema, rsi, atr, trueRange and stddev take an optional trailing
+ * `out: Float64Array`, bollinger an optional `out: BollingerBands`: the result is written there
+ * (every element overwritten) and returned instead of a new array. Same values, bit for bit; it
+ * skips allocating and page-faulting a fresh output (8 MB per 1M candles), which can cost as much
+ * as the maths. `out` must have the input's length and must not share memory with an input
+ * (RangeError otherwise). (Kernels pass warm-up sums between their helpers through small
+ * module-level scratch arrays rather than allocating per call; no other code runs in between.)
  *
  * Streaming: `createXState(...)` for each (`createSmaState`, `createEmaState`, `createRsiState`,
  * `createAtrState`, `createTrueRangeState`, `createBollingerState`, `createMacdState`,

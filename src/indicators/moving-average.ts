@@ -2,7 +2,14 @@
  * SMA and EMA with TA-Lib's arithmetic, operation for operation (TA_SMA's running total, TA_EMA's
  * SMA seed and `(x - prev) * k + prev`), so the results are bit-identical to TA-Lib's C.
  */
-import { checkPeriod, isMissing, type NumericSeries, type StreamingIndicator, toFloat64 } from './series.js';
+import {
+  checkPeriod,
+  isMissing,
+  type NumericSeries,
+  outputFor,
+  type StreamingIndicator,
+  toFloat64,
+} from './series.js';
 
 /*
  * Shape shared by the kernels here: an outer loop over clean runs (a gap starts a new warm-up),
@@ -10,17 +17,26 @@ import { checkPeriod, isMissing, type NumericSeries, type StreamingIndicator, to
  * inside a labelled outer loop, TurboFan took ~17 calls of 1M values (10x slower each) to settle.
  */
 
-/** Sums up to `count` values from `start`; returns the index reached, or -1 after a gap at it. */
-function warmUp(x: Float64Array, out: Float64Array, start: number, count: number, sum: Float64Array): number {
+/**
+ * The warm-up total of warmUp, kept here so that no call allocates (no other code runs between the
+ * write and the read).
+ */
+const scratch = new Float64Array(1);
+
+/**
+ * Sums `count` values from `start` into scratch[0] and returns the index after them; on a gap at i
+ * returns -(i + 1); a series that ends first returns its length. Writes no output: the caller
+ * fills the warm-up with NaN (one `fill` per run).
+ */
+function warmUp(x: Float64Array, start: number, count: number): number {
   const end = Math.min(x.length, start + count);
   let total = 0;
   for (let i = start; i < end; i++) {
     const v = x[i]!;
-    out[i] = Number.NaN;
-    if (isMissing(v)) return -(i + 1);
+    if (v - v !== 0) return -(i + 1);
     total += v;
   }
-  sum[0] = total;
+  scratch[0] = total;
   return end;
 }
 
@@ -41,25 +57,29 @@ function smaSteady(x: Float64Array, out: Float64Array, from: number, total: numb
   return i;
 }
 
-/** Simple moving average; NaN for the first `period - 1` values of every clean run. */
-export function sma(values: NumericSeries, period: number): Float64Array {
+/**
+ * Simple moving average; NaN for the first `period - 1` values of every clean run. `out`: see
+ * outputFor in series.ts.
+ */
+export function sma(values: NumericSeries, period: number, out?: Float64Array): Float64Array {
   checkPeriod('sma', 'period', period, 1);
   const x = toFloat64(values);
   const n = x.length;
-  const out = new Float64Array(n);
-  const sum = new Float64Array(1);
+  const o = outputFor('sma', n, out, x);
   let i = 0;
   while (i < n) {
-    const reached = warmUp(x, out, i, period - 1, sum);
+    const reached = warmUp(x, i, period - 1);
     if (reached < 0) {
-      i = -reached; // past the gap
+      o.fill(Number.NaN, i, -reached); // up to and including the gap
+      i = -reached;
       continue;
     }
+    o.fill(Number.NaN, i, reached);
     if (reached - i < period - 1) break;
-    i = smaSteady(x, out, reached, sum[0]!, period);
-    if (i < n) out[i++] = Number.NaN;
+    i = smaSteady(x, o, reached, scratch[0]!, period);
+    if (i < n) o[i++] = Number.NaN;
   }
-  return out;
+  return o;
 }
 
 /** The EMA recursion from `from` until the end or a gap; returns where it stopped. */
@@ -78,28 +98,33 @@ function emaSteady(x: Float64Array, out: Float64Array, from: number, prev: numbe
 /**
  * Exponential moving average, k = 2 / (period + 1), seeded with the SMA of the first `period`
  * values (TA-Lib's default, non-Metastock mode): the first value is at index `period - 1`.
+ * `out`: see outputFor in series.ts.
  */
-export function ema(values: NumericSeries, period: number): Float64Array {
+export function ema(values: NumericSeries, period: number, out?: Float64Array): Float64Array {
   checkPeriod('ema', 'period', period, 1);
   const x = toFloat64(values);
   const n = x.length;
-  const out = new Float64Array(n);
+  const o = outputFor('ema', n, out, x);
   const k = 2 / (period + 1);
-  const sum = new Float64Array(1);
   let i = 0;
   while (i < n) {
-    const reached = warmUp(x, out, i, period, sum);
+    const reached = warmUp(x, i, period);
     if (reached < 0) {
+      o.fill(Number.NaN, i, -reached);
       i = -reached;
       continue;
     }
-    if (reached - i < period) break;
-    const seed = sum[0]! / period;
-    out[reached - 1] = seed;
-    i = emaSteady(x, out, reached, seed, k);
-    if (i < n) out[i++] = Number.NaN;
+    if (reached - i < period) {
+      o.fill(Number.NaN, i, reached);
+      break;
+    }
+    o.fill(Number.NaN, i, reached - 1);
+    const seed = scratch[0]! / period;
+    o[reached - 1] = seed;
+    i = emaSteady(x, o, reached, seed, k);
+    if (i < n) o[i++] = Number.NaN;
   }
-  return out;
+  return o;
 }
 
 /** The screener's trend ribbon. */

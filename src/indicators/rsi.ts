@@ -8,21 +8,28 @@
  * TA-Lib also writes 0 when the sum is below 1e-14; we test for exact zero, which keeps the RSI of a
  * sub-cent coin equal to the RSI of the same chart scaled up.
  */
-import { checkPeriod, isMissing, type NumericSeries, type StreamingIndicator, toFloat64 } from './series.js';
+import {
+  checkPeriod,
+  isMissing,
+  type NumericSeries,
+  outputFor,
+  type StreamingIndicator,
+  toFloat64,
+} from './series.js';
 
 function rsiOf(avgGain: number, avgLoss: number): number {
   const total = avgGain + avgLoss;
   return total === 0 ? Number.NaN : 100 * (avgGain / total);
 }
 
+/**
+ * The seed averages of rsiWarmUp; module state so that no call allocates (no other code runs between
+ * the write and the read).
+ */
+const seed = new Float64Array(2);
+
 /** Wilder smoothing from `from` until the end or a gap; returns where it stopped. */
-function rsiSteady(
-  x: Float64Array,
-  out: Float64Array,
-  from: number,
-  period: number,
-  seed: Float64Array,
-): number {
+function rsiSteady(x: Float64Array, out: Float64Array, from: number, period: number): number {
   const n = x.length;
   const keep = period - 1;
   let gain = seed[0]!;
@@ -34,10 +41,13 @@ function rsiSteady(
     if (v - v !== 0) break;
     const change = v - prevValue;
     prevValue = v;
-    // TA-Lib adds the change to one side only; adding an exact 0 to the other side gives the
-    // same bits without a branch the CPU cannot predict.
-    loss = (loss * keep - Math.min(change, 0)) / period;
-    gain = (gain * keep + Math.max(change, 0)) / period;
+    // TA-Lib adds the change to one side only. Here each side gets its part of the change and the
+    // other side an exact +0, which leaves the same bits without a branch the CPU cannot predict:
+    // (|c| + c) / 2 is c or 0 exactly, (|c| - c) / 2 is -c or 0 (doubling is exact below 8.9e307).
+    // Not Math.max(change, 0): V8 compiles that to a slow NaN- and -0-aware sequence (RSI 3x slower).
+    const size = Math.abs(change);
+    gain = (gain * keep + (size + change) * 0.5) / period;
+    loss = (loss * keep + (size - change) * 0.5) / period;
     const total = gain + loss;
     out[i] = total === 0 ? Number.NaN : 100 * (gain / total);
   }
@@ -46,28 +56,20 @@ function rsiSteady(
 
 /**
  * The first value and `period` changes from `start`: the seed averages go into `seed` and the index
- * reached is returned; -(gap index + 1) after a gap. Warm-up outputs are NaN except the last.
+ * reached is returned; -(gap index + 1) after a gap. Writes only the first output (the caller fills
+ * the warm-up with NaN).
  */
-function rsiWarmUp(
-  x: Float64Array,
-  out: Float64Array,
-  start: number,
-  period: number,
-  seed: Float64Array,
-): number {
+function rsiWarmUp(x: Float64Array, out: Float64Array, start: number, period: number): number {
   const end = Math.min(x.length, start + period + 1);
   let gain = 0;
   let loss = 0;
-  let prevValue = 0;
+  let prevValue = x[start]!;
   for (let i = start; i < end; i++) {
     const v = x[i]!;
-    out[i] = Number.NaN;
-    if (isMissing(v)) return -(i + 1);
-    if (i > start) {
-      const change = v - prevValue;
-      if (change < 0) loss -= change;
-      else gain += change;
-    }
+    if (v - v !== 0) return -(i + 1);
+    const change = v - prevValue; // 0 for the first value
+    if (change < 0) loss -= change;
+    else gain += change;
     prevValue = v;
   }
   if (end - start < period + 1) return end;
@@ -79,25 +81,30 @@ function rsiWarmUp(
   return end;
 }
 
-export function rsi(close: NumericSeries, period = 14): Float64Array {
+/** RSI over `close`, NaN during each clean run's warm-up. `out`: see outputFor in series.ts. */
+export function rsi(close: NumericSeries, period = 14, out?: Float64Array): Float64Array {
   checkPeriod('rsi', 'period', period, 2);
   const x = toFloat64(close);
   const n = x.length;
-  const out = new Float64Array(n);
-  const seed = new Float64Array(2);
+  const o = outputFor('rsi', n, out, x);
   // Same shape as moving-average.ts: clean runs outside, the steady loop in its own function.
   let i = 0;
   while (i < n) {
-    const reached = rsiWarmUp(x, out, i, period, seed);
+    const reached = rsiWarmUp(x, o, i, period);
     if (reached < 0) {
+      o.fill(Number.NaN, i, -reached);
       i = -reached;
       continue;
     }
-    if (reached - i < period + 1) break;
-    i = rsiSteady(x, out, reached, period, seed);
-    if (i < n) out[i++] = Number.NaN;
+    if (reached - i < period + 1) {
+      o.fill(Number.NaN, i, reached);
+      break;
+    }
+    o.fill(Number.NaN, i, reached - 1);
+    i = rsiSteady(x, o, reached, period);
+    if (i < n) o[i++] = Number.NaN;
   }
-  return out;
+  return o;
 }
 
 export function createRsiState(period = 14): StreamingIndicator {

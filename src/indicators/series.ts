@@ -22,6 +22,41 @@ export function toFloat64(values: NumericSeries): Float64Array {
   return values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
+/**
+ * The array a kernel writes into: the caller's `out`, or a new one. Passing `out` is for hot loops
+ * over many series of the same length (a screener, a backtest sweep): a fresh 1M-value output is 8 MB
+ * whose pages the kernel then faults in one by one, which on a VM can cost as much as the maths.
+ * Every element of `out` is overwritten. It must not share memory with an input: the kernels read
+ * values behind the one they write (SMA's trailing value, ATR's previous close).
+ */
+export function outputFor(
+  indicator: string,
+  length: number,
+  out: Float64Array | undefined,
+  ...inputs: Float64Array[]
+): Float64Array {
+  if (out === undefined) return new Float64Array(length);
+  if (!(out instanceof Float64Array) || out.length !== length) {
+    throw new RangeError(
+      `${indicator}: out must be a Float64Array of the input's length ${length}, got ${describe(out)}`,
+    );
+  }
+  for (const input of inputs) {
+    if (overlaps(out, input)) throw new RangeError(`${indicator}: out must not share memory with an input`);
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
+  return value === null ? 'null' : typeof value === 'object' ? value.constructor.name : typeof value;
+}
+
+function overlaps(a: Float64Array, b: Float64Array): boolean {
+  if (a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
 /** Converts high/low/close together and insists on one length: a misaligned candle set is a bug. */
 export function toCandleColumns(
   indicator: string,

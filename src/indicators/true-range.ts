@@ -8,6 +8,7 @@ import {
   checkPeriod,
   isMissing,
   type NumericSeries,
+  outputFor,
   type StreamingCandleIndicator,
   toCandleColumns,
 } from './series.js';
@@ -24,26 +25,43 @@ function candleMissing(high: number, low: number, close: number): boolean {
   return isMissing(high) || isMissing(low) || isMissing(close);
 }
 
-export function trueRange(high: NumericSeries, low: NumericSeries, close: NumericSeries): Float64Array {
+/** True range per candle; NaN at the first candle of every clean run. `out`: see outputFor in series.ts. */
+export function trueRange(
+  high: NumericSeries,
+  low: NumericSeries,
+  close: NumericSeries,
+  out?: Float64Array,
+): Float64Array {
   const [h, l, c] = toCandleColumns('trueRange', high, low, close);
   const n = c.length;
-  const out = new Float64Array(n);
-  let havePrev = false;
+  const o = outputFor('trueRange', n, out, h, l, c);
+  // NaN before the first candle of a run: Math.max then gives NaN, the undefined first range.
+  let prevClose = Number.NaN;
   for (let i = 0; i < n; i++) {
-    if (candleMissing(h[i]!, l[i]!, c[i]!)) {
-      out[i] = Number.NaN;
-      havePrev = false;
+    const hi = h[i]!;
+    const lo = l[i]!;
+    const cl = c[i]!;
+    if (hi - hi + (lo - lo) + (cl - cl) !== 0) {
+      o[i] = Number.NaN;
+      prevClose = Number.NaN;
       continue;
     }
-    out[i] = havePrev ? trueRangeOf(h[i]!, l[i]!, c[i - 1]!) : Number.NaN;
-    havePrev = true;
+    o[i] = trueRangeOf(hi, lo, prevClose);
+    prevClose = cl;
   }
-  return out;
+  return o;
 }
 
 /**
+ * The ATR seed of atrWarmUp; module state so that no call allocates (no other code runs between the
+ * write and the read).
+ */
+const seed = new Float64Array(1);
+
+/**
  * The first candle and `period` true ranges from `start`: returns the index reached with the seed
- * (their mean) in `seed[0]`, or -(gap index + 1) after a gap. Warm-up outputs are NaN but the last.
+ * (their mean) in `seed[0]` and at `out[end - 1]`, or -(gap index + 1) after a gap. The caller
+ * fills the rest of the warm-up with NaN.
  */
 function atrWarmUp(
   h: Float64Array,
@@ -52,12 +70,10 @@ function atrWarmUp(
   out: Float64Array,
   start: number,
   period: number,
-  seed: Float64Array,
 ): number {
   const end = Math.min(c.length, start + period + 1);
   let total = 0;
   for (let i = start; i < end; i++) {
-    out[i] = Number.NaN;
     if (candleMissing(h[i]!, l[i]!, c[i]!)) return -(i + 1);
     if (i > start) total += trueRangeOf(h[i]!, l[i]!, c[i - 1]!);
   }
@@ -79,6 +95,7 @@ function atrSteady(
 ): number {
   const n = c.length;
   const keep = period - 1;
+  let prevClose = c[from - 1]!;
   let i = from;
   for (; i < n; i++) {
     const hi = h[i]!;
@@ -86,37 +103,43 @@ function atrSteady(
     const cl = c[i]!;
     // One test for all three: the sum is NaN as soon as one of them is not finite.
     if (hi - hi + (lo - lo) + (cl - cl) !== 0) break;
-    const pc = c[i - 1]!;
-    const tr = Math.max(hi - lo, Math.abs(pc - hi), Math.abs(pc - lo));
+    const tr = Math.max(hi - lo, Math.abs(prevClose - hi), Math.abs(prevClose - lo));
+    prevClose = cl;
     prev = (prev * keep + tr) / period;
     out[i] = prev;
   }
   return i;
 }
 
+/** Wilder's ATR with TA-Lib's seeding. `out`: see outputFor in series.ts. */
 export function atr(
   high: NumericSeries,
   low: NumericSeries,
   close: NumericSeries,
   period = 14,
+  out?: Float64Array,
 ): Float64Array {
   checkPeriod('atr', 'period', period, 1);
   const [h, l, c] = toCandleColumns('atr', high, low, close);
   const n = c.length;
-  const out = new Float64Array(n);
-  const seed = new Float64Array(1);
+  const o = outputFor('atr', n, out, h, l, c);
   let i = 0;
   while (i < n) {
-    const reached = atrWarmUp(h, l, c, out, i, period, seed);
+    const reached = atrWarmUp(h, l, c, o, i, period);
     if (reached < 0) {
+      o.fill(Number.NaN, i, -reached);
       i = -reached;
       continue;
     }
-    if (reached - i < period + 1) break;
-    i = atrSteady(h, l, c, out, reached, period, seed[0]!);
-    if (i < n) out[i++] = Number.NaN;
+    if (reached - i < period + 1) {
+      o.fill(Number.NaN, i, reached);
+      break;
+    }
+    o.fill(Number.NaN, i, reached - 1);
+    i = atrSteady(h, l, c, o, reached, period, seed[0]!);
+    if (i < n) o[i++] = Number.NaN;
   }
-  return out;
+  return o;
 }
 
 export function createTrueRangeState(): StreamingCandleIndicator {
