@@ -13,6 +13,10 @@
  *   histories once, then update/screen one closed candle at a time.
  * - scanUniverse(feed, options): one ranked pass over a MarketFeed (what `neurotrade scan` runs).
  * - universeFixture / randomWalkColumns / columnsFromRows: seeded candle fixtures for tests and bench.
+ * - LazyScreenResult / toPlainOutcome: results keep their words (contribution notes, reasons) as
+ *   numbers until `contributions` or `reasons` is first read; reading is unchanged, JSON.stringify
+ *   gives the plain object, and toPlainOutcome makes a copy with own properties (for spreads,
+ *   structuredClone and deep equality, which see only own properties).
  *
  * Invariants: pure (no I/O, no clock) apart from the pool's worker threads; the batch and
  * incremental paths give the same directions, scores, contributions and reasons for the same
@@ -41,6 +45,7 @@ export {
 } from './fixtures.js';
 export { createSymbolScreener, type SymbolScreener, type TimeframeRole } from './incremental.js';
 export { createScreenerPool, type ScreenerPool, type ScreenerPoolOptions } from './pool.js';
+export { LazyScreenResult, toPlainOutcome, toPlainResult } from './result.js';
 export { rankOutcomes, type ScanOptions, type ScanReport, scanUniverse } from './scan.js';
 export { scoreViews } from './score.js';
 export { type ScreenInput, screenSymbol, skipped } from './screen.js';

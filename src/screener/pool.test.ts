@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveScreenerConfig } from './config.js';
 import { universeFixture } from './fixtures.js';
 import { createScreenerPool, type ScreenerPool } from './pool.js';
+import { toPlainOutcome } from './result.js';
 import { screenSymbol } from './screen.js';
 import type { CandleRow } from './shard.js';
 
@@ -39,20 +40,21 @@ describe('createScreenerPool', () => {
     const a = await local.screen();
     const b = await threaded.screen();
     expect(b.map((r) => r.symbol)).toEqual(universe.map((s) => s.symbol));
-    expect(b).toEqual(a);
+    // Plain copies: the words are lazy accessors, and deep equality reads own properties only.
+    expect(b.map(toPlainOutcome)).toEqual(a.map(toPlainOutcome));
     // The incremental path agrees with a full recompute from history.
     const full = await threaded.screen({ mode: 'full' });
     expect(full.map((r) => `${r.symbol} ${r.direction} ${'score' in r ? r.score : ''}`)).toEqual(
       b.map((r) => `${r.symbol} ${r.direction} ${'score' in r ? r.score : ''}`),
     );
-    expect(full[0]).toEqual(screenSymbol(universe[0]!, config));
+    expect(toPlainOutcome(full[0]!)).toEqual(toPlainOutcome(screenSymbol(universe[0]!, config)));
 
     // One new closed candle per symbol, applied and screened in one round trip.
     for (let k = 0; k < 3; k++) {
       const rows = nextCandles(k);
       const la = await local.screen({ rows });
       const tb = await threaded.screen({ rows });
-      expect(tb).toEqual(la);
+      expect(tb.map(toPlainOutcome)).toEqual(la.map(toPlainOutcome));
       expect(
         tb.every(
           (r) =>

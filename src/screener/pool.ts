@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { resolveScreenerConfig, type ScreenerOverrides } from './config.js';
 import { type CandleRow, createScreenerShard, type ScreenRequest, type SymbolHistory } from './shard.js';
 import type { ScreenOutcome } from './types.js';
-import { decodeOutcomes, encodeRows, type WireOutcome } from './wire.js';
+import { decodeOutcomes, encodeRows, type WireBatch } from './wire.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
 
 export interface ScreenerPoolOptions {
@@ -155,13 +155,29 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
               type: 'screen',
               rows: rows ? encodeRows(rows) : undefined,
               request,
-            })) as WireOutcome[],
+            })) as WireBatch,
+            config,
           ),
         close: async () => {
           await worker.terminate();
         },
       });
     }
+  }
+
+  /**
+   * Symbols were dealt round-robin in load order and each shard answers in its own load order, so
+   * the symbol at load position o is answer floor(o / k) of shard o % k: interleave, no sort.
+   */
+  function inLoadOrder(results: ScreenOutcome[][]): ScreenOutcome[] {
+    if (results.length === 1) return results[0] as ScreenOutcome[];
+    const k = results.length;
+    const all: ScreenOutcome[] = new Array(loaded);
+    for (let s = 0; s < k; s++) {
+      const part = results[s] as ScreenOutcome[];
+      for (let j = 0; j < part.length; j++) all[j * k + s] = part[j] as ScreenOutcome;
+    }
+    return all;
   }
 
   function split<T extends { symbol: string }>(items: readonly T[]): T[][] {
@@ -193,9 +209,7 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
       const parts = request.rows ? split(request.rows) : undefined;
       const { rows: _rows, ...req } = request;
       const results = await Promise.all(shards.map((s, i) => s.screen(parts?.[i], req)));
-      const all = results.flat();
-      all.sort((a, b) => placement.get(a.symbol)!.order - placement.get(b.symbol)!.order);
-      return all;
+      return inLoadOrder(results);
     },
     async close() {
       await Promise.all(shards.map((s) => s.close()));

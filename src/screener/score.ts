@@ -5,36 +5,33 @@
  *
  * Direction priority when sources disagree: whale, then momentum, then RSI plus trend.
  * Invariant: score and every contribution are finite integers; score is 0..100 and 0 when NEUTRAL.
+ * The points are computed here; the words (notes, reasons) only when a result's `contributions`
+ * or `reasons` is first read (see result.ts), from numbers captured now.
  */
 import type { ScreenerConfig } from './config.js';
-import { antiFake } from './filters/anti-fake.js';
-import { momentum, momentumSide } from './filters/momentum.js';
-import { levelInPath, marketStructure, structureScore } from './filters/structure.js';
+import { antiFakeScore } from './filters/anti-fake.js';
+import { momentumScore, momentumSide } from './filters/momentum.js';
+import { marketStructure, nearestLevelInPath, structureScore } from './filters/structure.js';
 import { confirmation, confirmState, rsiTrendSide, rsiZoneScore, trendAlignment } from './filters/trend.js';
-import { back, clamp, fmt, isNum, metric } from './filters/util.js';
+import { back, clamp, isNum, metric } from './filters/util.js';
 import { volumeAnomaly, volumeSustain } from './filters/volume.js';
-import type {
-  DirectionSource,
-  FilterContribution,
-  FilterName,
-  ScreenMetrics,
-  ScreenResult,
-  ScreenViews,
-  Side,
+import { LazyScreenResult } from './result.js';
+import {
+  type DirectionSource,
+  FILTER_NAMES,
+  type ScreenMetrics,
+  type ScreenResult,
+  type ScreenViews,
+  type Side,
 } from './types.js';
+import { DirectionalWords, NeutralWords } from './words.js';
+
+const ANTI_FAKE = FILTER_NAMES.indexOf('antiFake');
 
 const whaleSide = (direction: 'PUMP' | 'DUMP'): Side => (direction === 'PUMP' ? 'LONG' : 'SHORT');
 
-/** Record a filter's points: rounded, and 0 if anything upstream produced a non-finite number. */
-function contribute(list: FilterContribution[], filter: FilterName, points: number, note: string): void {
-  const safe = isNum(points) ? Math.round(points) : 0;
-  list.push({
-    filter,
-    kind: filter === 'antiFake' ? 'fake' : safe < 0 ? 'quality' : 'bonus',
-    points: safe,
-    note,
-  });
-}
+/** A filter's points as they enter the score: rounded, and 0 if anything upstream was not finite. */
+const safePoints = (points: number): number => (isNum(points) ? Math.round(points) : 0);
 
 export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenResult {
   const p = views.primary;
@@ -44,10 +41,10 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
   const width = upper - lower;
   const hurstValue = views.confirm?.hurst ?? Number.NaN;
 
-  const vol = volumeAnomaly(p, config);
-  const sustain = volumeSustain(p, config);
+  const vol = volumeAnomaly(p, config, false);
+  const sustain = volumeSustain(p, config, false);
   const structure = marketStructure(p, config);
-  const mom = momentum(p, config);
+  const mom = momentumScore(p, config);
   const rsiNow = back(p.rsi, 0, n, first);
   const atrNow = back(p.atr, 0, n, first);
   const confirmTrend = confirmState(views.confirm);
@@ -93,133 +90,108 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
   const candleTime = back(p.openTime, 0, n, first);
 
   if (side === null || source === null) {
-    const reasons = [
-      `NEUTRAL: no direction (momentum ${mom.LONG.points} long / ${mom.SHORT.points} short, ` +
-        `RSI ${fmt(rsiNow, 3)}, trend ${views.trend ? 'mixed with RSI' : 'unavailable'}, ` +
-        `${whale ? `whale ${whale.direction} ${fmt(whale.confidence, 3)} below ${config.whale.minConfidence}` : 'no whale signal'})`,
-      ...notes,
-    ];
-    return {
-      symbol: views.symbol,
-      direction: 'NEUTRAL',
-      score: 0,
-      rawScore: 0,
-      source: null,
-      proposed: null,
-      qualityPenalty: 0,
-      fakePenalty: 0,
-      metrics,
-      contributions: [],
-      reasons,
-      candleTime,
-    };
-  }
-
-  const contributions: FilterContribution[] = [];
-
-  contribute(contributions, 'base', config.base.points, '');
-  if (whale && fromWhale === side) {
-    contribute(
-      contributions,
-      'whale',
-      (clamp(whale.confidence, 0, 100) / 100) * config.whale.maxPoints,
-      `whale ${whale.direction} (confidence ${fmt(whale.confidence, 3)})`,
-    );
-  } else {
-    contribute(
-      contributions,
-      'whale',
-      0,
-      whale ? `whale ${whale.direction} (confidence ${fmt(whale.confidence, 3)}) below priority` : '',
+    return new LazyScreenResult(
+      {
+        symbol: views.symbol,
+        direction: 'NEUTRAL',
+        score: 0,
+        rawScore: 0,
+        source: null,
+        proposed: null,
+        qualityPenalty: 0,
+        fakePenalty: 0,
+        metrics,
+        candleTime,
+      },
+      new NeutralWords({
+        config,
+        momentumLong: mom.LONG.points,
+        momentumShort: mom.SHORT.points,
+        rsi: rsiNow,
+        hasTrend: views.trend !== undefined,
+        whale,
+        notes,
+      }),
     );
   }
+
+  // Points now (in FILTER_NAMES order); the notes only when someone reads them.
+  const whaleLeads = whale !== undefined && fromWhale === side;
   const momSide = mom[side];
-  contribute(
-    contributions,
-    'momentum',
-    momSide.points,
-    momSide.parts.length > 0
-      ? `momentum ${momSide.points}/${config.momentum.maxPoints}: ${momSide.parts.join(', ')}`
-      : '',
-  );
-  contribute(contributions, 'volumeAnomaly', vol.points, vol.note);
-  const trend = trendAlignment(side, views.trend, config);
-  contribute(contributions, 'trend', trend.points, trend.note);
-  const zone = rsiZoneScore(side, rsiNow, config);
-  contribute(contributions, 'rsiZone', zone.points, zone.note);
-  const confirm = confirmation(side, views.confirm, whale, config, config.timeframes.confirm);
-  contribute(contributions, 'confirmation', confirm.points, confirm.note);
+  const trend = trendAlignment(side, views.trend, config, false);
+  const zone = rsiZoneScore(side, rsiNow, config, false);
+  const confirm = confirmation(side, views.confirm, whale, config, config.timeframes.confirm, false);
   const struct = structureScore(side, structure, config);
-  contribute(contributions, 'structure', struct.points, struct.note);
-  const levels = levelInPath(side, price, p, config);
-  contribute(contributions, 'levels', levels.points, levels.note);
-  contribute(contributions, 'volumeSustain', sustain.points, sustain.note);
+  const levels = nearestLevelInPath(side, price, p, config);
   const h = config.hurst;
-  if (hurstValue > h.persistentAbove)
-    contribute(contributions, 'hurst', h.points, `Hurst ${fmt(hurstValue, 3)}: trending, moves persist`);
-  else if (hurstValue < h.meanRevertingBelow)
-    contribute(contributions, 'hurst', -h.penalty, `Hurst ${fmt(hurstValue, 3)}: mean-reverting, moves fade`);
-  else
-    contribute(
-      contributions,
-      'hurst',
-      0,
-      isNum(hurstValue) ? `Hurst ${fmt(hurstValue, 3)}: no clear persistence` : '',
-    );
-  const fake = antiFake(side, p, config);
-  contribute(
-    contributions,
-    'antiFake',
-    -fake.penalty,
-    fake.parts.length > 0 ? `fake signs: ${fake.parts.join('; ')}` : '',
-  );
+  const hurstPoints =
+    hurstValue > h.persistentAbove ? h.points : hurstValue < h.meanRevertingBelow ? -h.penalty : 0;
+  const fake = antiFakeScore(side, p, config);
+  const points = [
+    safePoints(config.base.points),
+    safePoints(whale && whaleLeads ? (clamp(whale.confidence, 0, 100) / 100) * config.whale.maxPoints : 0),
+    safePoints(momSide.points),
+    safePoints(vol.points),
+    safePoints(trend.points),
+    safePoints(zone.points),
+    safePoints(confirm.points),
+    safePoints(struct.points),
+    safePoints(levels.points),
+    safePoints(sustain.points),
+    safePoints(hurstPoints),
+    safePoints(-fake.penalty),
+  ];
 
   let rawScore = 0;
   let qualityPenalty = 0;
-  for (const c of contributions) {
-    rawScore += c.points;
-    if (c.kind === 'quality') qualityPenalty -= c.points;
+  for (let i = 0; i < points.length; i++) {
+    const pts = points[i] as number;
+    rawScore += pts;
+    if (pts < 0 && i !== ANTI_FAKE) qualityPenalty -= pts;
   }
   const fakePenalty = fake.penalty;
 
-  const disagreements: string[] = [];
-  if (fromWhale && fromMomentum && fromMomentum !== side) disagreements.push(`momentum says ${fromMomentum}`);
-  if (fromRsiTrend && fromRsiTrend !== side) disagreements.push(`RSI+trend says ${fromRsiTrend}`);
-  const headline =
-    `${side} from ${source}` +
-    (disagreements.length > 0 ? ` (priority over: ${disagreements.join(', ')})` : '');
-
   let direction: ScreenResult['direction'] = side;
-  const reasons: string[] = [];
-  if (fake.killed) {
-    direction = 'NEUTRAL';
-    reasons.push(
-      `NEUTRAL: ${side} killed by anti-fake (penalty ${fakePenalty} >= ${config.antiFake.killAt})`,
-    );
-  } else if (confirm.downgrade) {
-    direction = 'NEUTRAL';
-    reasons.push(`NEUTRAL: ${side} downgraded by ${config.timeframes.confirm} confirmation`);
-  } else if (rawScore < config.base.minScore) {
-    direction = 'NEUTRAL';
-    reasons.push(`NEUTRAL: ${side} scores ${rawScore} after penalties (minimum ${config.base.minScore})`);
-  }
-  reasons.push(headline);
-  for (const c of contributions)
-    if (c.note !== '') reasons.push(`${c.note} (${c.points >= 0 ? '+' : ''}${c.points})`);
-  reasons.push(...notes);
+  if (fake.killed || confirm.downgrade || rawScore < config.base.minScore) direction = 'NEUTRAL';
 
-  return {
-    symbol: views.symbol,
-    direction,
-    score: direction === 'NEUTRAL' ? 0 : clamp(rawScore, 0, 100),
-    rawScore,
-    source,
-    proposed: side,
-    qualityPenalty,
-    fakePenalty,
-    metrics,
-    contributions,
-    reasons,
-    candleTime: isNum(candleTime) ? candleTime : 0,
-  };
+  return new LazyScreenResult(
+    {
+      symbol: views.symbol,
+      direction,
+      score: direction === 'NEUTRAL' ? 0 : clamp(rawScore, 0, 100),
+      rawScore,
+      source,
+      proposed: side,
+      qualityPenalty,
+      fakePenalty,
+      metrics,
+      candleTime: isNum(candleTime) ? candleTime : 0,
+    },
+    new DirectionalWords({
+      config,
+      side,
+      source,
+      fromWhale,
+      fromMomentum,
+      fromRsiTrend,
+      whale,
+      whaleLeads,
+      mom,
+      volumeRatio: vol.ratio,
+      volumeHit: vol.hit,
+      trend: views.trend,
+      rsi: rsiNow,
+      confirm: views.confirm,
+      structureNote: struct.note,
+      levels,
+      sustainCount: sustain.count,
+      sustainHit: sustain.hit,
+      hurst: hurstValue,
+      fake,
+      points,
+      rawScore,
+      downgrade: confirm.downgrade,
+      notes,
+    }),
+  );
 }

@@ -4,6 +4,7 @@ import type { Candle, CandleColumns } from '../domain/index.js';
 import { resolveScreenerConfig } from './config.js';
 import { columnsFromRows, randomWalkColumns, rowsFromCloses, universeFixture } from './fixtures.js';
 import { createSymbolScreener } from './incremental.js';
+import { toPlainOutcome } from './result.js';
 import { screenSymbol } from './screen.js';
 import { isSkip, type ScreenOutcome, type ScreenResult } from './types.js';
 
@@ -97,7 +98,7 @@ describe('screenSymbol (batch)', () => {
 
   it('is deterministic', () => {
     const [s] = universeFixture(1, 500);
-    expect(screenSymbol(s!, config)).toEqual(screenSymbol(s!, config));
+    expect(toPlainOutcome(screenSymbol(s!, config))).toEqual(toPlainOutcome(screenSymbol(s!, config)));
   });
 
   it('scores a flat, dead market NEUTRAL without NaN anywhere', () => {
@@ -154,7 +155,7 @@ describe('createSymbolScreener (incremental) agrees with the batch path', () => 
     for (let i = 0; i < 200; i++) inc.push('primary', row(s!.primary, i));
     const before = inc.screen();
     inc.push('primary', { ...row(s!.primary, 199), close: 1 });
-    expect(inc.screen()).toEqual(before);
+    expect(toPlainOutcome(inc.screen())).toEqual(toPlainOutcome(before));
   });
 });
 

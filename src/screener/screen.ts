@@ -5,8 +5,9 @@
  */
 import type { CandleColumns } from '../domain/index.js';
 import { timeframeMs } from '../domain/index.js';
-import { atr, bollinger, ema, hurst, roc, rsi, sma } from '../indicators/index.js';
+import { atr, bollinger, hurst, rsi, sma } from '../indicators/index.js';
 import { type ScreenerConfig, viewLength } from './config.js';
+import { createScratch, emaLast, emaTail, rocInto } from './kernels.js';
 import { scoreViews } from './score.js';
 import type { ConfirmView, PrimaryView, ScreenOutcome, ScreenSkip, TrendView, WhaleSignal } from './types.js';
 import { countGaps, higherTimeframeProblem, suffix, validSuffixStart } from './validate.js';
@@ -21,6 +22,22 @@ export interface ScreenInput {
   trend?: CandleColumns | undefined;
   whale?: WhaleSignal | undefined;
 }
+
+/** Scratch slots of the batch path. */
+const S = {
+  emaFast: 0,
+  emaSlow: 1,
+  emaTrend: 2,
+  rsi: 3,
+  atr: 4,
+  volumeAvg: 5,
+  rocShort: 6,
+  rocLong: 7,
+  upper: 8,
+  middle: 9,
+  lower: 10,
+} as const;
+const scratch = createScratch(11);
 
 const lastOf = (a: Float64Array): number => (a.length > 0 ? (a[a.length - 1] as number) : Number.NaN);
 
@@ -66,34 +83,41 @@ export function screenSymbol(input: ScreenInput, config: ScreenerConfig): Screen
   if (start > 0) notes.push(`${timeframes.primary}: ${start} candle(s) before an invalid row ignored`);
   const pMs = timeframeMs(timeframes.primary);
   const from = n - Math.min(n, viewLength(config));
-  const slice = (a: Float64Array) => a.subarray(from);
-  const gaps = countGaps(slice(c.openTime), pMs);
+  const v = n - from;
+  const gaps = countGaps(c.openTime.subarray(from), pMs);
   if (gaps > 0) notes.push(`${timeframes.primary}: ${gaps} missing candle(s) in the recent window`);
 
   // EMA, RSI and ATR never forget: they run over the whole valid history, exactly as the streaming
   // states of the incremental path do. Windowed indicators run over just the view (or their window).
-  const close = slice(c.close);
+  // Outputs go to this thread's scratch buffers (see createScratch): the view lives until scoreViews
+  // returns, and the result keeps only numbers.
+  const close = c.close.subarray(from);
+  const bp = periods.bollinger;
   const bands =
-    n >= periods.bollinger
-      ? bollinger(c.close.subarray(n - periods.bollinger), periods.bollinger, periods.bollingerStdDev)
+    n >= bp
+      ? bollinger(c.close.subarray(n - bp), bp, periods.bollingerStdDev, {
+          upper: scratch(S.upper, bp),
+          middle: scratch(S.middle, bp),
+          lower: scratch(S.lower, bp),
+        })
       : undefined;
   const primary: PrimaryView = {
     first: 0,
-    n: close.length,
-    openTime: slice(c.openTime),
-    open: slice(c.open),
-    high: slice(c.high),
-    low: slice(c.low),
+    n: v,
+    openTime: c.openTime.subarray(from),
+    open: c.open.subarray(from),
+    high: c.high.subarray(from),
+    low: c.low.subarray(from),
     close,
-    volume: slice(c.volume),
-    emaFast: slice(ema(c.close, periods.emaFast)),
-    emaSlow: slice(ema(c.close, periods.emaSlow)),
-    emaTrend: slice(ema(c.close, periods.emaTrend)),
-    rsi: slice(rsi(c.close, periods.rsi)),
-    atr: slice(atr(c.high, c.low, c.close, periods.atr)),
-    volumeAvg: sma(slice(c.volume), periods.volumeAverage),
-    rocShort: roc(close, config.momentum.rocShortCandles),
-    rocLong: roc(close, config.momentum.rocLongCandles),
+    volume: c.volume.subarray(from),
+    emaFast: emaTail(c.close, periods.emaFast, scratch(S.emaFast, v)),
+    emaSlow: emaTail(c.close, periods.emaSlow, scratch(S.emaSlow, v)),
+    emaTrend: emaTail(c.close, periods.emaTrend, scratch(S.emaTrend, v)),
+    rsi: rsi(c.close, periods.rsi, scratch(S.rsi, n)).subarray(from),
+    atr: atr(c.high, c.low, c.close, periods.atr, scratch(S.atr, n)).subarray(from),
+    volumeAvg: sma(c.volume.subarray(from), periods.volumeAverage, scratch(S.volumeAvg, v)),
+    rocShort: rocInto(close, config.momentum.rocShortCandles, scratch(S.rocShort, v)),
+    rocLong: rocInto(close, config.momentum.rocLongCandles, scratch(S.rocLong, v)),
     bands: {
       upper: bands ? lastOf(bands.upper) : Number.NaN,
       lower: bands ? lastOf(bands.lower) : Number.NaN,
@@ -106,8 +130,8 @@ export function screenSymbol(input: ScreenInput, config: ScreenerConfig): Screen
   if (cc) {
     const m = cc.close.length;
     confirm = {
-      emaFast: lastOf(ema(cc.close, periods.emaFast)),
-      emaSlow: lastOf(ema(cc.close, periods.emaSlow)),
+      emaFast: emaLast(cc.close, periods.emaFast),
+      emaSlow: emaLast(cc.close, periods.emaSlow),
       hurst:
         m >= periods.hurstWindow
           ? lastOf(hurst(cc.close.subarray(m - periods.hurstWindow), periods.hurstWindow))
@@ -117,7 +141,7 @@ export function screenSymbol(input: ScreenInput, config: ScreenerConfig): Screen
 
   let trend: TrendView | undefined;
   const tc = higher('trend', input.trend, config, periods.emaTrend, primaryClose, notes);
-  if (tc) trend = { close: lastOf(tc.close), emaTrend: lastOf(ema(tc.close, periods.emaTrend)) };
+  if (tc) trend = { close: lastOf(tc.close), emaTrend: emaLast(tc.close, periods.emaTrend) };
 
   return scoreViews({ symbol: input.symbol, primary, confirm, trend, whale: input.whale, notes }, config);
 }

@@ -32,6 +32,8 @@ export interface ScreenRequest {
   whales?: Readonly<Record<string, WhaleSignal>>;
 }
 
+const NO_HISTORY = 'a full recompute needs a pool created with maxHistory > 0';
+
 const ROLES: readonly TimeframeRole[] = ['trend', 'confirm', 'primary'];
 const C = CANDLE_FIELDS;
 
@@ -39,6 +41,8 @@ interface Entry {
   screener: SymbolScreener;
   /** Absent when the shard keeps no history (maxHistory 0). */
   history: Record<TimeframeRole, RollingColumns> | undefined;
+  /** Rows handed to screen() for this symbol, applied just before it is screened. */
+  pending?: CandleRow[] | undefined;
 }
 
 export interface ScreenerShard {
@@ -93,6 +97,7 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
                   trend: createRollingColumns(6, maxHistory),
                 }
               : undefined,
+          pending: undefined,
         };
         entries.set(s.symbol, entry);
         for (const role of ROLES) {
@@ -120,21 +125,25 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
     screen(request = {}, rows = []) {
       const out: ScreenOutcome[] = [];
       const whales = request.whales ?? {};
+      if (request.mode === 'full' && maxHistory <= 0 && entries.size > 0) throw new RangeError(NO_HISTORY);
       // Each symbol's new candles are applied just before it is screened: its state is still in
-      // cache (a whole universe of state does not fit in it).
-      const bySymbol = new Map<string, CandleRow[]>();
+      // cache (a whole universe of state does not fit in it). They wait on their entry, not in a
+      // map built per screen.
       for (const r of rows) {
-        const list = bySymbol.get(r.symbol);
-        if (list) list.push(r);
-        else bySymbol.set(r.symbol, [r]);
+        const entry = entries.get(r.symbol);
+        if (!entry) continue;
+        if (entry.pending) entry.pending.push(r);
+        else entry.pending = [r];
       }
       for (const [symbol, entry] of entries) {
-        const mine = bySymbol.get(symbol);
-        if (mine) for (const r of mine) push(entry, r.role, r.candle);
+        const mine = entry.pending;
+        if (mine !== undefined && mine.length > 0) {
+          for (const r of mine) push(entry, r.role, r.candle);
+          mine.length = 0;
+        }
         const whale = whales[symbol];
         if (request.mode === 'full') {
-          if (!entry.history)
-            throw new RangeError('a full recompute needs a pool created with maxHistory > 0');
+          if (!entry.history) throw new RangeError(NO_HISTORY);
           out.push(
             screenSymbol(
               {

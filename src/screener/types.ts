@@ -146,6 +146,7 @@ export interface ScreenResult {
   /** Sum of the anti-fake penalties, as a positive number; >= antiFake.killAt kills the signal. */
   fakePenalty: number;
   metrics: ScreenMetrics;
+  /** The words (notes and reasons) are formatted when first read (see result.ts). */
   contributions: FilterContribution[];
   reasons: string[];
   /** Open time of the last primary candle the result is based on. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveScreenerConfig } from './config.js';
 import { universeFixture } from './fixtures.js';
+import { toPlainOutcome } from './result.js';
 import { screenSymbol } from './screen.js';
 import { decodeOutcomes, decodeRows, encodeOutcomes, encodeRows } from './wire.js';
 
@@ -8,12 +9,23 @@ describe('worker wire format', () => {
   it('round-trips every kind of outcome exactly', () => {
     const config = resolveScreenerConfig();
     const outcomes = universeFixture(40, 260).map((s, i) =>
-      screenSymbol({ ...s, whale: i % 7 === 0 ? { direction: 'PUMP', confidence: 88 } : undefined }, config),
+      screenSymbol(
+        {
+          ...s,
+          // Some without a confirmation timeframe: a data note travels with the numbers.
+          confirm: i % 5 === 0 ? undefined : s.confirm,
+          whale: i % 7 === 0 ? { direction: 'PUMP', confidence: 88 } : undefined,
+        },
+        config,
+      ),
     );
     outcomes.push({ symbol: 'NEWUSDT', direction: 'SKIPPED', reason: 'too new', reasons: ['too new'] });
     const kinds = new Set(outcomes.map((o) => o.direction));
     expect(kinds.size).toBeGreaterThanOrEqual(3);
-    expect(decodeOutcomes(structuredClone(encodeOutcomes(outcomes)))).toEqual(outcomes);
+    expect(outcomes.some((o) => o.reasons.some((r) => r.startsWith('confirmation timeframe')))).toBe(true);
+    expect(decodeOutcomes(structuredClone(encodeOutcomes(outcomes)), config).map(toPlainOutcome)).toEqual(
+      outcomes.map(toPlainOutcome),
+    );
   });
 
   it('round-trips candle rows', () => {

@@ -1,9 +1,13 @@
 /**
  * The compact form in which worker threads send results to the pool. Structured clone writes every
- * property name of every object; 500 results with 12 contributions each cost more to copy than to
- * compute. Here the fixed fields travel as positional arrays and are rebuilt on arrival, so
- * decodeOutcomes(encodeOutcomes(x)) deep-equals x.
+ * property name and string of every object; 500 results with their notes and reasons cost more to
+ * copy than to compute. Results travel as rows of numbers in one transferred Float64Array
+ * (wire-facts.ts) and are rebuilt on arrival with their words formatted only when read; SKIPPED
+ * outcomes (and any result without facts) travel as positional arrays with their words. Either
+ * way, decodeOutcomes(encodeOutcomes(x)) reads exactly like x.
  */
+import type { ScreenerConfig } from './config.js';
+import type { LazyScreenResult } from './result.js';
 import type { CandleRow } from './shard.js';
 import type {
   ContributionKind,
@@ -13,6 +17,8 @@ import type {
   ScreenOutcome,
   ScreenResult,
 } from './types.js';
+import { packResult, ROW, unpackResult } from './wire-facts.js';
+import type { DirectionalWords, NeutralWords } from './words.js';
 
 const METRIC_KEYS = [
   'price',
@@ -57,14 +63,10 @@ export type WireOutcome =
       string[],
     ];
 
-export function encodeOutcomes(outcomes: readonly ScreenOutcome[]): WireOutcome[] {
-  const out: WireOutcome[] = new Array(outcomes.length);
-  for (let i = 0; i < outcomes.length; i++) {
-    const o = outcomes[i]!;
-    if (o.direction === 'SKIPPED') {
-      out[i] = [0, o.symbol, o.reason, o.reasons];
-      continue;
-    }
+/** One outcome with its words (SKIPPED outcomes, and results that carry no facts). */
+function encodeWithWords(o: ScreenOutcome): WireOutcome {
+  {
+    if (o.direction === 'SKIPPED') return [0, o.symbol, o.reason, o.reasons];
     const r = o as ScreenResult;
     const metrics: Metric[] = new Array(METRIC_KEYS.length);
     for (let k = 0; k < METRIC_KEYS.length; k++) metrics[k] = r.metrics[METRIC_KEYS[k]!];
@@ -79,7 +81,7 @@ export function encodeOutcomes(outcomes: readonly ScreenOutcome[]): WireOutcome[
       points[k] = c[k]!.points;
       notes[k] = c[k]!.note;
     }
-    out[i] = [
+    return [
       1,
       r.symbol,
       r.direction,
@@ -98,17 +100,11 @@ export function encodeOutcomes(outcomes: readonly ScreenOutcome[]): WireOutcome[
       r.reasons,
     ];
   }
-  return out;
 }
 
-export function decodeOutcomes(wire: readonly WireOutcome[]): ScreenOutcome[] {
-  const out: ScreenOutcome[] = new Array(wire.length);
-  for (let i = 0; i < wire.length; i++) {
-    const w = wire[i]!;
-    if (w[0] === 0) {
-      out[i] = { symbol: w[1], direction: 'SKIPPED', reason: w[2], reasons: w[3] };
-      continue;
-    }
+function decodeWithWords(w: WireOutcome): ScreenOutcome {
+  {
+    if (w[0] === 0) return { symbol: w[1], direction: 'SKIPPED', reason: w[2], reasons: w[3] };
     const [
       ,
       symbol,
@@ -132,7 +128,7 @@ export function decodeOutcomes(wire: readonly WireOutcome[]): ScreenOutcome[] {
     const contributions: FilterContribution[] = new Array(f.length);
     for (let j = 0; j < f.length; j++)
       contributions[j] = { filter: f[j]!, kind: k[j]!, points: p[j]!, note: n[j]! };
-    out[i] = {
+    return {
       symbol,
       direction,
       score,
@@ -146,6 +142,45 @@ export function decodeOutcomes(wire: readonly WireOutcome[]): ScreenOutcome[] {
       reasons,
       candleTime,
     };
+  }
+}
+
+/**
+ * A worker's answer: results as rows of numbers (see wire-facts.ts; `packed` is transferred, not
+ * copied), the rare data notes by index, and outcomes without facts (SKIPPED) with their words.
+ */
+export interface WireBatch {
+  symbols: string[];
+  packed: Float64Array;
+  notes: Record<number, string[]>;
+  withWords: Record<number, WireOutcome>;
+}
+
+export function encodeOutcomes(outcomes: readonly ScreenOutcome[]): WireBatch {
+  const n = outcomes.length;
+  const symbols: string[] = new Array(n);
+  const packed = new Float64Array(n * ROW);
+  const notes: Record<number, string[]> = {};
+  const withWords: Record<number, WireOutcome> = {};
+  for (let i = 0; i < n; i++) {
+    const o = outcomes[i]!;
+    symbols[i] = o.symbol;
+    if (o.direction !== 'SKIPPED' && packResult(o, packed, i)) {
+      const words = (o as LazyScreenResult).words as DirectionalWords | NeutralWords;
+      if (words.f.notes.length > 0) notes[i] = words.f.notes;
+    } else {
+      withWords[i] = encodeWithWords(o);
+    }
+  }
+  return { symbols, packed, notes, withWords };
+}
+
+export function decodeOutcomes(batch: WireBatch, config: ScreenerConfig): ScreenOutcome[] {
+  const { symbols, packed, notes, withWords } = batch;
+  const out: ScreenOutcome[] = new Array(symbols.length);
+  for (let i = 0; i < symbols.length; i++) {
+    const legacy = withWords[i];
+    out[i] = legacy ? decodeWithWords(legacy) : unpackResult(symbols[i]!, notes[i] ?? [], packed, i, config);
   }
   return out;
 }
@@ -168,7 +203,13 @@ export function encodeRows(rows: readonly CandleRow[]): WireRows {
     symbols[i] = r.symbol;
     roles[i] = ROLE_CODES.indexOf(r.role);
     const c = r.candle;
-    values.set([c.openTime, c.open, c.high, c.low, c.close, c.volume], i * 6);
+    const o = i * 6;
+    values[o] = c.openTime;
+    values[o + 1] = c.open;
+    values[o + 2] = c.high;
+    values[o + 3] = c.low;
+    values[o + 4] = c.close;
+    values[o + 5] = c.volume;
   }
   return { symbols, roles, values };
 }

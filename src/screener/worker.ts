@@ -30,11 +30,9 @@ parentPort?.on('message', (msg: WorkerRequest) => {
       parentPort?.postMessage({ id: msg.id, ok: true, value: null });
     } else {
       const rows = msg.rows ? decodeRows(msg.rows) : [];
-      parentPort?.postMessage({
-        id: msg.id,
-        ok: true,
-        value: encodeOutcomes(shard.screen(msg.request, rows)),
-      });
+      const value = encodeOutcomes(shard.screen(msg.request, rows));
+      // The numbers move, not copied.
+      parentPort?.postMessage({ id: msg.id, ok: true, value }, [value.packed.buffer as ArrayBuffer]);
     }
   } catch (err) {
     parentPort?.postMessage({

@@ -14,13 +14,31 @@ export interface AntiFake {
   killed: boolean;
 }
 
-export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig): AntiFake {
+/** Anti-fake as numbers: the penalty and what was found (NaN / false: not found). */
+export interface AntiFakeScore {
+  penalty: number;
+  killed: boolean;
+  side: Side;
+  /** Share of the move carried by the largest candle. */
+  singleCandleShare: number;
+  /** Rejection wick over the last candle's range. */
+  wickShare: number;
+  fadingVolume: boolean;
+  /** Share of the previous candle's body the last one took back. */
+  reversalShare: number;
+}
+
+export function antiFakeScore(side: Side, view: PrimaryView, config: ScreenerConfig): AntiFakeScore {
   const f = config.antiFake;
   const { open, high, low, close, volume } = view;
   const { n, first } = view;
   const dir = sign(side);
-  const parts: string[] = [];
   let penalty = 0;
+  // What was found, kept as numbers (NaN: not found); the words are formatted when `parts` is read.
+  let share = Number.NaN;
+  let wickShare = Number.NaN;
+  let fadingFound = false;
+  let reversalShare = Number.NaN;
 
   // One candle carrying the move: only meaningful once the move is material (ATRs, not noise).
   const move = (back(close, 0, n, first) - back(close, f.window, n, first)) * dir;
@@ -31,10 +49,9 @@ export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig):
       const body = ((close[i] as number) - (open[i] as number)) * dir;
       if (body > largest) largest = body;
     }
-    const share = largest / move;
-    if (share > f.singleCandleShare) {
+    if (largest / move > f.singleCandleShare) {
       penalty += f.singleCandlePoints;
-      parts.push(`one candle carries ${fmt(share * 100, 3)}% of the move`);
+      share = largest / move;
     }
   }
 
@@ -48,9 +65,7 @@ export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig):
     const wick = side === 'LONG' ? h - Math.max(o, c) : Math.min(o, c) - l;
     if (wick / range > f.wickShare) {
       penalty += f.wickPoints;
-      parts.push(
-        `${side === 'LONG' ? 'upper' : 'lower'} rejection wick ${fmt((wick / range) * 100, 3)}% of the range`,
-      );
+      wickShare = wick / range;
     }
   }
 
@@ -65,7 +80,7 @@ export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig):
     }
     if (fading) {
       penalty += f.fadingVolumePoints;
-      parts.push(`price ${side === 'LONG' ? 'up' : 'down'} on falling volume for ${k} candles`);
+      fadingFound = true;
     }
   }
 
@@ -75,9 +90,41 @@ export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig):
     const lastBody = (c - o) * dir;
     if (prevBody > 0 && lastBody < 0 && -lastBody >= f.reversalBodyShare * prevBody) {
       penalty += f.reversalPoints;
-      parts.push(`reversal candle took back ${fmt((-lastBody / prevBody) * 100, 3)}% of the previous one`);
+      reversalShare = -lastBody / prevBody;
     }
   }
 
-  return { penalty, parts, killed: penalty >= f.killAt };
+  return {
+    penalty,
+    killed: penalty >= f.killAt,
+    side,
+    singleCandleShare: share,
+    wickShare,
+    fadingVolume: fadingFound,
+    reversalShare,
+  };
+}
+
+/** The words for what antiFakeScore found, in the order found. */
+export function antiFakeWords(a: AntiFakeScore, config: ScreenerConfig): string[] {
+  const words: string[] = [];
+  if (!Number.isNaN(a.singleCandleShare))
+    words.push(`one candle carries ${fmt(a.singleCandleShare * 100, 3)}% of the move`);
+  if (!Number.isNaN(a.wickShare))
+    words.push(
+      `${a.side === 'LONG' ? 'upper' : 'lower'} rejection wick ${fmt(a.wickShare * 100, 3)}% of the range`,
+    );
+  if (a.fadingVolume)
+    words.push(
+      `price ${a.side === 'LONG' ? 'up' : 'down'} on falling volume for ${config.antiFake.fadingVolumeCandles} candles`,
+    );
+  if (!Number.isNaN(a.reversalShare))
+    words.push(`reversal candle took back ${fmt(a.reversalShare * 100, 3)}% of the previous one`);
+  return words;
+}
+
+/** Anti-fake with its words (antiFakeScore is the same without them). */
+export function antiFake(side: Side, view: PrimaryView, config: ScreenerConfig): AntiFake {
+  const a = antiFakeScore(side, view, config);
+  return { penalty: a.penalty, parts: antiFakeWords(a, config), killed: a.killed };
 }

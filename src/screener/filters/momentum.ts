@@ -20,9 +20,80 @@ export interface Momentum {
   rocLong: number;
 }
 
-function add(side: MomentumSide, points: number, part: string): void {
+/** What scored, as codes: scoring a universe formats nothing, reading a side's parts formats them. */
+const Part = {
+  RocShort: 0,
+  RocLong: 1,
+  FreshCross: 2,
+  EmaAligned: 3,
+  RsiSlope: 4,
+  VolumeCandles: 5,
+  Pattern: 6,
+} as const;
+export type Part = (typeof Part)[keyof typeof Part];
+
+/** The numbers the parts' words need (shared by both sides of one symbol). */
+export interface PartValues {
+  m: ScreenerConfig['momentum'];
+  rocShort: number;
+  rocLong: number;
+  above: boolean;
+  slope: number;
+  up: number;
+  down: number;
+  hhhl: number;
+  lhll: number;
+}
+
+function partWords(code: Part, long: boolean, v: PartValues): string {
+  const m = v.m;
+  switch (code) {
+    case Part.RocShort:
+      return `ROC${m.rocShortCandles} ${long ? '+' : ''}${fmt(v.rocShort, 3)}%`;
+    case Part.RocLong:
+      return `ROC${m.rocLongCandles} ${long ? '+' : ''}${fmt(v.rocLong, 3)}%`;
+    case Part.FreshCross:
+      return `fresh EMA9/21 cross (EMA9 ${v.above ? 'above' : 'below'})`;
+    case Part.EmaAligned:
+      return `EMA9 ${v.above ? 'above' : 'below'} EMA21`;
+    case Part.RsiSlope:
+      return long
+        ? `RSI rising ${fmt(v.slope, 3)} in ${m.rsiSlopeCandles} candles`
+        : `RSI falling ${fmt(-v.slope, 3)} in ${m.rsiSlopeCandles} candles`;
+    case Part.VolumeCandles: {
+      const k = long ? v.up : v.down;
+      return `${k} high-volume ${long ? 'green' : 'red'} candle${k > 1 ? 's' : ''}`;
+    }
+    case Part.Pattern:
+      return long ? `${v.hhhl} higher-high/higher-low steps` : `${v.lhll} lower-high/lower-low steps`;
+  }
+}
+
+/** One side's points and what scored, as codes (momentumWords turns them into words). */
+export interface MomentumTally {
+  points: number;
+  codes: Part[];
+}
+
+/** Momentum as numbers: what the score needs, and what momentumWords needs to explain it. */
+export interface MomentumScore {
+  LONG: MomentumTally;
+  SHORT: MomentumTally;
+  values: PartValues;
+}
+
+function add(side: MomentumTally, points: number, code: Part): void {
   side.points += points;
-  side.parts.push(part);
+  side.codes.push(code);
+}
+
+/** The words for one side's parts, in scoring order. */
+export function momentumWords(mom: MomentumScore, side: Side): string[] {
+  const long = side === 'LONG';
+  const codes = mom[side].codes;
+  const out: string[] = new Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = partWords(codes[i] as Part, long, mom.values);
+  return out;
 }
 
 /** Signed EMA9 - EMA21 gap at i (NaN before the view). */
@@ -30,19 +101,28 @@ function emaGap(view: PrimaryView, i: number): number {
   return (view.emaFast[i] as number) - (view.emaSlow[i] as number);
 }
 
-export function momentum(view: PrimaryView, config: ScreenerConfig): Momentum {
+export function momentumScore(view: PrimaryView, config: ScreenerConfig): MomentumScore {
   const m = config.momentum;
   const { close, open, high, low, volume, rsi, n, first } = view;
-  const long: MomentumSide = { points: 0, parts: [] };
-  const short: MomentumSide = { points: 0, parts: [] };
-
   const rocShort = back(view.rocShort, 0, n, first);
   const rocLong = back(view.rocLong, 0, n, first);
-  if (rocShort >= m.rocShortPct) add(long, m.rocShortPoints, `ROC${m.rocShortCandles} +${fmt(rocShort, 3)}%`);
-  if (rocShort <= -m.rocShortPct)
-    add(short, m.rocShortPoints, `ROC${m.rocShortCandles} ${fmt(rocShort, 3)}%`);
-  if (rocLong >= m.rocLongPct) add(long, m.rocLongPoints, `ROC${m.rocLongCandles} +${fmt(rocLong, 3)}%`);
-  if (rocLong <= -m.rocLongPct) add(short, m.rocLongPoints, `ROC${m.rocLongCandles} ${fmt(rocLong, 3)}%`);
+  const values: PartValues = {
+    m,
+    rocShort,
+    rocLong,
+    above: false,
+    slope: 0,
+    up: 0,
+    down: 0,
+    hhhl: 0,
+    lhll: 0,
+  };
+  const long: MomentumTally = { points: 0, codes: [] };
+  const short: MomentumTally = { points: 0, codes: [] };
+  if (rocShort >= m.rocShortPct) add(long, m.rocShortPoints, Part.RocShort);
+  if (rocShort <= -m.rocShortPct) add(short, m.rocShortPoints, Part.RocShort);
+  if (rocLong >= m.rocLongPct) add(long, m.rocLongPoints, Part.RocLong);
+  if (rocLong <= -m.rocLongPct) add(short, m.rocLongPoints, Part.RocLong);
 
   const now = n > first ? emaGap(view, n - 1) : Number.NaN;
   if (isNum(now) && now !== 0) {
@@ -54,18 +134,16 @@ export function momentum(view: PrimaryView, config: ScreenerConfig): Momentum {
       if (isNum(before) && Math.sign(before) !== Math.sign(after) && Math.sign(after) === Math.sign(now))
         fresh = true;
     }
+    values.above = now > 0;
     const side = now > 0 ? long : short;
-    const words = now > 0 ? 'above' : 'below';
-    if (fresh) add(side, m.freshCrossPoints, `fresh EMA9/21 cross (EMA9 ${words})`);
-    else add(side, m.emaAlignedPoints, `EMA9 ${words} EMA21`);
+    if (fresh) add(side, m.freshCrossPoints, Part.FreshCross);
+    else add(side, m.emaAlignedPoints, Part.EmaAligned);
   }
 
   const slope = back(rsi, 0, n, first) - back(rsi, m.rsiSlopeCandles, n, first);
-  if (slope >= m.rsiSlopeMin)
-    add(long, m.rsiSlopePoints, `RSI rising ${fmt(slope, 3)} in ${m.rsiSlopeCandles} candles`);
-  if (slope <= -m.rsiSlopeMin) {
-    add(short, m.rsiSlopePoints, `RSI falling ${fmt(-slope, 3)} in ${m.rsiSlopeCandles} candles`);
-  }
+  values.slope = slope;
+  if (slope >= m.rsiSlopeMin) add(long, m.rsiSlopePoints, Part.RsiSlope);
+  if (slope <= -m.rsiSlopeMin) add(short, m.rsiSlopePoints, Part.RsiSlope);
 
   const base = volumeBaseline(view, m.volumeCandleWindow);
   if (isNum(base)) {
@@ -78,9 +156,10 @@ export function momentum(view: PrimaryView, config: ScreenerConfig): Momentum {
     }
     up = Math.min(up, m.volumeCandleMax);
     down = Math.min(down, m.volumeCandleMax);
-    if (up > 0) add(long, up * m.volumeCandlePoints, `${up} high-volume green candle${up > 1 ? 's' : ''}`);
-    if (down > 0)
-      add(short, down * m.volumeCandlePoints, `${down} high-volume red candle${down > 1 ? 's' : ''}`);
+    values.up = up;
+    values.down = down;
+    if (up > 0) add(long, up * m.volumeCandlePoints, Part.VolumeCandles);
+    if (down > 0) add(short, down * m.volumeCandlePoints, Part.VolumeCandles);
   }
 
   let hhhl = 0;
@@ -93,16 +172,29 @@ export function momentum(view: PrimaryView, config: ScreenerConfig): Momentum {
     if (h > ph && l > pl) hhhl++;
     if (h < ph && l < pl) lhll++;
   }
-  if (hhhl >= m.patternMinSteps) add(long, m.patternPoints, `${hhhl} higher-high/higher-low steps`);
-  if (lhll >= m.patternMinSteps) add(short, m.patternPoints, `${lhll} lower-high/lower-low steps`);
+  values.hhhl = hhhl;
+  values.lhll = lhll;
+  if (hhhl >= m.patternMinSteps) add(long, m.patternPoints, Part.Pattern);
+  if (lhll >= m.patternMinSteps) add(short, m.patternPoints, Part.Pattern);
 
   long.points = Math.min(long.points, m.maxPoints);
   short.points = Math.min(short.points, m.maxPoints);
-  return { LONG: long, SHORT: short, rocShort, rocLong };
+  return { LONG: long, SHORT: short, values };
+}
+
+/** Momentum with its words (momentumScore is the same without them). */
+export function momentum(view: PrimaryView, config: ScreenerConfig): Momentum {
+  const mom = momentumScore(view, config);
+  return {
+    LONG: { points: mom.LONG.points, parts: momentumWords(mom, 'LONG') },
+    SHORT: { points: mom.SHORT.points, parts: momentumWords(mom, 'SHORT') },
+    rocShort: mom.values.rocShort,
+    rocLong: mom.values.rocLong,
+  };
 }
 
 /** The side momentum proposes: enough points and more than the other side. */
-export function momentumSide(mom: Momentum, config: ScreenerConfig): Side | null {
+export function momentumSide(mom: Momentum | MomentumScore, config: ScreenerConfig): Side | null {
   const l = mom.LONG.points;
   const s = mom.SHORT.points;
   if (Math.max(l, s) < config.momentum.minDirectionalPoints || l === s) return null;

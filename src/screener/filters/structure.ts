@@ -121,11 +121,27 @@ export function keyLevels(view: PrimaryView, config: ScreenerConfig): KeyLevels 
   return { resistances, supports };
 }
 
+/** The nearest level in the trade's path, as numbers (what levelInPath scores and describes). */
+export interface LevelInPath {
+  points: number;
+  /** The level is within proximityPct of the entry. */
+  hit: boolean;
+  /** Distance from the entry, percent of price; the level's price; whether it is a Bollinger band. */
+  pct: number;
+  level: number;
+  fromBand: boolean;
+}
+
 /**
  * The level in the trade's path nearest to `price` (resistance for a LONG, support for a SHORT),
  * when it is within proximityPct: -penalty. Same levels as keyLevels, found without building them.
  */
-export function levelInPath(side: Side, price: number, view: PrimaryView, config: ScreenerConfig): Scored {
+export function nearestLevelInPath(
+  side: Side,
+  price: number,
+  view: PrimaryView,
+  config: ScreenerConfig,
+): LevelInPath {
   const long = side === 'LONG';
   const span = config.levels.pivotSpan;
   const [from, to] = pivotRange(view, config);
@@ -147,11 +163,20 @@ export function levelInPath(side: Side, price: number, view: PrimaryView, config
     best = band;
     fromBand = true;
   }
-  const label = fromBand ? `${long ? 'upper' : 'lower'} Bollinger band` : `swing ${long ? 'high' : 'low'}`;
   const pct = (bestDistance / price) * 100;
-  if (!isNum(best) || !(pct <= config.levels.proximityPct)) return { points: 0, note: '' };
-  return {
-    points: -config.levels.penalty,
-    note: `entry ${fmt(pct, 2)}% from ${long ? 'resistance' : 'support'} ${fmt(best, 6)} (${label})`,
-  };
+  const hit = isNum(best) && pct <= config.levels.proximityPct;
+  return { points: hit ? -config.levels.penalty : 0, hit, pct, level: best, fromBand };
+}
+
+/** The words for a level in the path ('' when it costs nothing). */
+export function levelNote(side: Side, l: LevelInPath): string {
+  if (!l.hit) return '';
+  const long = side === 'LONG';
+  const label = l.fromBand ? `${long ? 'upper' : 'lower'} Bollinger band` : `swing ${long ? 'high' : 'low'}`;
+  return `entry ${fmt(l.pct, 2)}% from ${long ? 'resistance' : 'support'} ${fmt(l.level, 6)} (${label})`;
+}
+
+export function levelInPath(side: Side, price: number, view: PrimaryView, config: ScreenerConfig): Scored {
+  const l = nearestLevelInPath(side, price, view, config);
+  return { points: l.points, note: levelNote(side, l) };
 }

@@ -21,14 +21,23 @@ export interface Scored {
   note: string;
 }
 
-export function trendAlignment(side: Side, trend: TrendView | undefined, config: ScreenerConfig): Scored {
+/**
+ * `words` false skips formatting the note (the score asks again, with words, only when read); the
+ * same goes for rsiZoneScore and confirmation.
+ */
+export function trendAlignment(
+  side: Side,
+  trend: TrendView | undefined,
+  config: ScreenerConfig,
+  words = true,
+): Scored {
   const state = trendState(trend);
   if (state === null || !trend) return { points: 0, note: 'trend timeframe unavailable (EMA200 not ready)' };
   const aligned = (state === 'UP') === (side === 'LONG');
+  const points = aligned ? config.trend.alignedPoints : -config.trend.counterPenalty;
+  if (!words) return { points, note: '' };
   const where = `price ${state === 'UP' ? 'above' : 'below'} trend EMA200 ${fmt(trend.emaTrend)}`;
-  return aligned
-    ? { points: config.trend.alignedPoints, note: `${where}: with the trend` }
-    : { points: -config.trend.counterPenalty, note: `${where}: against the trend` };
+  return { points, note: `${where}: ${aligned ? 'with' : 'against'} the trend` };
 }
 
 export type RsiZone = 'OVERSOLD' | 'OVERBOUGHT';
@@ -42,9 +51,14 @@ export function rsiZone(rsi: number, config: ScreenerConfig): RsiZone | null {
 
 export const zoneSide = (zone: RsiZone): Side => (zone === 'OVERSOLD' ? 'LONG' : 'SHORT');
 
-export function rsiZoneScore(side: Side, rsi: number, config: ScreenerConfig): Scored {
+export function rsiZoneScore(side: Side, rsi: number, config: ScreenerConfig, words = true): Scored {
   const zone = rsiZone(rsi, config);
   if (zone === null) return { points: 0, note: '' };
+  if (!words)
+    return {
+      points: zoneSide(zone) === side ? config.rsiZone.points : -config.rsiZone.againstPenalty,
+      note: '',
+    };
   return zoneSide(zone) === side
     ? { points: config.rsiZone.points, note: `RSI ${fmt(rsi, 3)} ${zone.toLowerCase()}: supports ${side}` }
     : {
@@ -84,6 +98,7 @@ export function confirmation(
   whale: WhaleSignal | undefined,
   config: ScreenerConfig,
   label: string,
+  words = true,
 ): Confirmation {
   const state = confirmState(confirm);
   if (state === null) return { points: 0, downgrade: false, note: `${label} confirmation unavailable` };
@@ -100,7 +115,9 @@ export function confirmation(
     return {
       points: 0,
       downgrade: false,
-      note: `${label} EMA9/21 against ${side}, overridden by whale ${whale.direction} (confidence ${fmt(whale.confidence, 3)})`,
+      note: words
+        ? `${label} EMA9/21 against ${side}, overridden by whale ${whale.direction} (confidence ${fmt(whale.confidence, 3)})`
+        : '',
     };
   }
   const note = `${label} EMA9/21 ${state === 'UP' ? 'up' : 'down'}: conflicts with ${side}`;

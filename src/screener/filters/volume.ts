@@ -29,15 +29,20 @@ export interface VolumeAnomaly {
   note: string;
 }
 
-export function volumeAnomaly(view: PrimaryView, config: ScreenerConfig): VolumeAnomaly {
+/** `words` false leaves the note empty (the score formats it later, from the ratio, if asked). */
+export function volumeAnomaly(view: PrimaryView, config: ScreenerConfig, words = true): VolumeAnomaly {
   const ratio = volumeRatio(view);
   const hit = isNum(ratio) && ratio > config.volumeAnomaly.ratio;
   return {
     ratio,
     hit,
     points: hit ? config.volumeAnomaly.points : 0,
-    note: hit ? `volume ${fmt(ratio, 3)}x its ${config.periods.volumeAverage}-candle average` : '',
+    note: hit && words ? volumeAnomalyNote(ratio, config) : '',
   };
+}
+
+export function volumeAnomalyNote(ratio: number, config: ScreenerConfig): string {
+  return `volume ${fmt(ratio, 3)}x its ${config.periods.volumeAverage}-candle average`;
 }
 
 export interface VolumeSustain {
@@ -48,7 +53,8 @@ export interface VolumeSustain {
   note: string;
 }
 
-export function volumeSustain(view: PrimaryView, config: ScreenerConfig): VolumeSustain {
+/** `words` false leaves the note empty (see volumeSustainNote). */
+export function volumeSustain(view: PrimaryView, config: ScreenerConfig, words = true): VolumeSustain {
   const { ratio, needed, window, points } = config.volumeSustain;
   const { volume, n, first } = view;
   const base = volumeBaseline(view, window);
@@ -61,6 +67,11 @@ export function volumeSustain(view: PrimaryView, config: ScreenerConfig): Volume
     count,
     hit,
     points: hit ? points : 0,
-    note: hit ? `volume sustained: ${count} of the last ${window} candles above ${ratio}x average` : '',
+    note: hit && words ? volumeSustainNote(count, config) : '',
   };
+}
+
+export function volumeSustainNote(count: number, config: ScreenerConfig): string {
+  const { ratio, window } = config.volumeSustain;
+  return `volume sustained: ${count} of the last ${window} candles above ${ratio}x average`;
 }
