@@ -9,7 +9,10 @@
  * worked by the runtime's own worker, which leases every partition when alone). Every account is
  * attached and reconciled before the runs (the start does it for auto-trading users); that start
  * is reported beside the figures. Each run trades a symbol nobody holds yet, so every user opens
- * a position each time. Medians of RUNS runs after one warm-up. PostgreSQL needs
+ * a position each time. Medians of RUNS runs after one warm-up. Beside the timings: the database
+ * round trips per execution, by repository method (a counting wrapper the bench puts around the
+ * runtime's repositories) and in all (statements the driver sent), from the in-process runs:
+ * unlike the timings, they do not depend on the machine's load. PostgreSQL needs
  * TEST_DATABASE_URL (a scratch database is created and dropped). FANOUT_USERS / FANOUT_RUNS
  * override the defaults.
  */
@@ -34,6 +37,9 @@ const TARGET_MS = 2_000;
 
 interface PathResult {
   label: string;
+  /** Per execution, from the measured runs: repository calls by method, and driver statements. */
+  calls: Map<string, number>;
+  statements: number;
   runs: number[];
   openPerRun: number[];
   statuses: Record<string, number>;
@@ -42,6 +48,41 @@ interface PathResult {
 }
 
 type Path = 'in-process' | 'jobs';
+
+/**
+ * Counts, without changing behaviour: every repository method of the runtime's shared
+ * repositories (the engine's, the fan-out's, the PAPER saver's) and every statement the driver
+ * sends (a method may send more than one). Bench-only: nothing in src knows it is there.
+ */
+function countRoundTrips(runtime: Runtime) {
+  const calls = new Map<string, number>();
+  let statements = 0;
+  const repos = runtime.execution.engine.context.repos as unknown as Record<string, Record<string, unknown>>;
+  for (const [name, repo] of Object.entries(repos)) {
+    for (const [method, fn] of Object.entries(repo)) {
+      if (typeof fn !== 'function') continue;
+      const key = `${name}.${method}`;
+      repo[method] = (...args: unknown[]) => {
+        calls.set(key, (calls.get(key) ?? 0) + 1);
+        return (fn as (...a: unknown[]) => unknown).apply(repo, args);
+      };
+    }
+  }
+  const client = (runtime.store.db as unknown as { $client: { query: (...a: unknown[]) => unknown } })
+    .$client;
+  const query = client.query.bind(client);
+  client.query = (...args: unknown[]) => {
+    statements++;
+    return query(...args);
+  };
+  return {
+    reset(): void {
+      calls.clear();
+      statements = 0;
+    },
+    snapshot: () => ({ calls: new Map(calls), statements }),
+  };
+}
 
 /** 1,000 users straight into the table: the argon2 hash is computed once, it is not what we measure. */
 async function seedUsers(runtime: Runtime): Promise<void> {
@@ -128,6 +169,7 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
   const runtime = await createRuntime(config, { logger });
   await allAttached(runtime);
   const readyMs = performance.now() - t0;
+  const counter = countRoundTrips(runtime);
   const queue = databaseUrl ? await openJobQueue({ databaseUrl, logger }) : undefined;
   const repos = createRepositories(runtime.store.db);
   const results: PathResult[] = [];
@@ -136,6 +178,8 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
     for (const path of paths) {
       const result: PathResult = {
         label: `${store}, ${path}`,
+        calls: new Map(),
+        statements: 0,
         runs: [],
         openPerRun: [],
         statuses: {},
@@ -143,6 +187,10 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
       };
       for (let i = 0; i <= RUNS; i++) {
         const signal = await signalOn(runtime, symbols.shift()!);
+        // Whatever the previous run left (stream echoes, PAPER saves) settles outside the count.
+        await runtime.execution.engine.idle();
+        await new Promise((r) => setTimeout(r, 300));
+        counter.reset();
         const started = performance.now();
         if (path === 'in-process') {
           for (const o of await runtime.execution.onSignals([signal]))
@@ -159,6 +207,13 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
         }
         const ms = performance.now() - started;
         if (i === 0) continue; // warm-up
+        // The stream's echoes and the PAPER saves still under way belong to this run.
+        await runtime.execution.engine.idle();
+        await new Promise((r) => setTimeout(r, 300));
+        const counted = counter.snapshot();
+        for (const [k, n] of counted.calls)
+          result.calls.set(k, (result.calls.get(k) ?? 0) + n / USERS / RUNS);
+        result.statements += counted.statements / USERS / RUNS;
         result.runs.push(ms);
         result.openPerRun.push(open);
       }
@@ -215,6 +270,36 @@ export async function run(): Promise<void> {
           fmt(r.readyMs, 0),
         ];
       }),
+    ),
+  );
+  printRoundTrips(results.filter((r) => r.label.endsWith('in-process')));
+}
+
+/** Repository calls per execution by method, one column per store; then driver statements. */
+function printRoundTrips(results: PathResult[]): void {
+  if (results.length === 0) return;
+  const methods = [...new Set(results.flatMap((r) => [...r.calls.keys()]))].sort(
+    (a, b) => (results[0]!.calls.get(b) ?? 0) - (results[0]!.calls.get(a) ?? 0) || a.localeCompare(b),
+  );
+  console.log(
+    `\nDatabase round trips per execution (in-process runs; repository calls by method, then every statement the driver sent):\n`,
+  );
+  console.log(
+    table(
+      ['repository method', ...results.map((r) => r.label)],
+      [
+        ...methods.map((m) => [m, ...results.map((r) => fmt(r.calls.get(m) ?? 0, 2))]),
+        [
+          'all repository calls',
+          ...results.map((r) =>
+            fmt(
+              [...r.calls.values()].reduce((a, b) => a + b, 0),
+              2,
+            ),
+          ),
+        ],
+        ['statements sent', ...results.map((r) => fmt(r.statements, 2))],
+      ],
     ),
   );
 }

@@ -21,6 +21,7 @@ import type { Metrics } from '../metrics/index.js';
 import type { RiskLimits } from '../risk/index.js';
 import type { Position, Repositories } from '../store/index.js';
 import { type BackoffPolicy, realSleep, type Sleep } from './backoff.js';
+import type { KnownOrder } from './known-orders.js';
 import type { Lane } from './lane.js';
 
 export interface ExecutionOptions {
@@ -104,6 +105,11 @@ export interface ExecutionContext {
   logger: Logger | undefined;
   markPrice: (symbol: string) => Decimal | undefined;
   options: ExecutionOptions;
+  /**
+   * Signals this engine has already marked EXECUTED: a fan-out executes one signal for every
+   * user, and the mark is the same each time (a cache of writes that would change nothing).
+   */
+  markedExecuted: Set<string>;
 }
 
 export function resolveContext(deps: ExecutionDeps): ExecutionContext {
@@ -116,6 +122,7 @@ export function resolveContext(deps: ExecutionDeps): ExecutionContext {
     logger: deps.logger,
     markPrice: deps.markPrice ?? (() => undefined),
     options: { ...DEFAULT_OPTIONS, ...deps.options },
+    markedExecuted: new Set(),
   };
 }
 
@@ -146,6 +153,8 @@ export interface Account {
   reconciled: boolean;
   /** The regular order a triggered conditional order became: `${symbol}|${orderId}` -> our client id. */
   readonly triggeredChildren: Map<string, string>;
+  /** Orders this engine sent, as it recorded them (./known-orders.ts): the stream's echoes skip the database. */
+  readonly knownOrders: Map<string, KnownOrder>;
   /** Symbols the stream reported flat since their last check. */
   readonly reportedFlat: Set<string>;
   balance: BalanceCache | undefined;
@@ -235,15 +244,20 @@ export function toDate(ctx: ExecutionContext): Date {
 
 export const asSymbol = (s: string): MarketSymbol => s as MarketSymbol;
 
-/** The next unused leg name of a kind for a position: sl, sl1, sl2, ... */
+/**
+ * The next unused leg name of a kind for a position: sl, sl1, sl2, ... `knownLegs`: the legs of
+ * every order the position has, when the caller knows them (the entry it has just written), to
+ * spare the read. A wrong guess is still safe: the leg's id exists, and sendOrder then looks the
+ * order up by it instead of sending it again.
+ */
 export async function nextLeg(
   ctx: ExecutionContext,
   positionId: string,
   kind: 'sl' | 'tp' | 'exit',
+  knownLegs?: readonly string[],
 ): Promise<OrderLeg> {
-  const used = (await ctx.repos.orders.listByPosition(positionId)).filter((o) =>
-    new RegExp(`^${kind}\\d*$`).test(o.leg),
-  ).length;
+  const legs = knownLegs ?? (await ctx.repos.orders.listByPosition(positionId)).map((o) => o.leg);
+  const used = legs.filter((leg) => new RegExp(`^${kind}\\d*$`).test(leg)).length;
   return (used === 0 ? kind : `${kind}${used}`) as OrderLeg;
 }
 

@@ -175,6 +175,7 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
         panicking: false,
         reconciled: false,
         triggeredChildren: new Map<string, string>(),
+        knownOrders: new Map(),
         reportedFlat: new Set<string>(),
         balance: undefined,
         consecutiveFailures: 0,

@@ -110,12 +110,19 @@ export async function executeEntry(
   const path = new EntryPath();
   const userId = acct.userId;
   const entryId = deriveClientOrderId(userId, signal.id, 'entry');
-  const already = await ctx.repos.orders.findByClientOrderId(entryId);
-  if (already) {
+  const now = ctx.clock.now();
+  // One round trip: the duplicate check and the risk gate's facts (read before any decision).
+  const facts = await ctx.repos.executionQueries.entryFacts(
+    userId,
+    signal.symbol,
+    entryId,
+    new Date(now - (now % DAY_MS)),
+  );
+  if (facts.entry) {
     return outcome(
       path,
       'DUPLICATE',
-      already.positionId,
+      facts.entry.positionId,
       'ALREADY_EXECUTED',
       'this signal was already executed for this account; nothing sent',
     );
@@ -131,10 +138,6 @@ export async function executeEntry(
   if (!acct.reconciled) return deny('NOT_RECONCILED', 'reconciliation has not passed yet for this account');
 
   const rules = await rulesFor(ctx, acct, signal.symbol);
-  const now = ctx.clock.now();
-  const live = await ctx.repos.positions.findLive(userId, signal.symbol);
-  const lastStop = await ctx.repos.executionQueries.lastStopOutAt(userId, signal.symbol);
-  const today = await ctx.repos.executionQueries.realisedPnlSince(userId, new Date(now - (now % DAY_MS)));
   const gate = checkOrder(
     {
       kind: 'entry',
@@ -148,9 +151,9 @@ export async function executeEntry(
       autoTrade: user.autoTrade,
       minConfidence: user.minConfidence,
       leverage: user.leverage,
-      hasLivePosition: live !== undefined,
-      lastStopOutAt: lastStop?.getTime() ?? null,
-      realisedPnlToday: today,
+      hasLivePosition: facts.hasLivePosition,
+      lastStopOutAt: facts.lastStopOutAt?.getTime() ?? null,
+      realisedPnlToday: facts.realisedPnlSince,
       symbolTrading: rules?.status === 'TRADING',
       symbolMaxLeverage: rules?.maxLeverage ?? 0,
     },
@@ -267,14 +270,29 @@ export async function executeEntry(
   }
   if (result.via === 'lookup') path.to('AMBIGUOUS');
   acct.consecutiveFailures = 0;
-  try {
-    await ctx.repos.signals.markExecuted(signal.id);
-  } catch (err) {
-    ctx.logger?.warn({ err, signalId: signal.id }, 'signal not marked EXECUTED');
-  }
+  await markExecuted(ctx, signal.id);
   const order = await settleMarketFill(ctx, acct, result.order);
   return afterEntryAnswer(ctx, acct, position, order, path);
 }
+
+/** The signal EXECUTED, once per engine (every user after the first would write the same). */
+async function markExecuted(ctx: ExecutionContext, signalId: string): Promise<void> {
+  if (ctx.markedExecuted.has(signalId)) return;
+  try {
+    await ctx.repos.signals.markExecuted(signalId);
+    if (ctx.markedExecuted.size >= 10_000) ctx.markedExecuted.clear();
+    ctx.markedExecuted.add(signalId);
+  } catch (err) {
+    ctx.logger?.warn({ err, signalId }, 'signal not marked EXECUTED');
+  }
+}
+
+/**
+ * The legs of a position this execution has just created: its entry, nothing else (an earlier
+ * try of the same signal would have stopped it as DUPLICATE). Stream-booked 'external' legs do
+ * not count for naming protective legs.
+ */
+const ENTRY_ONLY: readonly string[] = ['entry'];
 
 async function afterEntryAnswer(
   ctx: ExecutionContext,
@@ -293,6 +311,7 @@ async function afterEntryAnswer(
       filled,
       order.family === 'regular' ? order.avgFillPrice : null,
       path,
+      ENTRY_ONLY,
     );
     return outcome(path, state.status, position.id, null, state.message);
   }
@@ -327,6 +346,7 @@ export async function onEntryFilled(
   filledQty: Decimal,
   avgPrice: Decimal | null,
   path?: EntryPath,
+  knownLegs?: readonly string[],
 ): Promise<{ status: ExecutionStatus; message: string }> {
   const opened = await ctx.repos.positions.update(position.id, {
     status: 'OPEN',
@@ -345,7 +365,7 @@ export async function onEntryFilled(
       positionId: opened.id,
     },
   );
-  const result = await protect(ctx, acct, opened, path);
+  const result = await protect(ctx, acct, opened, path, knownLegs);
   switch (result.state) {
     case 'PROTECTED':
       return { status: 'OPEN', message: 'filled and protected' };

@@ -97,17 +97,19 @@ async function isFlat(ctx: ExecutionContext, acct: Account, symbol: string): Pro
 }
 
 /** Place the stop until one is accepted, or close the position. Then the take-profit. */
+/** `knownLegs`: the legs of the position's orders, when the caller knows them (see nextLeg). */
 export async function protect(
   ctx: ExecutionContext,
   acct: Account,
   position: Position,
   path?: EntryPath,
+  knownLegs?: readonly string[],
 ): Promise<{ state: ProtectionState; position: Position }> {
   step(path, 'PROTECTING');
-  const stop = await placeStop(ctx, acct, position, path);
+  const stop = await placeStop(ctx, acct, position, path, knownLegs);
   if (stop.state !== 'PROTECTED') return stop;
   step(path, 'PROTECTED');
-  const tp = await placeTakeProfit(ctx, acct, stop.position);
+  const tp = await placeTakeProfit(ctx, acct, stop.position, knownLegs);
   if (tp) {
     step(path, tp.state === 'CLOSED' ? 'CLOSED' : 'CLOSING');
     return tp;
@@ -120,6 +122,7 @@ async function placeStop(
   acct: Account,
   position: Position,
   path: EntryPath | undefined,
+  knownLegs: readonly string[] | undefined,
 ): Promise<{ state: ProtectionState; position: Position }> {
   let current = position;
   let trigger = position.stopLoss ?? (await fallbackStop(ctx, acct, position));
@@ -133,7 +136,8 @@ async function placeStop(
     if (acct.panicking) return { state: 'CLOSING', position: current };
     let error: DomainError | undefined;
     if (trigger) {
-      const leg = await nextLeg(ctx, current.id, 'sl');
+      // Only the first try may use the caller's legs: each try adds one.
+      const leg = await nextLeg(ctx, current.id, 'sl', attempt === 0 ? knownLegs : undefined);
       const result = await sendOrder(
         ctx,
         acct,
@@ -250,6 +254,7 @@ export async function placeTakeProfit(
   ctx: ExecutionContext,
   acct: Account,
   position: Position,
+  knownLegs?: readonly string[],
 ): Promise<{ state: CloseState; position: Position } | undefined> {
   const target = position.takeProfit;
   if (!target) return undefined;
@@ -257,7 +262,7 @@ export async function placeTakeProfit(
   let lastError = '';
   for (let attempt = 0; attempt < ctx.options.takeProfitAttempts; attempt++) {
     if (acct.panicking) return undefined;
-    const leg = await nextLeg(ctx, position.id, 'tp');
+    const leg = await nextLeg(ctx, position.id, 'tp', attempt === 0 ? knownLegs : undefined);
     const result = await sendOrder(
       ctx,
       acct,

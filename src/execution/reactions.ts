@@ -32,8 +32,11 @@ export async function checkSymbol(ctx: ExecutionContext, acct: Account, symbol: 
     }
     return;
   }
-  if (entry?.filledQty.gt(position.filledQty)) await syncEntryFill(ctx, acct, position, entry);
-  const fresh = await ctx.repos.positions.findById(position.id);
+  // Read again only when the sync changed it: otherwise the row read above, a moment ago, will do
+  // (finalizeClose below reads it again before booking anything).
+  const synced = entry?.filledQty.gt(position.filledQty) === true;
+  if (synced) await syncEntryFill(ctx, acct, position, entry!);
+  const fresh = synced ? await ctx.repos.positions.findById(position.id) : position;
   if (!fresh || !isLivePosition(fresh.status) || fresh.filledQty.lte(0)) return;
   const out = exitSide(fresh.direction);
   const fills = await ctx.repos.fills.listByPosition(fresh.id);

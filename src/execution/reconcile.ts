@@ -8,7 +8,7 @@
 import type { Decimal } from 'decimal.js';
 import { describeError, isLivePosition, type Price, roundToTickDirected } from '../domain/index.js';
 import type { ExchangeOrder } from '../exchange/index.js';
-import type { Position } from '../store/index.js';
+import type { OrderRecord, Position } from '../store/index.js';
 import { type Account, asSymbol, audit, type ExecutionContext, publishPosition, toDate } from './context.js';
 import { onEntryFilled } from './entry.js';
 import { type CloseReason, closeAtMarket, finalizeClose } from './exits.js';
@@ -105,9 +105,16 @@ async function settleStaleOrders(ctx: ExecutionContext, acct: Account, plan: Pla
 
 async function planReconciliation(ctx: ExecutionContext, acct: Account): Promise<Plan> {
   const live = await ctx.repos.positions.listLive(acct.userId);
+  // Every live position's orders in one read, not one read per position.
+  const ordersOf = new Map<string, OrderRecord[]>();
+  for (const o of await ctx.repos.orders.listByPositions(live.map((p) => p.id))) {
+    const list = ordersOf.get(o.positionId!) ?? [];
+    list.push(o);
+    ordersOf.set(o.positionId!, list);
+  }
   const locals: LocalPosition[] = [];
   for (const p of live) {
-    const orders = await ctx.repos.orders.listByPosition(p.id);
+    const orders = ordersOf.get(p.id) ?? [];
     locals.push({
       id: p.id,
       symbol: p.symbol,

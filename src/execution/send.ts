@@ -25,6 +25,7 @@ import {
 import type { OrderAnswer, Position } from '../store/index.js';
 import { backoffMs, retryAfterOf } from './backoff.js';
 import { type Account, asSymbol, countOrder, type ExecutionContext, toDate } from './context.js';
+import { beginSend, endSend, rememberAnswer, rememberOrder } from './known-orders.js';
 
 export type SendResult =
   | { kind: 'accepted'; order: ExchangeOrder; via: 'answer' | 'lookup' }
@@ -147,7 +148,7 @@ export async function sendOrder(
   const family = familyOf(request.type);
   const cid = request.clientOrderId;
   try {
-    await ctx.repos.orders.insertIntent({
+    const intent = await ctx.repos.orders.insertIntent({
       userId: position.userId,
       positionId: position.id,
       clientOrderId: cid,
@@ -162,6 +163,7 @@ export async function sendOrder(
       reduceOnly: request.reduceOnly ?? false,
       closePosition: request.closePosition ?? false,
     });
+    rememberOrder(acct, intent);
   } catch (err) {
     if (!isDomainError(err, ErrorCode.DUPLICATE_CLIENT_ORDER_ID)) throw err;
     const seen = await lookupOrder(ctx, acct, request.symbol, cid, family);
@@ -174,8 +176,39 @@ export async function sendOrder(
   return sendRecorded(ctx, acct, position, leg, request);
 }
 
-/** Send an order whose intent row exists (also used to resend after a confirmed 429). */
+/**
+ * Send an order whose intent row exists (also used to resend after a confirmed 429). The stream's
+ * updates of the order that arrive before its answer is recorded wait for it (./known-orders.ts),
+ * then only what the answer did not already say is written.
+ */
 export async function sendRecorded(
+  ctx: ExecutionContext,
+  acct: Account,
+  position: Position,
+  leg: string,
+  request: CreateOrderRequest,
+): Promise<SendResult> {
+  beginSend(acct, request.clientOrderId);
+  try {
+    return await sendAndRecord(ctx, acct, position, leg, request);
+  } finally {
+    await recordHeldEchoes(ctx, acct, request.clientOrderId);
+  }
+}
+
+/** The stream updates held during the send that say more than its recorded answer, written forward-only. */
+async function recordHeldEchoes(ctx: ExecutionContext, acct: Account, cid: string): Promise<void> {
+  for (const update of endSend(acct, cid)) {
+    try {
+      await ctx.repos.executionQueries.advanceOrder(cid, answerFrom(update, 'UPDATE', toDate(ctx)));
+    } catch (err) {
+      // The send's own answer is recorded; reconciliation brings the rest (as for any lost update).
+      ctx.logger?.error({ err: describeError(err), userId: acct.userId, cid }, 'stream update not recorded');
+    }
+  }
+}
+
+async function sendAndRecord(
   ctx: ExecutionContext,
   acct: Account,
   position: Position,
@@ -188,20 +221,26 @@ export async function sendRecorded(
   let error: DomainError;
   try {
     const order = await acct.exchange.createOrder(request);
-    await ctx.repos.orders.recordAnswer(cid, answerFrom(order, 'ACCEPTED', toDate(ctx)));
+    rememberAnswer(
+      acct,
+      await ctx.repos.orders.recordAnswer(cid, answerFrom(order, 'ACCEPTED', toDate(ctx))),
+    );
     countOrder(ctx, mode, leg, 'confirmed');
     return { kind: 'accepted', order, via: 'answer' };
   } catch (err) {
     error = toDomain(err);
   }
   if (error.code === ErrorCode.AMBIGUOUS || error.code === ErrorCode.DUPLICATE_CLIENT_ORDER_ID) {
-    await ctx.repos.orders.recordAnswer(
-      cid,
-      errorAnswer(
-        error,
-        error.code === ErrorCode.AMBIGUOUS ? 'AMBIGUOUS' : 'REJECTED',
-        toDate(ctx),
-        'UNKNOWN',
+    rememberAnswer(
+      acct,
+      await ctx.repos.orders.recordAnswer(
+        cid,
+        errorAnswer(
+          error,
+          error.code === ErrorCode.AMBIGUOUS ? 'AMBIGUOUS' : 'REJECTED',
+          toDate(ctx),
+          'UNKNOWN',
+        ),
       ),
     );
     const seen = await lookupOrder(ctx, acct, request.symbol, cid, family);
@@ -211,20 +250,24 @@ export async function sendRecorded(
       return { kind: 'accepted', order: seen.order, via: 'lookup' };
     }
     if (seen.kind === 'absent') {
-      await ctx.repos.orders.recordAnswer(cid, {
+      const answered = await ctx.repos.orders.recordAnswer(cid, {
         at: toDate(ctx).toISOString(),
         outcome: 'LOOKUP',
         status: 'REJECTED',
         errorCode: ErrorCode.ORDER_NOT_FOUND,
         error: `not found by client order id after an ambiguous send (${error.message}): treated as never placed`,
       });
+      rememberAnswer(acct, answered);
       countOrder(ctx, mode, leg, 'rejected');
       return { kind: 'absent', error };
     }
     countOrder(ctx, mode, leg, 'unknown');
     return { kind: 'unresolved', error };
   }
-  await ctx.repos.orders.recordAnswer(cid, errorAnswer(error, 'REJECTED', toDate(ctx), 'REJECTED'));
+  rememberAnswer(
+    acct,
+    await ctx.repos.orders.recordAnswer(cid, errorAnswer(error, 'REJECTED', toDate(ctx), 'REJECTED')),
+  );
   countOrder(ctx, mode, leg, 'rejected');
   return { kind: 'rejected', error };
 }

@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import type { Decimal } from 'decimal.js';
 import { describeError, ErrorCode, exitSide, isDomainError, type TradingMode } from '../domain/index.js';
 import type { Fill, UserStreamEvent, UserStreamListener } from '../exchange/index.js';
-import type { OrderRecord } from '../store/index.js';
 import { type Account, type ExecutionContext, publish, toDate } from './context.js';
+import { echoesAnswer, holdEcho, knownIdentity, type OrderIdentity } from './known-orders.js';
 import { answerFrom } from './send.js';
 
 export interface StreamHooks {
@@ -46,9 +46,11 @@ export function createStreamConsumer(
 ): UserStreamListener {
   let balanceChain: Promise<void> = Promise.resolve();
 
-  const ownOrder = async (clientOrderId: string): Promise<OrderRecord | undefined> => {
+  /** Whose order it is: known from the intent this engine wrote, else read. */
+  const ownOrder = async (clientOrderId: string): Promise<OrderIdentity | undefined> => {
     if (!clientOrderId) return undefined;
-    const rec = await ctx.repos.orders.findByClientOrderId(clientOrderId);
+    const rec =
+      knownIdentity(acct, clientOrderId) ?? (await ctx.repos.orders.findByClientOrderId(clientOrderId));
     return rec && rec.userId === acct.userId ? rec : undefined;
   };
 
@@ -59,7 +61,15 @@ export function createStreamConsumer(
     }
     const rec = await ownOrder(o.clientOrderId);
     if (rec) {
-      await ctx.repos.executionQueries.advanceOrder(rec.clientOrderId, answerFrom(o, 'UPDATE', toDate(ctx)));
+      // While its send is out the update waits for the answer (the send writes what it adds); an
+      // echo of the recorded answer is in the books already; anything else is written (forward
+      // only). The lane looks at the symbol either way.
+      if (!holdEcho(acct, o) && !echoesAnswer(acct, o)) {
+        await ctx.repos.executionQueries.advanceOrder(
+          rec.clientOrderId,
+          answerFrom(o, 'UPDATE', toDate(ctx)),
+        );
+      }
       publish(
         ctx,
         acct.userId,
@@ -74,7 +84,7 @@ export function createStreamConsumer(
   }
 
   /** A fill of an order we did not send (liquidation, a manual order): booked on the live position. */
-  async function externalOrder(fill: Fill): Promise<OrderRecord | undefined> {
+  async function externalOrder(fill: Fill): Promise<OrderIdentity | undefined> {
     const live = await ctx.repos.positions.findLive(acct.userId, fill.symbol);
     if (!live || fill.side !== exitSide(live.direction)) return undefined;
     const clientOrderId = `ext:${acct.userId}:${fill.symbol}:${fill.orderId}`;

@@ -1,10 +1,10 @@
 import type { Decimal } from 'decimal.js';
 import { and, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
 import { DomainError, dec, ErrorCode, ORDER_STATUS_RANK } from '../../domain/index.js';
-import type { Db } from '../database.js';
-import { orders, positions } from '../schema/index.js';
+import { type Db, queryRows } from '../database.js';
+import { LIVE_POSITION_SQL, orders, positions } from '../schema/index.js';
 import { fromDec } from './convert.js';
-import { createOrdersRepository, type OrderAnswer, type OrderRecord } from './orders.js';
+import { type OrderAnswer, type OrderRecord, toOrder } from './orders.js';
 
 export const FINAL_ORDER_STATUSES = Object.entries(ORDER_STATUS_RANK)
   .filter(([, rank]) => rank === 4)
@@ -17,8 +17,16 @@ const currentRank = sql.raw(
     .join(' ')} else 0 end)`,
 );
 
+/** What an entry asks before it may go (see executionQueries.entryFacts). */
+export interface EntryFacts {
+  /** The signal's entry order, when it exists: the signal was already executed for this user. */
+  entry: { positionId: string | null } | undefined;
+  hasLivePosition: boolean;
+  lastStopOutAt: Date | null;
+  realisedPnlSince: Decimal;
+}
+
 export function createExecutionQueries(db: Db) {
-  const ordersRepo = createOrdersRepository(db);
   return {
     /**
      * Record an answer learned from the stream or a lookup: appended to the history like every
@@ -43,13 +51,52 @@ export function createExecutionQueries(db: Db) {
         set.filledQty = sql`greatest(${orders.filledQty}, ${answer.filledQty.toFixed()}::numeric)`;
       }
       if (answer.avgFillPrice) set.avgFillPrice = answer.avgFillPrice.toFixed();
+      // RETURNING gives the row as this statement left it: no second read.
       const [row] = await db
         .update(orders)
         .set(set)
         .where(eq(orders.clientOrderId, clientOrderId))
-        .returning({ id: orders.id });
-      if (!row) return undefined;
-      return ordersRepo.findByClientOrderId(clientOrderId);
+        .returning();
+      return row ? toOrder(row) : undefined;
+    },
+
+    /**
+     * Everything an entry asks before it may go, in one round trip: whether the signal's entry
+     * order exists already (and its position), whether a position in the symbol is live, the last
+     * stop-out on the symbol and the realised PnL since `since`. The same answers as
+     * orders.findByClientOrderId, positions.findLive, lastStopOutAt and realisedPnlSince.
+     */
+    async entryFacts(
+      userId: string,
+      symbol: string,
+      entryClientOrderId: string,
+      since: Date,
+    ): Promise<EntryFacts> {
+      const [row] = await queryRows<{
+        entry_exists: boolean;
+        entry_position_id: string | null;
+        has_live: boolean;
+        last_stop: Date | string | null;
+        pnl_today: string | number | null;
+      }>(
+        db,
+        sql`select
+          exists (select 1 from ${orders} where ${orders.clientOrderId} = ${entryClientOrderId}) as entry_exists,
+          (select ${orders.positionId} from ${orders} where ${orders.clientOrderId} = ${entryClientOrderId}) as entry_position_id,
+          exists (select 1 from ${positions} where ${positions.userId} = ${userId}
+            and ${positions.symbol} = ${symbol} and ${LIVE_POSITION_SQL}) as has_live,
+          (select max(${positions.closedAt}) from ${positions} where ${positions.userId} = ${userId}
+            and ${positions.symbol} = ${symbol} and ${positions.closeReason} = 'STOP_LOSS') as last_stop,
+          (select sum(${positions.pnl}) from ${positions} where ${positions.userId} = ${userId}
+            and ${positions.status} in ('CLOSED_WIN', 'CLOSED_LOSS') and ${positions.closedAt} >= ${since.toISOString()}::timestamptz) as pnl_today`,
+      );
+      const at = row?.last_stop ?? null;
+      return {
+        entry: row?.entry_exists ? { positionId: row.entry_position_id } : undefined,
+        hasLivePosition: row?.has_live === true,
+        lastStopOutAt: at === null ? null : at instanceof Date ? at : new Date(at),
+        realisedPnlSince: dec(row?.pnl_today ?? '0'),
+      };
     },
 
     /** When this user was last stopped out on the symbol (the cooldown starts there). */
@@ -86,8 +133,8 @@ export function createExecutionQueries(db: Db) {
 
     /** The user's orders whose fate the books do not know yet (not final), our own legs only. */
     async listUnsettledOrders(userId: string): Promise<OrderRecord[]> {
-      const ids = await db
-        .select({ clientOrderId: orders.clientOrderId })
+      const rows = await db
+        .select()
         .from(orders)
         .where(
           and(
@@ -96,12 +143,7 @@ export function createExecutionQueries(db: Db) {
             sql`${orders.leg} <> 'external'`,
           ),
         );
-      const out: OrderRecord[] = [];
-      for (const { clientOrderId } of ids) {
-        const rec = await ordersRepo.findByClientOrderId(clientOrderId);
-        if (rec) out.push(rec);
-      }
-      return out;
+      return rows.map(toOrder);
     },
 
     /** Attach an order row to a position (an order recorded before we knew whose it was). */

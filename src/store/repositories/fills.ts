@@ -1,9 +1,9 @@
 import type { Decimal } from 'decimal.js';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { fills, orders } from '../schema/index.js';
-import { toDec } from './convert.js';
+import { once, toDec } from './convert.js';
 
 /** One execution (trade) of one of our orders, as the exchange reported it. */
 export interface FillRecord {
@@ -54,6 +54,21 @@ function toFill(row: Row): FillRecord {
 }
 
 export function createFillsRepository(db: Db) {
+  // Read on every check of a position: built once (and prepared on PostgreSQL) on first use.
+  const ofPosition = once(() =>
+    db
+      .select({
+        fill: fills,
+        clientOrderId: orders.clientOrderId,
+        leg: orders.leg,
+        side: orders.side,
+      })
+      .from(fills)
+      .innerJoin(orders, eq(fills.orderId, orders.id))
+      .where(eq(orders.positionId, sql.placeholder('positionId')))
+      .orderBy(asc(fills.tradeTime), asc(fills.createdAt))
+      .prepare('fills_of_position'),
+  );
   return {
     /**
      * Record a fill. The stream, the REST catch-up and a lookup may all report the same trade:
@@ -89,17 +104,7 @@ export function createFillsRepository(db: Db) {
 
     /** Every fill of every order of a position (entry, protection, exits), oldest first. */
     async listByPosition(positionId: string): Promise<PositionFill[]> {
-      const rows = await db
-        .select({
-          fill: fills,
-          clientOrderId: orders.clientOrderId,
-          leg: orders.leg,
-          side: orders.side,
-        })
-        .from(fills)
-        .innerJoin(orders, eq(fills.orderId, orders.id))
-        .where(eq(orders.positionId, positionId))
-        .orderBy(asc(fills.tradeTime), asc(fills.createdAt));
+      const rows = await ofPosition().execute({ positionId });
       return rows.map((r) => ({
         ...toFill(r.fill),
         clientOrderId: r.clientOrderId,

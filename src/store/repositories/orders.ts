@@ -1,10 +1,10 @@
 import type { Decimal } from 'decimal.js';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { orders } from '../schema/index.js';
-import { fromDec, toDec } from './convert.js';
+import { fromDec, once, toDec } from './convert.js';
 
 export interface OrderRecord {
   id: string;
@@ -34,7 +34,7 @@ export interface OrderRecord {
 
 type Row = typeof orders.$inferSelect;
 
-function toOrder(row: Row): OrderRecord {
+export function toOrder(row: Row): OrderRecord {
   return {
     ...row,
     qty: toDec(row.qty),
@@ -75,6 +75,22 @@ export interface OrderAnswer {
 }
 
 export function createOrdersRepository(db: Db) {
+  // The execution engine's hot reads, built once (and prepared on PostgreSQL) on first use.
+  const byClientOrderId = once(() =>
+    db
+      .select()
+      .from(orders)
+      .where(eq(orders.clientOrderId, sql.placeholder('clientOrderId')))
+      .prepare('orders_by_client_order_id'),
+  );
+  const byPosition = once(() =>
+    db
+      .select()
+      .from(orders)
+      .where(eq(orders.positionId, sql.placeholder('positionId')))
+      .orderBy(orders.createdAt)
+      .prepare('orders_by_position'),
+  );
   return {
     /**
      * Write-ahead: record the intent before the order leaves. A second intent with the same client
@@ -115,15 +131,22 @@ export function createOrdersRepository(db: Db) {
     },
 
     async findByClientOrderId(clientOrderId: string): Promise<OrderRecord | undefined> {
-      const [row] = await db.select().from(orders).where(eq(orders.clientOrderId, clientOrderId));
+      const [row] = await byClientOrderId().execute({ clientOrderId });
       return row ? toOrder(row) : undefined;
     },
 
     async listByPosition(positionId: string): Promise<OrderRecord[]> {
+      const rows = await byPosition().execute({ positionId });
+      return rows.map(toOrder);
+    },
+
+    /** The orders of several positions in one read (reconciliation of an account), oldest first. */
+    async listByPositions(positionIds: readonly string[]): Promise<OrderRecord[]> {
+      if (positionIds.length === 0) return [];
       const rows = await db
         .select()
         .from(orders)
-        .where(eq(orders.positionId, positionId))
+        .where(inArray(orders.positionId, [...positionIds]))
         .orderBy(orders.createdAt);
       return rows.map(toOrder);
     },

@@ -10,7 +10,7 @@ import {
 import type { Db } from '../database.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
-import { fromDec, toDec } from './convert.js';
+import { fromDec, once, toDec } from './convert.js';
 
 export interface Position {
   id: string;
@@ -108,6 +108,27 @@ const DECIMAL_FIELDS = [
 ] as const;
 
 export function createPositionsRepository(db: Db) {
+  // The execution engine's hot reads, built once (and prepared on PostgreSQL) on first use.
+  const byId = once(() =>
+    db
+      .select()
+      .from(positions)
+      .where(eq(positions.id, sql.placeholder('id')))
+      .prepare('positions_by_id'),
+  );
+  const liveOf = once(() =>
+    db
+      .select()
+      .from(positions)
+      .where(
+        and(
+          eq(positions.userId, sql.placeholder('userId')),
+          eq(positions.symbol, sql.placeholder('symbol')),
+          LIVE_POSITION_SQL,
+        ),
+      )
+      .prepare('positions_live_of_user_symbol'),
+  );
   return {
     /**
      * Insert a position (PENDING_ENTRY by default). The database refuses a second live position for
@@ -148,16 +169,13 @@ export function createPositionsRepository(db: Db) {
     },
 
     async findById(id: string): Promise<Position | undefined> {
-      const [row] = await db.select().from(positions).where(eq(positions.id, id));
+      const [row] = await byId().execute({ id });
       return row ? toPosition(row) : undefined;
     },
 
     /** The user's live (not closed) position in a symbol, if any. */
     async findLive(userId: string, symbol: string): Promise<Position | undefined> {
-      const [row] = await db
-        .select()
-        .from(positions)
-        .where(and(eq(positions.userId, userId), eq(positions.symbol, symbol), LIVE_POSITION_SQL));
+      const [row] = await liveOf().execute({ userId, symbol });
       return row ? toPosition(row) : undefined;
     },
 

@@ -4,7 +4,7 @@ import { DomainError, ErrorCode, type RiskState, type TradingMode } from '../../
 import type { Db } from '../database.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions, users } from '../schema/index.js';
-import { toDec } from './convert.js';
+import { once, toDec } from './convert.js';
 
 export interface User {
   id: string;
@@ -40,6 +40,14 @@ function toUser(row: Row): User {
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function createUsersRepository(db: Db) {
+  // Read on every execution: built once (and prepared on PostgreSQL) on first use.
+  const byId = once(() =>
+    db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('users_by_id'),
+  );
   return {
     /** Throws CONFLICT when the email is taken (case-insensitively). */
     async create(input: { email: string; passwordHash: string; id?: string }): Promise<User> {
@@ -57,7 +65,7 @@ export function createUsersRepository(db: Db) {
     },
 
     async findById(id: string): Promise<User | undefined> {
-      const [row] = await db.select().from(users).where(eq(users.id, id));
+      const [row] = await byId().execute({ id });
       return row ? toUser(row) : undefined;
     },
 

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { forEachStore } from '../../test/support/stores.js';
+import { ZERO } from '../domain/index.js';
+import type { Exchange } from '../exchange/index.js';
+import { createEngineFixture } from './fixture.js';
+
+forEachStore('execution engine, user stream', ({ store }) => {
+  describe('updates that arrive while their send is out', () => {
+    it('records a fill the stream reports before the send answered, when the answer said less', async () => {
+      // The send is answered like Binance's ACK (NEW, nothing filled) while the simulator's stream
+      // has already reported the fill; no fill poll, so only the stream can tell the books.
+      const f = await createEngineFixture(store(), { engine: { marketFillPolls: 0 } });
+      const port = f.sim.account(f.accountId);
+      const ack: Exchange = {
+        ...port,
+        async createOrder(request) {
+          const order = await port.createOrder(request);
+          return order.family === 'regular' && order.type === 'MARKET'
+            ? { ...order, status: 'NEW', filledQty: ZERO as typeof order.filledQty, avgFillPrice: null }
+            : order;
+        },
+      };
+      await f.engine.detachAccount(f.user.id);
+      await f.engine.attachAccount(f.user.id, ack);
+
+      const out = await f.engine.executeSignal(f.user.id, await f.signal());
+      expect(out.status).toBe('WORKING');
+      await f.engine.idle();
+
+      const orders = await f.repos.orders.listByPosition(out.positionId!);
+      const entry = orders.find((o) => o.leg === 'entry')!;
+      expect(entry.status).toBe('FILLED');
+      expect(entry.filledQty.gt(0)).toBe(true);
+      expect(entry.answers.map((a) => (a as { status?: string }).status)).toEqual(['NEW', 'FILLED']);
+      // ...and the lane acted on it: the position is open and protected.
+      const position = await f.repos.positions.findById(out.positionId!);
+      expect(position).toMatchObject({ status: 'OPEN', unprotectedSince: null });
+      expect(orders.map((o) => o.leg)).toEqual(['entry', 'sl', 'tp']);
+      await f.close();
+    });
+
+    it("keeps the send's answer as the record when the stream only echoes it", async () => {
+      const f = await createEngineFixture(store());
+      const out = await f.engine.executeSignal(f.user.id, await f.signal());
+      expect(out.status).toBe('OPEN');
+      await f.engine.idle();
+      const orders = await f.repos.orders.listByPosition(out.positionId!);
+      expect(orders.map((o) => [o.leg, o.status])).toEqual([
+        ['entry', 'FILLED'],
+        ['sl', 'NEW'],
+        ['tp', 'NEW'],
+      ]);
+      for (const o of orders) {
+        const answers = o.answers as Array<{ outcome: string; status?: string }>;
+        expect(answers[0]).toMatchObject({ outcome: 'ACCEPTED', status: o.status });
+        // Nothing later says less than the books hold.
+        expect(answers.every((a) => a.status === o.status)).toBe(true);
+      }
+      await f.close();
+    });
+  });
+});
