@@ -78,6 +78,20 @@ export interface ExecutionEngine {
   readonly context: ExecutionContext;
 }
 
+/**
+ * The user stream reports the wallet, not what is available. A PAPER wallet lives in this process,
+ * so asking it costs nothing and the dashboard gets both figures; a REAL account keeps the
+ * stream's figure (no REST call per dashboard view).
+ */
+async function paperAvailable(acct: Account & { mode: TradingMode }): Promise<Decimal | null> {
+  if (acct.mode !== 'PAPER') return null;
+  try {
+    return (await acct.exchange.balance()).availableBalance;
+  } catch {
+    return null;
+  }
+}
+
 export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
   const ctx = resolveContext(deps);
   const accounts = new Map<string, Account & { mode: TradingMode; pendingSymbols: Set<string> }>();
@@ -273,7 +287,7 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
         return {
           mode: acct.mode,
           wallet: cached.wallet,
-          available: cached.available,
+          available: cached.available ?? (await paperAvailable(acct)),
           asOf: cached.at,
           source: cached.source,
         };

@@ -140,9 +140,15 @@ describe('PAPER trading through the running product', () => {
 
     // The balance comes from the simulator: the wallet paid the entry's fee.
     const me = await api('GET', '/api/me');
-    const balance = me.body.balance as { wallet: string; source: string };
+    const balance = me.body.balance as { wallet: string; available: string | null; source: string };
     expect(dec(balance.wallet).lt(5000)).toBe(true);
     expect(dec(balance.wallet).gt(4990)).toBe(true);
+    // And what is available: the wallet less the open position's margin (the stream reports only
+    // the wallet; a PAPER wallet is asked).
+    expect(balance.available).not.toBeNull();
+    const available = dec(balance.available!);
+    const free = dec(balance.wallet).minus(dec(position.margin!));
+    expect(available.minus(free).abs().lt(50)).toBe(true);
 
     // A mode switch would strand the open PAPER position: refused, saying why.
     const keys = await api('PUT', '/api/credentials', {
