@@ -272,6 +272,9 @@ export function startWorker(deps: WorkerDeps): Worker {
     );
     // Reconciled before their first job: everyone with auto-trading on or a live position.
     for (const user of await repos.users.listToWatch()) {
+      // A stop does not wait for the rest of the round (each attach reconciles an account, which
+      // can take seconds): the next leaseholder reconciles whoever was not reached.
+      if (stopping || fenced) break;
       if (!mine.has(partitionOf(user.id))) continue;
       await execution.fanOut.ensureAttached(user).catch((err: unknown) => {
         logger.error({ err: describeError(err), userId: user.id }, 'attaching an account failed');
