@@ -117,6 +117,36 @@ async function load(url: string, tokens: string[], rate?: number): Promise<Run> 
   };
 }
 
+/** Every user's first GET /api/me, CONNECTIONS at a time: the cost of a first dashboard view. */
+async function firstViews(
+  base: string,
+  tokens: string[],
+): Promise<{ seconds: number; p50: number; p99: number; failures: number }> {
+  const times: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < tokens.length) {
+        const token = tokens[next++]!;
+        const start = performance.now();
+        const res = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+        await res.arrayBuffer();
+        if (!res.ok) failures++;
+        times.push(performance.now() - start);
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    p50: median(times),
+    p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))] ?? Number.NaN,
+    failures,
+  };
+}
+
 export async function run(): Promise<void> {
   if (!TEST_DATABASE_URL) {
     console.log('skipped: set TEST_DATABASE_URL (PostgreSQL) to run the API benchmark');
@@ -142,6 +172,7 @@ export async function run(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/api/health`, server);
+    const settle = await firstViews(base, tokens);
 
     const loadAvg = loadavg()
       .map((l) => l.toFixed(1))
@@ -174,6 +205,12 @@ export async function run(): Promise<void> {
       ]);
     }
     console.log(
+      `First dashboard view of each of the ${USERS} users (GET /api/me, ${CONNECTIONS} at a time): it attaches ` +
+        `the user's PAPER account to the engine and reconciles it (the seeded open positions have no PAPER ` +
+        `wallet, so reconciliation books them closed as vanished): ${fmt(settle.seconds, 1)} s in all, ` +
+        `p50 ${fmt(settle.p50, 0)} ms, p99 ${fmt(settle.p99, 0)} ms, ${settle.failures} failed. The runs below are the steady state after it.\n`,
+    );
+    console.log(
       `Load average before the runs: ${loadAvg} (figures are only meaningful on an otherwise idle machine). ` +
         `${USERS} users, ${USERS * POSITIONS_PER_USER} positions (${OPEN_PER_USER} open per user), ${SIGNALS} signals in PostgreSQL; seeded in ${fmt(seedMs / 1000, 1)} s. ` +
         `Server: \`neurotrade start\` in its own process; load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run, random user per request; medians of ${RUNS} runs.\n`,
@@ -195,8 +232,23 @@ export async function run(): Promise<void> {
     );
   } finally {
     if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
+      const proc = server;
+      const t0 = performance.now();
+      proc.child.kill('SIGTERM');
+      // A graceful stop that hangs is a finding, not a reason to hang the benchmark.
+      const stopped = await Promise.race([
+        proc.exited.then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), 60_000)),
+      ]);
+      console.log(
+        stopped
+          ? `Server stopped ${fmt((performance.now() - t0) / 1000, 1)} s after SIGTERM.`
+          : `Server still running 60 s after SIGTERM; killed. Its last output:\n${proc.output().slice(-3000)}`,
+      );
+      if (!stopped) {
+        proc.child.kill('SIGKILL');
+        await proc.exited;
+      }
     }
     await temp.drop();
   }
