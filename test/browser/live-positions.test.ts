@@ -328,7 +328,11 @@ describe.skipIf(!hasChromium)(
       expect(await btcSignal.textContent()).toContain('LONG');
       expect(await btcSignal.textContent()).toContain('82%');
       expect(await btcSignal.textContent()).toContain('EMA 9 crossed above EMA 21 on 15m');
+      // The rejected one shows only when asked for.
       const sol = p.locator('.signal', { hasText: 'SOLUSDT' });
+      expect(await sol.count()).toBe(0);
+      await p.getByLabel('Show rejected').check();
+      await sol.waitFor();
       expect(await sol.textContent()).toContain('REJECTED');
       expect(await sol.locator('.signal-vetoes').textContent()).toContain('reward-to-risk 1.1 is below 1.3');
       await b.shot('31-dashboard-with-data');
