@@ -9,7 +9,8 @@ import {
 import { type CandleColumns, DAY_MS, MINUTE_MS } from '../domain/index.js';
 import { createSyntheticFeed, type MemorySymbol } from '../market/index.js';
 import { seededRandom } from '../screener/index.js';
-import { type BacktestOptions, runBacktest } from './backtest.js';
+import { runBacktest } from './backtest.js';
+import type { BacktestOptions } from './options.js';
 import { labelledSamples, toJsonSummary } from './report.js';
 
 const START = Date.UTC(2026, 0, 12);

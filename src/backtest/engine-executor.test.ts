@@ -4,7 +4,8 @@ import { MARKET_DATA_MISSING, marketDataDir } from '../../test/support/market-da
 import { createTempDatabase, POSTGRES_MISSING, TEST_DATABASE_URL } from '../../test/support/stores.js';
 import { DAY_MS } from '../domain/index.js';
 import { createRepositories, openStore, type Store } from '../store/index.js';
-import { type BacktestOptions, runBacktest } from './backtest.js';
+import { runBacktest } from './backtest.js';
+import type { BacktestOptions } from './options.js';
 import type { BacktestReport } from './types.js';
 
 const dir = marketDataDir();

@@ -26,15 +26,8 @@
  * analyst, a screen the aggregator would refuse whatever the analyst said is not analysed
  * (counted: pipeline.belowCeiling; exact, see ./strategy.ts): the main cost of a run otherwise.
  */
-export {
-  BACKTEST_DEFAULTS,
-  type BacktestOptions,
-  type ExecutorChoice,
-  type ExecutorContext,
-  type ExecutorFactory,
-  runBacktest,
-  type SlippageSpec,
-} from './backtest.js';
+
+export { runBacktest } from './backtest.js';
 export { createEngineExecutor, type EngineExecutorOptions } from './engine-executor.js';
 export { openBacktestStore } from './engine-store.js';
 export { EquityTracker, SplitEquity } from './equity.js';
@@ -59,6 +52,14 @@ export {
   sharpeRatio,
   sortinoRatio,
 } from './metrics.js';
+export {
+  BACKTEST_DEFAULTS,
+  type BacktestOptions,
+  type ExecutorChoice,
+  type ExecutorContext,
+  type ExecutorFactory,
+  type SlippageSpec,
+} from './options.js';
 export {
   type JsonMetrics,
   jsonMetrics,

@@ -29,12 +29,14 @@ import { hostname } from 'node:os';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Repositories, StoredSignal } from '../store/index.js';
+import { dispatchSignals } from './dispatch.js';
 import { type EventsRelay, openEventsRelay } from './events-relay.js';
 import { type Leases, openLeases } from './leases.js';
 import { partitionOf } from './partitions.js';
 import { type JobQueue, openJobQueue } from './queue.js';
-import { dispatchSignals, startWorker, type Worker, type WorkerDeps } from './worker.js';
+import { startWorker, type Worker, type WorkerDeps } from './worker.js';
 
+export { dispatchSignals } from './dispatch.js';
 export { EVENTS_CHANNEL } from './events-relay.js';
 export {
   JOBS_CHANNEL,
@@ -46,7 +48,7 @@ export {
 } from './leases.js';
 export { accountQueue, PARTITIONS, partitionOf, SCAN_QUEUE } from './partitions.js';
 export { type AccountJob, type JobQueue, openJobQueue, type ScanJob } from './queue.js';
-export { dispatchSignals, type Worker, type WorkerOptions } from './worker.js';
+export type { Worker, WorkerOptions } from './worker.js';
 
 export interface ScaleOut {
   readonly workerId: string;

@@ -21,7 +21,7 @@ import { DomainError, describeError, ErrorCode } from '../domain/index.js';
 import type { EngineCloseOutcome, EnginePanicReport, EngineTradingPort } from '../execution/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Repositories, StoredSignal } from '../store/index.js';
-import { type ExecutionService, planFanOut, SCAN_CRON, type TradingService } from '../trading/index.js';
+import { type ExecutionService, SCAN_CRON, type TradingService } from '../trading/index.js';
 import type { Leases } from './leases.js';
 import { accountQueue, allPartitions, PARTITIONS, partitionOf, SCAN_QUEUE } from './partitions.js';
 import { type AccountJob, COMMAND_PRIORITY, type FetchedJob, type JobQueue, type ScanJob } from './queue.js';
@@ -65,21 +65,6 @@ export interface Worker {
   status(): { workerId: string; partitions: number[]; leading: boolean };
   /** Stop taking work (leader cron, queue polling) and wait for the jobs in hand. */
   stopIntake(): Promise<void>;
-}
-
-/** Every auto-trading user's share of new signals becomes one job in the user's partition queue. */
-export async function dispatchSignals(
-  queue: JobQueue,
-  repos: Pick<Repositories, 'users'>,
-  signals: readonly StoredSignal[],
-): Promise<number> {
-  const plan = planFanOut(await repos.users.listAutoTrading(), signals);
-  await queue.enqueueAccountJobs(
-    plan.map(({ user, signals: mine }) => ({
-      data: { kind: 'execute', userId: user.id, signalIds: mine.map((s) => s.id) },
-    })),
-  );
-  return plan.length;
 }
 
 export function startWorker(deps: WorkerDeps): Worker {
