@@ -26,6 +26,18 @@ export interface EntryFacts {
   realisedPnlSince: Decimal;
 }
 
+/** The user's stop-outs on the symbol (the cooldown starts at the last one). */
+const stopOutsOn = (userId: string, symbol: string) =>
+  and(eq(positions.userId, userId), eq(positions.symbol, symbol), eq(positions.closeReason, 'STOP_LOSS'));
+
+/** The user's positions closed at or after `since` (their PnL is what the daily limit counts). */
+const closedSince = (userId: string, since: Date) =>
+  and(
+    eq(positions.userId, userId),
+    inArray(positions.status, ['CLOSED_WIN', 'CLOSED_LOSS']),
+    gte(positions.closedAt, since),
+  );
+
 export function createExecutionQueries(db: Db) {
   return {
     /**
@@ -64,7 +76,7 @@ export function createExecutionQueries(db: Db) {
      * Everything an entry asks before it may go, in one round trip: whether the signal's entry
      * order exists already (and its position), whether a position in the symbol is live, the last
      * stop-out on the symbol and the realised PnL since `since`. The same answers as
-     * orders.findByClientOrderId, positions.findLive, lastStopOutAt and realisedPnlSince.
+     * orders.findByClientOrderId, positions.findLive, the last stop-out and realisedPnlSince.
      */
     async entryFacts(
       userId: string,
@@ -85,10 +97,8 @@ export function createExecutionQueries(db: Db) {
           (select ${orders.positionId} from ${orders} where ${orders.clientOrderId} = ${entryClientOrderId}) as entry_position_id,
           exists (select 1 from ${positions} where ${positions.userId} = ${userId}
             and ${positions.symbol} = ${symbol} and ${LIVE_POSITION_SQL}) as has_live,
-          (select max(${positions.closedAt}) from ${positions} where ${positions.userId} = ${userId}
-            and ${positions.symbol} = ${symbol} and ${positions.closeReason} = 'STOP_LOSS') as last_stop,
-          (select sum(${positions.pnl}) from ${positions} where ${positions.userId} = ${userId}
-            and ${positions.status} in ('CLOSED_WIN', 'CLOSED_LOSS') and ${positions.closedAt} >= ${since.toISOString()}::timestamptz) as pnl_today`,
+          (select max(${positions.closedAt}) from ${positions} where ${stopOutsOn(userId, symbol)}) as last_stop,
+          (select sum(${positions.pnl}) from ${positions} where ${closedSince(userId, since)}) as pnl_today`,
       );
       const at = row?.last_stop ?? null;
       return {
@@ -99,35 +109,12 @@ export function createExecutionQueries(db: Db) {
       };
     },
 
-    /** When this user was last stopped out on the symbol (the cooldown starts there). */
-    async lastStopOutAt(userId: string, symbol: string): Promise<Date | null> {
-      const [row] = await db
-        .select({ at: sql<Date | string | null>`max(${positions.closedAt})` })
-        .from(positions)
-        .where(
-          and(
-            eq(positions.userId, userId),
-            eq(positions.symbol, symbol),
-            eq(positions.closeReason, 'STOP_LOSS'),
-          ),
-        );
-      const at = row?.at;
-      if (at === null || at === undefined) return null;
-      return at instanceof Date ? at : new Date(at);
-    },
-
     /** Realised PnL (net of fees) of the user's positions closed at or after `since`. */
     async realisedPnlSince(userId: string, since: Date): Promise<Decimal> {
       const [row] = await db
         .select({ total: sql<string | null>`sum(${positions.pnl})` })
         .from(positions)
-        .where(
-          and(
-            eq(positions.userId, userId),
-            inArray(positions.status, ['CLOSED_WIN', 'CLOSED_LOSS']),
-            gte(positions.closedAt, since),
-          ),
-        );
+        .where(closedSince(userId, since));
       return dec(row?.total ?? '0');
     },
 
