@@ -162,6 +162,12 @@ export interface Account {
   unsubscribe: (() => void) | undefined;
   /** A stream loss was seen: reconcile again once it is back. */
   streamLost: boolean;
+  /**
+   * The user stream may have missed events since the last reconciliation that passed: true from
+   * the (re)start of the account's stream and after a loss. A close that reconciliation finds then
+   * happened out of the stream's sight, and its fills will never come on it (see finalizeClose).
+   */
+  missedEvents: boolean;
   stopped: boolean;
 }
 

@@ -153,6 +153,8 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
 
   async function startAccount(acct: Account & { pendingSymbols: Set<string>; mode: TradingMode }) {
     acct.stopped = false;
+    // Whatever happened while the account was stopped, the stream was not there to see it.
+    acct.missedEvents = true;
     connect(acct);
     await acct.lane
       .run(() => runReconciliation(ctx, acct))
@@ -195,6 +197,7 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
         consecutiveFailures: 0,
         unsubscribe: undefined,
         streamLost: false,
+        missedEvents: true,
         stopped: false,
         pendingSymbols: new Set<string>(),
       };

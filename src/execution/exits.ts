@@ -47,18 +47,24 @@ function exitQtyOf(direction: Direction, fills: readonly PositionFill[]): Decima
   return fills.filter((f) => f.side === out).reduce((sum, f) => sum.add(f.qty), ZERO);
 }
 
-/** Wait (bounded) until the stream has delivered the exit fills that cover the position. */
+/**
+ * Wait (bounded) until the stream has delivered the exit fills that cover the position; not at
+ * all when they cannot come on it (the caller says so, or the stream is down): what is recorded
+ * is all there is, and fills arriving later still correct the figures (refreshClosedFigures).
+ */
 async function settledFills(
   ctx: ExecutionContext,
   acct: Account,
   position: Position,
+  waitForFills: boolean,
 ): Promise<PositionFill[]> {
   const deadline = ctx.clock.now() + ctx.options.fillSettleMs;
+  const wait = waitForFills && !acct.streamLost;
   await acct.recorder.idle();
   for (;;) {
     const fills = await ctx.repos.fills.listByPosition(position.id);
     if (exitQtyOf(position.direction, fills).gte(position.filledQty)) return fills;
-    if (ctx.clock.now() >= deadline) return fills;
+    if (!wait || ctx.clock.now() >= deadline) return fills;
     await ctx.sleep(25);
     await acct.recorder.idle();
   }
@@ -107,17 +113,19 @@ function fallbackExitPrice(
 /**
  * Book a close: the position is flat on the exchange. Idempotent (a closed position is returned
  * as it is). The other protective orders are cancelled after the books say CLOSED.
+ * `waitForFills: false` when the close happened out of the stream's sight (see settledFills).
  */
 export async function finalizeClose(
   ctx: ExecutionContext,
   acct: Account,
   positionId: string,
   hint?: CloseReason,
+  options: { waitForFills: boolean } = { waitForFills: true },
 ): Promise<Position> {
   const position = await ctx.repos.positions.findById(positionId);
   if (!position) throw new Error(`position ${positionId} not found`);
   if (!isLivePosition(position.status)) return position;
-  const fills = await settledFills(ctx, acct, position);
+  const fills = await settledFills(ctx, acct, position, options.waitForFills);
   const orders = await ctx.repos.orders.listByPosition(position.id);
   const kept = position.status === 'CLOSING' ? (position.closeReason as CloseReason | null) : null;
   const reason = deduceReason(orders, fills, position.direction, hint ?? kept ?? undefined);

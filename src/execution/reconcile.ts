@@ -29,6 +29,9 @@ export interface ReconcileReport {
 }
 
 export async function runReconciliation(ctx: ExecutionContext, acct: Account): Promise<ReconcileReport> {
+  // Cleared now, not after the run: a loss during the run sets it again for the next one.
+  const missed = acct.missedEvents || acct.streamLost;
+  if (!acct.streamLost) acct.missedEvents = false;
   let actions: ReconcileAction[];
   let plan: Plan;
   try {
@@ -37,13 +40,14 @@ export async function runReconciliation(ctx: ExecutionContext, acct: Account): P
   } catch (err) {
     const message = describeError(err);
     ctx.logger?.warn({ userId: acct.userId, err: message }, 'reconciliation could not read the exchange');
+    if (missed) acct.missedEvents = true;
     return { passed: false, actions: [], errors: [message] };
   }
   const errors: string[] = [];
   for (const action of actions) {
     ctx.metrics?.reconciliationDifferences.inc({ kind: differenceKind(action) });
     try {
-      await apply(ctx, acct, action);
+      await apply(ctx, acct, action, missed);
     } catch (err) {
       errors.push(`${action.kind} ${action.symbol}: ${describeError(err)}`);
     }
@@ -61,6 +65,7 @@ export async function runReconciliation(ctx: ExecutionContext, acct: Account): P
   }
   const passed = errors.length === 0;
   if (passed) acct.reconciled = true;
+  else if (missed) acct.missedEvents = true;
   return { passed, actions, errors };
 }
 
@@ -162,7 +167,13 @@ async function livePosition(ctx: ExecutionContext, id: string): Promise<Position
   return p && isLivePosition(p.status) ? p : undefined;
 }
 
-async function apply(ctx: ExecutionContext, acct: Account, action: ReconcileAction): Promise<void> {
+/** `missed`: the stream may have missed events before this run (see Account.missedEvents). */
+async function apply(
+  ctx: ExecutionContext,
+  acct: Account,
+  action: ReconcileAction,
+  missed: boolean,
+): Promise<void> {
   switch (action.kind) {
     case 'record_order': {
       const o = action.order;
@@ -229,7 +240,9 @@ async function apply(ctx: ExecutionContext, acct: Account, action: ReconcileActi
       if (!p) return;
       const held = await withRetries(ctx, () => acct.exchange.positions(asSymbol(p.symbol)));
       if (held.some((x) => x.symbol === p.symbol && x.qty.gt(0) && x.side === p.direction)) return;
-      await finalizeClose(ctx, acct, p.id);
+      // After a gap in the stream the exit fills will not come on it: book from the orders now
+      // (fills that do come later still correct the figures, refreshClosedFigures).
+      await finalizeClose(ctx, acct, p.id, undefined, { waitForFills: !missed });
       return;
     }
     case 'resume_close':

@@ -202,6 +202,7 @@ export function createStreamConsumer(
       case 'stream':
         if (event.state === 'lost') {
           acct.streamLost = true;
+          acct.missedEvents = true;
           hooks.onStreamLost();
         } else if (acct.streamLost) {
           acct.streamLost = false;
