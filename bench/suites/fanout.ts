@@ -14,7 +14,7 @@
  * runtime's repositories) and in all (statements the driver sent), from the in-process runs:
  * unlike the timings, they do not depend on the machine's load. PostgreSQL needs
  * TEST_DATABASE_URL (a scratch database is created and dropped). FANOUT_USERS / FANOUT_RUNS
- * override the defaults.
+ * override the defaults; FANOUT_STORES=postgres (or pglite) measures one store.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,16 +227,21 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
   return results;
 }
 
+/** FANOUT_STORES=postgres (or pglite) measures one store only: for profiling one path. */
+const STORES = (process.env.FANOUT_STORES ?? 'pglite,postgres').split(',');
+
 export async function run(): Promise<void> {
-  const results: PathResult[] = await measure('PGlite', undefined, ['in-process']);
-  if (TEST_DATABASE_URL) {
+  const results: PathResult[] = STORES.includes('pglite')
+    ? await measure('PGlite', undefined, ['in-process'])
+    : [];
+  if (TEST_DATABASE_URL && STORES.includes('postgres')) {
     const temp = await createTempDatabase(TEST_DATABASE_URL);
     try {
       results.push(...(await measure('PostgreSQL', temp.url, ['in-process', 'jobs'])));
     } finally {
       await temp.drop();
     }
-  } else {
+  } else if (STORES.includes('postgres')) {
     console.log('PostgreSQL skipped: set TEST_DATABASE_URL to measure it too.\n');
   }
   console.log(
