@@ -132,6 +132,38 @@ forEachStore('positions and orders', ({ store, kind, openAnother }) => {
     expect(filled.answers).toHaveLength(2);
     expect(filled.lastErrorCode).toBe('AMBIGUOUS');
     expect(filled.avgFillPrice!.toFixed()).toBe('60000.1');
+    // An answer that carries less keeps what the order had; only a rejection touches the error.
+    const echo = await repos.orders.recordAnswer('nt-abc-entry', { at: 't3', outcome: 'UPDATE' });
+    expect(echo).toMatchObject({ status: 'FILLED', exchangeOrderId: '42', lastErrorCode: 'AMBIGUOUS' });
+    expect(echo.filledQty.toFixed()).toBe('0.01');
+    expect(echo.answers).toHaveLength(3);
+    const rejected = await repos.orders.recordAnswer('nt-abc-entry', { at: 't4', outcome: 'REJECTED' });
+    expect(rejected).toMatchObject({ status: 'FILLED', lastErrorCode: null, lastError: null });
+    await expect(repos.orders.recordAnswer('nt-missing', { at: 't5', outcome: 'UPDATE' })).rejects.toThrow(
+      /not found/,
+    );
+  });
+
+  it('appends audit entries with SQL NULL for no data and now() for no time', async () => {
+    const repos = createRepositories(store().db);
+    const user = await newUser('audit@example.com');
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const plain = await repos.audit.append({ userId: user.id, kind: 'k', message: 'no data' });
+    const dated = await repos.audit.append({
+      userId: user.id,
+      kind: 'k',
+      message: 'dated',
+      data: { a: 1 },
+      at,
+    });
+    expect(plain.data).toBeNull();
+    expect(Math.abs(plain.at.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(dated).toMatchObject({ data: { a: 1 }, at });
+    const [row] = await queryRows<{ isNull: boolean }>(
+      store().db,
+      sql`select data is null as "isNull" from audit_log where id = ${plain.id}`,
+    );
+    expect(row?.isNull).toBe(true);
   });
 
   it.runIf(kind === 'postgres')('holds under concurrent inserts from two connections', async () => {

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { auditLog } from '../schema/index.js';
+import { once } from './convert.js';
 
 export interface AuditEntry {
   id: number;
@@ -12,6 +13,23 @@ export interface AuditEntry {
 }
 
 export function createAuditRepository(db: Db) {
+  const P = sql.placeholder;
+  // Every execution appends here: prepared (see orders.ts). `data` and `at` go through SQL, not
+  // the column encoders: a null placeholder would be encoded as the JSON value null, and a
+  // missing time must fall back to now().
+  const entryInsert = once(() =>
+    db
+      .insert(auditLog)
+      .values({
+        userId: P('userId'),
+        kind: P('kind'),
+        message: P('message'),
+        data: sql`${P('data')}::jsonb`,
+        at: sql`coalesce(${P('at')}::timestamptz, now())`,
+      })
+      .returning()
+      .prepare('audit_append'),
+  );
   return {
     async append(entry: {
       userId?: string | null;
@@ -20,16 +38,14 @@ export function createAuditRepository(db: Db) {
       data?: unknown;
       at?: Date;
     }) {
-      const [row] = await db
-        .insert(auditLog)
-        .values({
-          userId: entry.userId ?? null,
-          kind: entry.kind,
-          message: entry.message,
-          data: entry.data ?? null,
-          ...(entry.at ? { at: entry.at } : {}),
-        })
-        .returning();
+      const data = entry.data ?? null;
+      const [row] = await entryInsert().execute({
+        userId: entry.userId ?? null,
+        kind: entry.kind,
+        message: entry.message,
+        data: data === null ? null : JSON.stringify(data),
+        at: entry.at?.toISOString() ?? null,
+      });
       return row as AuditEntry;
     },
 

@@ -1,9 +1,9 @@
 import type { Decimal } from 'decimal.js';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { balanceSnapshots } from '../schema/index.js';
-import { fromDec, toDec } from './convert.js';
+import { fromDec, once, toDec } from './convert.js';
 
 export interface BalanceSnapshot {
   userId: string;
@@ -16,9 +16,25 @@ export interface BalanceSnapshot {
 }
 
 export function createBalanceSnapshotsRepository(db: Db) {
+  const P = sql.placeholder;
+  // A snapshot per balance update of every account: prepared (see orders.ts).
+  const snapshotInsert = once(() =>
+    db
+      .insert(balanceSnapshots)
+      .values({
+        userId: P('userId'),
+        mode: P('mode'),
+        wallet: P('wallet'),
+        available: P('available'),
+        equity: P('equity'),
+        source: P('source'),
+        takenAt: P('takenAt'),
+      })
+      .prepare('balance_snapshots_insert'),
+  );
   return {
     async insert(snapshot: BalanceSnapshot): Promise<void> {
-      await db.insert(balanceSnapshots).values({
+      await snapshotInsert().execute({
         userId: snapshot.userId,
         mode: snapshot.mode,
         wallet: snapshot.wallet.toFixed(),

