@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { paperAccounts } from '../schema/index.js';
+import { once } from './convert.js';
 
 /**
  * Each PAPER user's simulator account, saved whole (one JSON document per user, replaced on every
@@ -13,13 +14,22 @@ export interface StoredPaperAccount {
 }
 
 export function createPaperAccountsRepository(db: Db) {
+  // Saved after every change of an account (debounced): prepared, and the document serialised
+  // once (the column encoder in values() and again in set() stringified it twice).
+  const upsert = once(() =>
+    db
+      .insert(paperAccounts)
+      .values({ userId: sql.placeholder('userId'), state: sql`${sql.placeholder('state')}::jsonb` })
+      .onConflictDoUpdate({
+        target: paperAccounts.userId,
+        set: { state: sql`excluded.state`, updatedAt: sql`now()` },
+      })
+      .prepare('paper_accounts_save'),
+  );
   return {
     /** Insert or replace the user's saved account. */
     async save(userId: string, state: unknown): Promise<void> {
-      await db
-        .insert(paperAccounts)
-        .values({ userId, state })
-        .onConflictDoUpdate({ target: paperAccounts.userId, set: { state, updatedAt: sql`now()` } });
+      await upsert().execute({ userId, state: JSON.stringify(state) });
     },
 
     async load(userId: string): Promise<StoredPaperAccount | undefined> {
