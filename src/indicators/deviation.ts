@@ -261,113 +261,136 @@ export function bollinger(
   return bands;
 }
 
-interface DeviationState {
-  /** Returns [deviation, sma] after `value`, committing the state only when `commit` is true. */
-  step(value: number, commit: boolean): [number, number];
-  reset(): void;
+/**
+ * Rolling-deviation slots (state in an array, see moving-average.ts): count, SMA total, shift,
+ * s1, s2, flat run, last value, the step's SMA (an output), then the last `period` values.
+ */
+const D_COUNT = 0;
+const D_TOTAL = 1;
+const D_SHIFT = 2;
+const D_S1 = 3;
+const D_S2 = 4;
+const D_FLAT = 5;
+const D_LAST = 6;
+const D_SMA = 7;
+const D_WINDOW = 8;
+export const deviationSlots = (period: number): number => D_WINDOW + period;
+
+export function deviationReset(s: Float64Array, o: number): void {
+  s[o + D_COUNT] = 0;
+  s[o + D_TOTAL] = 0;
+  s[o + D_SHIFT] = 0;
+  s[o + D_S1] = 0;
+  s[o + D_S2] = 0;
+  s[o + D_FLAT] = 0;
+  s[o + D_LAST] = Number.NaN;
+  s[o + D_SMA] = Number.NaN;
 }
 
-/** The streaming twin of rollingDeviation: same sums, same order, so the same bits. */
-function createDeviationState(period: number): DeviationState {
-  const inversePeriod = 1 / period;
-  const window = new Float64Array(period);
-  let count = 0;
-  let total = 0;
-  let shift = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let flat = 0;
-  let last = Number.NaN;
-  const none: [number, number] = [Number.NaN, Number.NaN];
-  return {
-    step(value, commit) {
-      const pos = count % period;
-      const newCount = count + 1;
-      const newFlat = count > 0 && value === last ? flat + 1 : 1;
-      const newTotal = total + value;
-      if (newCount < period) {
-        if (commit) {
-          window[pos] = value;
-          count = newCount;
-          total = newTotal;
-          flat = newFlat;
-          last = value;
-        }
-        return none;
-      }
-      const leaving = window[pos]!;
-      let sh = shift;
-      let a = s1;
-      let b = s2;
-      if (newCount % period === 0) {
-        sh = value;
-        a = 0;
-        b = 0;
-        // Oldest to newest, the newest being `value` (not yet in the buffer when peeking).
-        for (let j = 1; j <= period; j++) {
-          const d = (j === period ? value : window[(pos + j) % period]!) - sh;
-          a += d;
-          b += d * d;
-        }
-      } else {
-        const d = value - sh;
-        const e = leaving - sh;
-        a += d - e;
-        b += d * d - e * e;
-      }
-      const mean = a * inversePeriod;
-      const variance = b * inversePeriod - mean * mean;
-      const deviation = newFlat >= period || variance <= 0 ? 0 : Math.sqrt(variance);
-      // The window's oldest value: the slot after `pos`, or `value` itself when period is 1.
-      const oldest = period === 1 ? value : window[(pos + 1) % period]!;
-      const sma = newTotal / period;
-      if (commit) {
-        window[pos] = value;
-        count = newCount;
-        total = newTotal - oldest;
-        shift = sh;
-        s1 = a;
-        s2 = b;
-        flat = newFlat;
-        last = value;
-      }
-      return [deviation, sma];
-    },
-    reset() {
-      count = 0;
-      total = 0;
-      shift = 0;
-      s1 = 0;
-      s2 = 0;
-      flat = 0;
-      last = Number.NaN;
-    },
-  };
+/** The SMA (middle band) of the last deviationStep: NaN while warming up. */
+export const deviationSma = (s: Float64Array, o: number): number => s[o + D_SMA]!;
+
+/**
+ * The streaming twin of rollingDeviation (same sums, same order, so the same bits), for a finite
+ * value: returns the deviation after `value` and leaves the SMA in its slot (deviationSma);
+ * commits the state only when `commit` is true (false: peek).
+ */
+export function deviationStep(
+  s: Float64Array,
+  o: number,
+  period: number,
+  inversePeriod: number,
+  value: number,
+  commit: boolean,
+): number {
+  const count = s[o + D_COUNT]!;
+  const w = o + D_WINDOW;
+  const pos = count % period;
+  const newCount = count + 1;
+  const newFlat = count > 0 && value === s[o + D_LAST]! ? s[o + D_FLAT]! + 1 : 1;
+  const newTotal = s[o + D_TOTAL]! + value;
+  if (newCount < period) {
+    if (commit) {
+      s[w + pos] = value;
+      s[o + D_COUNT] = newCount;
+      s[o + D_TOTAL] = newTotal;
+      s[o + D_FLAT] = newFlat;
+      s[o + D_LAST] = value;
+    }
+    s[o + D_SMA] = Number.NaN;
+    return Number.NaN;
+  }
+  const leaving = s[w + pos]!;
+  let sh = s[o + D_SHIFT]!;
+  let a = s[o + D_S1]!;
+  let b = s[o + D_S2]!;
+  if (newCount % period === 0) {
+    sh = value;
+    a = 0;
+    b = 0;
+    // Oldest to newest, the newest being `value` (not yet in the buffer when peeking).
+    for (let j = 1; j <= period; j++) {
+      const d = (j === period ? value : s[w + ((pos + j) % period)]!) - sh;
+      a += d;
+      b += d * d;
+    }
+  } else {
+    const d = value - sh;
+    const e = leaving - sh;
+    a += d - e;
+    b += d * d - e * e;
+  }
+  const mean = a * inversePeriod;
+  const variance = b * inversePeriod - mean * mean;
+  const deviation = newFlat >= period || variance <= 0 ? 0 : Math.sqrt(variance);
+  // The window's oldest value: the slot after `pos`, or `value` itself when period is 1.
+  const oldest = period === 1 ? value : s[w + ((pos + 1) % period)]!;
+  const sma = newTotal / period;
+  if (commit) {
+    s[w + pos] = value;
+    s[o + D_COUNT] = newCount;
+    s[o + D_TOTAL] = newTotal - oldest;
+    s[o + D_SHIFT] = sh;
+    s[o + D_S1] = a;
+    s[o + D_S2] = b;
+    s[o + D_FLAT] = newFlat;
+    s[o + D_LAST] = value;
+  }
+  s[o + D_SMA] = sma;
+  return deviation;
 }
 
 export function createStddevState(period: number): StreamingIndicator {
   checkPeriod('createStddevState', 'period', period, 1);
-  const state = createDeviationState(period);
+  const s = new Float64Array(deviationSlots(period));
+  const inversePeriod = 1 / period;
+  const reset = (): void => deviationReset(s, 0);
+  reset();
   return {
     update(value) {
       if (isMissing(value)) {
-        state.reset();
+        reset();
         return Number.NaN;
       }
-      return state.step(value, true)[0];
+      return deviationStep(s, 0, period, inversePeriod, value, true);
     },
     peek(value) {
-      return isMissing(value) ? Number.NaN : state.step(value, false)[0];
+      return isMissing(value) ? Number.NaN : deviationStep(s, 0, period, inversePeriod, value, false);
     },
-    reset: state.reset,
+    reset,
   };
 }
 
 export function createBollingerState(period = 20, stdDev = 2): StreamingIndicator<BollingerPoint> {
   checkPeriod('createBollingerState', 'period', period, 1);
   checkStdDev('createBollingerState', stdDev);
-  const state = createDeviationState(period);
-  const toPoint = ([deviation, middle]: [number, number]): BollingerPoint => {
+  const s = new Float64Array(deviationSlots(period));
+  const inversePeriod = 1 / period;
+  const reset = (): void => deviationReset(s, 0);
+  reset();
+  const step = (value: number, commit: boolean): BollingerPoint => {
+    const deviation = deviationStep(s, 0, period, inversePeriod, value, commit);
+    const middle = s[D_SMA]!;
     if (isMissing(middle)) return NO_BANDS;
     const width = deviation * stdDev;
     return { upper: middle + width, middle, lower: middle - width };
@@ -375,14 +398,14 @@ export function createBollingerState(period = 20, stdDev = 2): StreamingIndicato
   return {
     update(value) {
       if (isMissing(value)) {
-        state.reset();
+        reset();
         return NO_BANDS;
       }
-      return toPoint(state.step(value, true));
+      return step(value, true);
     },
     peek(value) {
-      return isMissing(value) ? NO_BANDS : toPoint(state.step(value, false));
+      return isMissing(value) ? NO_BANDS : step(value, false);
     },
-    reset: state.reset,
+    reset,
   };
 }

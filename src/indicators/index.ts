@@ -21,7 +21,10 @@
  * `createAtrState`, `createTrueRangeState`, `createBollingerState`, `createMacdState`,
  * `createRocState`, `createStddevState`, `createHurstState`): `update(next)` in O(1) (amortized
  * for stddev and Bollinger, O(window · log window) for Hurst), `peek(next)` for a still-forming
- * candle without changing the state, `reset()`.
+ * candle without changing the state, `reset()`. The same states as steps over slots of a caller's
+ * Float64Array (`emaStep`, `smaStep`, `rsiStep`, `atrStep`, `rocStep`, `deviationStep`, with their
+ * `xSlots`/`X_SLOTS` sizes and `xReset`): what the createXState objects run, for a caller packing
+ * many states into one array (the screener's per-symbol primary states; see moving-average.ts).
  *
  * Invariants:
  * - Definitions, seeding and smoothing are TA-Lib's (0.6), checked against TA-Lib's own C output
@@ -45,6 +48,10 @@ export {
   bollinger,
   createBollingerState,
   createStddevState,
+  deviationReset,
+  deviationSlots,
+  deviationSma,
+  deviationStep,
   stddev,
 } from './deviation.js';
 export { createHurstState, hurst, MIN_HURST_WINDOW } from './hurst.js';
@@ -52,19 +59,35 @@ export { createMacdState, type Macd, type MacdPoint, macd } from './macd.js';
 export {
   createEmaState,
   createSmaState,
+  EMA_SLOTS,
   ema,
   ema9,
   ema21,
   ema200,
+  emaFactor,
+  emaReset,
+  emaStep,
   sma,
+  smaReset,
+  smaSlots,
+  smaStep,
   volumeAverage,
 } from './moving-average.js';
-export { createRocState, roc } from './roc.js';
-export { createRsiState, rsi } from './rsi.js';
+export { createRocState, roc, rocReset, rocSlots, rocStep } from './roc.js';
+export { createRsiState, RSI_SLOTS, rsi, rsiReset, rsiStep } from './rsi.js';
 export {
   MAX_PERIOD,
   type NumericSeries,
   type StreamingCandleIndicator,
   type StreamingIndicator,
 } from './series.js';
-export { atr, createAtrState, createTrueRangeState, trueRange, trueRangeOf } from './true-range.js';
+export {
+  ATR_SLOTS,
+  atr,
+  atrReset,
+  atrStep,
+  createAtrState,
+  createTrueRangeState,
+  trueRange,
+  trueRangeOf,
+} from './true-range.js';

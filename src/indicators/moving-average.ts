@@ -145,71 +145,115 @@ export function volumeAverage(volume: NumericSeries, period = 20): Float64Array 
   return sma(volume, period);
 }
 
+/*
+ * State-in-array steps. A streaming state's numbers live in slots of a Float64Array, at an offset,
+ * and one step function per indicator advances them. The createXState objects below wrap exactly
+ * these steps (so the streaming-equals-batch tests cover them); a caller that keeps many states per
+ * symbol (the screener: 500 symbols x 9 states) can pack them into one array instead: numbers in
+ * closure variables are boxed heap numbers, one pointer hop each, and across a universe every hop
+ * is a cache miss. The steps take finite values only: gaps (isMissing) are the wrapper's job.
+ */
+
+/** SMA slots: count, running total, then the last `period` values. */
+const SMA_COUNT = 0;
+const SMA_TOTAL = 1;
+const SMA_WINDOW = 2;
+export const smaSlots = (period: number): number => SMA_WINDOW + period;
+
+/** Clears SMA slots at `o` (a new warm-up). */
+export function smaReset(s: Float64Array, o: number): void {
+  s[o + SMA_COUNT] = 0;
+  s[o + SMA_TOTAL] = 0;
+}
+
+/** One SMA update with a finite value: TA_SMA's running total, as createSmaState's update. */
+export function smaStep(s: Float64Array, o: number, period: number, value: number): number {
+  const count = s[o + SMA_COUNT]!;
+  const pos = count % period;
+  s[o + SMA_WINDOW + pos] = value;
+  const total = s[o + SMA_TOTAL]! + value;
+  s[o + SMA_COUNT] = count + 1;
+  if (count < period - 1) {
+    s[o + SMA_TOTAL] = total;
+    return Number.NaN;
+  }
+  // The oldest value of the window that ends here (the newest itself when period is 1).
+  s[o + SMA_TOTAL] = total - s[o + SMA_WINDOW + ((pos + 1) % period)]!;
+  return total / period;
+}
+
 export function createSmaState(period: number): StreamingIndicator {
   checkPeriod('createSmaState', 'period', period, 1);
-  const window = new Float64Array(period);
-  let count = 0;
-  let total = 0;
-  const reset = (): void => {
-    count = 0;
-    total = 0;
-  };
+  const s = new Float64Array(smaSlots(period));
+  const reset = (): void => smaReset(s, 0);
   return {
     update(value) {
       if (isMissing(value)) {
         reset();
         return Number.NaN;
       }
-      const pos = count % period;
-      window[pos] = value;
-      total += value;
-      const warm = count >= period - 1;
-      count++;
-      if (!warm) return Number.NaN;
-      const withNewest = total;
-      // The oldest value of the window that ends here (the newest itself when period is 1).
-      total -= window[(pos + 1) % period]!;
-      return withNewest / period;
+      return smaStep(s, 0, period, value);
     },
     peek(value) {
-      if (isMissing(value) || count < period - 1) return Number.NaN;
-      return (total + value) / period;
+      if (isMissing(value) || s[SMA_COUNT]! < period - 1) return Number.NaN;
+      return (s[SMA_TOTAL]! + value) / period;
     },
     reset,
   };
 }
 
+/** EMA slots: count, seed total, previous EMA. */
+const EMA_COUNT = 0;
+const EMA_TOTAL = 1;
+const EMA_PREV = 2;
+export const EMA_SLOTS = 3;
+
+/** EMA's smoothing factor, as every EMA here computes it. */
+export const emaFactor = (period: number): number => 2 / (period + 1);
+
+export function emaReset(s: Float64Array, o: number): void {
+  s[o + EMA_COUNT] = 0;
+  s[o + EMA_TOTAL] = 0;
+  s[o + EMA_PREV] = Number.NaN;
+}
+
+/** One EMA update with a finite value (k = emaFactor(period)): TA_EMA's SMA seed, then `(x - prev) * k + prev`. */
+export function emaStep(s: Float64Array, o: number, period: number, k: number, value: number): number {
+  const count = s[o + EMA_COUNT]!;
+  if (count >= period) {
+    const prev = s[o + EMA_PREV]!;
+    const next = (value - prev) * k + prev;
+    s[o + EMA_PREV] = next;
+    return next;
+  }
+  const total = s[o + EMA_TOTAL]! + value;
+  s[o + EMA_TOTAL] = total;
+  s[o + EMA_COUNT] = count + 1;
+  if (count + 1 < period) return Number.NaN;
+  const seed = total / period;
+  s[o + EMA_PREV] = seed;
+  return seed;
+}
+
 export function createEmaState(period: number): StreamingIndicator {
   checkPeriod('createEmaState', 'period', period, 1);
-  const k = 2 / (period + 1);
-  let count = 0;
-  let total = 0;
-  let prev = Number.NaN;
-  const reset = (): void => {
-    count = 0;
-    total = 0;
-    prev = Number.NaN;
-  };
+  const k = emaFactor(period);
+  const s = new Float64Array(EMA_SLOTS);
+  const reset = (): void => emaReset(s, 0);
+  reset();
   return {
     update(value) {
       if (isMissing(value)) {
         reset();
         return Number.NaN;
       }
-      if (count >= period) {
-        prev = (value - prev) * k + prev;
-        return prev;
-      }
-      total += value;
-      count++;
-      if (count < period) return Number.NaN;
-      prev = total / period;
-      return prev;
+      return emaStep(s, 0, period, k, value);
     },
     peek(value) {
       if (isMissing(value)) return Number.NaN;
-      if (count >= period) return (value - prev) * k + prev;
-      return count === period - 1 ? (total + value) / period : Number.NaN;
+      const count = s[EMA_COUNT]!;
+      if (count >= period) return (value - s[EMA_PREV]!) * k + s[EMA_PREV]!;
+      return count === period - 1 ? (s[EMA_TOTAL]! + value) / period : Number.NaN;
     },
     reset,
   };

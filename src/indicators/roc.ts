@@ -26,29 +26,43 @@ export function roc(values: NumericSeries, period: number): Float64Array {
   return out;
 }
 
+/** ROC slots (state in an array, see moving-average.ts): count, then the last `period` values. */
+const ROC_COUNT = 0;
+const ROC_WINDOW = 1;
+export const rocSlots = (period: number): number => ROC_WINDOW + period;
+
+export function rocReset(s: Float64Array, o: number): void {
+  s[o + ROC_COUNT] = 0;
+}
+
+/** One ROC update with a finite value; slot count % period holds the value `period` steps back. */
+export function rocStep(s: Float64Array, o: number, period: number, value: number): number {
+  const count = s[o + ROC_COUNT]!;
+  const at = o + ROC_WINDOW + (count % period);
+  const result = count >= period ? changePct(value, s[at]!) : Number.NaN;
+  s[at] = value;
+  s[o + ROC_COUNT] = count + 1;
+  return result;
+}
+
 export function createRocState(period: number): StreamingIndicator {
   checkPeriod('createRocState', 'period', period, 1);
-  // The last `period` values; slot count % period holds the one `period` steps back.
-  const window = new Float64Array(period);
-  let count = 0;
+  const s = new Float64Array(rocSlots(period));
   return {
     update(value) {
       if (isMissing(value)) {
-        count = 0;
+        rocReset(s, 0);
         return Number.NaN;
       }
-      const pos = count % period;
-      const result = count >= period ? changePct(value, window[pos]!) : Number.NaN;
-      window[pos] = value;
-      count++;
-      return result;
+      return rocStep(s, 0, period, value);
     },
     peek(value) {
+      const count = s[ROC_COUNT]!;
       if (isMissing(value) || count < period) return Number.NaN;
-      return changePct(value, window[count % period]!);
+      return changePct(value, s[ROC_WINDOW + (count % period)]!);
     },
     reset() {
-      count = 0;
+      rocReset(s, 0);
     },
   };
 }

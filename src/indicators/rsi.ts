@@ -107,57 +107,68 @@ export function rsi(close: NumericSeries, period = 14, out?: Float64Array): Floa
   return o;
 }
 
+/** RSI slots (state in an array, see moving-average.ts): count, previous value, average gain and loss. */
+const RSI_COUNT = 0;
+const RSI_PREV = 1;
+const RSI_GAIN = 2;
+const RSI_LOSS = 3;
+export const RSI_SLOTS = 4;
+
+export function rsiReset(s: Float64Array, o: number): void {
+  s[o + RSI_COUNT] = 0;
+  s[o + RSI_PREV] = 0;
+  s[o + RSI_GAIN] = 0;
+  s[o + RSI_LOSS] = 0;
+}
+
+/**
+ * Average gain (or loss, with `down`) after `value`, from the slots, without storing it: shared by
+ * the step and peek so the two can never disagree.
+ */
+function smoothed(s: Float64Array, o: number, period: number, value: number, down: boolean): number {
+  const count = s[o + RSI_COUNT]!;
+  const change = value - s[o + RSI_PREV]!;
+  let avg = s[o + (down ? RSI_LOSS : RSI_GAIN)]!;
+  if (count > period) avg *= period - 1;
+  if (down) {
+    if (change < 0) avg -= change;
+  } else if (!(change < 0)) avg += change;
+  if (count >= period) avg /= period;
+  return avg;
+}
+
+/** One RSI update with a finite value. */
+export function rsiStep(s: Float64Array, o: number, period: number, value: number): number {
+  const count = s[o + RSI_COUNT]!;
+  if (count === 0) {
+    s[o + RSI_PREV] = value;
+    s[o + RSI_COUNT] = 1;
+    return Number.NaN;
+  }
+  const gain = smoothed(s, o, period, value, false);
+  const loss = smoothed(s, o, period, value, true);
+  s[o + RSI_GAIN] = gain;
+  s[o + RSI_LOSS] = loss;
+  s[o + RSI_PREV] = value;
+  s[o + RSI_COUNT] = count + 1;
+  return count + 1 > period ? rsiOf(gain, loss) : Number.NaN;
+}
+
 export function createRsiState(period = 14): StreamingIndicator {
   checkPeriod('createRsiState', 'period', period, 2);
-  const keep = period - 1;
-  let count = 0;
-  let prevValue = 0;
-  let gain = 0;
-  let loss = 0;
-  const reset = (): void => {
-    count = 0;
-    prevValue = 0;
-    gain = 0;
-    loss = 0;
-  };
-  // Returns [gain, loss] after `value` without storing them; shared by update and peek so the two
-  // can never disagree.
-  const next = (value: number): [number, number] => {
-    const change = value - prevValue;
-    let g = gain;
-    let l = loss;
-    if (count > period) {
-      l *= keep;
-      g *= keep;
-    }
-    if (change < 0) l -= change;
-    else g += change;
-    if (count >= period) {
-      l /= period;
-      g /= period;
-    }
-    return [g, l];
-  };
+  const s = new Float64Array(RSI_SLOTS);
+  const reset = (): void => rsiReset(s, 0);
   return {
     update(value) {
       if (isMissing(value)) {
         reset();
         return Number.NaN;
       }
-      if (count === 0) {
-        prevValue = value;
-        count = 1;
-        return Number.NaN;
-      }
-      [gain, loss] = next(value);
-      prevValue = value;
-      count++;
-      return count > period ? rsiOf(gain, loss) : Number.NaN;
+      return rsiStep(s, 0, period, value);
     },
     peek(value) {
-      if (isMissing(value) || count < period) return Number.NaN;
-      const [g, l] = next(value);
-      return rsiOf(g, l);
+      if (isMissing(value) || s[RSI_COUNT]! < period) return Number.NaN;
+      return rsiOf(smoothed(s, 0, period, value, false), smoothed(s, 0, period, value, true));
     },
     reset,
   };

@@ -175,46 +175,69 @@ export function createTrueRangeState(): StreamingCandleIndicator {
   };
 }
 
+/** ATR slots (state in an array, see moving-average.ts): count, previous close, seed total, previous ATR. */
+const ATR_COUNT = 0;
+const ATR_PREV_CLOSE = 1;
+const ATR_TOTAL = 2;
+const ATR_PREV = 3;
+export const ATR_SLOTS = 4;
+
+export function atrReset(s: Float64Array, o: number): void {
+  s[o + ATR_COUNT] = 0;
+  s[o + ATR_PREV_CLOSE] = 0;
+  s[o + ATR_TOTAL] = 0;
+  s[o + ATR_PREV] = Number.NaN;
+}
+
+/** One ATR update with a finite candle. */
+export function atrStep(
+  s: Float64Array,
+  o: number,
+  period: number,
+  high: number,
+  low: number,
+  close: number,
+): number {
+  const count = s[o + ATR_COUNT]!;
+  if (count === 0) {
+    s[o + ATR_PREV_CLOSE] = close;
+    s[o + ATR_COUNT] = 1;
+    return Number.NaN;
+  }
+  const tr = trueRangeOf(high, low, s[o + ATR_PREV_CLOSE]!);
+  s[o + ATR_PREV_CLOSE] = close;
+  s[o + ATR_COUNT] = count + 1;
+  if (count + 1 > period + 1) {
+    const next = (s[o + ATR_PREV]! * (period - 1) + tr) / period;
+    s[o + ATR_PREV] = next;
+    return next;
+  }
+  const total = s[o + ATR_TOTAL]! + tr;
+  s[o + ATR_TOTAL] = total;
+  if (count + 1 <= period) return Number.NaN;
+  const seed = total / period;
+  s[o + ATR_PREV] = seed;
+  return seed;
+}
+
 export function createAtrState(period = 14): StreamingCandleIndicator {
   checkPeriod('createAtrState', 'period', period, 1);
-  const keep = period - 1;
-  let count = 0;
-  let prevClose = 0;
-  let total = 0;
-  let prev = Number.NaN;
-  const reset = (): void => {
-    count = 0;
-    prevClose = 0;
-    total = 0;
-    prev = Number.NaN;
-  };
+  const s = new Float64Array(ATR_SLOTS);
+  const reset = (): void => atrReset(s, 0);
+  reset();
   return {
     update(high, low, close) {
       if (candleMissing(high, low, close)) {
         reset();
         return Number.NaN;
       }
-      if (count === 0) {
-        prevClose = close;
-        count = 1;
-        return Number.NaN;
-      }
-      const tr = trueRangeOf(high, low, prevClose);
-      prevClose = close;
-      count++;
-      if (count > period + 1) {
-        prev = (prev * keep + tr) / period;
-        return prev;
-      }
-      total += tr;
-      if (count <= period) return Number.NaN;
-      prev = total / period;
-      return prev;
+      return atrStep(s, 0, period, high, low, close);
     },
     peek(high, low, close) {
+      const count = s[ATR_COUNT]!;
       if (candleMissing(high, low, close) || count < period) return Number.NaN;
-      const tr = trueRangeOf(high, low, prevClose);
-      return count > period ? (prev * keep + tr) / period : (total + tr) / period;
+      const tr = trueRangeOf(high, low, s[ATR_PREV_CLOSE]!);
+      return count > period ? (s[ATR_PREV]! * (period - 1) + tr) / period : (s[ATR_TOTAL]! + tr) / period;
     },
     reset,
   };

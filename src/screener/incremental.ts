@@ -9,22 +9,14 @@
  */
 import type { Candle } from '../domain/index.js';
 import { timeframeMs } from '../domain/index.js';
-import {
-  createAtrState,
-  createBollingerState,
-  createEmaState,
-  createHurstState,
-  createRocState,
-  createRsiState,
-  createSmaState,
-  type StreamingIndicator,
-} from '../indicators/index.js';
+import { createEmaState, createHurstState, type StreamingIndicator } from '../indicators/index.js';
 import { type ScreenerConfig, viewLength } from './config.js';
+import { F, FIELD_COUNT, PrimaryStates } from './primary-states.js';
 import { createRollingColumns, type RollingColumns } from './rolling.js';
 import { scoreViews } from './score.js';
 import { skipped } from './screen.js';
 import type { PrimaryView, ScreenOutcome, WhaleSignal } from './types.js';
-import { countGaps, higherTimeframeProblem, isValidCandle } from './validate.js';
+import { gapsBetween, higherTimeframeProblem, isValidCandle } from './validate.js';
 
 export type TimeframeRole = 'primary' | 'confirm' | 'trend';
 
@@ -35,58 +27,38 @@ export interface SymbolScreener {
   screen(whale?: WhaleSignal): ScreenOutcome;
 }
 
-/** Field indexes of the primary rolling columns. */
-const F = {
-  openTime: 0,
-  open: 1,
-  high: 2,
-  low: 3,
-  close: 4,
-  volume: 5,
-  emaFast: 6,
-  emaSlow: 7,
-  emaTrend: 8,
-  rsi: 9,
-  atr: 10,
-  volumeAvg: 11,
-  rocShort: 12,
-  rocLong: 13,
-} as const;
-const FIELD_COUNT = 14;
-
 function valid(c: Candle): boolean {
   return isValidCandle(c.openTime, c.open, c.high, c.low, c.close, c.volume, Number.NEGATIVE_INFINITY);
 }
 
-function primaryStates(config: ScreenerConfig) {
-  const p = config.periods;
-  return {
-    emaFast: createEmaState(p.emaFast),
-    emaSlow: createEmaState(p.emaSlow),
-    emaTrend: createEmaState(p.emaTrend),
-    rsi: createRsiState(p.rsi),
-    atr: createAtrState(p.atr),
-    volumeAvg: createSmaState(p.volumeAverage),
-    rocShort: createRocState(config.momentum.rocShortCandles),
-    rocLong: createRocState(config.momentum.rocLongCandles),
-    bands: createBollingerState(p.bollinger, p.bollingerStdDev),
-  };
-}
+/** The row a push assembles before the columns copy it: one per thread is enough. */
+const scratchRow = new Float64Array(FIELD_COUNT);
 
-/** The primary timeframe: rolling candles and indicator outputs, streaming states, cached view. */
+/**
+ * The primary timeframe: rolling candles and indicator outputs, streaming states, cached view.
+ *
+ * Screening a universe touches each symbol once per candle, from cold cache, so what a push or a
+ * screen reaches is kept to few objects: classes (fields inline) rather than closures, numbers in
+ * typed arrays rather than boxed, and the missing-candle count kept up to date per push rather
+ * than rescanned over the window per screen.
+ */
 class PrimaryTrack {
   readonly cols: RollingColumns;
-  private states: ReturnType<typeof primaryStates>;
-  private readonly row = new Float64Array(FIELD_COUNT);
-  private upper = Number.NaN;
-  private lower = Number.NaN;
+  readonly states: PrimaryStates;
   private readonly persistent: PrimaryView;
+  private readonly capacity: number;
+  private readonly stepMs: number;
   dropped = 0;
+  /** countGaps over the rolling window, kept as rows enter and leave it. */
+  gaps = 0;
 
-  constructor(private readonly config: ScreenerConfig) {
-    const cols = createRollingColumns(FIELD_COUNT, viewLength(config));
+  /** `spare`: slots for the caller after the states in `states.memory` (see PrimaryStates). */
+  constructor(config: ScreenerConfig, spare: number) {
+    this.capacity = viewLength(config);
+    this.stepMs = timeframeMs(config.timeframes.primary);
+    const cols = createRollingColumns(FIELD_COUNT, this.capacity);
     this.cols = cols;
-    this.states = primaryStates(config);
+    this.states = new PrimaryStates(config, spare);
     const b = (f: number) => cols.buffer(f);
     this.persistent = {
       first: 0,
@@ -111,35 +83,29 @@ class PrimaryTrack {
 
   push(c: Candle): void {
     const cols = this.cols;
-    if (c.openTime <= cols.last(F.openTime)) return;
+    const lastOpenTime = cols.last(F.openTime);
+    if (c.openTime <= lastOpenTime) return;
     if (!valid(c)) {
       this.dropped += cols.pushed + 1;
       cols.clear();
-      this.states = primaryStates(this.config);
-      this.upper = Number.NaN;
-      this.lower = Number.NaN;
+      this.states.reset();
+      this.gaps = 0;
       return;
     }
-    const s = this.states;
-    const row = this.row;
-    row[F.openTime] = c.openTime;
-    row[F.open] = c.open;
-    row[F.high] = c.high;
-    row[F.low] = c.low;
-    row[F.close] = c.close;
-    row[F.volume] = c.volume;
-    row[F.emaFast] = s.emaFast.update(c.close);
-    row[F.emaSlow] = s.emaSlow.update(c.close);
-    row[F.emaTrend] = s.emaTrend.update(c.close);
-    row[F.rsi] = s.rsi.update(c.close);
-    row[F.atr] = s.atr.update(c.high, c.low, c.close);
-    row[F.volumeAvg] = s.volumeAvg.update(c.volume);
-    row[F.rocShort] = s.rocShort.update(c.close);
-    row[F.rocLong] = s.rocLong.update(c.close);
-    const b = s.bands.update(c.close);
-    this.upper = b.upper;
-    this.lower = b.lower;
-    cols.push(row);
+    const length = cols.length;
+    if (length > 0) {
+      // A full window loses its oldest row, and with it the step from that row to the next (which
+      // can hold missing candles only if the window has any: most never do, and then the oldest
+      // row, a cache line of its own, is not read).
+      if (this.gaps > 0 && length === this.capacity && length > 1) {
+        const times = this.persistent.openTime;
+        const oldest = cols.start;
+        this.gaps -= gapsBetween(times[oldest] as number, times[oldest + 1] as number, this.stepMs);
+      }
+      this.gaps += gapsBetween(lastOpenTime, c.openTime, this.stepMs);
+    }
+    this.states.update(c, scratchRow);
+    cols.push(scratchRow);
   }
 
   /**
@@ -151,114 +117,159 @@ class PrimaryTrack {
     const v = this.persistent;
     v.first = cols.start;
     v.n = cols.end;
-    v.bands.upper = this.upper;
-    v.bands.lower = this.lower;
+    v.bands.upper = this.states.upper;
+    v.bands.lower = this.states.lower;
     return v;
   }
 }
 
-/** A higher timeframe reduced to what the filters read: the last value of each state, the last close. */
-function createHigher(make: () => StreamingIndicator[]) {
-  let states = make();
-  const last = states.map(() => Number.NaN);
-  let count = 0;
-  let lastOpenTime = Number.NEGATIVE_INFINITY;
-  let lastClose = Number.NaN;
-  return {
-    get count() {
-      return count;
-    },
-    get lastOpenTime() {
-      return lastOpenTime;
-    },
-    get lastClose() {
-      return lastClose;
-    },
-    value: (i: number) => last[i] as number,
-    push(c: Candle): void {
-      if (c.openTime <= lastOpenTime) return;
-      lastOpenTime = c.openTime;
-      if (!valid(c)) {
-        states = make();
-        last.fill(Number.NaN);
-        count = 0;
-        lastClose = Number.NaN;
-        return;
-      }
-      for (let i = 0; i < states.length; i++) last[i] = (states[i] as StreamingIndicator).update(c.close);
-      lastClose = c.close;
-      count++;
-    },
-  };
+/** Slots of a higher timeframe's numbers: valid candles, last open time, last close, then the outputs. */
+const H_COUNT = 0;
+const H_OPEN_TIME = 1;
+const H_CLOSE = 2;
+const H_VALUES = 3;
+const higherSlots = (stateCount: number): number => H_VALUES + stateCount;
+
+/**
+ * A higher timeframe reduced to what the filters read: the last value of each state, the last close.
+ * Its numbers live in slots of the symbol's primary-state array (`memory` at `o`), which the
+ * primary push has just touched: a screen finds them in cache.
+ */
+class HigherTrack {
+  constructor(
+    private readonly make: () => StreamingIndicator[],
+    private states: StreamingIndicator[],
+    private readonly v: Float64Array,
+    private readonly o: number,
+  ) {
+    v.fill(Number.NaN, o, o + higherSlots(states.length));
+    v[o + H_COUNT] = 0;
+    v[o + H_OPEN_TIME] = Number.NEGATIVE_INFINITY;
+  }
+
+  get count(): number {
+    return this.v[this.o + H_COUNT] as number;
+  }
+
+  get lastOpenTime(): number {
+    return this.v[this.o + H_OPEN_TIME] as number;
+  }
+
+  get lastClose(): number {
+    return this.v[this.o + H_CLOSE] as number;
+  }
+
+  value(i: number): number {
+    return this.v[this.o + H_VALUES + i] as number;
+  }
+
+  push(c: Candle): void {
+    const { v, o } = this;
+    if (c.openTime <= (v[o + H_OPEN_TIME] as number)) return;
+    v[o + H_OPEN_TIME] = c.openTime;
+    if (!valid(c)) {
+      this.states = this.make();
+      v.fill(Number.NaN, o + H_CLOSE, o + higherSlots(this.states.length));
+      v[o + H_COUNT] = 0;
+      return;
+    }
+    const states = this.states;
+    for (let i = 0; i < states.length; i++) {
+      v[o + H_VALUES + i] = (states[i] as StreamingIndicator).update(c.close);
+    }
+    v[o + H_CLOSE] = c.close;
+    v[o + H_COUNT] = (v[o + H_COUNT] as number) + 1;
+  }
+}
+
+/** One symbol's incremental screener (a class: one object per symbol, its fields inline). */
+class IncrementalScreener implements SymbolScreener {
+  private readonly primary: PrimaryTrack;
+  private readonly confirm: HigherTrack;
+  private readonly trend: HigherTrack;
+  private readonly pMs: number;
+
+  constructor(
+    readonly symbol: string,
+    private readonly config: ScreenerConfig,
+  ) {
+    const { periods, timeframes } = config;
+    const makeConfirm = () => [
+      createEmaState(periods.emaFast),
+      createEmaState(periods.emaSlow),
+      createHurstState(periods.hurstWindow),
+    ];
+    const makeTrend = () => [createEmaState(periods.emaTrend)];
+    const confirmStates = makeConfirm();
+    const trendStates = makeTrend();
+    const confirmSlots = higherSlots(confirmStates.length);
+    this.primary = new PrimaryTrack(config, confirmSlots + higherSlots(trendStates.length));
+    const { memory, spare } = this.primary.states;
+    this.confirm = new HigherTrack(makeConfirm, confirmStates, memory, spare);
+    this.trend = new HigherTrack(makeTrend, trendStates, memory, spare + confirmSlots);
+    this.pMs = timeframeMs(timeframes.primary);
+  }
+
+  push(role: TimeframeRole, candle: Candle): void {
+    if (role === 'primary') this.primary.push(candle);
+    else if (role === 'confirm') this.confirm.push(candle);
+    else this.trend.push(candle);
+  }
+
+  screen(whale?: WhaleSignal): ScreenOutcome {
+    const { config, symbol, primary, confirm, trend } = this;
+    const { periods, timeframes } = config;
+    const cols = primary.cols;
+    const n = cols.pushed;
+    if (n < config.history.minPrimaryCandles) {
+      return skipped(
+        symbol,
+        `${n} valid ${timeframes.primary} candles, ${config.history.minPrimaryCandles} needed` +
+          (primary.dropped > 0 ? ` (${primary.dropped} before an invalid row ignored)` : ''),
+      );
+    }
+    const notes: string[] = [];
+    if (primary.dropped > 0) {
+      notes.push(`${timeframes.primary}: ${primary.dropped} candle(s) before an invalid row ignored`);
+    }
+    const view = primary.view();
+    const gaps = primary.gaps;
+    if (gaps > 0) notes.push(`${timeframes.primary}: ${gaps} missing candle(s) in the recent window`);
+    const primaryClose = cols.last(F.openTime) + this.pMs;
+    const confirmProblem = higherTimeframeProblem(
+      'confirmation',
+      timeframes.confirm,
+      confirm.count,
+      periods.emaSlow,
+      confirm.lastOpenTime,
+      primaryClose,
+    );
+    if (confirmProblem) notes.push(confirmProblem);
+    const trendProblem = higherTimeframeProblem(
+      'trend',
+      timeframes.trend,
+      trend.count,
+      periods.emaTrend,
+      trend.lastOpenTime,
+      primaryClose,
+    );
+    if (trendProblem) notes.push(trendProblem);
+    return scoreViews(
+      {
+        symbol,
+        primary: view,
+        confirm: confirmProblem
+          ? undefined
+          : { emaFast: confirm.value(0), emaSlow: confirm.value(1), hurst: confirm.value(2) },
+        trend: trendProblem ? undefined : { close: trend.lastClose, emaTrend: trend.value(0) },
+        whale,
+        notes,
+      },
+      config,
+    );
+  }
 }
 
 export function createSymbolScreener(symbol: string, config: ScreenerConfig): SymbolScreener {
-  const { periods, timeframes } = config;
-  const primary = new PrimaryTrack(config);
-  const confirm = createHigher(() => [
-    createEmaState(periods.emaFast),
-    createEmaState(periods.emaSlow),
-    createHurstState(periods.hurstWindow),
-  ]);
-  const trend = createHigher(() => [createEmaState(periods.emaTrend)]);
-  const pMs = timeframeMs(timeframes.primary);
-
-  return {
-    symbol,
-    push(role, candle) {
-      if (role === 'primary') primary.push(candle);
-      else if (role === 'confirm') confirm.push(candle);
-      else trend.push(candle);
-    },
-    screen(whale) {
-      const cols = primary.cols;
-      const n = cols.pushed;
-      if (n < config.history.minPrimaryCandles) {
-        return skipped(
-          symbol,
-          `${n} valid ${timeframes.primary} candles, ${config.history.minPrimaryCandles} needed` +
-            (primary.dropped > 0 ? ` (${primary.dropped} before an invalid row ignored)` : ''),
-        );
-      }
-      const notes: string[] = [];
-      if (primary.dropped > 0) {
-        notes.push(`${timeframes.primary}: ${primary.dropped} candle(s) before an invalid row ignored`);
-      }
-      const view = primary.view();
-      const gaps = countGaps(view.openTime, pMs, view.n, view.first);
-      if (gaps > 0) notes.push(`${timeframes.primary}: ${gaps} missing candle(s) in the recent window`);
-      const primaryClose = cols.last(F.openTime) + pMs;
-      const confirmProblem = higherTimeframeProblem(
-        'confirmation',
-        timeframes.confirm,
-        confirm.count,
-        periods.emaSlow,
-        confirm.lastOpenTime,
-        primaryClose,
-      );
-      if (confirmProblem) notes.push(confirmProblem);
-      const trendProblem = higherTimeframeProblem(
-        'trend',
-        timeframes.trend,
-        trend.count,
-        periods.emaTrend,
-        trend.lastOpenTime,
-        primaryClose,
-      );
-      if (trendProblem) notes.push(trendProblem);
-      return scoreViews(
-        {
-          symbol,
-          primary: view,
-          confirm: confirmProblem
-            ? undefined
-            : { emaFast: confirm.value(0), emaSlow: confirm.value(1), hurst: confirm.value(2) },
-          trend: trendProblem ? undefined : { close: trend.lastClose, emaTrend: trend.value(0) },
-          whale,
-          notes,
-        },
-        config,
-      );
-    },
-  };
+  return new IncrementalScreener(symbol, config);
 }

@@ -130,8 +130,8 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
 
   type Shard = {
     load(h: SymbolHistory[]): Promise<unknown>;
-    update(rows: CandleRow[]): Promise<unknown>;
-    screen(rows: CandleRow[] | undefined, req: ScreenRequest): Promise<ScreenOutcome[]>;
+    update(rows: readonly CandleRow[]): Promise<unknown>;
+    screen(rows: readonly CandleRow[] | undefined, req: ScreenRequest): Promise<ScreenOutcome[]>;
     close(): Promise<void>;
   };
   const shards: Shard[] = [];
@@ -180,7 +180,9 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
     return all;
   }
 
-  function split<T extends { symbol: string }>(items: readonly T[]): T[][] {
+  function split<T extends { symbol: string }>(items: readonly T[]): (readonly T[])[] {
+    // The in-process shard takes everything (it skips symbols it does not hold): no lookup per row.
+    if (workerCount === 0) return [items];
     const parts: T[][] = shards.map(() => []);
     for (const item of items) {
       const place = placement.get(item.symbol);

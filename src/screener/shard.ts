@@ -41,7 +41,11 @@ interface Entry {
   screener: SymbolScreener;
   /** Absent when the shard keeps no history (maxHistory 0). */
   history: Record<TimeframeRole, RollingColumns> | undefined;
-  /** Rows handed to screen() for this symbol, applied just before it is screened. */
+  /**
+   * Rows handed to screen() for this symbol, applied just before it is screened: the first in
+   * `next` (the usual case, one new candle: no array to touch), any more in `pending`.
+   */
+  next?: CandleRow | undefined;
   pending?: CandleRow[] | undefined;
 }
 
@@ -97,6 +101,7 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
                   trend: createRollingColumns(6, maxHistory),
                 }
               : undefined,
+          next: undefined,
           pending: undefined,
         };
         entries.set(s.symbol, entry);
@@ -124,7 +129,9 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
     },
     screen(request = {}, rows = []) {
       const out: ScreenOutcome[] = [];
-      const whales = request.whales ?? {};
+      // No whales, no lookup: the lookup reads each symbol's key string, one more cold cache line
+      // per symbol.
+      const whales = request.whales;
       if (request.mode === 'full' && maxHistory <= 0 && entries.size > 0) throw new RangeError(NO_HISTORY);
       // Each symbol's new candles are applied just before it is screened: its state is still in
       // cache (a whole universe of state does not fit in it). They wait on their entry, not in a
@@ -132,16 +139,22 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
       for (const r of rows) {
         const entry = entries.get(r.symbol);
         if (!entry) continue;
-        if (entry.pending) entry.pending.push(r);
+        if (entry.next === undefined) entry.next = r;
+        else if (entry.pending) entry.pending.push(r);
         else entry.pending = [r];
       }
       for (const [symbol, entry] of entries) {
-        const mine = entry.pending;
-        if (mine !== undefined && mine.length > 0) {
-          for (const r of mine) push(entry, r.role, r.candle);
-          mine.length = 0;
+        const first = entry.next;
+        if (first !== undefined) {
+          entry.next = undefined;
+          push(entry, first.role, first.candle);
+          const more = entry.pending;
+          if (more !== undefined && more.length > 0) {
+            for (const r of more) push(entry, r.role, r.candle);
+            more.length = 0;
+          }
         }
-        const whale = whales[symbol];
+        const whale = whales === undefined ? undefined : whales[symbol];
         if (request.mode === 'full') {
           if (!entry.history) throw new RangeError(NO_HISTORY);
           out.push(

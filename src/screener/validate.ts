@@ -72,11 +72,15 @@ export function suffix(c: CandleColumns, start: number): CandleColumns {
 /** Missing candles between consecutive open times at [first, n) (the recent window). */
 export function countGaps(openTime: Float64Array, tfMs: number, n = openTime.length, first = 0): number {
   let gaps = 0;
-  for (let i = first + 1; i < n; i++) {
-    const step = (openTime[i] as number) - (openTime[i - 1] as number);
-    if (step > tfMs) gaps += Math.round(step / tfMs) - 1;
-  }
+  for (let i = first + 1; i < n; i++)
+    gaps += gapsBetween(openTime[i - 1] as number, openTime[i] as number, tfMs);
   return gaps;
+}
+
+/** Missing candles between two consecutive open times (an integer; 0 when none). */
+export function gapsBetween(prevOpenTime: number, openTime: number, tfMs: number): number {
+  const step = openTime - prevOpenTime;
+  return step > tfMs ? Math.round(step / tfMs) - 1 : 0;
 }
 
 /** A higher timeframe is stale when a newer candle of it should have closed by `primaryClose`. */
