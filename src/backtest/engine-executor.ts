@@ -21,7 +21,6 @@
  * - Levels. The intrabar driver needs to know what works on a symbol (a resting entry price, the
  *   stop and the target); they are read off the exchange's user stream, not out of the engine.
  */
-import type { Decimal } from 'decimal.js';
 import {
   type Clock,
   type Direction,
@@ -29,38 +28,23 @@ import {
   type EpochMs,
   ErrorCode,
   isDomainError,
-  type ManualClock,
   type MarketSymbol,
   type OrderLeg,
 } from '../domain/index.js';
-import type { Exchange, ExchangeOrder, UserStreamEvent } from '../exchange/index.js';
+import type { ExchangeOrder, UserStreamEvent } from '../exchange/index.js';
 import { createExecutionEngine, type ExecutionOutcome as EngineOutcome } from '../execution/index.js';
-import type { RiskLimits } from '../risk/index.js';
 import { createRepositories, type Repositories, type Store } from '../store/index.js';
 import type { ExecutionOutcome, Executor, ExecutorStats, WorkingLevels } from './executor.js';
-import type { TradeLedger } from './ledger.js';
+import type { ExecutorContext } from './options.js';
 
-export interface EngineExecutorOptions {
-  /** Migrated and empty; the executor owns it from here and closes it. */
-  store: Store;
-  exchange: Exchange;
-  /** The backtest clock (the market's). */
-  clock: ManualClock;
-  ledger: TradeLedger;
-  margin: Decimal;
-  leverage: number;
-  minConfidence: number;
-  risk: RiskLimits;
-  /**
-   * The store's deduplication window (the strategy's in-memory book applies the same one); 0 for
-   * the random-entry baseline, whose entries are not deduplicated signals.
-   */
-  dedupWindowMs: number;
-  /** A resting LIMIT entry is cancelled this long after it was sent (the engine's rule). */
-  limitEntryTtlMs: number;
-  /** Latest price of a symbol: sizes MARKET entries, as the live mark price does. */
-  markPrice: (symbol: string) => Decimal | undefined;
-}
+/**
+ * What an executor is given (see ExecutorContext: the backtest's clock, ledger, sizing, risk,
+ * dedup window, LIMIT lifetime and mark price), less the simulator and account the engine does not
+ * reach past its exchange port, plus its books: a store migrated and empty, which the executor owns
+ * from here and closes. The random-entry baseline passes dedupWindowMs 0 (its entries are not
+ * deduplicated signals).
+ */
+export type EngineExecutorOptions = Omit<ExecutorContext, 'sim' | 'userId' | 'rules'> & { store: Store };
 
 /** The engine's periodic tick in live trading: a resting entry is looked at again this often. */
 const RETICK_MS = 60_000;
