@@ -28,6 +28,7 @@ import { checkSymbol } from './reactions.js';
 import { type ReconcileReport, runReconciliation } from './reconcile.js';
 import { cancelTracked, lookupOrder, recordLookup, withRetries } from './send.js';
 import { createStreamConsumer, type StreamStats } from './stream.js';
+import { createPacedSweep, sweepStepMs } from './sweep.js';
 
 export interface CloseResult {
   positionId: string;
@@ -67,7 +68,10 @@ export interface ExecutionEngine {
   balance(userId: string): Promise<BalanceSnapshotView>;
   /** Clear the in-memory REDUCING flag after a person resumed the account. */
   resumed(userId: string): void;
-  /** The periodic work, now: LIMIT expiry and reconciliation of every account. */
+  /**
+   * The periodic work, now, for every account at once: LIMIT expiry and reconciliation. (Started,
+   * the engine does it by itself, each account once per reconcileIntervalMs, spread out.)
+   */
   tick(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -342,8 +346,16 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
       if (started) return;
       started = true;
       await Promise.all([...accounts.values()].map((a) => startAccount(a)));
-      if (ctx.options.reconcileIntervalMs > 0) {
-        timer = setInterval(() => void engine.tick(), ctx.options.reconcileIntervalMs);
+      const interval = ctx.options.reconcileIntervalMs;
+      if (interval > 0) {
+        // Each account once per interval, the accounts' turns spread across it (see sweep.ts).
+        const sweep = createPacedSweep(interval, () => accounts.keys(), performance.now());
+        timer = setInterval(() => {
+          for (const userId of sweep.step(performance.now())) {
+            const acct = accounts.get(userId);
+            if (acct) void tickAccount(acct).catch(logFailure('tick', userId));
+          }
+        }, sweepStepMs(interval));
         timer.unref();
       }
     },
