@@ -4,7 +4,9 @@
  * 1,000 users and 100,000 positions in PostgreSQL. Each request carries a random one of the 1,000
  * users' tokens. Two measurements per route: the most it sustains (20 connections, no rate cap),
  * and latency at a fixed 1,000 requests/s (target: p99 < 20 ms). Medians of 3 runs.
- * Needs TEST_DATABASE_URL (a scratch database is created and dropped).
+ * Needs TEST_DATABASE_URL (a scratch database is created and dropped). API_BENCH_ROUTES=/api/me,...
+ * measures only those routes; API_BENCH_PROFILE=DIR writes the server's CPU profile there (V8's
+ * .cpuprofile, written when the server stops), to see where a request's time goes.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -90,6 +92,19 @@ interface Run {
   failures: number;
 }
 
+/**
+ * The server's event-loop delay (p99 and max, ms) since the previous scrape: prom-client resets
+ * its histogram on every collect. A request's latency tail that the loop's delay matches comes
+ * from work blocking the server's thread, not from the request's own cost.
+ */
+async function loopDelay(base: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name: string) =>
+    Number(new RegExp(`^neurotrade_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) *
+    1000;
+  return { p99: read('p99'), max: read('max') };
+}
+
 async function load(url: string, tokens: string[], rate?: number): Promise<Run> {
   const result = await autocannon({
     url,
@@ -161,15 +176,19 @@ export async function run(): Promise<void> {
     const seedMs = performance.now() - t0;
     const tokens = userIds.map((id) => signToken(jwtSecret, id));
     const port = await freePort();
-    server = spawnCli(['start'], {
-      DATABASE_URL: temp.url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-bench-api-')),
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      SCHEDULER: 'false',
-      JWT_SECRET: jwtSecret,
-      CREDENTIALS_KEY: randomBytes(32).toString('hex'),
-    });
+    server = spawnCli(
+      ['start'],
+      {
+        DATABASE_URL: temp.url,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-bench-api-')),
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        SCHEDULER: 'false',
+        JWT_SECRET: jwtSecret,
+        CREDENTIALS_KEY: randomBytes(32).toString('hex'),
+      },
+      process.env.API_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE}`] : [],
+    );
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/api/health`, server);
     const settle = await firstViews(base, tokens);
@@ -177,7 +196,7 @@ export async function run(): Promise<void> {
     const loadAvg = loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ');
-    const routes = [
+    const routes = process.env.API_BENCH_ROUTES?.split(',') ?? [
       '/api/me',
       '/api/positions',
       '/api/positions?status=closed&limit=50',
@@ -188,9 +207,12 @@ export async function run(): Promise<void> {
       await load(`${base}${route}`, tokens, 500); // warm-up: JIT, pool, caches
       const max: Run[] = [];
       const fixed: Run[] = [];
+      const delays: { p99: number; max: number }[] = [];
       for (let i = 0; i < RUNS; i++) {
         max.push(await load(`${base}${route}`, tokens));
+        await loopDelay(base);
         fixed.push(await load(`${base}${route}`, tokens, TARGET_RATE));
+        delays.push(await loopDelay(base));
       }
       const m = (runs: Run[], k: keyof Run) => median(runs.map((r) => r[k]));
       rows.push([
@@ -201,6 +223,7 @@ export async function run(): Promise<void> {
         fmt(m(fixed, 'p50'), 1),
         fmt(m(fixed, 'p99'), 1),
         m(fixed, 'p99') < 20 ? 'yes' : 'NO',
+        `${fmt(median(delays.map((d) => d.p99)), 1)} / ${fmt(median(delays.map((d) => d.max)), 1)}`,
         max.concat(fixed).reduce((n, r) => n + r.failures, 0),
       ]);
     }
@@ -225,6 +248,7 @@ export async function run(): Promise<void> {
           'p50 ms at 1,000/s',
           'p99 ms at 1,000/s',
           'p99 < 20 ms',
+          'server event-loop delay p99 / max ms at 1,000/s',
           'errors',
         ],
         rows,

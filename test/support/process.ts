@@ -25,9 +25,12 @@ export interface SpawnedCli {
   exited: Promise<number | string>;
 }
 
-/** Run `neurotrade ...args` as a real process with only the given environment on top of PATH. */
-export function spawnCli(args: string[], env: Record<string, string>): SpawnedCli {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Run `neurotrade ...args` as a real process with only the given environment on top of PATH.
+ * `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+ */
+export function spawnCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): SpawnedCli {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
