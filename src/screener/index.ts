@@ -12,6 +12,9 @@
  * - createScreenerPool({ workers }): shards of incremental screeners on worker threads; load
  *   histories once, then update/screen one closed candle at a time.
  * - scanUniverse(feed, options): one ranked pass over a MarketFeed (what `neurotrade scan` runs).
+ * - createLiveScreener(feed, options).scan(options): the same pass kept warm between scans (what
+ *   the scheduler runs): new symbols loaded, departed ones dropped, held ones fed only their new
+ *   closed candles.
  * - universeFixture / randomWalkColumns / columnsFromRows: seeded candle fixtures for tests and bench.
  * - LazyScreenResult / toPlainOutcome: results keep their words (contribution notes, reasons) as
  *   numbers until `contributions` or `reasons` is first read; reading is unchanged, JSON.stringify
@@ -44,6 +47,13 @@ export {
   universeFixture,
 } from './fixtures.js';
 export { createSymbolScreener, type SymbolScreener, type TimeframeRole } from './incremental.js';
+export {
+  createLiveScreener,
+  type LiveScanOptions,
+  type LiveScanStats,
+  type LiveScreener,
+  type LiveScreenerOptions,
+} from './live.js';
 export { createScreenerPool, type ScreenerPool, type ScreenerPoolOptions } from './pool.js';
 export { LazyScreenResult, toPlainOutcome, toPlainResult } from './result.js';
 export { rankOutcomes, type ScanOptions, type ScanReport, scanUniverse } from './scan.js';

@@ -64,6 +64,26 @@ describe('createScreenerPool', () => {
     }
   }, 60_000);
 
+  it('removes symbols, on worker threads as in-process: answers stay in load order, a removed symbol loads again', async () => {
+    const local = createScreenerPool({ workers: 0 });
+    const threaded = createScreenerPool({ workers: 3 });
+    pools.push(local, threaded);
+    const first = universe.slice(0, 6);
+    await Promise.all([local.load(first), threaded.load(first)]);
+    // Uneven: shard 0 loses both its symbols, shard 1 one; the newcomers refill the smaller shards.
+    const gone = [0, 3, 1].map((i) => universe[i]!.symbol);
+    await Promise.all([local.remove([...gone, 'NOTLOADED']), threaded.remove(gone)]);
+    const back = [universe[3]!, ...universe.slice(6)];
+    await Promise.all([local.load(back), threaded.load(back)]);
+    const expected = [...first.filter((s) => !gone.includes(s.symbol)), ...back].map((s) => s.symbol);
+    const rows = nextCandles(0);
+    const a = await local.screen({ rows });
+    const b = await threaded.screen({ rows });
+    expect(a.map((r) => r.symbol)).toEqual(expected);
+    expect(b.map((r) => r.symbol)).toEqual(expected);
+    expect(b.map(toPlainOutcome)).toEqual(a.map(toPlainOutcome));
+  }, 60_000);
+
   it('passes whale signals to the right symbols and rejects a double load', async () => {
     const pool = createScreenerPool({ workers: 0 });
     pools.push(pool);

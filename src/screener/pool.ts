@@ -3,9 +3,10 @@
  * fed from the candle cache once (load) and then one closed candle at a time (update / screen with
  * rows). With `workers: 0` the single shard runs in-process behind the same API.
  *
- * Symbols are dealt round-robin in load order, so shards stay balanced; results come back in load
- * order whatever the shard. Worker threads load the TypeScript sources through tsx when the
- * project runs from source (tests, `npm run bench`, the CLI without a build).
+ * Symbols are dealt round-robin in load order (after removals, to the smallest shard), so shards
+ * stay balanced; results come back in load order whatever the shard. Worker threads load the
+ * TypeScript sources through tsx when the project runs from source (tests, `npm run bench`, the
+ * CLI without a build).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +36,11 @@ export interface ScreenerPool {
   load(histories: readonly SymbolHistory[]): Promise<void>;
   /** New closed candles. */
   update(rows: readonly CandleRow[]): Promise<void>;
+  /**
+   * Forget symbols (a scan's universe changed); unknown ones are ignored. A removed symbol can be
+   * loaded again (from scratch).
+   */
+  remove(symbols: readonly string[]): Promise<void>;
   /** Apply `rows` (if any), then screen every loaded symbol. */
   screen(request?: ScreenRequest & { rows?: readonly CandleRow[] }): Promise<ScreenOutcome[]>;
   close(): Promise<void>;
@@ -127,10 +133,15 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
   /** Symbol -> [shard, position in load order]. */
   const placement = new Map<string, { shard: number; order: number }>();
   let loaded = 0;
+  /** Symbols held per shard. */
+  const held: number[] = [];
+  /** Once a symbol was removed, load order is no longer round-robin across the shards. */
+  let removedAny = false;
 
   type Shard = {
     load(h: SymbolHistory[]): Promise<unknown>;
     update(rows: readonly CandleRow[]): Promise<unknown>;
+    remove(symbols: string[]): Promise<unknown>;
     screen(rows: readonly CandleRow[] | undefined, req: ScreenRequest): Promise<ScreenOutcome[]>;
     close(): Promise<void>;
   };
@@ -140,6 +151,7 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
     shards.push({
       load: async (h) => local.load(h),
       update: async (rows) => local.update(rows),
+      remove: async (symbols) => local.remove(symbols),
       screen: async (rows, req) => local.screen(req, rows),
       close: async () => {},
     });
@@ -149,6 +161,7 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
       shards.push({
         load: (histories) => call({ type: 'load', histories }),
         update: (rows) => call({ type: 'update', rows: encodeRows(rows) }),
+        remove: (symbols) => call({ type: 'remove', symbols }),
         screen: async (rows, request) =>
           decodeOutcomes(
             (await call({
@@ -171,6 +184,7 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
    */
   function inLoadOrder(results: ScreenOutcome[][]): ScreenOutcome[] {
     if (results.length === 1) return results[0] as ScreenOutcome[];
+    if (removedAny) return mergeByOrder(results);
     const k = results.length;
     const all: ScreenOutcome[] = new Array(loaded);
     for (let s = 0; s < k; s++) {
@@ -178,6 +192,26 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
       for (let j = 0; j < part.length; j++) all[j * k + s] = part[j] as ScreenOutcome;
     }
     return all;
+  }
+
+  /** Each shard answers in its own load order: merge the answers by position in load order. */
+  function mergeByOrder(results: ScreenOutcome[][]): ScreenOutcome[] {
+    const all: ScreenOutcome[] = [];
+    const next = results.map(() => 0);
+    const orderOf = (o: ScreenOutcome) => placement.get(o.symbol)?.order ?? Number.POSITIVE_INFINITY;
+    for (;;) {
+      let best = -1;
+      let bestOrder = Number.POSITIVE_INFINITY;
+      for (let s = 0; s < results.length; s++) {
+        const o = results[s]![next[s]!];
+        if (o !== undefined && (best < 0 || orderOf(o) < bestOrder)) {
+          best = s;
+          bestOrder = orderOf(o);
+        }
+      }
+      if (best < 0) return all;
+      all.push(results[best]![next[best]!++]!);
+    }
   }
 
   function split<T extends { symbol: string }>(items: readonly T[]): (readonly T[])[] {
@@ -197,7 +231,10 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
       const parts: SymbolHistory[][] = shards.map(() => []);
       for (const h of histories) {
         if (placement.has(h.symbol)) throw new RangeError(`symbol ${h.symbol} is already loaded`);
-        const shard = loaded % shards.length;
+        // The smallest shard, the first on a tie: round-robin until a removal unbalances them.
+        let shard = 0;
+        for (let i = 1; i < shards.length; i++) if ((held[i] ?? 0) < (held[shard] ?? 0)) shard = i;
+        held[shard] = (held[shard] ?? 0) + 1;
         placement.set(h.symbol, { shard, order: loaded++ });
         parts[shard]!.push(h);
       }
@@ -206,6 +243,18 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
     async update(rows) {
       const parts = split(rows);
       await Promise.all(parts.map((p, i) => (p.length > 0 ? shards[i]!.update(p) : undefined)));
+    },
+    async remove(symbols) {
+      const parts: string[][] = shards.map(() => []);
+      for (const symbol of symbols) {
+        const place = placement.get(symbol);
+        if (!place) continue;
+        placement.delete(symbol);
+        held[place.shard] = (held[place.shard] ?? 0) - 1;
+        removedAny = true;
+        parts[place.shard]!.push(symbol);
+      }
+      await Promise.all(parts.map((p, i) => (p.length > 0 ? shards[i]!.remove(p) : undefined)));
     },
     async screen(request = {}) {
       const parts = request.rows ? split(request.rows) : undefined;

@@ -1,44 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { dec, marketSymbol, toColumns } from '../domain/index.js';
-import { createMemoryFeed, inferRules } from '../market/index.js';
-import { randomWalkColumns } from './fixtures.js';
+import { dec, toColumns } from '../domain/index.js';
+import { createMemoryFeed } from '../market/index.js';
+import { walkSymbol } from './fixtures-market.js';
 import { rankOutcomes, scanUniverse } from './scan.js';
 import { isSkip, type ScreenOutcome } from './types.js';
 
 const END = Date.UTC(2026, 0, 15, 12);
 const Q = 900_000;
-const round = (c: ReturnType<typeof randomWalkColumns>) => {
-  // Prices on a tick, volumes on a step: what an exchange would print.
-  for (const k of ['open', 'high', 'low', 'close'] as const)
-    c[k] = c[k].map((x) => Math.round(x * 1e4) / 1e4);
-  c.volume = c.volume.map((x) => Math.round(x * 1000) / 1000);
-  c.high = c.high.map((h, i) => Math.max(h, c.open[i]!, c.close[i]!));
-  c.low = c.low.map((l, i) => Math.min(l, c.open[i]!, c.close[i]!));
-  return c;
-};
 
 function memoryMarket() {
-  const sym = (symbol: string, n: number, lastOpen: number, seed: number, status?: 'BREAK') => {
-    const candles = round(randomWalkColumns(n, seed, '15m', lastOpen, 50 + seed));
-    const rules = inferRules(
-      symbol,
-      [candles.open, candles.high, candles.low, candles.close],
-      candles.volume,
-    );
-    return {
-      symbol: marketSymbol(symbol),
-      timeframe: '15m' as const,
-      candles,
-      rules: status ? { ...rules, status } : rules,
-    };
-  };
   return createMemoryFeed({
     symbols: [
-      sym('AAAUSDT', 3400, END - Q, 1),
-      sym('BBBUSDT', 3400, END - Q, 2),
-      sym('NEWUSDT', 30, END - Q, 3),
-      sym('OLDUSDT', 3400, END - 2 * 86_400_000, 4),
-      sym('HALTUSDT', 3400, END - Q, 5, 'BREAK'),
+      walkSymbol('AAAUSDT', 3400, END - Q, 1),
+      walkSymbol('BBBUSDT', 3400, END - Q, 2),
+      walkSymbol('NEWUSDT', 30, END - Q, 3),
+      walkSymbol('OLDUSDT', 3400, END - 2 * 86_400_000, 4),
+      walkSymbol('HALTUSDT', 3400, END - Q, 5, 'BREAK'),
     ],
     start: END,
     pace: 'manual',

@@ -1,19 +1,25 @@
 /**
  * scanUniverse: one screening pass over the market a feed shows. Execution-aware selection, the
  * three timeframes of closed candles per symbol from the feed (its candle cache), screened on a
- * pool of worker threads, ranked. (A long-running scheduler keeps its own pool warm instead and
- * feeds it one closed candle at a time: createScreenerPool + update/screen.) A symbol whose candles cannot be had is SKIPPED with the
- * reason; the scan itself fails only when the feed cannot list the universe.
+ * pool of worker threads, ranked. (A long-running scheduler keeps its screener warm instead and
+ * feeds it only the closed candles that are new: createLiveScreener in live.ts, which shares the
+ * selection and the fetch below.) A symbol whose candles cannot be had is SKIPPED with the reason;
+ * the scan itself fails only when the feed cannot list the universe.
  */
 import { availableParallelism } from 'node:os';
-import { isDomainError, type MarketSymbol, timeframeMs } from '../domain/index.js';
+import { isDomainError, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
 import type { MarketFeed } from '../market/index.js';
-import { resolveScreenerConfig, type ScreenerOverrides } from './config.js';
+import { resolveScreenerConfig, type ScreenerConfig, type ScreenerOverrides } from './config.js';
 import { createScreenerPool } from './pool.js';
 import { skipped } from './screen.js';
 import type { SymbolHistory } from './shard.js';
-import { isSkip, type ScreenOutcome, type WhaleSignal } from './types.js';
-import { type ExcludedSymbol, selectUniverse, type UniverseOptions } from './universe.js';
+import { isSkip, type ScreenOutcome, type ScreenSkip, type WhaleSignal } from './types.js';
+import {
+  type ExcludedSymbol,
+  selectUniverse,
+  type UniverseOptions,
+  type UniverseSelection,
+} from './universe.js';
 
 export interface ScanOptions extends UniverseOptions {
   config?: ScreenerOverrides | undefined;
@@ -47,39 +53,74 @@ export function rankOutcomes(outcomes: readonly ScreenOutcome[]): ScreenOutcome[
   );
 }
 
-export async function scanUniverse(feed: MarketFeed, options: ScanOptions = {}): Promise<ScanReport> {
-  const config = resolveScreenerConfig(options.config);
-  const { primary, confirm, trend } = config.timeframes;
-  const limit = options.candles ?? 500;
+/** The start both scans share: the clock, the selection, requested-but-excluded symbols as SKIPPED. */
+export interface ScanStart {
+  /** Market time of the scan (the feed's clock, read once the universe is in). */
+  now: number;
+  selection: UniverseSelection;
+  outcomes: ScreenOutcome[];
+}
+
+export async function startScan(feed: MarketFeed, options: UniverseOptions): Promise<ScanStart> {
   const [rules, tickers] = await Promise.all([feed.universe(), feed.tickers()]);
   const selection = selectUniverse(rules, tickers, options);
   const outcomes: ScreenOutcome[] = selection.excluded
     .filter((e) => e.requested)
     .map((e) => skipped(e.symbol, e.reason));
+  return { now: feed.clock.now(), selection, outcomes };
+}
 
-  const now = feed.clock.now();
+/** SKIPPED when the last closed primary candle (its open time) is two candles or more behind `now`. */
+export function staleSkip(
+  symbol: string,
+  primary: Timeframe,
+  lastOpenTime: number,
+  now: number,
+): ScreenSkip | undefined {
+  const lastClose = lastOpenTime + timeframeMs(primary);
+  if (!(now - lastClose >= 2 * timeframeMs(primary))) return undefined;
+  return skipped(symbol, `stale: last ${primary} candle closed ${new Date(lastClose).toISOString()}`);
+}
+
+/** A feed's domain error (unknown symbol, bad data) SKIPS the symbol; anything else fails the scan. */
+export function unavailableSkip(symbol: string, err: unknown): ScreenSkip {
+  if (!isDomainError(err)) throw err;
+  return skipped(symbol, `candles unavailable: ${err.message}`);
+}
+
+/** The last `limit` closed candles of each role's timeframe, or why the symbol is SKIPPED. */
+export async function fetchHistory(
+  feed: MarketFeed,
+  symbol: MarketSymbol,
+  timeframes: ScreenerConfig['timeframes'],
+  limit: number,
+  now: number,
+): Promise<SymbolHistory | ScreenSkip> {
+  try {
+    const [p, c, t] = await Promise.all([
+      feed.candleColumns(symbol, timeframes.primary, { limit }),
+      feed.candleColumns(symbol, timeframes.confirm, { limit }),
+      feed.candleColumns(symbol, timeframes.trend, { limit }),
+    ]);
+    const n = p.openTime.length;
+    const stale = n > 0 ? staleSkip(symbol, timeframes.primary, p.openTime[n - 1]!, now) : undefined;
+    return stale ?? { symbol, primary: p, confirm: c, trend: t };
+  } catch (err) {
+    return unavailableSkip(symbol, err);
+  }
+}
+
+export const isHistory = (h: SymbolHistory | ScreenSkip): h is SymbolHistory => !('direction' in h);
+
+export async function scanUniverse(feed: MarketFeed, options: ScanOptions = {}): Promise<ScanReport> {
+  const config = resolveScreenerConfig(options.config);
+  const limit = options.candles ?? 500;
+  const { now, selection, outcomes } = await startScan(feed, options);
   const histories: SymbolHistory[] = [];
   for (const r of selection.selected) {
-    const symbol = r.symbol as MarketSymbol;
-    try {
-      const [p, c, t] = await Promise.all([
-        feed.candleColumns(symbol, primary, { limit }),
-        feed.candleColumns(symbol, confirm, { limit }),
-        feed.candleColumns(symbol, trend, { limit }),
-      ]);
-      const n = p.openTime.length;
-      const lastClose = n > 0 ? p.openTime[n - 1]! + timeframeMs(primary) : Number.NaN;
-      if (n > 0 && now - lastClose >= 2 * timeframeMs(primary)) {
-        outcomes.push(
-          skipped(symbol, `stale: last ${primary} candle closed ${new Date(lastClose).toISOString()}`),
-        );
-        continue;
-      }
-      histories.push({ symbol, primary: p, confirm: c, trend: t });
-    } catch (err) {
-      if (!isDomainError(err)) throw err;
-      outcomes.push(skipped(symbol, `candles unavailable: ${err.message}`));
-    }
+    const h = await fetchHistory(feed, r.symbol as MarketSymbol, config.timeframes, limit, now);
+    if (isHistory(h)) histories.push(h);
+    else outcomes.push(h);
   }
 
   const workers = options.workers ?? (histories.length >= 100 ? availableParallelism() : 0);

@@ -52,6 +52,8 @@ interface Entry {
 export interface ScreenerShard {
   load(histories: readonly SymbolHistory[]): void;
   update(rows: readonly CandleRow[]): void;
+  /** Forget these symbols (unknown ones are ignored); returns how many were held. */
+  remove(symbols: readonly string[]): number;
   /** Apply `rows` (new closed candles), then screen every symbol. */
   screen(request?: ScreenRequest, rows?: readonly CandleRow[]): ScreenOutcome[];
   readonly size: number;
@@ -126,6 +128,11 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
         const entry = entries.get(r.symbol);
         if (entry) push(entry, r.role, r.candle);
       }
+    },
+    remove(symbols) {
+      let removed = 0;
+      for (const symbol of symbols) if (entries.delete(symbol)) removed++;
+      return removed;
     },
     screen(request = {}, rows = []) {
       const out: ScreenOutcome[] = [];

@@ -10,6 +10,7 @@ import { decodeRows, encodeOutcomes, type WireRows } from './wire.js';
 export type WorkerRequest =
   | { id: number; type: 'load'; histories: SymbolHistory[] }
   | { id: number; type: 'update'; rows: WireRows }
+  | { id: number; type: 'remove'; symbols: string[] }
   | { id: number; type: 'screen'; rows?: WireRows | undefined; request: ScreenRequest };
 
 export interface WorkerData {
@@ -28,6 +29,8 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     } else if (msg.type === 'update') {
       shard.update(decodeRows(msg.rows));
       parentPort?.postMessage({ id: msg.id, ok: true, value: null });
+    } else if (msg.type === 'remove') {
+      parentPort?.postMessage({ id: msg.id, ok: true, value: shard.remove(msg.symbols) });
     } else {
       const rows = msg.rows ? decodeRows(msg.rows) : [];
       const value = encodeOutcomes(shard.screen(msg.request, rows));

@@ -31,6 +31,7 @@ forEachStore('scan pipeline', ({ store }) => {
       });
       const first = await pipeline.run();
       expect(first.screened).toBe(20);
+      expect(first.screener).toMatchObject({ loaded: 20, candles: 0 });
       expect(first.stored.length).toBeGreaterThan(0);
       for (const signal of first.stored) {
         expect(signal.status).toBe('PENDING');
@@ -51,6 +52,12 @@ forEachStore('scan pipeline', ({ store }) => {
       const second = await pipeline.run();
       expect(second.stored).toEqual([]);
       expect(second.duplicates).toBeGreaterThanOrEqual(first.stored.length);
+      // The screener stays warm: nothing new, nothing fetched; a new 15m candle, one pushed per symbol.
+      expect(second.screener).toMatchObject({ loaded: 0, candles: 0, requests: 0 });
+      feed.advanceTo(clock.now() + 15 * 60_000);
+      const third = await pipeline.run();
+      expect(third.screened).toBe(20);
+      expect(third.screener).toMatchObject({ loaded: 0, updated: 20, candles: 20 });
     } finally {
       await feed.close();
     }

@@ -1,6 +1,7 @@
 /**
- * One scan, as the scheduler runs it: screen the tradable universe, let the analysts propose,
- * validate and aggregate, and store the signals with database deduplication. The same
+ * One scan, as the scheduler runs it: screen the tradable universe (on a screener kept warm
+ * across scans, fed only the candles closed since the last one: createLiveScreener), let the
+ * analysts propose, validate and aggregate, and store the signals with database deduplication. The same
  * proposeSignal the CLI and backtests use; what is new here is only the I/O around it.
  * Returns the signals that were newly stored (PENDING): those are what the fan-out executes.
  */
@@ -12,10 +13,12 @@ import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
 import type { MarketFeed } from '../market/index.js';
 import {
+  createLiveScreener,
   isSkip,
+  type LiveScanStats,
+  type LiveScreenerOptions,
   resolveScreenerConfig,
   type ScreenerConfig,
-  scanUniverse,
   type WhaleSignal,
 } from '../screener/index.js';
 import type { Repositories, StoredSignal } from '../store/index.js';
@@ -36,6 +39,8 @@ export interface ScanPipelineDeps {
   winProbability?: ProposeDeps['winProbability'];
   /** Latest whale signal per symbol (from the whale detector), if one is running. */
   whales?: (() => ReadonlyMap<string, WhaleSignal>) | undefined;
+  /** The warm screener's fetch sizes and threads (defaults: see createLiveScreener). */
+  live?: Omit<LiveScreenerOptions, 'config'> | undefined;
 }
 
 export interface ScanSummary {
@@ -47,17 +52,21 @@ export interface ScanSummary {
   duplicates: number;
   rejected: number;
   expired: number;
+  /** What the scan did to the warm screener (symbols loaded, candles pushed, feed requests). */
+  screener: LiveScanStats | undefined;
 }
 
 export function createScanPipeline(deps: ScanPipelineDeps) {
   const config = resolveScreenerConfig(deps.screener);
+  // Kept warm across scans: each scan feeds it only the candles that closed since the last one.
+  const screener = createLiveScreener(deps.feed, { ...deps.live, config: deps.screener });
   return {
+    /** Scans run one at a time (the screener chains overlapping ones). */
     async run(): Promise<ScanSummary> {
       const now = new Date(deps.clock.now());
       const expired = await deps.repos.signals.expireDue(now);
       const whales = deps.whales?.();
-      const report = await scanUniverse(deps.feed, {
-        config: deps.screener,
+      const report = await screener.scan({
         top: deps.top,
         ...(whales ? { whales: Object.fromEntries(whales) } : {}),
       });
@@ -111,13 +120,19 @@ export function createScanPipeline(deps: ScanPipelineDeps) {
         duplicates,
         rejected: rejectedDrafts.length,
         expired,
+        screener: screener.lastScan,
       };
       deps.logger.info(
-        { ...summary, stored: stored.map((s) => `${s.symbol} ${s.direction} ${s.combinedConfidence}`) },
+        {
+          ...summary,
+          stored: stored.map((s) => `${s.symbol} ${s.direction} ${s.combinedConfidence}`),
+        },
         'scan finished',
       );
       return summary;
     },
+    /** Ends the warm screener (its worker threads, if it has any). */
+    close: () => screener.close(),
   };
 }
 

@@ -135,6 +135,7 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
     async stop() {
       await scheduler.stop();
       await retraining;
+      await pipeline.close();
       await prices.stop();
       await feed.close();
     },
