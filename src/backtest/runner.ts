@@ -120,6 +120,48 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   const names = symbols.map((s) => s as string);
   const primaryIsBase = baseRoles.includes('primary');
   const deps = { sim, executor, ledger };
+  // One base candle of the batch, everything but the intrabar driver (async, rare): kept out of
+  // the async loop so its numbers stay unboxed (an async function's locals live in its context,
+  // every double stored there a new heap number), and one price update object is reused for
+  // the simulator's fast path (it reads the fields and keeps nothing).
+  const update = { last: 0, high: 0, low: 0, volume: 0, time: 0 };
+  const played = (k: number, now: number, plain: boolean): void => {
+    const i = rows.symbolIndex[k]!;
+    const cols = rows.candles;
+    const openTime = cols.openTime[k]!;
+    const open = cols.open[k]!;
+    const high = cols.high[k]!;
+    const low = cols.low[k]!;
+    const close = cols.close[k]!;
+    const volume = cols.volume[k]!;
+    const symbol = names[i]!;
+    lastClose[i] = close;
+    if (plain) {
+      update.last = close;
+      update.high = high;
+      update.low = low;
+      update.volume = volume;
+      update.time = now;
+      sim.onPrice(symbol, update);
+    }
+    options.onCandle?.(i, close);
+    if (baseRoles.length > 0) {
+      const c: Candle = { openTime, open, high, low, close, volume };
+      for (let b = 0; b < baseRoles.length; b++) strategy.onClosed(symbol, baseRoles[b]!, c);
+    }
+    if (primaryIsBase) closedNow.push(symbol);
+    const list = aggregators[i]!;
+    for (let a = 0; a < list.length; a++) {
+      const aggregator = list[a]!;
+      if (!aggregator.add(openTime, open, high, low, close, volume)) continue;
+      const candle = aggregator.candle();
+      const roles = coarse[a]!.roles;
+      for (let b = 0; b < roles.length; b++) {
+        strategy.onClosed(symbol, roles[b]!, candle);
+        if (roles[b] === 'primary') closedNow.push(symbol);
+      }
+    }
+  };
   const start = clock.now();
   const span = Math.max(1, to - start);
   let closedNow: string[] = [];
@@ -138,40 +180,25 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       // what needs one (the intrabar driver, a closed candle for the strategy).
       const n = rows.drain();
       const symbolIndex = rows.symbolIndex;
-      const cols = rows.candles;
       for (let k = 0; k < n; k++) {
-        const i = symbolIndex[k]!;
-        const openTime = cols.openTime[k]!;
-        const open = cols.open[k]!;
-        const high = cols.high[k]!;
-        const low = cols.low[k]!;
-        const close = cols.close[k]!;
-        const volume = cols.volume[k]!;
-        const symbol = names[i]!;
+        const symbol = names[symbolIndex[k]!]!;
         candles++;
-        lastClose[i] = close;
         if (executor.levels(symbol) === undefined) {
-          sim.onPrice(symbol, { last: close, high, low, volume, time: now });
-        } else if (await driveCandle(deps, symbol, { openTime, open, high, low, close, volume }, now)) {
-          ambiguousCandles++;
+          played(k, now, true);
+          continue;
         }
-        options.onCandle?.(i, close);
-        if (baseRoles.length > 0) {
-          const c: Candle = { openTime, open, high, low, close, volume };
-          for (let b = 0; b < baseRoles.length; b++) strategy.onClosed(symbol, baseRoles[b]!, c);
-        }
-        if (primaryIsBase) closedNow.push(symbol);
-        const list = aggregators[i]!;
-        for (let a = 0; a < list.length; a++) {
-          const aggregator = list[a]!;
-          if (!aggregator.add(openTime, open, high, low, close, volume)) continue;
-          const candle = aggregator.candle();
-          const roles = coarse[a]!.roles;
-          for (let b = 0; b < roles.length; b++) {
-            strategy.onClosed(symbol, roles[b]!, candle);
-            if (roles[b] === 'primary') closedNow.push(symbol);
-          }
-        }
+        const cols = rows.candles;
+        lastClose[symbolIndex[k]!] = cols.close[k]!;
+        const candle: Candle = {
+          openTime: cols.openTime[k]!,
+          open: cols.open[k]!,
+          high: cols.high[k]!,
+          low: cols.low[k]!,
+          close: cols.close[k]!,
+          volume: cols.volume[k]!,
+        };
+        if (await driveCandle(deps, symbol, candle, now)) ambiguousCandles++;
+        played(k, now, false);
       }
       if (closedNow.length > 0) {
         const signals = await strategy.scan(now, closedNow);

@@ -198,6 +198,19 @@ export interface AggregatedUpdate {
   closed: boolean;
 }
 
+/** Slots of an aggregator's running bucket (see createCandleAggregator). */
+const AGG_BUCKET = 0;
+const AGG_END = 1;
+const AGG_COUNT = 2;
+/** Open time the next base candle must have for the bucket to stay whole. */
+const AGG_NEXT = 3;
+const AGG_OPEN = 4;
+const AGG_HIGH = 5;
+const AGG_LOW = 6;
+const AGG_CLOSE = 7;
+const AGG_VOLUME = 8;
+const AGG_SLOTS = 9;
+
 /**
  * Streaming form for live updates: feed base candles one at a time (ascending), get the
  * target candle as it forms. A bucket with a missing base candle never reports closed.
@@ -215,41 +228,47 @@ export function createCandleAggregator(
   const baseSize = timeframeMs(baseTimeframe);
   const size = timeframeMs(target);
   const perBucket = size / baseSize;
-  let bucket = Number.NaN;
-  let bucketEnd = Number.NaN;
-  let count = 0;
-  let expectedNext = Number.NaN;
-  let o = 0;
-  let h = 0;
-  let l = 0;
-  let c = 0;
-  let v = 0;
+  // The running bucket in one Float64Array rather than closure variables: a double kept in a
+  // closure's context is boxed, so each store there allocated a heap number (several per base
+  // candle, per aggregator); a typed array stores them in place.
+  const s = new Float64Array(AGG_SLOTS).fill(Number.NaN);
+  s[AGG_COUNT] = 0;
+  for (const k of [AGG_OPEN, AGG_HIGH, AGG_LOW, AGG_CLOSE, AGG_VOLUME]) s[k] = 0;
 
   function add(openTime: number, open: number, high: number, low: number, close: number, volume: number) {
     // Inside [bucket, bucketEnd) is the same bucket: no division on the common path.
-    if (!(openTime >= bucket && openTime < bucketEnd)) {
-      bucket = Math.floor(openTime / size) * size;
-      bucketEnd = bucket + size;
-      count = 0;
-      o = open;
-      h = high;
-      l = low;
-      v = 0;
+    if (!(openTime >= s[AGG_BUCKET]! && openTime < s[AGG_END]!)) {
+      const bucket = Math.floor(openTime / size) * size;
+      s[AGG_BUCKET] = bucket;
+      s[AGG_END] = bucket + size;
+      s[AGG_COUNT] = 0;
+      s[AGG_OPEN] = open;
+      s[AGG_HIGH] = high;
+      s[AGG_LOW] = low;
+      s[AGG_VOLUME] = 0;
       // A bucket is only whole if it starts at its boundary and no base candle is skipped.
-      expectedNext = bucket;
+      s[AGG_NEXT] = bucket;
     } else {
-      if (high > h) h = high;
-      if (low < l) l = low;
+      if (high > s[AGG_HIGH]!) s[AGG_HIGH] = high;
+      if (low < s[AGG_LOW]!) s[AGG_LOW] = low;
     }
-    if (openTime === expectedNext) count++;
-    expectedNext = openTime + baseSize;
-    c = close;
-    v += scale === 1 ? volume : Math.round(volume * scale);
-    return count === perBucket && openTime + baseSize === bucketEnd;
+    if (openTime === s[AGG_NEXT]) s[AGG_COUNT]!++;
+    s[AGG_NEXT] = openTime + baseSize;
+    s[AGG_CLOSE] = close;
+    s[AGG_VOLUME]! += scale === 1 ? volume : Math.round(volume * scale);
+    return s[AGG_COUNT] === perBucket && openTime + baseSize === s[AGG_END];
   }
 
   function candle(): Candle {
-    return { openTime: bucket, open: o, high: h, low: l, close: c, volume: scale === 1 ? v : v / scale };
+    const v = s[AGG_VOLUME]!;
+    return {
+      openTime: s[AGG_BUCKET]!,
+      open: s[AGG_OPEN]!,
+      high: s[AGG_HIGH]!,
+      low: s[AGG_LOW]!,
+      close: s[AGG_CLOSE]!,
+      volume: scale === 1 ? v : v / scale,
+    };
   }
 
   return {
