@@ -145,6 +145,7 @@ export function newOrderRecord(
   };
   book.orders.set(order.orderId, order);
   account.orderByClientId.set(order.clientOrderId, order);
+  account.orders.push(order);
   return order;
 }
 

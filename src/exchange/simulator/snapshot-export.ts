@@ -50,14 +50,8 @@ export function exportAccountSnapshot(
     throw new RangeError(`historyLimit must be a non-negative integer, got ${limit}`);
   }
   const touched = new Set<Book>();
-  const allOrders: OrderRec[] = [];
-  for (const book of state.books.values()) {
-    for (const o of book.orders.values()) {
-      if (o.account !== account) continue;
-      allOrders.push(o);
-      touched.add(book);
-    }
-  }
+  const allOrders = account.orders;
+  for (const o of allOrders) touched.add(o.book);
   const allAlgos = [...account.algos.values()];
   for (const a of allAlgos) touched.add(a.book);
   for (const p of account.positions.values()) touched.add(p.book);

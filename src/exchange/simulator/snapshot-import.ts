@@ -413,6 +413,7 @@ class ImportPlan {
     for (const o of [...this.orders].sort((x, y) => x.seq - y.seq)) {
       o.book.orders.set(o.orderId, o);
       account.orderByClientId.set(o.clientOrderId, o);
+      account.orders.push(o);
       if (!isOpenOrder(o)) continue;
       addOpenOrder(o);
       rest(state, o);

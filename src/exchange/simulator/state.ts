@@ -110,6 +110,12 @@ export interface Account {
   orderMarginTotal: Dec;
   orderMarginDirty: Set<Book>;
   orderByClientId: Map<string, OrderRec>;
+  /**
+   * Every regular order of the account, open or not, in creation order: what an export reads,
+   * instead of every book's orders of every account (a PAPER save per change of one account
+   * would otherwise cost in proportion to all the accounts' history).
+   */
+  orders: OrderRec[];
   algoByClientId: Map<string, AlgoRec>;
   algos: Map<number, AlgoRec>;
   trades: SimTrade[];
@@ -138,6 +144,7 @@ export function newAccount(
     orderMarginTotal: ZERO,
     orderMarginDirty: new Set(),
     orderByClientId: new Map(),
+    orders: [],
     algoByClientId: new Map(),
     algos: new Map(),
     trades: [],
