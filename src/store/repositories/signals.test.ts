@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { forEachStore } from '../../../test/support/stores.js';
 import { dec, MINUTE_MS } from '../../domain/index.js';
 import { createAnalysesRepository } from './analyses.js';
+import { createSignalQueries } from './signal-queries.js';
 import { createSignalsRepository, type NewSignal } from './signals.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -28,6 +29,7 @@ const signal = (symbol: string, overrides: Partial<NewSignal> = {}): NewSignal =
 
 forEachStore('signals and analyses repositories', ({ store, kind, openAnother }) => {
   const repo = () => createSignalsRepository(store().db);
+  const createSignalQueriesFor = () => createSignalQueries(store().db);
 
   it('stores a signal with everything that produced it, decimals exact', async () => {
     const result = await repo().insert(signal('AAAUSDT', { entry: dec('0.000012345678') }), at(T0));
@@ -98,6 +100,24 @@ forEachStore('signals and analyses repositories', ({ store, kind, openAnother })
     expect(r.inserted).toBe(true);
     if (r.inserted) expect(r.signal.vetoes).toEqual(['fake penalty 45 >= 40']);
     expect((await repo().insert(signal('GGGUSDT'), at(T0))).inserted).toBe(true);
+  });
+
+  it('keeps one REJECTED explanation per symbol, direction and candle, not one per scan', async () => {
+    const candle = T0 - 15 * MINUTE_MS;
+    const rejected = (o: Partial<NewSignal> = {}) =>
+      signal('HHHUSDT', { status: 'REJECTED', candleCloseTime: candle, vetoes: ['rr 1.1 < 1.3'], ...o });
+    const first = await repo().insert(rejected(), at(T0));
+    expect(first.inserted).toBe(true);
+    // The next scans, same candle: the same rejection again.
+    const again = await repo().insertBatch([rejected(), rejected({ direction: 'SHORT' })], at(T0 + 30_000));
+    expect(again[0]).toMatchObject({ inserted: false });
+    if (first.inserted && again[0] && !again[0].inserted)
+      expect(again[0].duplicateOf.id).toBe(first.signal.id);
+    expect(again[1]?.inserted).toBe(true);
+    // A new candle is a new explanation.
+    expect((await repo().insert(rejected({ candleCloseTime: T0 }), at(T0 + 60_000))).inserted).toBe(true);
+    const listed = await createSignalQueriesFor().list({ symbol: 'HHHUSDT', limit: 10 });
+    expect(listed.items).toHaveLength(3);
   });
 
   it('collapses duplicates inside one batch to the most confident one', async () => {

@@ -141,6 +141,24 @@ export function createSignalsRepository(db: Db) {
 
   async function insertOne(input: NewSignal, options: DedupOptions): Promise<InsertSignalResult> {
     if ((input.status ?? 'PENDING') !== 'PENDING') {
+      // A scan runs every 30 s to 5 min and a candle closes every 15 min or more: between two
+      // closes every scan proposes, and rejects, the same candidate again. One explanation per
+      // symbol, direction and candle is kept, not one per scan (a row carries its evidence).
+      if (input.status === 'REJECTED' && input.candleCloseTime != null) {
+        const [same] = await db
+          .select()
+          .from(signals)
+          .where(
+            and(
+              eq(signals.symbol, input.symbol),
+              eq(signals.direction, input.direction),
+              eq(signals.candleCloseTime, input.candleCloseTime),
+              eq(signals.status, 'REJECTED'),
+            ),
+          )
+          .limit(1);
+        if (same) return { inserted: false, duplicateOf: toSignal(same) };
+      }
       const [row] = await db.insert(signals).values(values(input, options.now)).returning();
       return { inserted: true, signal: toSignal(row!) };
     }
