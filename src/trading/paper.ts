@@ -17,7 +17,8 @@
  * while the store was failing) is lost with the process; reconciliation then settles the books
  * against what was saved. A saved account that cannot be restored (corrupt, or written by a newer
  * version) is logged and audited with its saved state, and that user's wallet starts again from
- * PAPER_START_BALANCE. Only the most recent closed orders are kept (`historyLimit` per family).
+ * PAPER_START_BALANCE. Only the most recent closed orders are kept (`historyLimit` per family), in
+ * the snapshot and, from each save on, in memory.
  */
 import { type Clock, DomainError, describeError, type MarketSymbol } from '../domain/index.js';
 import { type Exchange, Simulator, simSymbolsFromRules } from '../exchange/index.js';
@@ -72,6 +73,9 @@ export async function startPaperExchanges(deps: PaperExchangesDeps): Promise<Pap
     everyMs: deps.saveEveryMs ?? 250,
     logger,
     save: async (userId) => {
+      // What the save leaves out is forgotten here too, so a process running for weeks holds
+      // what a restart would restore, not every order its users ever placed.
+      simulator.pruneHistory(accountIdOf(userId), historyLimit);
       const state = simulator.exportAccount(accountIdOf(userId), { historyLimit });
       await repos.paperAccounts.save(userId, state);
     },

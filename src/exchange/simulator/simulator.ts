@@ -22,6 +22,7 @@ import {
 import type { Exchange } from '../port.js';
 import { type AlgoRef, cancelAlgoOrder, cancelAllAlgoOrders, placeAlgoOrder } from './algo.js';
 import { nextBoundary, settleFundingUpTo } from './funding.js';
+import { pruneHistory } from './history.js';
 import { checkCrossHolders, runPendingChecks } from './liquidation.js';
 import { cancelAllOrders, cancelOrder, type OrderRef, placeOrder } from './orders.js';
 import { processPath } from './price-path.js';
@@ -189,6 +190,15 @@ export class Simulator {
   /** One account's complete state as a JSON-safe value (see snapshot.ts); changes nothing. */
   exportAccount(accountId: string, options?: ExportAccountOptions): SimAccountSnapshot {
     return exportAccountSnapshot(this.state, accountId, options);
+  }
+
+  /**
+   * Forget the account's closed orders and closed algo orders beyond the `historyLimit` most
+   * recently updated of each family, with their fills: what an export with that limit keeps,
+   * and so what a restart restores (see history.ts). Emits no events.
+   */
+  pruneHistory(accountId: string, historyLimit: number): { orders: number; algoOrders: number } {
+    return pruneHistory(this.state, accountId, historyLimit);
   }
 
   /**

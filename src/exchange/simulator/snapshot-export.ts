@@ -6,7 +6,7 @@
  * counters) into a JSON-safe value.
  */
 import { type Dec, Dec as DecCtor } from '../../domain/index.js';
-import { isOpenAlgo } from './algo.js';
+import { keepHistory, liveAlgo } from './history.js';
 import { isOpenOrder } from './orders.js';
 import {
   SIM_ACCOUNT_SNAPSHOT_VERSION,
@@ -56,9 +56,8 @@ export function exportAccountSnapshot(
   for (const a of allAlgos) touched.add(a.book);
   for (const p of account.positions.values()) touched.add(p.book);
 
-  const liveAlgo = (a: AlgoRec) => isOpenAlgo(a) || a.algoStatus === 'TRIGGERED';
-  const orders = keep(allOrders, isOpenOrder, limit);
-  const algos = keep(allAlgos, liveAlgo, limit);
+  const orders = keepHistory(allOrders, isOpenOrder, limit);
+  const algos = keepHistory(allAlgos, liveAlgo, limit);
   const keptOrders = new Set(orders.map((o) => `${o.symbol}#${o.orderId}`));
   const trades = account.trades.filter((t) => keptOrders.has(`${t.symbol}#${t.orderId}`));
   for (const t of account.trades) {
@@ -93,25 +92,6 @@ export function exportAccountSnapshot(
         .map((b) => ({ symbol: b.symbol, nextOrderId: b.nextOrderId, nextTradeId: b.nextTradeId })),
     },
   };
-}
-
-/** Every live record, and the `limit` most recently updated others; in creation (seq) order. */
-function keep<T extends { seq: number; updateTime: number }>(
-  records: readonly T[],
-  live: (r: T) => boolean,
-  limit: number | null,
-): T[] {
-  let kept = records;
-  if (limit !== null) {
-    const closed = records.filter((r) => !live(r));
-    if (closed.length > limit) {
-      const recent = new Set(
-        [...closed].sort((a, b) => b.updateTime - a.updateTime || b.seq - a.seq).slice(0, limit),
-      );
-      kept = records.filter((r) => live(r) || recent.has(r));
-    }
-  }
-  return [...kept].sort((a, b) => a.seq - b.seq);
 }
 
 function exportPosition(p: Position): SimPositionSnapshot {
