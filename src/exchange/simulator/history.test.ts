@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestSimulator, d } from './fixtures.js';
+import type { SimAccountSnapshot } from './snapshot-schema.js';
 
 /**
  * 12 round trips on BTC (24 filled MARKET orders) with 12 cancelled stops, then an open position
@@ -61,7 +62,7 @@ function busyAccount() {
   return t;
 }
 
-const withoutCounters = <T extends { counters: unknown }>(s: T) => ({ ...s, counters: undefined });
+const withoutCounters = (s: SimAccountSnapshot) => ({ ...s, counters: undefined });
 
 describe('order history pruning', () => {
   it('keeps in memory exactly what an export with the same limit keeps', () => {
