@@ -1,6 +1,6 @@
 import fastifyJwt from '@fastify/jwt';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import {
   type CredentialsTester,
   createAccountService,
@@ -36,6 +36,7 @@ import { positionsRoutes } from './routes/positions.js';
 import { settingsRoutes } from './routes/settings.js';
 import { signalsRoutes } from './routes/signals.js';
 import { tradingRoutes } from './routes/trading.js';
+import { responseSerializerCompiler } from './serializer.js';
 import { registerDashboard } from './static.js';
 
 export interface AuthOptions {
@@ -94,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('userId', '');
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   installErrorHandler(app);
 
   const clock = deps.clock ?? systemClock;

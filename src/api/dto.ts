@@ -1,20 +1,54 @@
 /** Domain records -> JSON bodies: decimals as strings, dates as ISO strings, secrets never. */
 import type { Decimal } from 'decimal.js';
-import { isLivePosition } from '../domain/index.js';
-import type { Position, SignalSummary } from '../store/index.js';
+import { dec, isLivePosition } from '../domain/index.js';
+import type { Position, PositionRow, SignalSummary } from '../store/index.js';
 import type { BalanceView } from './ports.js';
 
 const str = (d: Decimal | null | undefined): string | null => (d == null ? null : d.toFixed());
 const iso = (d: Date | null | undefined): string | null => (d == null ? null : d.toISOString());
 
-export function positionDto(p: Position, mark: Decimal | undefined) {
+// PostgreSQL prints a NUMERIC as an optional minus, digits without leading zeros, and a fraction
+// at the column's scale.
+const PLAIN_NUMERIC = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+/**
+ * A NUMERIC column's text exactly as dec(text).toFixed() prints it (trailing zeros of the fraction
+ * dropped), without building a Decimal: list pages print ten of them per row. Anything but the
+ * plain form, and a negative zero (Decimal prints "0"), goes through dec(), errors included.
+ */
+export function numericText(text: string): string {
+  if (!PLAIN_NUMERIC.test(text)) return dec(text).toFixed();
+  if (!text.includes('.')) return text === '-0' ? '0' : text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  if (text.charCodeAt(end - 1) === 46 /* . */) end--;
+  const out = text.slice(0, end);
+  return out === '-0' ? '0' : out;
+}
+
+/** A money field of a Position (Decimal) or of a read-only row (the database's text). */
+const money = (v: Decimal | string): string => (typeof v === 'string' ? numericText(v) : v.toFixed());
+const moneyOrNull = (v: Decimal | string | null | undefined): string | null =>
+  v == null ? null : typeof v === 'string' ? numericText(v) : v.toFixed();
+const asDec = (v: Decimal | string): Decimal => (typeof v === 'string' ? dec(v) : v);
+
+/**
+ * One position's body, from the domain Position or from the row as read (money as the database's
+ * text, see PositionRow): both print the same. Unrealised PnL is decimal arithmetic either way.
+ */
+export function positionDto(p: Position | PositionRow, mark: Decimal | undefined) {
   const open = isLivePosition(p.status);
   let unrealizedPnl: Decimal | null = null;
   let unrealizedPnlPercent: Decimal | null = null;
-  if (open && mark && p.entryPrice && p.filledQty.gt(0)) {
-    const move = p.direction === 'LONG' ? mark.minus(p.entryPrice) : p.entryPrice.minus(mark);
-    unrealizedPnl = move.times(p.filledQty);
-    unrealizedPnlPercent = p.margin.gt(0) ? unrealizedPnl.div(p.margin).times(100).toDecimalPlaces(4) : null;
+  if (open && mark && p.entryPrice != null) {
+    const filledQty = asDec(p.filledQty);
+    if (filledQty.gt(0)) {
+      const entryPrice = asDec(p.entryPrice);
+      const margin = asDec(p.margin);
+      const move = p.direction === 'LONG' ? mark.minus(entryPrice) : entryPrice.minus(mark);
+      unrealizedPnl = move.times(filledQty);
+      unrealizedPnlPercent = margin.gt(0) ? unrealizedPnl.div(margin).times(100).toDecimalPlaces(4) : null;
+    }
   }
   return {
     id: p.id,
@@ -24,17 +58,17 @@ export function positionDto(p: Position, mark: Decimal | undefined) {
     mode: p.mode,
     status: p.status,
     open,
-    qty: p.qty.toFixed(),
-    filledQty: p.filledQty.toFixed(),
-    entryPrice: str(p.entryPrice),
-    stopLoss: str(p.stopLoss),
-    takeProfit: str(p.takeProfit),
-    margin: p.margin.toFixed(),
+    qty: money(p.qty),
+    filledQty: money(p.filledQty),
+    entryPrice: moneyOrNull(p.entryPrice),
+    stopLoss: moneyOrNull(p.stopLoss),
+    takeProfit: moneyOrNull(p.takeProfit),
+    margin: money(p.margin),
     leverage: p.leverage,
-    exitPrice: str(p.exitPrice),
-    fees: p.fees.toFixed(),
-    pnl: str(p.pnl),
-    pnlPercent: str(p.pnlPercent),
+    exitPrice: moneyOrNull(p.exitPrice),
+    fees: money(p.fees),
+    pnl: moneyOrNull(p.pnl),
+    pnlPercent: moneyOrNull(p.pnlPercent),
     markPrice: open ? str(mark) : null,
     unrealizedPnl: str(unrealizedPnl),
     unrealizedPnlPercent: str(unrealizedPnlPercent),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, ErrorCode, isLivePosition } from '../../domain/index.js';
-import type { Position } from '../../store/index.js';
+import type { Position, PositionRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
 import { positionDto } from '../dto.js';
 import {
@@ -22,7 +22,7 @@ import {
 export function positionsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['positions'];
-  const dto = (p: Position) => positionDto(p, ctx.markPrices.markPrice(p.symbol));
+  const dto = (p: Position | PositionRow) => positionDto(p, ctx.markPrices.markPrice(p.symbol));
 
   r.get(
     '/api/positions',

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { exchangeCredentials } from '../schema/index.js';
+import { once } from './convert.js';
 
 /** A user's stored exchange key pair, still encrypted; only src/auth decrypts it. */
 export interface StoredCredentials {
@@ -13,6 +14,14 @@ export interface StoredCredentials {
 }
 
 export function createCredentialsRepository(db: Db) {
+  // Read by every GET /api/me: built once (and prepared on PostgreSQL) on first use.
+  const hintOf = once(() =>
+    db
+      .select({ hint: exchangeCredentials.apiKeyHint })
+      .from(exchangeCredentials)
+      .where(eq(exchangeCredentials.userId, sql.placeholder('userId')))
+      .prepare('credentials_hint_of_user'),
+  );
   return {
     /** Insert or replace the user's key pair (one per user). */
     async upsert(input: {
@@ -44,10 +53,7 @@ export function createCredentialsRepository(db: Db) {
 
     /** The masked hint only (****abcd), without reading the ciphertexts. */
     async findHint(userId: string): Promise<string | undefined> {
-      const [row] = await db
-        .select({ hint: exchangeCredentials.apiKeyHint })
-        .from(exchangeCredentials)
-        .where(eq(exchangeCredentials.userId, userId));
+      const [row] = await hintOf().execute({ userId });
       return row?.hint;
     },
 

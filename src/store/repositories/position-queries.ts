@@ -17,10 +17,42 @@ export interface PositionFilter {
   limit: number;
 }
 
+/**
+ * A position as read, for read-only views (the API's lists): money as the database's NUMERIC
+ * text, not parsed into Decimals (a page of 50 has 500 of them); positionDto prints both forms
+ * the same. Code that computes with a position reads a Position.
+ */
+export type PositionRow = typeof positions.$inferSelect;
+
 // Open positions by when they were created; closed ones by when they closed.
 const closedSortKey = sql`coalesce(${positions.closedAt}, ${positions.createdAt})`;
 
 export function createPositionQueries(db: Db) {
+  // The list's SQL depends only on which filters are set: one statement per combination, built
+  // once (and prepared on PostgreSQL) on first use, values bound per call.
+  const listStatements = new Map<string, ReturnType<typeof buildList>>();
+  function buildList(status: PositionListStatus, bySymbol: boolean, byCursor: boolean) {
+    const userId = sql.placeholder('userId');
+    const conditions: SQL[] = [eq(positions.userId, userId)];
+    if (status === 'open') conditions.push(LIVE_POSITION_SQL);
+    if (status === 'closed') conditions.push(sql`not (${LIVE_POSITION_SQL})`);
+    if (bySymbol) conditions.push(eq(positions.symbol, sql.placeholder('symbol')));
+    const sortKey = status === 'closed' ? closedSortKey : sql`${positions.createdAt}`;
+    const cursorKey = status === 'closed' ? sql`coalesce(p.closed_at, p.created_at)` : sql`p.created_at`;
+    if (byCursor) {
+      conditions.push(
+        sql`(${sortKey}, ${positions.id}) < (select ${cursorKey}, p.id from positions p where p.id = ${sql.placeholder('cursor')} and p.user_id = ${userId})`,
+      );
+    }
+    return db
+      .select()
+      .from(positions)
+      .where(and(...conditions))
+      .orderBy(desc(sortKey), desc(positions.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(`positions_list_${status}${bySymbol ? '_symbol' : ''}${byCursor ? '_cursor' : ''}`);
+  }
+
   return {
     async findForUser(userId: string, id: string): Promise<Position | undefined> {
       const [row] = await db
@@ -30,29 +62,26 @@ export function createPositionQueries(db: Db) {
       return row ? toPosition(row) : undefined;
     },
 
+    /** One page, newest first, as rows for display (see PositionRow). */
     async listForUser(
       userId: string,
       filter: PositionFilter,
-    ): Promise<{ items: Position[]; hasMore: boolean }> {
-      const conditions: SQL[] = [eq(positions.userId, userId)];
-      if (filter.status === 'open') conditions.push(LIVE_POSITION_SQL);
-      if (filter.status === 'closed') conditions.push(sql`not (${LIVE_POSITION_SQL})`);
-      if (filter.symbol) conditions.push(eq(positions.symbol, filter.symbol));
-      const sortKey = filter.status === 'closed' ? closedSortKey : sql`${positions.createdAt}`;
-      const cursorKey =
-        filter.status === 'closed' ? sql`coalesce(p.closed_at, p.created_at)` : sql`p.created_at`;
-      if (filter.cursor) {
-        conditions.push(
-          sql`(${sortKey}, ${positions.id}) < (select ${cursorKey}, p.id from positions p where p.id = ${filter.cursor} and p.user_id = ${userId})`,
-        );
+    ): Promise<{ items: PositionRow[]; hasMore: boolean }> {
+      const bySymbol = Boolean(filter.symbol);
+      const byCursor = Boolean(filter.cursor);
+      const key = `${filter.status}/${bySymbol}/${byCursor}`;
+      let statement = listStatements.get(key);
+      if (!statement) {
+        statement = buildList(filter.status, bySymbol, byCursor);
+        listStatements.set(key, statement);
       }
-      const rows = await db
-        .select()
-        .from(positions)
-        .where(and(...conditions))
-        .orderBy(desc(sortKey), desc(positions.id))
-        .limit(filter.limit + 1);
-      return { items: rows.slice(0, filter.limit).map(toPosition), hasMore: rows.length > filter.limit };
+      const rows = await statement.execute({
+        userId,
+        symbol: filter.symbol,
+        cursor: filter.cursor,
+        limit: filter.limit + 1,
+      });
+      return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
     },
 
     /** Live positions of a user (any non-closed state), for panic. */

@@ -49,25 +49,57 @@ export type SignalSummary = {
 export type SignalRecord = typeof signals.$inferSelect;
 
 export function createSignalQueries(db: Db) {
+  // The list's SQL depends only on which filters are set: one statement per combination, built
+  // once (and prepared on PostgreSQL) on first use, values bound per call.
+  const listStatements = new Map<string, ReturnType<typeof buildList>>();
+  function buildList(on: Record<'symbol' | 'direction' | 'status' | 'exclude' | 'cursor', boolean>) {
+    const conditions: SQL[] = [];
+    if (on.symbol) conditions.push(eq(signals.symbol, sql.placeholder('symbol')));
+    if (on.direction) conditions.push(eq(signals.direction, sql.placeholder('direction')));
+    if (on.status) conditions.push(eq(signals.status, sql.placeholder('status')));
+    if (on.exclude) conditions.push(ne(signals.status, sql.placeholder('exclude')));
+    if (on.cursor) {
+      conditions.push(
+        sql`(${signals.createdAt}, ${signals.id}) < (select s.created_at, s.id from signals s where s.id = ${sql.placeholder('cursor')})`,
+      );
+    }
+    const name = Object.entries(on)
+      .filter(([, set]) => set)
+      .map(([k]) => `_${k}`)
+      .join('');
+    return db
+      .select(summaryColumns)
+      .from(signals)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(signals.createdAt), desc(signals.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(`signals_list${name}`);
+  }
+
   return {
     /** One page, newest first; `hasMore` tells whether another page follows. */
     async list(filter: SignalFilter): Promise<{ items: SignalSummary[]; hasMore: boolean }> {
-      const conditions: SQL[] = [];
-      if (filter.symbol) conditions.push(eq(signals.symbol, filter.symbol));
-      if (filter.direction) conditions.push(eq(signals.direction, filter.direction));
-      if (filter.status) conditions.push(eq(signals.status, filter.status));
-      if (filter.exclude) conditions.push(ne(signals.status, filter.exclude));
-      if (filter.cursor) {
-        conditions.push(
-          sql`(${signals.createdAt}, ${signals.id}) < (select s.created_at, s.id from signals s where s.id = ${filter.cursor})`,
-        );
+      const on = {
+        symbol: Boolean(filter.symbol),
+        direction: Boolean(filter.direction),
+        status: Boolean(filter.status),
+        exclude: Boolean(filter.exclude),
+        cursor: Boolean(filter.cursor),
+      };
+      const key = `${+on.symbol}${+on.direction}${+on.status}${+on.exclude}${+on.cursor}`;
+      let statement = listStatements.get(key);
+      if (!statement) {
+        statement = buildList(on);
+        listStatements.set(key, statement);
       }
-      const rows = await db
-        .select(summaryColumns)
-        .from(signals)
-        .where(conditions.length ? and(...conditions) : undefined)
-        .orderBy(desc(signals.createdAt), desc(signals.id))
-        .limit(filter.limit + 1);
+      const rows = await statement.execute({
+        symbol: filter.symbol,
+        direction: filter.direction,
+        status: filter.status,
+        exclude: filter.exclude,
+        cursor: filter.cursor,
+        limit: filter.limit + 1,
+      });
       return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
     },
 
