@@ -15,7 +15,14 @@ import { F, FIELD_COUNT, PrimaryStates } from './primary-states.js';
 import { createRollingColumns, type RollingColumns } from './rolling.js';
 import { scoreViews } from './score.js';
 import { skipped } from './screen.js';
-import type { PrimaryView, ScreenOutcome, WhaleSignal } from './types.js';
+import type {
+  ConfirmView,
+  PrimaryView,
+  ScreenOutcome,
+  ScreenViews,
+  TrendView,
+  WhaleSignal,
+} from './types.js';
 import { gapsBetween, higherTimeframeProblem, isValidCandle } from './validate.js';
 
 export type TimeframeRole = 'primary' | 'confirm' | 'trend';
@@ -33,6 +40,20 @@ function valid(c: Candle): boolean {
 
 /** The row a push assembles before the columns copy it: one per thread is enough. */
 const scratchRow = new Float64Array(FIELD_COUNT);
+
+/**
+ * What screen() hands scoreViews, one per thread: scoreViews keeps the views' fields (the confirm
+ * and trend views, the notes), never the object, so it need not be a new one per screen. Every
+ * screen sets every field.
+ */
+const scratchViews: ScreenViews = {
+  symbol: '',
+  primary: undefined as unknown as PrimaryView,
+  confirm: undefined,
+  trend: undefined,
+  whale: undefined,
+  notes: undefined,
+};
 
 /**
  * The primary timeframe: rolling candles and indicator outputs, streaming states, cached view.
@@ -123,6 +144,13 @@ class PrimaryTrack {
   }
 }
 
+/** `notes` with `note` added: the array is made by the first note (most screens have none). */
+function withNote(notes: string[] | undefined, note: string): string[] {
+  if (notes === undefined) return [note];
+  notes.push(note);
+  return notes;
+}
+
 /** Slots of a higher timeframe's numbers: valid candles, last open time, last close, then the outputs. */
 const H_COUNT = 0;
 const H_OPEN_TIME = 1;
@@ -136,6 +164,13 @@ const higherSlots = (stateCount: number): number => H_VALUES + stateCount;
  * primary push has just touched: a screen finds them in cache.
  */
 class HigherTrack {
+  /**
+   * The view screen() last made of these numbers, until the next candle changes them. Results keep
+   * their view (their words are formatted later), so a view is never changed, only replaced; the
+   * primary timeframe closes several candles per higher one, and those screens share it.
+   */
+  private made: ConfirmView | TrendView | undefined = undefined;
+
   constructor(
     private readonly make: () => StreamingIndicator[],
     private states: StreamingIndicator[],
@@ -163,10 +198,23 @@ class HigherTrack {
     return this.v[this.o + H_VALUES + i] as number;
   }
 
+  /** The confirmation view (a track of the confirmation states: EMA fast, EMA slow, Hurst). */
+  confirmView(): ConfirmView {
+    this.made ??= { emaFast: this.value(0), emaSlow: this.value(1), hurst: this.value(2) };
+    return this.made as ConfirmView;
+  }
+
+  /** The trend view (a track of the trend EMA). */
+  trendView(): TrendView {
+    this.made ??= { close: this.lastClose, emaTrend: this.value(0) };
+    return this.made as TrendView;
+  }
+
   push(c: Candle): void {
     const { v, o } = this;
     if (c.openTime <= (v[o + H_OPEN_TIME] as number)) return;
     v[o + H_OPEN_TIME] = c.openTime;
+    this.made = undefined;
     if (!valid(c)) {
       this.states = this.make();
       v.fill(Number.NaN, o + H_CLOSE, o + higherSlots(this.states.length));
@@ -228,13 +276,15 @@ class IncrementalScreener implements SymbolScreener {
           (primary.dropped > 0 ? ` (${primary.dropped} before an invalid row ignored)` : ''),
       );
     }
-    const notes: string[] = [];
+    // Most screens have no notes: the array only when there is one (scoreViews shares an empty one).
+    let notes: string[] | undefined;
     if (primary.dropped > 0) {
-      notes.push(`${timeframes.primary}: ${primary.dropped} candle(s) before an invalid row ignored`);
+      notes = [`${timeframes.primary}: ${primary.dropped} candle(s) before an invalid row ignored`];
     }
     const view = primary.view();
     const gaps = primary.gaps;
-    if (gaps > 0) notes.push(`${timeframes.primary}: ${gaps} missing candle(s) in the recent window`);
+    if (gaps > 0)
+      notes = withNote(notes, `${timeframes.primary}: ${gaps} missing candle(s) in the recent window`);
     const primaryClose = cols.last(F.openTime) + this.pMs;
     const confirmProblem = higherTimeframeProblem(
       'confirmation',
@@ -244,7 +294,7 @@ class IncrementalScreener implements SymbolScreener {
       confirm.lastOpenTime,
       primaryClose,
     );
-    if (confirmProblem) notes.push(confirmProblem);
+    if (confirmProblem) notes = withNote(notes, confirmProblem);
     const trendProblem = higherTimeframeProblem(
       'trend',
       timeframes.trend,
@@ -253,20 +303,15 @@ class IncrementalScreener implements SymbolScreener {
       trend.lastOpenTime,
       primaryClose,
     );
-    if (trendProblem) notes.push(trendProblem);
-    return scoreViews(
-      {
-        symbol,
-        primary: view,
-        confirm: confirmProblem
-          ? undefined
-          : { emaFast: confirm.value(0), emaSlow: confirm.value(1), hurst: confirm.value(2) },
-        trend: trendProblem ? undefined : { close: trend.lastClose, emaTrend: trend.value(0) },
-        whale,
-        notes,
-      },
-      config,
-    );
+    if (trendProblem) notes = withNote(notes, trendProblem);
+    const views = scratchViews;
+    views.symbol = symbol;
+    views.primary = view;
+    views.confirm = confirmProblem ? undefined : confirm.confirmView();
+    views.trend = trendProblem ? undefined : trend.trendView();
+    views.whale = whale;
+    views.notes = notes;
+    return scoreViews(views, config);
   }
 }
 

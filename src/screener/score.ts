@@ -11,10 +11,15 @@
 import type { ScreenerConfig } from './config.js';
 import { antiFakeScore } from './filters/anti-fake.js';
 import { momentumScore, momentumSide } from './filters/momentum.js';
-import { marketStructure, nearestLevelInPath, structureScore } from './filters/structure.js';
-import { confirmation, confirmState, rsiTrendSide, rsiZoneScore, trendAlignment } from './filters/trend.js';
-import { back, clamp, isNum, metric } from './filters/util.js';
-import { volumeAnomaly, volumeSustain } from './filters/volume.js';
+import {
+  marketStructureState,
+  nearestLevelInPath,
+  structureNote,
+  structurePoints,
+} from './filters/structure.js';
+import { confirmation, confirmState, rsiTrendSide, rsiZonePoints, trendPoints } from './filters/trend.js';
+import { clamp, isNum, metric } from './filters/util.js';
+import { volumeAnomalyHit, volumeRatio, volumeSustainCount } from './filters/volume.js';
 import { LazyScreenResult } from './result.js';
 import {
   type DirectionSource,
@@ -30,23 +35,33 @@ const ANTI_FAKE = FILTER_NAMES.indexOf('antiFake');
 
 const whaleSide = (direction: 'PUMP' | 'DUMP'): Side => (direction === 'PUMP' ? 'LONG' : 'SHORT');
 
+/** The notes of a screen without any (shared: nobody adds to a result's notes). */
+const NO_NOTES: string[] = Object.freeze([]) as unknown as string[];
+
 /** A filter's points as they enter the score: rounded, and 0 if anything upstream was not finite. */
 const safePoints = (points: number): number => (isNum(points) ? Math.round(points) : 0);
 
 export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenResult {
   const p = views.primary;
   const { n, first } = p;
-  const price = back(p.close, 0, n, first);
+  // The newest row, read in place (NaN for an empty view): a back() the optimiser leaves as a call
+  // returns a boxed number, one allocation per read.
+  const last = n - 1;
+  const has = last >= first;
+  const price = has ? (p.close[last] as number) : Number.NaN;
   const { upper, lower } = p.bands;
   const width = upper - lower;
   const hurstValue = views.confirm?.hurst ?? Number.NaN;
 
-  const vol = volumeAnomaly(p, config, false);
-  const sustain = volumeSustain(p, config, false);
-  const structure = marketStructure(p, config);
+  // The filters as numbers, not as their {points, note} objects (the notes are the words' job).
+  const volRatio = volumeRatio(p);
+  const volHit = volumeAnomalyHit(volRatio, config);
+  const sustainCount = volumeSustainCount(p, config);
+  const sustainHit = sustainCount >= config.volumeSustain.needed;
+  const structure = marketStructureState(p, config);
   const mom = momentumScore(p, config);
-  const rsiNow = back(p.rsi, 0, n, first);
-  const atrNow = back(p.atr, 0, n, first);
+  const rsiNow = has ? (p.rsi[last] as number) : Number.NaN;
+  const atrNow = has ? (p.atr[last] as number) : Number.NaN;
   const confirmTrend = confirmState(views.confirm);
 
   const metrics: ScreenMetrics = {
@@ -54,17 +69,17 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
     atr: metric(atrNow),
     atrPct: metric((atrNow / price) * 100),
     rsi: metric(rsiNow),
-    ema9: metric(back(p.emaFast, 0, n, first)),
-    ema21: metric(back(p.emaSlow, 0, n, first)),
-    ema200: metric(back(p.emaTrend, 0, n, first)),
+    ema9: metric(has ? (p.emaFast[last] as number) : Number.NaN),
+    ema21: metric(has ? (p.emaSlow[last] as number) : Number.NaN),
+    ema200: metric(has ? (p.emaTrend[last] as number) : Number.NaN),
     bollingerPosition: width > 0 ? metric((price - lower) / width) : null,
     bollingerUpper: metric(upper),
     bollingerLower: metric(lower),
-    volumeRatio: metric(vol.ratio),
+    volumeRatio: metric(volRatio),
     hurst: metric(hurstValue),
     trendEma200: metric(views.trend?.emaTrend ?? Number.NaN),
     confirmTrend,
-    structure: structure.state,
+    structure,
     momentumLong: mom.LONG.points,
     momentumShort: mom.SHORT.points,
   };
@@ -86,8 +101,8 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
       : fromRsiTrend
         ? 'rsi-trend'
         : null;
-  const notes = views.notes ?? [];
-  const candleTime = back(p.openTime, 0, n, first);
+  const notes = views.notes ?? NO_NOTES;
+  const candleTime = has ? (p.openTime[last] as number) : Number.NaN;
 
   if (side === null || source === null) {
     return new LazyScreenResult(
@@ -118,10 +133,7 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
   // Points now (in FILTER_NAMES order); the notes only when someone reads them.
   const whaleLeads = whale !== undefined && fromWhale === side;
   const momSide = mom[side];
-  const trend = trendAlignment(side, views.trend, config, false);
-  const zone = rsiZoneScore(side, rsiNow, config, false);
   const confirm = confirmation(side, views.confirm, whale, config, config.timeframes.confirm, false);
-  const struct = structureScore(side, structure, config);
   const levels = nearestLevelInPath(side, price, p, config);
   const h = config.hurst;
   const hurstPoints =
@@ -131,13 +143,13 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
     safePoints(config.base.points),
     safePoints(whale && whaleLeads ? (clamp(whale.confidence, 0, 100) / 100) * config.whale.maxPoints : 0),
     safePoints(momSide.points),
-    safePoints(vol.points),
-    safePoints(trend.points),
-    safePoints(zone.points),
+    safePoints(volHit ? config.volumeAnomaly.points : 0),
+    safePoints(trendPoints(side, views.trend, config)),
+    safePoints(rsiZonePoints(side, rsiNow, config)),
     safePoints(confirm.points),
-    safePoints(struct.points),
+    safePoints(structurePoints(side, structure, config)),
     safePoints(levels.points),
-    safePoints(sustain.points),
+    safePoints(sustainHit ? config.volumeSustain.points : 0),
     safePoints(hurstPoints),
     safePoints(-fake.penalty),
   ];
@@ -177,15 +189,15 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
       whale,
       whaleLeads,
       mom,
-      volumeRatio: vol.ratio,
-      volumeHit: vol.hit,
+      volumeRatio: volRatio,
+      volumeHit: volHit,
       trend: views.trend,
       rsi: rsiNow,
       confirm: views.confirm,
-      structureNote: struct.note,
+      structureNote: structureNote(side, structure),
       levels,
-      sustainCount: sustain.count,
-      sustainHit: sustain.hit,
+      sustainCount,
+      sustainHit,
       hurst: hurstValue,
       fake,
       points,

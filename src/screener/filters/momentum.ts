@@ -82,9 +82,58 @@ export interface MomentumScore {
   values: PartValues;
 }
 
-function add(side: MomentumTally, points: number, code: Part): void {
-  side.points += points;
-  side.codes.push(code);
+/** Every list of codes a bitmask can stand for, made when first asked for and shared (frozen). */
+const CODE_LISTS: (readonly Part[] | undefined)[] = new Array(1 << 7).fill(undefined);
+
+function codeList(mask: number): Part[] {
+  let list = CODE_LISTS[mask];
+  if (list === undefined) {
+    const out: Part[] = [];
+    for (let c = 0, m = mask; m !== 0; c++, m >>>= 1) if (m & 1) out.push(c as Part);
+    list = Object.freeze(out);
+    CODE_LISTS[mask] = list;
+  }
+  return list as Part[];
+}
+
+/**
+ * One side's tally as scoreViews keeps it: the codes as a bitmask (bit c: code c scored), read as
+ * a shared list. A side scores its codes in ascending order, so the list is in scoring order. An
+ * array per side grown by push cost a backing store per side per screen.
+ */
+class Tally implements MomentumTally {
+  constructor(
+    public points: number,
+    readonly mask: number,
+  ) {}
+
+  get codes(): Part[] {
+    return codeList(this.mask);
+  }
+}
+
+/**
+ * The momentum of one screen: both sides and, inline, the numbers their words need (`values` is
+ * the object itself): three objects per screen instead of seven.
+ */
+class ScoredMomentum implements MomentumScore, PartValues {
+  constructor(
+    readonly LONG: Tally,
+    readonly SHORT: Tally,
+    readonly m: ScreenerConfig['momentum'],
+    readonly rocShort: number,
+    readonly rocLong: number,
+    readonly above: boolean,
+    readonly slope: number,
+    readonly up: number,
+    readonly down: number,
+    readonly hhhl: number,
+    readonly lhll: number,
+  ) {}
+
+  get values(): PartValues {
+    return this;
+  }
 }
 
 /** The words for one side's parts, in scoring order. */
@@ -106,24 +155,29 @@ export function momentumScore(view: PrimaryView, config: ScreenerConfig): Moment
   const { close, open, high, low, volume, rsi, n, first } = view;
   const rocShort = back(view.rocShort, 0, n, first);
   const rocLong = back(view.rocLong, 0, n, first);
-  const values: PartValues = {
-    m,
-    rocShort,
-    rocLong,
-    above: false,
-    slope: 0,
-    up: 0,
-    down: 0,
-    hhhl: 0,
-    lhll: 0,
-  };
-  const long: MomentumTally = { points: 0, codes: [] };
-  const short: MomentumTally = { points: 0, codes: [] };
-  if (rocShort >= m.rocShortPct) add(long, m.rocShortPoints, Part.RocShort);
-  if (rocShort <= -m.rocShortPct) add(short, m.rocShortPoints, Part.RocShort);
-  if (rocLong >= m.rocLongPct) add(long, m.rocLongPoints, Part.RocLong);
-  if (rocLong <= -m.rocLongPct) add(short, m.rocLongPoints, Part.RocLong);
+  // Points and codes (bit masks, see Tally) per side, in Part order.
+  let longPoints = 0;
+  let longMask = 0;
+  let shortPoints = 0;
+  let shortMask = 0;
+  if (rocShort >= m.rocShortPct) {
+    longPoints += m.rocShortPoints;
+    longMask |= 1 << Part.RocShort;
+  }
+  if (rocShort <= -m.rocShortPct) {
+    shortPoints += m.rocShortPoints;
+    shortMask |= 1 << Part.RocShort;
+  }
+  if (rocLong >= m.rocLongPct) {
+    longPoints += m.rocLongPoints;
+    longMask |= 1 << Part.RocLong;
+  }
+  if (rocLong <= -m.rocLongPct) {
+    shortPoints += m.rocLongPoints;
+    shortMask |= 1 << Part.RocLong;
+  }
 
+  let above = false;
   const now = n > first ? emaGap(view, n - 1) : Number.NaN;
   if (isNum(now) && now !== 0) {
     // Fresh: the gap changed sign (to today's sign) within the last freshCrossCandles candles.
@@ -134,21 +188,32 @@ export function momentumScore(view: PrimaryView, config: ScreenerConfig): Moment
       if (isNum(before) && Math.sign(before) !== Math.sign(after) && Math.sign(after) === Math.sign(now))
         fresh = true;
     }
-    values.above = now > 0;
-    const side = now > 0 ? long : short;
-    if (fresh) add(side, m.freshCrossPoints, Part.FreshCross);
-    else add(side, m.emaAlignedPoints, Part.EmaAligned);
+    above = now > 0;
+    const points = fresh ? m.freshCrossPoints : m.emaAlignedPoints;
+    const bit = 1 << (fresh ? Part.FreshCross : Part.EmaAligned);
+    if (above) {
+      longPoints += points;
+      longMask |= bit;
+    } else {
+      shortPoints += points;
+      shortMask |= bit;
+    }
   }
 
   const slope = back(rsi, 0, n, first) - back(rsi, m.rsiSlopeCandles, n, first);
-  values.slope = slope;
-  if (slope >= m.rsiSlopeMin) add(long, m.rsiSlopePoints, Part.RsiSlope);
-  if (slope <= -m.rsiSlopeMin) add(short, m.rsiSlopePoints, Part.RsiSlope);
+  if (slope >= m.rsiSlopeMin) {
+    longPoints += m.rsiSlopePoints;
+    longMask |= 1 << Part.RsiSlope;
+  }
+  if (slope <= -m.rsiSlopeMin) {
+    shortPoints += m.rsiSlopePoints;
+    shortMask |= 1 << Part.RsiSlope;
+  }
 
+  let up = 0;
+  let down = 0;
   const base = volumeBaseline(view, m.volumeCandleWindow);
   if (isNum(base)) {
-    let up = 0;
-    let down = 0;
     for (let i = Math.max(first, n - m.volumeCandleWindow); i < n; i++) {
       if ((volume[i] as number) <= m.volumeCandleRatio * base) continue;
       if ((close[i] as number) > (open[i] as number)) up++;
@@ -156,10 +221,14 @@ export function momentumScore(view: PrimaryView, config: ScreenerConfig): Moment
     }
     up = Math.min(up, m.volumeCandleMax);
     down = Math.min(down, m.volumeCandleMax);
-    values.up = up;
-    values.down = down;
-    if (up > 0) add(long, up * m.volumeCandlePoints, Part.VolumeCandles);
-    if (down > 0) add(short, down * m.volumeCandlePoints, Part.VolumeCandles);
+    if (up > 0) {
+      longPoints += up * m.volumeCandlePoints;
+      longMask |= 1 << Part.VolumeCandles;
+    }
+    if (down > 0) {
+      shortPoints += down * m.volumeCandlePoints;
+      shortMask |= 1 << Part.VolumeCandles;
+    }
   }
 
   let hhhl = 0;
@@ -172,14 +241,28 @@ export function momentumScore(view: PrimaryView, config: ScreenerConfig): Moment
     if (h > ph && l > pl) hhhl++;
     if (h < ph && l < pl) lhll++;
   }
-  values.hhhl = hhhl;
-  values.lhll = lhll;
-  if (hhhl >= m.patternMinSteps) add(long, m.patternPoints, Part.Pattern);
-  if (lhll >= m.patternMinSteps) add(short, m.patternPoints, Part.Pattern);
+  if (hhhl >= m.patternMinSteps) {
+    longPoints += m.patternPoints;
+    longMask |= 1 << Part.Pattern;
+  }
+  if (lhll >= m.patternMinSteps) {
+    shortPoints += m.patternPoints;
+    shortMask |= 1 << Part.Pattern;
+  }
 
-  long.points = Math.min(long.points, m.maxPoints);
-  short.points = Math.min(short.points, m.maxPoints);
-  return { LONG: long, SHORT: short, values };
+  return new ScoredMomentum(
+    new Tally(Math.min(longPoints, m.maxPoints), longMask),
+    new Tally(Math.min(shortPoints, m.maxPoints), shortMask),
+    m,
+    rocShort,
+    rocLong,
+    above,
+    slope,
+    up,
+    down,
+    hhhl,
+    lhll,
+  );
 }
 
 /** Momentum with its words (momentumScore is the same without them). */

@@ -20,10 +20,22 @@ export interface Structure {
  * compared. Clean trend when the net steps reach cleanMinSteps; choppy when they cancel out.
  */
 export function marketStructure(view: PrimaryView, config: ScreenerConfig): Structure {
-  const { blocks, blockSize, cleanMinSteps, choppyMaxSteps } = config.structure;
+  const net = structureNet(view, config);
+  return Number.isNaN(net) ? { state: 'MIXED', net: 0 } : { state: structureOf(net, config), net };
+}
+
+/** marketStructure's state alone (no object: scoreViews reads the state only). */
+export function marketStructureState(view: PrimaryView, config: ScreenerConfig): StructureState {
+  const net = structureNet(view, config);
+  return Number.isNaN(net) ? 'MIXED' : structureOf(net, config);
+}
+
+/** The net steps of the last blocks (NaN when the view is shorter than they are). */
+function structureNet(view: PrimaryView, config: ScreenerConfig): number {
+  const { blocks, blockSize } = config.structure;
   const { high, low, n, first } = view;
   const start = n - blocks * blockSize;
-  if (start < first) return { state: 'MIXED', net: 0 };
+  if (start < first) return Number.NaN;
   let net = 0;
   let prevHigh = Number.NaN;
   let prevLow = Number.NaN;
@@ -43,31 +55,63 @@ export function marketStructure(view: PrimaryView, config: ScreenerConfig): Stru
     prevHigh = hi;
     prevLow = lo;
   }
-  const state: StructureState =
-    net >= cleanMinSteps
-      ? 'UP'
-      : net <= -cleanMinSteps
-        ? 'DOWN'
-        : Math.abs(net) <= choppyMaxSteps
-          ? 'CHOPPY'
-          : 'MIXED';
-  return { state, net };
+  return net;
 }
 
+function structureOf(net: number, config: ScreenerConfig): StructureState {
+  const { cleanMinSteps, choppyMaxSteps } = config.structure;
+  return net >= cleanMinSteps
+    ? 'UP'
+    : net <= -cleanMinSteps
+      ? 'DOWN'
+      : Math.abs(net) <= choppyMaxSteps
+        ? 'CHOPPY'
+        : 'MIXED';
+}
+
+const UP_WORDS = 'higher highs and higher lows';
+const DOWN_WORDS = 'lower highs and lower lows';
+/**
+ * The notes of a clean structure, made once: scoreViews keeps the note of every directional screen,
+ * and a template string is a new string per call.
+ */
+const CLEAN_NOTE = { UP: `clean structure: ${UP_WORDS}`, DOWN: `clean structure: ${DOWN_WORDS}` };
+const AGAINST_NOTE = {
+  LONG: { UP: `structure against LONG: ${UP_WORDS}`, DOWN: `structure against LONG: ${DOWN_WORDS}` },
+  SHORT: { UP: `structure against SHORT: ${UP_WORDS}`, DOWN: `structure against SHORT: ${DOWN_WORDS}` },
+};
+
 export function structureScore(side: Side, structure: Structure, config: ScreenerConfig): Scored {
+  return {
+    points: structurePoints(side, structure.state, config),
+    note: structureNote(side, structure.state),
+  };
+}
+
+/** structureScore's points alone. */
+export function structurePoints(side: Side, state: StructureState, config: ScreenerConfig): number {
   const { cleanPoints, choppyPenalty } = config.structure;
-  switch (structure.state) {
+  switch (state) {
     case 'UP':
-    case 'DOWN': {
-      const words = structure.state === 'UP' ? 'higher highs and higher lows' : 'lower highs and lower lows';
-      return (structure.state === 'UP') === (side === 'LONG')
-        ? { points: cleanPoints, note: `clean structure: ${words}` }
-        : { points: -choppyPenalty, note: `structure against ${side}: ${words}` };
-    }
+    case 'DOWN':
+      return (state === 'UP') === (side === 'LONG') ? cleanPoints : -choppyPenalty;
     case 'CHOPPY':
-      return { points: -choppyPenalty, note: 'choppy structure: no clear highs/lows progression' };
+      return -choppyPenalty;
     default:
-      return { points: 0, note: '' };
+      return 0;
+  }
+}
+
+/** structureScore's note alone (a constant string: nothing is built per screen). */
+export function structureNote(side: Side, state: StructureState): string {
+  switch (state) {
+    case 'UP':
+    case 'DOWN':
+      return (state === 'UP') === (side === 'LONG') ? CLEAN_NOTE[state] : AGAINST_NOTE[side][state];
+    case 'CHOPPY':
+      return 'choppy structure: no clear highs/lows progression';
+    default:
+      return '';
   }
 }
 

@@ -34,10 +34,17 @@ export function trendAlignment(
   const state = trendState(trend);
   if (state === null || !trend) return { points: 0, note: 'trend timeframe unavailable (EMA200 not ready)' };
   const aligned = (state === 'UP') === (side === 'LONG');
-  const points = aligned ? config.trend.alignedPoints : -config.trend.counterPenalty;
+  const points = trendPoints(side, trend, config);
   if (!words) return { points, note: '' };
   const where = `price ${state === 'UP' ? 'above' : 'below'} trend EMA200 ${fmt(trend.emaTrend)}`;
   return { points, note: `${where}: ${aligned ? 'with' : 'against'} the trend` };
+}
+
+/** trendAlignment's points alone (no object: what scoreViews needs per screen). */
+export function trendPoints(side: Side, trend: TrendView | undefined, config: ScreenerConfig): number {
+  const state = trendState(trend);
+  if (state === null) return 0;
+  return (state === 'UP') === (side === 'LONG') ? config.trend.alignedPoints : -config.trend.counterPenalty;
 }
 
 export type RsiZone = 'OVERSOLD' | 'OVERBOUGHT';
@@ -54,17 +61,20 @@ export const zoneSide = (zone: RsiZone): Side => (zone === 'OVERSOLD' ? 'LONG' :
 export function rsiZoneScore(side: Side, rsi: number, config: ScreenerConfig, words = true): Scored {
   const zone = rsiZone(rsi, config);
   if (zone === null) return { points: 0, note: '' };
-  if (!words)
-    return {
-      points: zoneSide(zone) === side ? config.rsiZone.points : -config.rsiZone.againstPenalty,
-      note: '',
-    };
+  if (!words) return { points: rsiZonePoints(side, rsi, config), note: '' };
   return zoneSide(zone) === side
     ? { points: config.rsiZone.points, note: `RSI ${fmt(rsi, 3)} ${zone.toLowerCase()}: supports ${side}` }
     : {
         points: -config.rsiZone.againstPenalty,
         note: `RSI ${fmt(rsi, 3)} ${zone.toLowerCase()}: against ${side}`,
       };
+}
+
+/** rsiZoneScore's points alone. */
+export function rsiZonePoints(side: Side, rsi: number, config: ScreenerConfig): number {
+  const zone = rsiZone(rsi, config);
+  if (zone === null) return 0;
+  return zoneSide(zone) === side ? config.rsiZone.points : -config.rsiZone.againstPenalty;
 }
 
 /**
@@ -101,12 +111,14 @@ export function confirmation(
   words = true,
 ): Confirmation {
   const state = confirmState(confirm);
-  if (state === null) return { points: 0, downgrade: false, note: `${label} confirmation unavailable` };
+  // Without words, no note is built: a template string is a new string per call.
+  if (state === null)
+    return { points: 0, downgrade: false, note: words ? `${label} confirmation unavailable` : '' };
   if ((state === 'UP' ? 1 : -1) === sign(side)) {
     return {
       points: 0,
       downgrade: false,
-      note: `${label} EMA9/21 ${state === 'UP' ? 'up' : 'down'}: confirms`,
+      note: words ? `${label} EMA9/21 ${state === 'UP' ? 'up' : 'down'}: confirms` : '',
     };
   }
   const c = config.confirmation;
@@ -120,6 +132,10 @@ export function confirmation(
         : '',
     };
   }
+  if (!words)
+    return c.onConflict === 'neutral'
+      ? { points: 0, downgrade: true, note: '' }
+      : { points: -c.conflictPenalty, downgrade: false, note: '' };
   const note = `${label} EMA9/21 ${state === 'UP' ? 'up' : 'down'}: conflicts with ${side}`;
   return c.onConflict === 'neutral'
     ? { points: 0, downgrade: true, note: `${note}, downgraded to NEUTRAL` }

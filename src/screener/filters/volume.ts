@@ -30,9 +30,14 @@ export interface VolumeAnomaly {
 }
 
 /** `words` false leaves the note empty (the score formats it later, from the ratio, if asked). */
+/** Whether a volume ratio (volumeRatio) is an anomaly. */
+export function volumeAnomalyHit(ratio: number, config: ScreenerConfig): boolean {
+  return isNum(ratio) && ratio > config.volumeAnomaly.ratio;
+}
+
 export function volumeAnomaly(view: PrimaryView, config: ScreenerConfig, words = true): VolumeAnomaly {
   const ratio = volumeRatio(view);
-  const hit = isNum(ratio) && ratio > config.volumeAnomaly.ratio;
+  const hit = volumeAnomalyHit(ratio, config);
   return {
     ratio,
     hit,
@@ -54,14 +59,21 @@ export interface VolumeSustain {
 }
 
 /** `words` false leaves the note empty (see volumeSustainNote). */
-export function volumeSustain(view: PrimaryView, config: ScreenerConfig, words = true): VolumeSustain {
-  const { ratio, needed, window, points } = config.volumeSustain;
+/** Candles of the last `window` above ratio x the average before them (volumeSustain's count). */
+export function volumeSustainCount(view: PrimaryView, config: ScreenerConfig): number {
+  const { ratio, window } = config.volumeSustain;
   const { volume, n, first } = view;
   const base = volumeBaseline(view, window);
   let count = 0;
   if (isNum(base)) {
     for (let i = Math.max(first, n - window); i < n; i++) if ((volume[i] as number) > ratio * base) count++;
   }
+  return count;
+}
+
+export function volumeSustain(view: PrimaryView, config: ScreenerConfig, words = true): VolumeSustain {
+  const { needed, points } = config.volumeSustain;
+  const count = volumeSustainCount(view, config);
   const hit = count >= needed;
   return {
     count,
