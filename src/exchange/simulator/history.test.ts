@@ -9,6 +9,15 @@ import type { SimAccountSnapshot } from './snapshot-schema.js';
 function busyAccount() {
   const t = createTestSimulator({ deposit: 100_000 });
   const { sim, clock } = t;
+  const stop = (clientAlgoId: string) =>
+    sim.placeAlgoOrder('a', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      triggerPrice: d('90000'),
+      closePosition: true,
+      clientAlgoId,
+    });
   for (let i = 0; i < 12; i++) {
     clock.advance(1_000);
     sim.placeOrder('a', {
@@ -18,14 +27,7 @@ function busyAccount() {
       quantity: d('0.01'),
       newClientOrderId: `in-${i}`,
     });
-    sim.placeAlgoOrder('a', {
-      symbol: 'BTCUSDT',
-      side: 'SELL',
-      type: 'STOP_MARKET',
-      triggerPrice: d('90000'),
-      closePosition: true,
-      clientAlgoId: `sl-${i}`,
-    });
+    stop(`sl-${i}`);
     sim.cancelAlgoOrder('a', { clientAlgoId: `sl-${i}` });
     sim.placeOrder('a', {
       symbol: 'BTCUSDT',
@@ -51,14 +53,7 @@ function busyAccount() {
     quantity: d('0.01'),
     newClientOrderId: 'live',
   });
-  sim.placeAlgoOrder('a', {
-    symbol: 'BTCUSDT',
-    side: 'SELL',
-    type: 'STOP_MARKET',
-    triggerPrice: d('90000'),
-    closePosition: true,
-    clientAlgoId: 'live-sl',
-  });
+  stop('live-sl');
   return t;
 }
 
