@@ -194,24 +194,14 @@ export function createScreenerPool(options: ScreenerPoolOptions): ScreenerPool {
     return all;
   }
 
-  /** Each shard answers in its own load order: merge the answers by position in load order. */
+  /** After removals the shards' answers no longer interleave evenly: put them in load order. */
   function mergeByOrder(results: ScreenOutcome[][]): ScreenOutcome[] {
-    const all: ScreenOutcome[] = [];
-    const next = results.map(() => 0);
     const orderOf = (o: ScreenOutcome) => placement.get(o.symbol)?.order ?? Number.POSITIVE_INFINITY;
-    for (;;) {
-      let best = -1;
-      let bestOrder = Number.POSITIVE_INFINITY;
-      for (let s = 0; s < results.length; s++) {
-        const o = results[s]![next[s]!];
-        if (o !== undefined && (best < 0 || orderOf(o) < bestOrder)) {
-          best = s;
-          bestOrder = orderOf(o);
-        }
-      }
-      if (best < 0) return all;
-      all.push(results[best]![next[best]!++]!);
-    }
+    return results
+      .flat()
+      .map((o) => ({ o, order: orderOf(o) }))
+      .sort((a, b) => a.order - b.order)
+      .map((x) => x.o);
   }
 
   function split<T extends { symbol: string }>(items: readonly T[]): (readonly T[])[] {
