@@ -13,7 +13,7 @@
  * strategy, the intrabar driver), about a third as many as there are base candles.
  */
 import { performance } from 'node:perf_hooks';
-import { type Candle, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
+import { type Candle, candleAt, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
 import type { Simulator } from '../exchange/index.js';
 import { bucketOpen, createCandleAggregator, type SimulatedFeed } from '../market/index.js';
 import type { TimeframeRole } from '../screener/index.js';
@@ -187,16 +187,8 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
           played(k, now, true);
           continue;
         }
-        const cols = rows.candles;
-        lastClose[symbolIndex[k]!] = cols.close[k]!;
-        const candle: Candle = {
-          openTime: cols.openTime[k]!,
-          open: cols.open[k]!,
-          high: cols.high[k]!,
-          low: cols.low[k]!,
-          close: cols.close[k]!,
-          volume: cols.volume[k]!,
-        };
+        const candle = candleAt(rows.candles, k);
+        lastClose[symbolIndex[k]!] = candle.close;
         if (await driveCandle(deps, symbol, candle, now)) ambiguousCandles++;
         played(k, now, false);
       }

@@ -42,6 +42,18 @@ export interface CandleColumns {
   volume: Float64Array;
 }
 
+/** Row `i` of candle columns as a Candle (the inverse of toColumns, one row at a time). */
+export function candleAt(cols: CandleColumns, i: number): Candle {
+  return {
+    openTime: cols.openTime[i]!,
+    open: cols.open[i]!,
+    high: cols.high[i]!,
+    low: cols.low[i]!,
+    close: cols.close[i]!,
+    volume: cols.volume[i]!,
+  };
+}
+
 export function toColumns(candles: readonly Candle[]): CandleColumns {
   const n = candles.length;
   const cols: CandleColumns = {

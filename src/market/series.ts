@@ -6,6 +6,7 @@
 import {
   type Candle,
   type CandleColumns,
+  candleAt,
   DomainError,
   ErrorCode,
   type MarketSymbol,
@@ -99,15 +100,7 @@ export class CandleSeries {
 
   /** Base candle `i` as an object. */
   candleAt(i: number): Candle {
-    const c = this.base.cols;
-    return {
-      openTime: c.openTime[i]!,
-      open: c.open[i]!,
-      high: c.high[i]!,
-      low: c.low[i]!,
-      close: c.close[i]!,
-      volume: c.volume[i]!,
-    };
+    return candleAt(this.base.cols, i);
   }
 
   /**

@@ -7,6 +7,7 @@
 import {
   type Candle,
   type CandleColumns,
+  candleAt,
   DomainError,
   ErrorCode,
   type Timeframe,
@@ -73,16 +74,7 @@ export function sliceColumns(columns: CandleColumns, start: number, end: number)
 export function columnsToCandles(columns: CandleColumns): Candle[] {
   const n = columns.openTime.length;
   const out = new Array<Candle>(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = {
-      openTime: columns.openTime[i]!,
-      open: columns.open[i]!,
-      high: columns.high[i]!,
-      low: columns.low[i]!,
-      close: columns.close[i]!,
-      volume: columns.volume[i]!,
-    };
-  }
+  for (let i = 0; i < n; i++) out[i] = candleAt(columns, i);
   return out;
 }
 

@@ -22,8 +22,7 @@
  *
  * One scan at a time: overlapping calls are chained.
  */
-import type { CandleColumns, MarketSymbol } from '../domain/index.js';
-import { timeframeMs } from '../domain/index.js';
+import { type CandleColumns, candleAt, type MarketSymbol, timeframeMs } from '../domain/index.js';
 import type { MarketFeed } from '../market/index.js';
 import { resolveScreenerConfig, type ScreenerOverrides } from './config.js';
 import type { TimeframeRole } from './incremental.js';
@@ -141,14 +140,7 @@ export function createLiveScreener(feed: MarketFeed, options: LiveScreenerOption
           rows.push({
             symbol,
             role,
-            candle: {
-              openTime,
-              open: c.open[j]!,
-              high: c.high[j]!,
-              low: c.low[j]!,
-              close: c.close[j]!,
-              volume: c.volume[j]!,
-            },
+            candle: candleAt(c, j),
           });
         }
       });

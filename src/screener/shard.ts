@@ -3,7 +3,7 @@
  * (for a full recompute) and its incremental screener (for the O(1)-per-candle path). The worker
  * threads each run one shard; with no workers, the pool runs one in-process.
  */
-import type { Candle, CandleColumns } from '../domain/index.js';
+import { type Candle, type CandleColumns, candleAt } from '../domain/index.js';
 import type { ScreenerConfig } from './config.js';
 import { createSymbolScreener, type SymbolScreener, type TimeframeRole } from './incremental.js';
 import { CANDLE_FIELDS, createRollingColumns, type RollingColumns } from './rolling.js';
@@ -110,16 +110,7 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
         for (const role of ROLES) {
           const c = s[role];
           if (!c) continue;
-          for (let i = 0; i < c.close.length; i++) {
-            push(entry, role, {
-              openTime: c.openTime[i]!,
-              open: c.open[i]!,
-              high: c.high[i]!,
-              low: c.low[i]!,
-              close: c.close[i]!,
-              volume: c.volume[i]!,
-            });
-          }
+          for (let i = 0; i < c.close.length; i++) push(entry, role, candleAt(c, i));
         }
       }
     },
