@@ -11,7 +11,7 @@
  * .cpuprofile, written when the server stops), to see where a request's time goes.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -22,6 +22,7 @@ import { openStore } from '../../src/store/index.js';
 import { freePort, spawnCli, waitForHttp } from '../../test/support/process.js';
 import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
 import { fmt, median, table } from '../stats.js';
+import { processCpuMs } from '../support/cpu.js';
 import { openLoop } from '../support/open-loop.js';
 
 const USERS = 1_000;
@@ -93,20 +94,6 @@ interface Run {
   p50: number;
   p99: number;
   failures: number;
-}
-
-/**
- * CPU time (user + system, ms) the process has used so far, from /proc (Linux): what a request
- * costs the server, whatever else the machine is doing. NaN where /proc is absent.
- */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (USER_HZ = 100).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /**

@@ -14,7 +14,8 @@
  * runtime's repositories) and in all (statements the driver sent), from the in-process runs:
  * unlike the timings, they do not depend on the machine's load. PostgreSQL needs
  * TEST_DATABASE_URL (a scratch database is created and dropped). FANOUT_USERS / FANOUT_RUNS
- * override the defaults; FANOUT_STORES=postgres (or pglite) measures one store.
+ * override the defaults; FANOUT_STORES=postgres (or pglite) measures one store, FANOUT_PATHS=in-process
+ * (or jobs) one of PostgreSQL's paths.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ import { createRuntime, type Runtime } from '../../src/main.js';
 import { createRepositories, queryRows, type StoredSignal } from '../../src/store/index.js';
 import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
 import { fmt, median, table } from '../stats.js';
+import { postgresBackendsCpuMs } from '../support/cpu.js';
 
 const USERS = Number(process.env.FANOUT_USERS ?? 1_000);
 const RUNS = Number(process.env.FANOUT_RUNS ?? 3);
@@ -43,6 +45,9 @@ interface PathResult {
   runs: number[];
   openPerRun: number[];
   statuses: Record<string, number>;
+  /** CPU (ms) per execution, per measured run: this process (the runtime), PostgreSQL's backends. */
+  nodeCpu: number[];
+  pgCpu: number[];
   /** Start until every account is attached and reconciled. */
   readyMs: number;
 }
@@ -159,6 +164,7 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
     { envFile: join(dataDir, 'none.env') },
   );
   const logger = createLogger({ level: 'silent' });
+  const database = databaseUrl ? new URL(databaseUrl).pathname.slice(1) : undefined;
   // Seed before the runtime starts, so the start attaches (and reconciles) every account.
   {
     const seedRuntime = await createRuntime(config, { logger });
@@ -183,6 +189,8 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
         runs: [],
         openPerRun: [],
         statuses: {},
+        nodeCpu: [],
+        pgCpu: [],
         readyMs,
       };
       for (let i = 0; i <= RUNS; i++) {
@@ -191,6 +199,8 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
         await runtime.execution.engine.idle();
         await new Promise((r) => setTimeout(r, 300));
         counter.reset();
+        const cpu0 = process.cpuUsage();
+        const pg0 = database ? postgresBackendsCpuMs(database) : Number.NaN;
         const started = performance.now();
         if (path === 'in-process') {
           for (const o of await runtime.execution.onSignals([signal]))
@@ -210,6 +220,9 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
         // The stream's echoes and the PAPER saves still under way belong to this run.
         await runtime.execution.engine.idle();
         await new Promise((r) => setTimeout(r, 300));
+        const cpu = process.cpuUsage(cpu0);
+        result.nodeCpu.push((cpu.user + cpu.system) / 1000 / USERS);
+        result.pgCpu.push(database ? (postgresBackendsCpuMs(database) - pg0) / USERS : Number.NaN);
         const counted = counter.snapshot();
         for (const [k, n] of counted.calls)
           result.calls.set(k, (result.calls.get(k) ?? 0) + n / USERS / RUNS);
@@ -229,6 +242,8 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
 
 /** FANOUT_STORES=postgres (or pglite) measures one store only: for profiling one path. */
 const STORES = (process.env.FANOUT_STORES ?? 'pglite,postgres').split(',');
+/** FANOUT_PATHS=in-process (or jobs) measures one of PostgreSQL's paths only. */
+const PATHS = (process.env.FANOUT_PATHS ?? 'in-process,jobs').split(',') as Path[];
 
 export async function run(): Promise<void> {
   const results: PathResult[] = STORES.includes('pglite')
@@ -237,7 +252,7 @@ export async function run(): Promise<void> {
   if (TEST_DATABASE_URL && STORES.includes('postgres')) {
     const temp = await createTempDatabase(TEST_DATABASE_URL);
     try {
-      results.push(...(await measure('PostgreSQL', temp.url, ['in-process', 'jobs'])));
+      results.push(...(await measure('PostgreSQL', temp.url, PATHS)));
     } finally {
       await temp.drop();
     }
@@ -248,7 +263,10 @@ export async function run(): Promise<void> {
     `${USERS} auto-trading PAPER users (margin 100 USDT, leverage 5), one MARKET signal per run; time from ` +
       `the scan's hand-over to every position OPEN with its stop accepted; median of ${RUNS} runs after one warm-up. ` +
       `in-process: runtime.execution.onSignals (the embedded store's path); jobs: one pg-boss job per user, worked ` +
-      `by the runtime's own worker (PostgreSQL's path, one worker). "ready" is the start with every account attached and reconciled.\n`,
+      `by the runtime's own worker (PostgreSQL's path, one worker). "ready" is the start with every account attached and reconciled. ` +
+      `CPU per user (medians over the runs; from /proc, so the machine's other load does not count): this process ` +
+      `(the runtime, with PGlite inside it on the embedded store) and PostgreSQL's backends for the bench database, ` +
+      `measured to the end of the run's stream echoes and PAPER saves.\n`,
   );
   console.log(
     table(
@@ -260,6 +278,8 @@ export async function run(): Promise<void> {
         'users/s',
         'open + protected',
         `< ${TARGET_MS} ms`,
+        'node CPU ms/user',
+        'PostgreSQL CPU ms/user',
         'ready ms',
       ],
       results.map((r) => {
@@ -272,6 +292,8 @@ export async function run(): Promise<void> {
           fmt((USERS / m) * 1000, 0),
           `${Math.min(...r.openPerRun)}/${USERS}`,
           m < TARGET_MS ? 'yes' : 'NO',
+          fmt(median(r.nodeCpu), 2),
+          fmt(median(r.pgCpu), 2),
           fmt(r.readyMs, 0),
         ];
       }),
