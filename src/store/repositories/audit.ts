@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
+import { createGroupWrite } from '../group-write.js';
 import { auditLog } from '../schema/index.js';
 import { once } from './convert.js';
 
@@ -10,6 +11,15 @@ export interface AuditEntry {
   message: string;
   data: unknown;
   at: Date;
+}
+
+/** An entry as the insert's parameters: JSON text or null, ISO time or null (now()). */
+interface AuditParams {
+  userId: string | null;
+  kind: string;
+  message: string;
+  data: string | null;
+  at: string | null;
 }
 
 export function createAuditRepository(db: Db) {
@@ -30,23 +40,40 @@ export function createAuditRepository(db: Db) {
       .returning()
       .prepare('audit_append'),
   );
+  const keyOf = (e: { userId: string | null; kind: string; message: string }) =>
+    `${e.userId}|${e.kind}|${e.message}`;
+  // Every account that trades a signal appends at once: the inserts share a statement. Rows come
+  // back matched by user, kind and message (the same entry twice in a burst waits for the next).
+  const appendGrouped = createGroupWrite<AuditParams, AuditEntry>({
+    one: async (params: AuditParams) => (await entryInsert().execute({ ...params }))[0] as AuditEntry,
+    many: async (batch) => {
+      const rows = await db
+        .insert(auditLog)
+        .values(
+          batch.map((e) => ({
+            userId: e.userId,
+            kind: e.kind,
+            message: e.message,
+            data: sql`${e.data}::jsonb`,
+            at: sql`coalesce(${e.at}::timestamptz, now())`,
+          })),
+        )
+        .returning();
+      const byKey = new Map(rows.map((row) => [keyOf(row), row as AuditEntry]));
+      return batch.map((e) => byKey.get(keyOf(e)) ?? new Error(`audit entry ${keyOf(e)} not returned`));
+    },
+    key: (e: AuditParams) => keyOf(e),
+  });
   return {
-    async append(entry: {
-      userId?: string | null;
-      kind: string;
-      message: string;
-      data?: unknown;
-      at?: Date;
-    }) {
+    append(entry: { userId?: string | null; kind: string; message: string; data?: unknown; at?: Date }) {
       const data = entry.data ?? null;
-      const [row] = await entryInsert().execute({
+      return appendGrouped({
         userId: entry.userId ?? null,
         kind: entry.kind,
         message: entry.message,
         data: data === null ? null : JSON.stringify(data),
         at: entry.at?.toISOString() ?? null,
       });
-      return row as AuditEntry;
     },
 
     /** A user's own events, newest first; `beforeId` pages backwards. */

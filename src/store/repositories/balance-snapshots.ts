@@ -2,6 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
+import { createGroupWrite } from '../group-write.js';
 import { balanceSnapshots } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
 
@@ -32,18 +33,30 @@ export function createBalanceSnapshotsRepository(db: Db) {
       })
       .prepare('balance_snapshots_insert'),
   );
-  return {
-    async insert(snapshot: BalanceSnapshot): Promise<void> {
-      await snapshotInsert().execute({
-        userId: snapshot.userId,
-        mode: snapshot.mode,
-        wallet: snapshot.wallet.toFixed(),
-        available: fromDec(snapshot.available),
-        equity: fromDec(snapshot.equity),
-        source: snapshot.source,
-        takenAt: snapshot.takenAt,
-      });
+  const row = (snapshot: BalanceSnapshot) => ({
+    userId: snapshot.userId,
+    mode: snapshot.mode,
+    wallet: snapshot.wallet.toFixed(),
+    available: fromDec(snapshot.available),
+    equity: fromDec(snapshot.equity),
+    source: snapshot.source,
+    takenAt: snapshot.takenAt,
+  });
+  // Every account's wallet moves when a signal is fanned out: their snapshots share a statement.
+  // History rows, nothing unique: no two ever conflict (each call its own key).
+  let calls = 0;
+  const insertGrouped = createGroupWrite({
+    one: async (snapshot: BalanceSnapshot) => {
+      await snapshotInsert().execute(row(snapshot));
     },
+    many: async (snapshots) => {
+      await db.insert(balanceSnapshots).values(snapshots.map(row));
+      return snapshots.map(() => undefined);
+    },
+    key: () => String(calls++),
+  });
+  return {
+    insert: (snapshot: BalanceSnapshot): Promise<void> => insertGrouped(snapshot),
 
     /** The user's most recent balance in a mode, if any was ever recorded. */
     async latest(userId: string, mode: TradingMode): Promise<BalanceSnapshot | undefined> {

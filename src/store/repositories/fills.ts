@@ -2,6 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
+import { createGroupWrite } from '../group-write.js';
 import { fills, orders } from '../schema/index.js';
 import { once, toDec } from './convert.js';
 
@@ -89,25 +90,39 @@ export function createFillsRepository(db: Db) {
       .returning({ id: fills.id })
       .prepare('fills_insert'),
   );
+  const row = (fill: NewFill) => ({
+    orderId: fill.orderId,
+    userId: fill.userId,
+    tradeId: fill.tradeId,
+    price: fill.price.toFixed(),
+    qty: fill.qty.toFixed(),
+    fee: fill.fee.toFixed(),
+    feeAsset: fill.feeAsset,
+    realizedPnl: fill.realizedPnl.toFixed(),
+    tradeTime: fill.tradeTime,
+  });
+  const tradeKey = (orderId: string, tradeId: string) => `${orderId}|${tradeId}`;
+  // Every account's entry fills at once when a signal is fanned out: the inserts share a statement
+  // (a trade reported twice in one burst waits for the next: the second is then the no-op).
+  const insertGrouped = createGroupWrite({
+    one: async (fill: NewFill) => (await fillInsert().execute(row(fill))).length > 0,
+    many: async (batch) => {
+      const inserted = await db
+        .insert(fills)
+        .values(batch.map(row))
+        .onConflictDoNothing()
+        .returning({ orderId: fills.orderId, tradeId: fills.tradeId });
+      const isNew = new Set(inserted.map((r) => tradeKey(r.orderId, r.tradeId)));
+      return batch.map((fill) => isNew.has(tradeKey(fill.orderId, fill.tradeId)));
+    },
+    key: (fill) => tradeKey(fill.orderId, fill.tradeId),
+  });
   return {
     /**
      * Record a fill. The stream, the REST catch-up and a lookup may all report the same trade:
      * (order, trade id) is unique, so the second report is a no-op. Returns whether it was new.
      */
-    async insert(fill: NewFill): Promise<boolean> {
-      const rows = await fillInsert().execute({
-        orderId: fill.orderId,
-        userId: fill.userId,
-        tradeId: fill.tradeId,
-        price: fill.price.toFixed(),
-        qty: fill.qty.toFixed(),
-        fee: fill.fee.toFixed(),
-        feeAsset: fill.feeAsset,
-        realizedPnl: fill.realizedPnl.toFixed(),
-        tradeTime: fill.tradeTime,
-      });
-      return rows.length > 0;
-    },
+    insert: (fill: NewFill): Promise<boolean> => insertGrouped(fill),
 
     async listByOrder(orderId: string): Promise<FillRecord[]> {
       const rows = await db

@@ -1,7 +1,8 @@
 import type { Decimal } from 'decimal.js';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
+import { createGroupWrite } from '../group-write.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { orders } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
@@ -74,6 +75,66 @@ export interface OrderAnswer {
   raw?: unknown;
 }
 
+/** An intent as the insert's parameters. */
+function intentRow(intent: OrderIntent) {
+  return {
+    userId: intent.userId,
+    positionId: intent.positionId,
+    clientOrderId: intent.clientOrderId,
+    family: intent.family,
+    leg: intent.leg,
+    symbol: intent.symbol,
+    side: intent.side,
+    type: intent.type,
+    qty: fromDec(intent.qty),
+    price: fromDec(intent.price),
+    triggerPrice: fromDec(intent.triggerPrice),
+    reduceOnly: intent.reduceOnly ?? false,
+    closePosition: intent.closePosition ?? false,
+  };
+}
+
+function duplicateOrError(err: unknown, clientOrderId: string): unknown {
+  return isUniqueViolation(err)
+    ? new DomainError(
+        ErrorCode.DUPLICATE_CLIENT_ORDER_ID,
+        `an order with client order id ${clientOrderId} already exists`,
+        { cause: err, details: { clientOrderId } },
+      )
+    : err;
+}
+
+/** An answer as the update's parameters (a field the answer does not carry is null: kept). */
+interface AnswerParams {
+  clientOrderId: string;
+  answer: string;
+  status: string | null;
+  exchangeOrderId: string | null;
+  filledQty: string | null;
+  avgFillPrice: string | null;
+  setError: boolean;
+  errorCode: string | null;
+  error: string | null;
+}
+
+function answerParams(answer: OrderAnswer): Omit<AnswerParams, 'clientOrderId'> {
+  const filledQty = fromDec(answer.filledQty);
+  const avgFillPrice = fromDec(answer.avgFillPrice);
+  return {
+    answer: JSON.stringify([{ ...answer, filledQty, avgFillPrice }]),
+    status: answer.status || null,
+    exchangeOrderId: answer.exchangeOrderId || null,
+    filledQty,
+    avgFillPrice,
+    setError: answer.outcome === 'REJECTED' || answer.outcome === 'AMBIGUOUS',
+    errorCode: answer.errorCode ?? null,
+    error: answer.error ?? null,
+  };
+}
+
+const answerNotFound = (clientOrderId: string) =>
+  new DomainError(ErrorCode.NOT_FOUND, `order ${clientOrderId} not found`);
+
 export function createOrdersRepository(db: Db) {
   // The execution engine's hot reads, built once (and prepared on PostgreSQL) on first use.
   const byClientOrderId = once(() =>
@@ -135,40 +196,87 @@ export function createOrdersRepository(db: Db) {
       .returning()
       .prepare('orders_record_answer'),
   );
+
+  async function insertOneIntent(intent: OrderIntent): Promise<OrderRecord> {
+    try {
+      const [row] = await intentInsert().execute(intentRow(intent));
+      return toOrder(row!);
+    } catch (err) {
+      throw duplicateOrError(err, intent.clientOrderId);
+    }
+  }
+
+  /** Several accounts' intents in one statement (see ../group-write.ts), each answered its own row. */
+  async function insertManyIntents(intents: readonly OrderIntent[]): Promise<Array<OrderRecord | Error>> {
+    const rows = await db
+      .insert(orders)
+      .values(intents.map((intent) => ({ ...intentRow(intent), status: 'INTENT' })))
+      .returning();
+    const byId = new Map(rows.map((row) => [row.clientOrderId, row]));
+    return intents.map((intent) => {
+      const row = byId.get(intent.clientOrderId);
+      return row ? toOrder(row) : new Error(`intent ${intent.clientOrderId} was not returned by its insert`);
+    });
+  }
+
+  const writeIntent = createGroupWrite({
+    one: insertOneIntent,
+    many: insertManyIntents,
+    key: (intent: OrderIntent) => intent.clientOrderId,
+  });
+
+  async function recordOneAnswer(params: AnswerParams): Promise<OrderRecord> {
+    const [row] = await answerUpdate().execute({ ...params });
+    if (!row) throw answerNotFound(params.clientOrderId);
+    return toOrder(row);
+  }
+
+  /**
+   * Several orders' answers in one UPDATE: the same expressions as the single-row statement, with
+   * each order's parameters taken from its row of an unnest() (a key appears once per batch).
+   */
+  async function recordManyAnswers(batch: readonly AnswerParams[]): Promise<Array<OrderRecord | Error>> {
+    // One array parameter per column (sql.param: a bare array would be spread into a row).
+    const column = <K extends keyof AnswerParams>(key: K) => sql.param(batch.map((p) => p[key]));
+    const a = sql`unnest(
+      ${column('clientOrderId')}::text[], ${column('answer')}::jsonb[], ${column('status')}::text[],
+      ${column('exchangeOrderId')}::text[], ${column('filledQty')}::numeric[], ${column('avgFillPrice')}::numeric[],
+      ${column('setError')}::boolean[], ${column('errorCode')}::text[], ${column('error')}::text[]
+    ) as a(coid, answer, status, xid, filled, avg, set_error, error_code, error)`;
+    const rows = await db
+      .update(orders)
+      .set({
+        answers: sql`${orders.answers} || a.answer`,
+        updatedAt: sql`now()`,
+        status: sql`coalesce(a.status, ${orders.status})`,
+        exchangeOrderId: sql`coalesce(a.xid, ${orders.exchangeOrderId})`,
+        filledQty: sql`coalesce(a.filled, ${orders.filledQty})`,
+        avgFillPrice: sql`coalesce(a.avg, ${orders.avgFillPrice})`,
+        lastErrorCode: sql`case when a.set_error then a.error_code else ${orders.lastErrorCode} end`,
+        lastError: sql`case when a.set_error then a.error else ${orders.lastError} end`,
+      })
+      .from(a)
+      .where(sql`${orders.clientOrderId} = a.coid`)
+      .returning(getTableColumns(orders));
+    const byId = new Map(rows.map((row) => [row.clientOrderId, row]));
+    return batch.map((p) => {
+      const row = byId.get(p.clientOrderId);
+      return row ? toOrder(row) : answerNotFound(p.clientOrderId);
+    });
+  }
+
+  const writeAnswer = createGroupWrite({
+    one: recordOneAnswer,
+    many: recordManyAnswers,
+    key: (params: AnswerParams) => params.clientOrderId,
+  });
+
   return {
     /**
      * Write-ahead: record the intent before the order leaves. A second intent with the same client
      * order id fails with DUPLICATE_CLIENT_ORDER_ID (the caller then looks up the first one).
      */
-    async insertIntent(intent: OrderIntent): Promise<OrderRecord> {
-      try {
-        const [row] = await intentInsert().execute({
-          userId: intent.userId,
-          positionId: intent.positionId,
-          clientOrderId: intent.clientOrderId,
-          family: intent.family,
-          leg: intent.leg,
-          symbol: intent.symbol,
-          side: intent.side,
-          type: intent.type,
-          qty: fromDec(intent.qty),
-          price: fromDec(intent.price),
-          triggerPrice: fromDec(intent.triggerPrice),
-          reduceOnly: intent.reduceOnly ?? false,
-          closePosition: intent.closePosition ?? false,
-        });
-        return toOrder(row!);
-      } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw new DomainError(
-            ErrorCode.DUPLICATE_CLIENT_ORDER_ID,
-            `an order with client order id ${intent.clientOrderId} already exists`,
-            { cause: err, details: { clientOrderId: intent.clientOrderId } },
-          );
-        }
-        throw err;
-      }
-    },
+    insertIntent: (intent: OrderIntent): Promise<OrderRecord> => writeIntent(intent),
 
     async findByClientOrderId(clientOrderId: string): Promise<OrderRecord | undefined> {
       const [row] = await byClientOrderId().execute({ clientOrderId });
@@ -192,24 +300,8 @@ export function createOrdersRepository(db: Db) {
     },
 
     /** Record an answer and move the order to `answer.status` (when given), atomically. */
-    async recordAnswer(clientOrderId: string, answer: OrderAnswer): Promise<OrderRecord> {
-      const filledQty = fromDec(answer.filledQty);
-      const avgFillPrice = fromDec(answer.avgFillPrice);
-      const stored = { ...answer, filledQty, avgFillPrice };
-      const [row] = await answerUpdate().execute({
-        clientOrderId,
-        answer: JSON.stringify([stored]),
-        status: answer.status || null,
-        exchangeOrderId: answer.exchangeOrderId || null,
-        filledQty,
-        avgFillPrice,
-        setError: answer.outcome === 'REJECTED' || answer.outcome === 'AMBIGUOUS',
-        errorCode: answer.errorCode ?? null,
-        error: answer.error ?? null,
-      });
-      if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `order ${clientOrderId} not found`);
-      return toOrder(row);
-    },
+    recordAnswer: (clientOrderId: string, answer: OrderAnswer): Promise<OrderRecord> =>
+      writeAnswer({ clientOrderId, ...answerParams(answer) }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
+import { createGroupWrite } from '../group-write.js';
 import { paperAccounts } from '../schema/index.js';
 import { once } from './convert.js';
 
@@ -26,11 +27,27 @@ export function createPaperAccountsRepository(db: Db) {
       })
       .prepare('paper_accounts_save'),
   );
+  // Many accounts change at once when a signal is fanned out: their saves share a statement.
+  const saveGrouped = createGroupWrite({
+    one: async ({ userId, state }: { userId: string; state: string }) => {
+      await upsert().execute({ userId, state });
+    },
+    many: async (saves) => {
+      await db
+        .insert(paperAccounts)
+        .values(saves.map(({ userId, state }) => ({ userId, state: sql`${state}::jsonb` })))
+        .onConflictDoUpdate({
+          target: paperAccounts.userId,
+          set: { state: sql`excluded.state`, updatedAt: sql`now()` },
+        });
+      return saves.map(() => undefined);
+    },
+    key: (save) => save.userId,
+  });
   return {
     /** Insert or replace the user's saved account. */
-    async save(userId: string, state: unknown): Promise<void> {
-      await upsert().execute({ userId, state: JSON.stringify(state) });
-    },
+    save: (userId: string, state: unknown): Promise<void> =>
+      saveGrouped({ userId, state: JSON.stringify(state) }),
 
     async load(userId: string): Promise<StoredPaperAccount | undefined> {
       const [row] = await db.select().from(paperAccounts).where(eq(paperAccounts.userId, userId));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Decimal } from 'decimal.js';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import {
   type Direction,
   DomainError,
@@ -9,6 +9,7 @@ import {
   type TradingMode,
 } from '../../domain/index.js';
 import type { Db } from '../database.js';
+import { createGroupWrite } from '../group-write.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
@@ -96,17 +97,58 @@ export type PositionPatch = Partial<
   >
 >;
 
-const DECIMAL_FIELDS = [
-  'filledQty',
-  'entryPrice',
-  'stopLoss',
-  'takeProfit',
-  'exitPrice',
-  'fees',
-  'pnl',
-  'pnlPercent',
-  'qty',
-] as const;
+/** Every column a patch may set, with the SQL type its parameter is read as. */
+const PATCH_COLUMNS = {
+  status: 'text',
+  filledQty: 'numeric',
+  entryPrice: 'numeric',
+  stopLoss: 'numeric',
+  takeProfit: 'numeric',
+  exitPrice: 'numeric',
+  fees: 'numeric',
+  pnl: 'numeric',
+  pnlPercent: 'numeric',
+  closeReason: 'text',
+  unprotectedSince: 'timestamptz',
+  openedAt: 'timestamptz',
+  closedAt: 'timestamptz',
+  qty: 'numeric',
+} as const satisfies Record<keyof PositionPatch, string>;
+const PATCH_KEYS = Object.keys(PATCH_COLUMNS) as (keyof PositionPatch)[];
+
+/**
+ * A patch as parameters of one fixed statement: for each column whether it is set (`s_…`) and
+ * to what (`v_…`, text). A decimal given as undefined is set to NULL, any other field given as
+ * undefined is left alone: what the update built from the patch's keys has always done.
+ */
+function patchParams(id: string, patch: PositionPatch): Record<string, unknown> {
+  const params: Record<string, unknown> = { id };
+  for (const key of PATCH_KEYS) {
+    const value = patch[key];
+    const type = PATCH_COLUMNS[key];
+    const set = type === 'numeric' ? key in patch : value !== undefined;
+    params[`s_${key}`] = set;
+    params[`v_${key}`] = !set
+      ? null
+      : type === 'numeric'
+        ? fromDec(value as Decimal | null | undefined)
+        : value instanceof Date
+          ? value.toISOString()
+          : (value ?? null);
+  }
+  return params;
+}
+
+/** SET for a patch: each column kept unless its flag says set; `param` names where each comes from. */
+function patchSet(param: (name: string) => SQL): Record<string, SQL> {
+  const set: Record<string, SQL> = { updatedAt: sql`now()` };
+  for (const key of PATCH_KEYS) {
+    const type = sql.raw(PATCH_COLUMNS[key]);
+    set[key] =
+      sql`case when ${param(`s_${key}`)}::boolean then ${param(`v_${key}`)}::${type} else ${positions[key]} end`;
+  }
+  return set;
+}
 
 export function createPositionsRepository(db: Db) {
   // The execution engine's hot reads, built once (and prepared on PostgreSQL) on first use.
@@ -155,29 +197,30 @@ export function createPositionsRepository(db: Db) {
       .returning()
       .prepare('positions_insert'),
   );
-  return {
-    /**
-     * Insert a position (PENDING_ENTRY by default). The database refuses a second live position for
-     * the same user and symbol: that surfaces as POSITION_ALREADY_OPEN, never as a second trade.
-     */
-    async insert(input: NewPosition): Promise<Position> {
+  const newRow = (input: NewPosition) => ({
+    id: input.id ?? randomUUID(),
+    userId: input.userId,
+    signalId: input.signalId ?? null,
+    symbol: input.symbol,
+    direction: input.direction,
+    mode: input.mode,
+    status: input.status ?? 'PENDING_ENTRY',
+    qty: input.qty.toFixed(),
+    entryPrice: fromDec(input.entryPrice),
+    stopLoss: fromDec(input.stopLoss),
+    takeProfit: fromDec(input.takeProfit),
+    margin: input.margin.toFixed(),
+    leverage: input.leverage,
+    adopted: input.adopted ?? false,
+  });
+  // The write-ahead of every account trading a signal: the inserts share a statement. A second
+  // live position for a user and symbol fails the statement; each row is then inserted alone and
+  // only that one is refused.
+  type Row = ReturnType<typeof newRow>;
+  const insertGrouped = createGroupWrite<NewPosition, Position>({
+    one: async (input) => {
       try {
-        const [row] = await positionInsert().execute({
-          id: input.id ?? randomUUID(),
-          userId: input.userId,
-          signalId: input.signalId ?? null,
-          symbol: input.symbol,
-          direction: input.direction,
-          mode: input.mode,
-          status: input.status ?? 'PENDING_ENTRY',
-          qty: input.qty.toFixed(),
-          entryPrice: fromDec(input.entryPrice),
-          stopLoss: fromDec(input.stopLoss),
-          takeProfit: fromDec(input.takeProfit),
-          margin: input.margin.toFixed(),
-          leverage: input.leverage,
-          adopted: input.adopted ?? false,
-        });
+        const [row] = await positionInsert().execute(newRow(input));
         return toPosition(row!);
       } catch (err) {
         if (isUniqueViolation(err, 'positions_one_live_per_user_symbol')) {
@@ -190,6 +233,69 @@ export function createPositionsRepository(db: Db) {
         throw err;
       }
     },
+    many: async (batch) => {
+      const rows: Row[] = batch.map(newRow);
+      const inserted = await db.insert(positions).values(rows).returning();
+      const byId = new Map(inserted.map((row) => [row.id, row]));
+      return rows.map((r) => {
+        const row = byId.get(r.id);
+        return row ? toPosition(row) : new Error(`position ${r.id} was not returned by its insert`);
+      });
+    },
+    key: (input) => `${input.userId}|${input.symbol}`,
+  });
+  // Twice per execution (OPEN, then protected): one fixed statement, prepared, whatever the patch.
+  const patchUpdate = once(() =>
+    db
+      .update(positions)
+      .set(patchSet((name) => sql`${P(name)}`))
+      .where(eq(positions.id, P('id')))
+      .returning()
+      .prepare('positions_patch'),
+  );
+  const notFound = (id: unknown) => new DomainError(ErrorCode.NOT_FOUND, `position ${id} not found`);
+  /**
+   * Many accounts' positions move together when a signal is fanned out: their patches share one
+   * UPDATE, each position's parameters taken from its row of an unnest() (see ../group-write.ts).
+   */
+  const updateGrouped = createGroupWrite<Record<string, unknown>, Position>({
+    one: async (params: Record<string, unknown>) => {
+      const [row] = await patchUpdate().execute(params);
+      if (!row) throw notFound(params.id);
+      return toPosition(row);
+    },
+    many: async (batch) => {
+      const names = ['id', ...PATCH_KEYS.flatMap((key) => [`s_${key}`, `v_${key}`])];
+      const type = (name: string) =>
+        name === 'id'
+          ? 'uuid'
+          : name.startsWith('s_')
+            ? 'boolean'
+            : PATCH_COLUMNS[name.slice(2) as keyof PositionPatch];
+      const arrays = sql.join(
+        names.map((name) => sql`${sql.param(batch.map((p) => p[name]))}::${sql.raw(type(name))}[]`),
+        sql`, `,
+      );
+      const rows = await db
+        .update(positions)
+        .set(patchSet((name) => sql.raw(`a.${name}`)))
+        .from(sql`unnest(${arrays}) as a(${sql.raw(names.join(', '))})`)
+        .where(sql`${positions.id} = a.id`)
+        .returning(getTableColumns(positions));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return batch.map((p) => {
+        const row = byId.get(p.id as string);
+        return row ? toPosition(row) : notFound(p.id);
+      });
+    },
+    key: (params) => params.id as string,
+  });
+  return {
+    /**
+     * Insert a position (PENDING_ENTRY by default). The database refuses a second live position for
+     * the same user and symbol: that surfaces as POSITION_ALREADY_OPEN, never as a second trade.
+     */
+    insert: (input: NewPosition): Promise<Position> => insertGrouped(input),
 
     async findById(id: string): Promise<Position | undefined> {
       const [row] = await byId().execute({ id });
@@ -222,15 +328,7 @@ export function createPositionsRepository(db: Db) {
       return rows.map(toPosition);
     },
 
-    async update(id: string, patch: PositionPatch): Promise<Position> {
-      const values: Record<string, unknown> = { ...patch, updatedAt: sql`now()` };
-      for (const key of DECIMAL_FIELDS) {
-        if (key in patch) values[key] = fromDec(patch[key]);
-      }
-      const [row] = await db.update(positions).set(values).where(eq(positions.id, id)).returning();
-      if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `position ${id} not found`);
-      return toPosition(row);
-    },
+    update: (id: string, patch: PositionPatch): Promise<Position> => updateGrouped(patchParams(id, patch)),
 
     /**
      * CLOSING with its reason, only while the position is still live (a fill booked a moment

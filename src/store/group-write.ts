@@ -1,0 +1,105 @@
+/**
+ * Group commit for the execution engine's hot writes. When many accounts trade the same signal at
+ * once, each writes the same kinds of rows (order intents, answers, PAPER saves) within the same
+ * few milliseconds. Written one statement each, every row pays a round trip, a statement and a
+ * commit (on PostgreSQL the commit's WAL flush is most of a small write's cost: ~200 µs of server
+ * CPU and ~2 ms of waiting per autocommit insert on the project's machine, against ~15 µs per row
+ * of a multi-row insert). Here, while one write of a kind is in flight, the calls that arrive are
+ * queued and then sent together as one multi-row statement: one commit for all of them.
+ *
+ * What each caller sees does not change: its promise settles only after the statement that
+ * carried its row has committed, with its own row's result or its own error. A multi-row
+ * statement is all or nothing, so when one fails (one row breaks a constraint, say) nothing of it
+ * was written and every row of it is written again alone, each caller getting exactly what the
+ * single-row write would have given it. At low load nothing waits: a call that finds nothing in
+ * flight is written alone at once, by the single-row statement.
+ */
+
+export interface GroupWriteOptions<I, O> {
+  /** Writes one item alone (the single-row statement). */
+  one(item: I): Promise<O>;
+  /**
+   * Writes every item in one statement; answers one result per item, in the items' order (an
+   * Error for an item rejects that caller only, and nothing else).
+   */
+  many(items: readonly I[]): Promise<Array<O | Error>>;
+  /**
+   * Two items with the same key never share a statement (the same row twice in one statement is
+   * an error, or one of the two is lost); the later one waits for the next batch.
+   */
+  key(item: I): string;
+  /** At most this many items per statement (keeps statements and their parameters bounded). */
+  maxBatch?: number;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve(value: O): void;
+  reject(reason: unknown): void;
+}
+
+export type GroupWrite<I, O> = (item: I) => Promise<O>;
+
+export function createGroupWrite<I, O>(options: GroupWriteOptions<I, O>): GroupWrite<I, O> {
+  const maxBatch = options.maxBatch ?? 200;
+  let queue: Pending<I, O>[] = [];
+  let writing = false;
+
+  /** The next batch: queued items in order, a key at most once, the rest left for later. */
+  function takeBatch(): Pending<I, O>[] {
+    const batch: Pending<I, O>[] = [];
+    const keys = new Set<string>();
+    const rest: Pending<I, O>[] = [];
+    for (const pending of queue) {
+      const key = options.key(pending.item);
+      if (batch.length < maxBatch && !keys.has(key)) {
+        keys.add(key);
+        batch.push(pending);
+      } else {
+        rest.push(pending);
+      }
+    }
+    queue = rest;
+    return batch;
+  }
+
+  // Through a promise even when `one` throws at once: every caller is answered.
+  const alone = (pending: Pending<I, O>): Promise<void> =>
+    Promise.resolve(pending.item).then(options.one).then(pending.resolve, pending.reject);
+
+  async function write(batch: Pending<I, O>[]): Promise<void> {
+    if (batch.length === 1) return alone(batch[0]!);
+    let results: Array<O | Error>;
+    try {
+      results = await options.many(batch.map((p) => p.item));
+      if (results.length !== batch.length) {
+        throw new Error(`a group write answered ${results.length} results for ${batch.length} rows`);
+      }
+    } catch {
+      // Nothing of the statement was written: each row again, alone, as if never grouped.
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const result = results[i];
+      if (result instanceof Error) pending.reject(result);
+      else pending.resolve(result as O);
+    });
+  }
+
+  async function drain(): Promise<void> {
+    writing = true;
+    try {
+      while (queue.length > 0) await write(takeBatch());
+    } finally {
+      writing = false;
+    }
+  }
+
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      // drain never rejects: every failure is handed to the caller it belongs to.
+      if (!writing) void drain();
+    });
+}
