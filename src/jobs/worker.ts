@@ -21,7 +21,12 @@ import { DomainError, describeError, ErrorCode } from '../domain/index.js';
 import type { EngineCloseOutcome, EnginePanicReport, EngineTradingPort } from '../execution/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Repositories, StoredSignal } from '../store/index.js';
-import { type ExecutionService, SCAN_CRON, type TradingService } from '../trading/index.js';
+import {
+  type ExecutionService,
+  FAN_OUT_CONCURRENCY,
+  SCAN_CRON,
+  type TradingService,
+} from '../trading/index.js';
 import type { Leases } from './leases.js';
 import { accountQueue, allPartitions, PARTITIONS, partitionOf, SCAN_QUEUE } from './partitions.js';
 import { type AccountJob, COMMAND_PRIORITY, type FetchedJob, type JobQueue, type ScanJob } from './queue.js';
@@ -31,7 +36,7 @@ const SLOT_MS = { aggressive: 30_000, normal: 60_000, slow: 300_000 } as const;
 const paperAccountId = (userId: string) => `paper:${userId}`;
 
 export interface WorkerOptions {
-  /** Account jobs run at once in this process. */
+  /** Account jobs run at once in this process (default: the fan-out's, FAN_OUT_CONCURRENCY). */
   concurrency?: number;
   /** Wait after connecting before the first lease round, so workers started together share. */
   settleMs?: number;
@@ -70,7 +75,7 @@ export interface Worker {
 export function startWorker(deps: WorkerDeps): Worker {
   const { queue, leases, execution, repos, logger, ready } = deps;
   const options = deps.options ?? {};
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? FAN_OUT_CONCURRENCY;
   const owns = (userId: string) => !leases.lost && ready.has(partitionOf(userId));
   let stopping = false;
   let fenced = false;

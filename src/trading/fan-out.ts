@@ -19,13 +19,21 @@ export interface AccountSources {
   real(keys: { apiKey: string; secret: string }): Promise<Exchange & { close?: () => Promise<void> }>;
 }
 
+/**
+ * Users executed at once by default. Many, because each execution mostly waits (the database, the
+ * exchange), and because accounts at the same step share their writes' statements and commits
+ * (src/store/group-write.ts): 1,000 PAPER users, 8 at once, sent 16 statements per execution;
+ * 64 at once, 10. Bounded all the same: REAL users' requests leave from this one server.
+ */
+export const FAN_OUT_CONCURRENCY = 64;
+
 export interface FanOutDeps {
   engine: Pick<ExecutionEngine, 'attachAccount' | 'detachAccount' | 'hasAccount' | 'executeSignal'>;
   repos: Pick<Repositories, 'users' | 'credentials' | 'audit'>;
   sources: AccountSources;
   credentialsKey: Buffer;
   logger: Logger;
-  /** Users executed at once. */
+  /** Users executed at once (default FAN_OUT_CONCURRENCY). */
   concurrency?: number;
   /**
    * Scale-out: may this process trade the user's account (does it hold the account's lease)? An
@@ -178,7 +186,7 @@ export function createFanOut(deps: FanOutDeps) {
             () =>
               executeForUser(user, mine),
         ),
-        deps.concurrency ?? 8,
+        deps.concurrency ?? FAN_OUT_CONCURRENCY,
       );
       return perUser.flat();
     },

@@ -6,7 +6,14 @@
  */
 
 export { type ExecutionService, startExecution } from './execution.js';
-export { createFanOut, type FanOut, type FanOutResult, planFanOut, type UserSignals } from './fan-out.js';
+export {
+  createFanOut,
+  FAN_OUT_CONCURRENCY,
+  type FanOut,
+  type FanOutResult,
+  planFanOut,
+  type UserSignals,
+} from './fan-out.js';
 export { type PaperExchanges, startPaperExchanges } from './paper.js';
 export { type PriceWatch, startPriceWatch } from './price-watch.js';
 export { createScanPipeline, type ScanPipeline, type ScanSummary } from './scan-pipeline.js';

@@ -10,13 +10,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { createRuntime } from '../../main.js';
+import { FAN_OUT_CONCURRENCY } from '../../trading/index.js';
 import { info, UsageError } from '../output.js';
 
 export function register(program: Command): void {
   program
     .command('worker')
     .description('share the scans and the trading with other processes on the same PostgreSQL (no HTTP)')
-    .option('--concurrency <n>', 'account jobs run at once in this process', '8')
+    .option('--concurrency <n>', 'account jobs run at once in this process', String(FAN_OUT_CONCURRENCY))
     .action(async (args: { concurrency: string }) => {
       const concurrency = Number(args.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
