@@ -111,7 +111,7 @@ export async function executeEntry(
   const userId = acct.userId;
   const entryId = deriveClientOrderId(userId, signal.id, 'entry');
   const now = ctx.clock.now();
-  // One round trip: the duplicate check and the risk gate's facts (read before any decision).
+  // One round trip: the user, the duplicate check and the risk gate's facts (before any decision).
   const facts = await ctx.repos.executionQueries.entryFacts(
     userId,
     signal.symbol,
@@ -127,7 +127,7 @@ export async function executeEntry(
       'this signal was already executed for this account; nothing sent',
     );
   }
-  const user = await ctx.repos.users.findById(userId);
+  const user = facts.user;
   if (!user) throw toDomain(new Error(`user ${userId} not found`));
   const deny = (reason: string, message: string) => {
     path.to('DENIED');

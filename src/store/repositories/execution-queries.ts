@@ -1,10 +1,11 @@
 import type { Decimal } from 'decimal.js';
-import { and, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, notInArray, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { DomainError, dec, ErrorCode, ORDER_STATUS_RANK } from '../../domain/index.js';
-import { type Db, queryRows } from '../database.js';
-import { LIVE_POSITION_SQL, orders, positions } from '../schema/index.js';
-import { fromDec } from './convert.js';
+import type { Db } from '../database.js';
+import { LIVE_POSITION_SQL, orders, positions, users } from '../schema/index.js';
+import { fromDec, once } from './convert.js';
 import { type OrderAnswer, type OrderRecord, toOrder } from './orders.js';
+import { toUser, type User } from './users.js';
 
 export const FINAL_ORDER_STATUSES = Object.entries(ORDER_STATUS_RANK)
   .filter(([, rank]) => rank === 4)
@@ -19,6 +20,8 @@ const currentRank = sql.raw(
 
 /** What an entry asks before it may go (see executionQueries.entryFacts). */
 export interface EntryFacts {
+  /** The user as stored now (undefined when there is no such user). */
+  user: User | undefined;
   /** The signal's entry order, when it exists: the signal was already executed for this user. */
   entry: { positionId: string | null } | undefined;
   hasLivePosition: boolean;
@@ -27,11 +30,11 @@ export interface EntryFacts {
 }
 
 /** The user's stop-outs on the symbol (the cooldown starts at the last one). */
-const stopOutsOn = (userId: string, symbol: string) =>
+const stopOutsOn = (userId: string | Placeholder, symbol: string | Placeholder) =>
   and(eq(positions.userId, userId), eq(positions.symbol, symbol), eq(positions.closeReason, 'STOP_LOSS'));
 
 /** The user's positions closed at or after `since` (their PnL is what the daily limit counts). */
-const closedSince = (userId: string, since: Date) =>
+const closedSince = (userId: string | Placeholder, since: Date | SQL) =>
   and(
     eq(positions.userId, userId),
     inArray(positions.status, ['CLOSED_WIN', 'CLOSED_LOSS']),
@@ -39,6 +42,26 @@ const closedSince = (userId: string, since: Date) =>
   );
 
 export function createExecutionQueries(db: Db) {
+  const P = sql.placeholder;
+  const entryFactsQuery = once(() =>
+    db
+      .select({
+        user: users,
+        entryExists: sql<boolean>`exists (select 1 from ${orders} where ${orders.clientOrderId} = ${P('entryClientOrderId')})`,
+        entryPositionId: sql<
+          string | null
+        >`(select ${orders.positionId} from ${orders} where ${orders.clientOrderId} = ${P('entryClientOrderId')})`,
+        hasLive: sql<boolean>`exists (select 1 from ${positions} where ${positions.userId} = ${P('userId')}
+            and ${positions.symbol} = ${P('symbol')} and ${LIVE_POSITION_SQL})`,
+        lastStop: sql<Date | string | null>`(select max(${positions.closedAt}) from ${positions}
+            where ${stopOutsOn(P('userId'), P('symbol'))})`,
+        pnlToday: sql<string | number | null>`(select sum(${positions.pnl}) from ${positions}
+            where ${closedSince(P('userId'), sql`${P('since')}::timestamptz`)})`,
+      })
+      .from(users)
+      .where(eq(users.id, P('userId')))
+      .prepare('execution_entry_facts'),
+  );
   return {
     /**
      * Record an answer learned from the stream or a lookup: appended to the history like every
@@ -73,10 +96,11 @@ export function createExecutionQueries(db: Db) {
     },
 
     /**
-     * Everything an entry asks before it may go, in one round trip: whether the signal's entry
-     * order exists already (and its position), whether a position in the symbol is live, the last
-     * stop-out on the symbol and the realised PnL since `since`. The same answers as
-     * orders.findByClientOrderId, positions.findLive, the last stop-out and realisedPnlSince.
+     * Everything an entry asks before it may go, in one round trip: the user as stored now,
+     * whether the signal's entry order exists already (and its position), whether a position in
+     * the symbol is live, the last stop-out on the symbol and the realised PnL since `since`. The
+     * same answers as users.findById, orders.findByClientOrderId, positions.findLive, the last
+     * stop-out and realisedPnlSince. Prepared: every account trading a signal asks it.
      */
     async entryFacts(
       userId: string,
@@ -84,28 +108,19 @@ export function createExecutionQueries(db: Db) {
       entryClientOrderId: string,
       since: Date,
     ): Promise<EntryFacts> {
-      const [row] = await queryRows<{
-        entry_exists: boolean;
-        entry_position_id: string | null;
-        has_live: boolean;
-        last_stop: Date | string | null;
-        pnl_today: string | number | null;
-      }>(
-        db,
-        sql`select
-          exists (select 1 from ${orders} where ${orders.clientOrderId} = ${entryClientOrderId}) as entry_exists,
-          (select ${orders.positionId} from ${orders} where ${orders.clientOrderId} = ${entryClientOrderId}) as entry_position_id,
-          exists (select 1 from ${positions} where ${positions.userId} = ${userId}
-            and ${positions.symbol} = ${symbol} and ${LIVE_POSITION_SQL}) as has_live,
-          (select max(${positions.closedAt}) from ${positions} where ${stopOutsOn(userId, symbol)}) as last_stop,
-          (select sum(${positions.pnl}) from ${positions} where ${closedSince(userId, since)}) as pnl_today`,
-      );
-      const at = row?.last_stop ?? null;
+      const [row] = await entryFactsQuery().execute({
+        userId,
+        symbol,
+        entryClientOrderId,
+        since: since.toISOString(),
+      });
+      const at = row?.lastStop ?? null;
       return {
-        entry: row?.entry_exists ? { positionId: row.entry_position_id } : undefined,
-        hasLivePosition: row?.has_live === true,
+        user: row ? toUser(row.user) : undefined,
+        entry: row?.entryExists ? { positionId: row.entryPositionId } : undefined,
+        hasLivePosition: row?.hasLive === true,
         lastStopOutAt: at === null ? null : at instanceof Date ? at : new Date(at),
-        realisedPnlSince: dec(row?.pnl_today ?? '0'),
+        realisedPnlSince: dec(row?.pnlToday ?? '0'),
       };
     },
 

@@ -29,7 +29,7 @@ export type UserSettings = Partial<
 
 type Row = typeof users.$inferSelect;
 
-function toUser(row: Row): User {
+export function toUser(row: Row): User {
   return {
     ...row,
     fixedMargin: toDec(row.fixedMargin)!,
