@@ -22,7 +22,7 @@ export interface AccountSources {
 /**
  * Users executed at once by default. Many, because each execution mostly waits (the database, the
  * exchange), and because accounts at the same step share their writes' statements and commits
- * (src/store/group-write.ts): 1,000 PAPER users, 8 at once, sent 16 statements per execution;
+ * (src/store/grouped.ts): 1,000 PAPER users, 8 at once, sent 16 statements per execution;
  * 64 at once, 10. Bounded all the same: REAL users' requests leave from this one server.
  */
 export const FAN_OUT_CONCURRENCY = 64;

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
-import { createGroupWrite } from '../group-write.js';
+import { createGrouped } from '../grouped.js';
 import { auditLog } from '../schema/index.js';
 import { once } from './convert.js';
 
@@ -44,7 +44,7 @@ export function createAuditRepository(db: Db) {
     `${e.userId}|${e.kind}|${e.message}`;
   // Every account that trades a signal appends at once: the inserts share a statement. Rows come
   // back matched by user, kind and message (the same entry twice in a burst waits for the next).
-  const appendGrouped = createGroupWrite<AuditParams, AuditEntry>({
+  const appendGrouped = createGrouped<AuditParams, AuditEntry>({
     one: async (params: AuditParams) => (await entryInsert().execute({ ...params }))[0] as AuditEntry,
     many: async (batch) => {
       const rows = await db

@@ -2,7 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGroupWrite } from '../group-write.js';
+import { createGrouped } from '../grouped.js';
 import { balanceSnapshots } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
 
@@ -45,7 +45,7 @@ export function createBalanceSnapshotsRepository(db: Db) {
   // Every account's wallet moves when a signal is fanned out: their snapshots share a statement.
   // History rows, nothing unique: no two ever conflict (each call its own key).
   let calls = 0;
-  const insertGrouped = createGroupWrite({
+  const insertGrouped = createGrouped({
     one: async (snapshot: BalanceSnapshot) => {
       await snapshotInsert().execute(row(snapshot));
     },

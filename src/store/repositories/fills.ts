@@ -2,7 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGroupWrite } from '../group-write.js';
+import { createGrouped } from '../grouped.js';
 import { fills, orders } from '../schema/index.js';
 import { once, toDec } from './convert.js';
 
@@ -71,6 +71,45 @@ export function createFillsRepository(db: Db) {
       .prepare('fills_of_position'),
   );
   const P = sql.placeholder;
+  const ofPositions = once(() =>
+    db
+      .select({
+        fill: fills,
+        clientOrderId: orders.clientOrderId,
+        leg: orders.leg,
+        side: orders.side,
+        positionId: orders.positionId,
+      })
+      .from(fills)
+      .innerJoin(orders, eq(fills.orderId, orders.id))
+      .where(sql`${orders.positionId} = any(${P('positionIds')}::uuid[])`)
+      .orderBy(asc(fills.tradeTime), asc(fills.createdAt))
+      .prepare('fills_of_positions'),
+  );
+  const toPositionFill = (r: {
+    fill: Row;
+    clientOrderId: string;
+    leg: string;
+    side: OrderSide;
+  }): PositionFill => ({
+    ...toFill(r.fill),
+    clientOrderId: r.clientOrderId,
+    leg: r.leg,
+    side: r.side,
+  });
+  // Every account's position is checked at once after a fan-out: the reads share a statement.
+  const listGrouped = createGrouped<string, PositionFill[]>({
+    one: async (positionId) => (await ofPosition().execute({ positionId })).map(toPositionFill),
+    many: async (positionIds) => {
+      const lists = new Map<string, PositionFill[]>(positionIds.map((id) => [id, []]));
+      // In trade time order, as one position's read gives them.
+      for (const row of await ofPositions().execute({ positionIds })) {
+        lists.get(row.positionId!)?.push(toPositionFill(row));
+      }
+      return positionIds.map((id) => lists.get(id)!);
+    },
+    key: (positionId) => positionId,
+  });
   // Every fill the stream reports: prepared like the reads (see orders.ts).
   const fillInsert = once(() =>
     db
@@ -104,7 +143,7 @@ export function createFillsRepository(db: Db) {
   const tradeKey = (orderId: string, tradeId: string) => `${orderId}|${tradeId}`;
   // Every account's entry fills at once when a signal is fanned out: the inserts share a statement
   // (a trade reported twice in one burst waits for the next: the second is then the no-op).
-  const insertGrouped = createGroupWrite({
+  const insertGrouped = createGrouped({
     one: async (fill: NewFill) => (await fillInsert().execute(row(fill))).length > 0,
     many: async (batch) => {
       const inserted = await db
@@ -134,15 +173,7 @@ export function createFillsRepository(db: Db) {
     },
 
     /** Every fill of every order of a position (entry, protection, exits), oldest first. */
-    async listByPosition(positionId: string): Promise<PositionFill[]> {
-      const rows = await ofPosition().execute({ positionId });
-      return rows.map((r) => ({
-        ...toFill(r.fill),
-        clientOrderId: r.clientOrderId,
-        leg: r.leg,
-        side: r.side,
-      }));
-    },
+    listByPosition: (positionId: string): Promise<PositionFill[]> => listGrouped(positionId),
   };
 }
 

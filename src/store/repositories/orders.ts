@@ -2,7 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGroupWrite } from '../group-write.js';
+import { createGrouped } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { orders } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
@@ -206,7 +206,7 @@ export function createOrdersRepository(db: Db) {
     }
   }
 
-  /** Several accounts' intents in one statement (see ../group-write.ts), each answered its own row. */
+  /** Several accounts' intents in one statement (see ../grouped.ts), each answered its own row. */
   async function insertManyIntents(intents: readonly OrderIntent[]): Promise<Array<OrderRecord | Error>> {
     const rows = await db
       .insert(orders)
@@ -219,7 +219,7 @@ export function createOrdersRepository(db: Db) {
     });
   }
 
-  const writeIntent = createGroupWrite({
+  const writeIntent = createGrouped({
     one: insertOneIntent,
     many: insertManyIntents,
     key: (intent: OrderIntent) => intent.clientOrderId,
@@ -265,7 +265,28 @@ export function createOrdersRepository(db: Db) {
     });
   }
 
-  const writeAnswer = createGroupWrite({
+  // Read on every check of a position, every account at once after a fan-out: grouped.
+  const byPositions = once(() =>
+    db
+      .select()
+      .from(orders)
+      .where(sql`${orders.positionId} = any(${P('positionIds')}::uuid[])`)
+      .orderBy(orders.createdAt)
+      .prepare('orders_by_positions'),
+  );
+  const listGrouped = createGrouped<string, OrderRecord[]>({
+    one: async (positionId) => (await byPosition().execute({ positionId })).map(toOrder),
+    many: async (positionIds) => {
+      const lists = new Map<string, OrderRecord[]>(positionIds.map((id) => [id, []]));
+      // Oldest first, as one position's read gives them.
+      for (const row of await byPositions().execute({ positionIds }))
+        lists.get(row.positionId!)?.push(toOrder(row));
+      return positionIds.map((id) => lists.get(id)!);
+    },
+    key: (positionId) => positionId,
+  });
+
+  const writeAnswer = createGrouped({
     one: recordOneAnswer,
     many: recordManyAnswers,
     key: (params: AnswerParams) => params.clientOrderId,
@@ -283,10 +304,7 @@ export function createOrdersRepository(db: Db) {
       return row ? toOrder(row) : undefined;
     },
 
-    async listByPosition(positionId: string): Promise<OrderRecord[]> {
-      const rows = await byPosition().execute({ positionId });
-      return rows.map(toOrder);
-    },
+    listByPosition: (positionId: string): Promise<OrderRecord[]> => listGrouped(positionId),
 
     /** The orders of several positions in one read (reconciliation of an account), oldest first. */
     async listByPositions(positionIds: readonly string[]): Promise<OrderRecord[]> {

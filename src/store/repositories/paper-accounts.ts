@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
-import { createGroupWrite } from '../group-write.js';
+import { createGrouped } from '../grouped.js';
 import { paperAccounts } from '../schema/index.js';
 import { once } from './convert.js';
 
@@ -28,7 +28,7 @@ export function createPaperAccountsRepository(db: Db) {
       .prepare('paper_accounts_save'),
   );
   // Many accounts change at once when a signal is fanned out: their saves share a statement.
-  const saveGrouped = createGroupWrite({
+  const saveGrouped = createGrouped({
     one: async ({ userId, state }: { userId: string; state: string }) => {
       await upsert().execute({ userId, state });
     },

@@ -9,7 +9,7 @@ import {
   type TradingMode,
 } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGroupWrite } from '../group-write.js';
+import { createGrouped } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
@@ -173,6 +173,61 @@ export function createPositionsRepository(db: Db) {
       .prepare('positions_live_of_user_symbol'),
   );
   const P = sql.placeholder;
+  // Read when an account's fills and orders arrive, every account at once after a fan-out: reads
+  // of a kind arriving together share a statement (../grouped.ts).
+  const byIds = once(() =>
+    db
+      .select()
+      .from(positions)
+      .where(sql`${positions.id} = any(${P('ids')}::uuid[])`)
+      .prepare('positions_by_ids'),
+  );
+  const findGrouped = createGrouped<string, Position | undefined>({
+    one: async (id) => {
+      const [row] = await byId().execute({ id });
+      return row ? toPosition(row) : undefined;
+    },
+    many: async (ids) => {
+      const byKey = new Map((await byIds().execute({ ids })).map((row) => [row.id, row]));
+      return ids.map((id) => {
+        const row = byKey.get(id);
+        return row ? toPosition(row) : undefined;
+      });
+    },
+    key: (id) => id,
+  });
+  const liveOfMany = once(() =>
+    db
+      .select()
+      .from(positions)
+      .where(
+        and(
+          sql`(${positions.userId}, ${positions.symbol}) in (select * from unnest(${P('userIds')}::uuid[], ${P('symbols')}::text[]))`,
+          LIVE_POSITION_SQL,
+        ),
+      )
+      .prepare('positions_live_of_users_symbols'),
+  );
+  type LiveKey = { userId: string; symbol: string };
+  const liveKey = (k: LiveKey) => `${k.userId}|${k.symbol}`;
+  const findLiveGrouped = createGrouped<LiveKey, Position | undefined>({
+    one: async (k) => {
+      const [row] = await liveOf().execute({ ...k });
+      return row ? toPosition(row) : undefined;
+    },
+    many: async (keys) => {
+      const rows = await liveOfMany().execute({
+        userIds: keys.map((k) => k.userId),
+        symbols: keys.map((k) => k.symbol),
+      });
+      const byKey = new Map(rows.map((row) => [liveKey(row), row]));
+      return keys.map((k) => {
+        const row = byKey.get(liveKey(k));
+        return row ? toPosition(row) : undefined;
+      });
+    },
+    key: liveKey,
+  });
   // One per execution: prepared (see orders.ts). The id is given or drawn here: a placeholder
   // cannot fall back to the column default.
   const positionInsert = once(() =>
@@ -217,7 +272,7 @@ export function createPositionsRepository(db: Db) {
   // live position for a user and symbol fails the statement; each row is then inserted alone and
   // only that one is refused.
   type Row = ReturnType<typeof newRow>;
-  const insertGrouped = createGroupWrite<NewPosition, Position>({
+  const insertGrouped = createGrouped<NewPosition, Position>({
     one: async (input) => {
       try {
         const [row] = await positionInsert().execute(newRow(input));
@@ -256,9 +311,9 @@ export function createPositionsRepository(db: Db) {
   const notFound = (id: unknown) => new DomainError(ErrorCode.NOT_FOUND, `position ${id} not found`);
   /**
    * Many accounts' positions move together when a signal is fanned out: their patches share one
-   * UPDATE, each position's parameters taken from its row of an unnest() (see ../group-write.ts).
+   * UPDATE, each position's parameters taken from its row of an unnest() (see ../grouped.ts).
    */
-  const updateGrouped = createGroupWrite<Record<string, unknown>, Position>({
+  const updateGrouped = createGrouped<Record<string, unknown>, Position>({
     one: async (params: Record<string, unknown>) => {
       const [row] = await patchUpdate().execute(params);
       if (!row) throw notFound(params.id);
@@ -297,16 +352,11 @@ export function createPositionsRepository(db: Db) {
      */
     insert: (input: NewPosition): Promise<Position> => insertGrouped(input),
 
-    async findById(id: string): Promise<Position | undefined> {
-      const [row] = await byId().execute({ id });
-      return row ? toPosition(row) : undefined;
-    },
+    findById: (id: string): Promise<Position | undefined> => findGrouped(id),
 
     /** The user's live (not closed) position in a symbol, if any. */
-    async findLive(userId: string, symbol: string): Promise<Position | undefined> {
-      const [row] = await liveOf().execute({ userId, symbol });
-      return row ? toPosition(row) : undefined;
-    },
+    findLive: (userId: string, symbol: string): Promise<Position | undefined> =>
+      findLiveGrouped({ userId, symbol }),
 
     async listLive(userId: string): Promise<Position[]> {
       const rows = await db

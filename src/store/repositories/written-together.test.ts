@@ -9,7 +9,7 @@ import type { Position, PositionPatch } from './positions.js';
 /**
  * Many accounts writing at once (a signal fanned out): order intents and answers, fills, audit
  * entries, balance snapshots and PAPER saves arriving together are written as multi-row
- * statements (../group-write.ts). Each caller must get exactly what writing alone would have
+ * statements (../grouped.ts). Each caller must get exactly what writing alone would have
  * given it, on both stores.
  */
 forEachStore('writes arriving together', ({ store }) => {
@@ -422,6 +422,86 @@ forEachStore('writes arriving together', ({ store }) => {
       'EUSDT',
       'FUSDT',
       'HELDUSDT',
+    ]);
+  });
+
+  it('answers reads asked together as each read alone would', async () => {
+    const user = await newUser('reads@example.com');
+    const other = await newUser('reads-other@example.com');
+    const opened: Position[] = [];
+    for (const [n, symbol] of ['AUSDT', 'BUSDT', 'CUSDT'].entries()) {
+      const p = await repos().positions.insert({
+        userId: user.id,
+        symbol,
+        direction: 'LONG',
+        mode: 'PAPER',
+        qty: dec('1'),
+        margin: dec('10'),
+        leverage: 5,
+      });
+      opened.push(p);
+      for (const leg of ['entry', 'stop', 'tp'].slice(0, n + 1)) {
+        const o = await repos().orders.insertIntent({
+          ...intent(user.id, `${symbol}-${leg}`, n),
+          positionId: p.id,
+          leg,
+        });
+        await repos().fills.insert({
+          orderId: o.id,
+          userId: user.id,
+          tradeId: `${symbol}-${leg}-1`,
+          price: dec('100.5'),
+          qty: dec('0.5'),
+          fee: dec('0.01'),
+          feeAsset: 'USDT',
+          realizedPnl: dec('0'),
+          tradeTime: new Date(Date.UTC(2026, 0, 1, n, leg.length)),
+        });
+      }
+    }
+    await repos().positions.update(opened[2]!.id, { status: 'CANCELLED', closedAt: new Date() });
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const ids = [...opened.map((p) => p.id), missing];
+    const lives: Array<[string, string]> = [
+      [user.id, 'AUSDT'],
+      [user.id, 'CUSDT'],
+      [other.id, 'AUSDT'],
+      [user.id, 'BUSDT'],
+    ];
+    const ask = () =>
+      Promise.all([
+        Promise.all(ids.map((id) => repos().positions.findById(id))),
+        Promise.all(lives.map(([u, s]) => repos().positions.findLive(u, s))),
+        Promise.all(ids.map((id) => repos().orders.listByPosition(id))),
+        Promise.all(ids.map((id) => repos().fills.listByPosition(id))),
+      ]);
+    const alone = [];
+    for (const id of ids) alone.push(await repos().positions.findById(id));
+    const together = await ask();
+    expect(together[0]).toEqual(alone);
+    expect(together[0][3]).toBeUndefined();
+    const liveAlone = [];
+    for (const [u, s] of lives) liveAlone.push(await repos().positions.findLive(u, s));
+    expect(together[1]).toEqual(liveAlone);
+    expect(together[1].map((p) => p?.symbol)).toEqual(['AUSDT', undefined, undefined, 'BUSDT']);
+    const ordersAlone = [];
+    for (const id of ids) ordersAlone.push(await repos().orders.listByPosition(id));
+    expect(together[2]).toEqual(ordersAlone);
+    expect(together[2].map((list) => list.map((o) => o.leg))).toEqual([
+      ['entry'],
+      ['entry', 'stop'],
+      ['entry', 'stop', 'tp'],
+      [],
+    ]);
+    const fillsAlone = [];
+    for (const id of ids) fillsAlone.push(await repos().fills.listByPosition(id));
+    expect(together[3]).toEqual(fillsAlone);
+    expect(together[3].map((list) => list.map((f) => f.tradeId))).toEqual([
+      ['AUSDT-entry-1'],
+      // Oldest trade first: tp at minute 2, stop at 4, entry at 5.
+      ['BUSDT-stop-1', 'BUSDT-entry-1'],
+      ['CUSDT-tp-1', 'CUSDT-stop-1', 'CUSDT-entry-1'],
+      [],
     ]);
   });
 });

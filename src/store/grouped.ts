@@ -1,25 +1,28 @@
 /**
- * Group commit for the execution engine's hot writes. When many accounts trade the same signal at
- * once, each writes the same kinds of rows (order intents, answers, PAPER saves) within the same
- * few milliseconds. Written one statement each, every row pays a round trip, a statement and a
- * commit (on PostgreSQL the commit's WAL flush is most of a small write's cost: ~200 µs of server
- * CPU and ~2 ms of waiting per autocommit insert on the project's machine, against ~15 µs per row
- * of a multi-row insert). Here, while one write of a kind is in flight, the calls that arrive are
- * queued and then sent together as one multi-row statement: one commit for all of them.
+ * Grouped statements for the execution engine's hot paths. When many accounts trade the same
+ * signal at once, each writes the same kinds of rows (order intents, answers, position patches,
+ * fills, PAPER saves) and reads the same kinds of rows, within the same few milliseconds. Sent one
+ * statement each, every row pays a round trip and a statement, and every write a commit (on
+ * PostgreSQL the commit's WAL flush is most of a small write's cost: ~200 µs of server CPU and
+ * ~2 ms of waiting per autocommit insert on the project's machine, against ~15 µs per row of a
+ * multi-row insert). Here, while one statement of a kind is in flight, the calls that arrive are
+ * queued and then sent together as one multi-row statement: group commit for the writes, one
+ * round trip for the reads.
  *
  * What each caller sees does not change: its promise settles only after the statement that
- * carried its row has committed, with its own row's result or its own error. A multi-row
- * statement is all or nothing, so when one fails (one row breaks a constraint, say) nothing of it
- * was written and every row of it is written again alone, each caller getting exactly what the
- * single-row write would have given it. At low load nothing waits: a call that finds nothing in
- * flight is written alone at once, by the single-row statement.
+ * carried its row has completed (committed, for a write), with its own row's result or its own
+ * error. A multi-row statement is all or nothing, so when one fails (one row breaks a
+ * constraint, say) nothing of it was written and every row of it is sent again alone, each caller
+ * getting exactly what the single-row statement would have given it. A grouped read is answered
+ * from a read made at or after the moment it was asked. At low load nothing waits: a call that
+ * finds nothing in flight is sent alone at once, by the single-row statement.
  */
 
-export interface GroupWriteOptions<I, O> {
-  /** Writes one item alone (the single-row statement). */
+export interface GroupedOptions<I, O> {
+  /** Sends one item alone (the single-row statement). */
   one(item: I): Promise<O>;
   /**
-   * Writes every item in one statement; answers one result per item, in the items' order (an
+   * Sends every item in one statement; answers one result per item, in the items' order (an
    * Error for an item rejects that caller only, and nothing else).
    */
   many(items: readonly I[]): Promise<Array<O | Error>>;
@@ -38,9 +41,9 @@ interface Pending<I, O> {
   reject(reason: unknown): void;
 }
 
-export type GroupWrite<I, O> = (item: I) => Promise<O>;
+export type Grouped<I, O> = (item: I) => Promise<O>;
 
-export function createGroupWrite<I, O>(options: GroupWriteOptions<I, O>): GroupWrite<I, O> {
+export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O> {
   const maxBatch = options.maxBatch ?? 200;
   let queue: Pending<I, O>[] = [];
   let writing = false;

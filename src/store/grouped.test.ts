@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupWrite } from './group-write.js';
+import { createGrouped } from './grouped.js';
 
 /** A fake table: `many` writes all or nothing, like one statement; every call is logged. */
 function table(options: { refuse?: (n: number) => boolean; maxBatch?: number } = {}) {
@@ -8,7 +8,7 @@ function table(options: { refuse?: (n: number) => boolean; maxBatch?: number } =
   const check = (n: number) => {
     if (options.refuse?.(n)) throw new Error(`row ${n} refused`);
   };
-  const write = createGroupWrite<number, string>({
+  const write = createGrouped<number, string>({
     async one(n) {
       await Promise.resolve();
       statements.push([n]);
@@ -29,7 +29,7 @@ function table(options: { refuse?: (n: number) => boolean; maxBatch?: number } =
   return { write, rows, statements };
 }
 
-describe('group write', () => {
+describe('grouped statements', () => {
   it('writes a lone call at once, alone; calls arriving meanwhile together, each answered its own', async () => {
     const t = table();
     const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => t.write(n)));
@@ -80,7 +80,7 @@ describe('group write', () => {
   });
 
   it('answers every caller even when the single-row write throws before returning a promise', async () => {
-    const write = createGroupWrite<number, number>({
+    const write = createGrouped<number, number>({
       one: () => {
         throw new Error('thrown at once');
       },
