@@ -2,6 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { eq, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type RiskState, type TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
+import { createGrouped } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions, users } from '../schema/index.js';
 import { once, toDec } from './convert.js';
@@ -48,6 +49,29 @@ export function createUsersRepository(db: Db) {
       .where(eq(users.id, sql.placeholder('id')))
       .prepare('users_by_id'),
   );
+  // Scale-out: every account job starts by reading its user, a fan-out's jobs all at once: reads
+  // arriving together share a statement (../grouped.ts).
+  const byIds = once(() =>
+    db
+      .select()
+      .from(users)
+      .where(sql`${users.id} = any(${sql.placeholder('ids')}::uuid[])`)
+      .prepare('users_by_ids'),
+  );
+  const findGrouped = createGrouped<string, User | undefined>({
+    one: async (id) => {
+      const [row] = await byId().execute({ id });
+      return row ? toUser(row) : undefined;
+    },
+    many: async (ids) => {
+      const byKey = new Map((await byIds().execute({ ids })).map((row) => [row.id, row]));
+      return ids.map((id) => {
+        const row = byKey.get(id);
+        return row ? toUser(row) : undefined;
+      });
+    },
+    key: (id) => id,
+  });
   return {
     /** Throws CONFLICT when the email is taken (case-insensitively). */
     async create(input: { email: string; passwordHash: string; id?: string }): Promise<User> {
@@ -64,10 +88,7 @@ export function createUsersRepository(db: Db) {
       }
     },
 
-    async findById(id: string): Promise<User | undefined> {
-      const [row] = await byId().execute({ id });
-      return row ? toUser(row) : undefined;
-    },
+    findById: (id: string): Promise<User | undefined> => findGrouped(id),
 
     async findByEmail(email: string): Promise<User | undefined> {
       const [row] = await db

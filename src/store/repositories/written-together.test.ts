@@ -475,6 +475,13 @@ forEachStore('writes arriving together', ({ store }) => {
         Promise.all(ids.map((id) => repos().orders.listByPosition(id))),
         Promise.all(ids.map((id) => repos().fills.listByPosition(id))),
       ]);
+    const users = await Promise.all([user.id, missing, other.id].map((id) => repos().users.findById(id)));
+    expect(users).toEqual([
+      await repos().users.findById(user.id),
+      undefined,
+      await repos().users.findById(other.id),
+    ]);
+    expect(users.map((u) => u?.email)).toEqual(['reads@example.com', undefined, 'reads-other@example.com']);
     const alone = [];
     for (const id of ids) alone.push(await repos().positions.findById(id));
     const together = await ask();
