@@ -6,7 +6,8 @@ function table(options: { refuse?: (n: number) => boolean; maxBatch?: number } =
   const rows: number[] = [];
   const statements: number[][] = [];
   const check = (n: number) => {
-    if (options.refuse?.(n)) throw new Error(`row ${n} refused`);
+    // As PostgreSQL refuses a statement: with a SQLSTATE (here a unique violation).
+    if (options.refuse?.(n)) throw Object.assign(new Error(`row ${n} refused`), { code: '23505' });
   };
   const write = createGrouped<number, string>({
     async one(n) {
@@ -58,6 +59,28 @@ describe('grouped statements', () => {
     // Nothing of the failed statement was kept; every good row is written exactly once.
     expect([...t.rows].sort()).toEqual([1, 2, 4]);
     expect(t.statements).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+  });
+
+  it('sends nothing again when a statement’s outcome is unknown: every caller of it gets the error', async () => {
+    const statements: number[][] = [];
+    const write = createGrouped<number, string>({
+      async one(n) {
+        statements.push([n]);
+        return `row ${n}`;
+      },
+      async many(items) {
+        statements.push([...items]);
+        throw new Error('Connection terminated unexpectedly'); // no SQLSTATE: it may have committed
+      },
+      key: String,
+    });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => write(n)));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([
+      'row 1',
+      'Connection terminated unexpectedly',
+      'Connection terminated unexpectedly',
+    ]);
+    expect(statements).toEqual([[1], [2, 3]]);
   });
 
   it('rejects only the caller whose row the statement answered with an error', async () => {

@@ -13,10 +13,13 @@
  * carried its row has completed (committed, for a write), with its own row's result or its own
  * error. A multi-row statement is all or nothing, so when one fails (one row breaks a
  * constraint, say) nothing of it was written and every row of it is sent again alone, each caller
- * getting exactly what the single-row statement would have given it. A grouped read is answered
+ * getting exactly what the single-row statement would have given it. When the outcome is unknown
+ * (the connection dropped before the answer) nothing is sent again: every caller gets the error. A grouped read is answered
  * from a read made at or after the moment it was asked. At low load nothing waits: a call that
  * finds nothing in flight is sent alone at once, by the single-row statement.
  */
+
+import { refusedByDatabase } from './pg-errors.js';
 
 export interface GroupedOptions<I, O> {
   /** Sends one item alone (the single-row statement). */
@@ -78,9 +81,16 @@ export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O
       if (results.length !== batch.length) {
         throw new Error(`a group write answered ${results.length} results for ${batch.length} rows`);
       }
-    } catch {
-      // Nothing of the statement was written: each row again, alone, as if never grouped.
-      await Promise.all(batch.map(alone));
+    } catch (err) {
+      if (refusedByDatabase(err)) {
+        // The database refused the statement, so nothing of it was written: each row again,
+        // alone, as if never grouped.
+        await Promise.all(batch.map(alone));
+      } else {
+        // The outcome is unknown (the connection dropped, say: it may have committed): sending
+        // again could write twice. Every caller gets the error, as each would have alone.
+        for (const pending of batch) pending.reject(err);
+      }
       return;
     }
     batch.forEach((pending, i) => {

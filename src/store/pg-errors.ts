@@ -26,3 +26,12 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   // node-postgres sets `constraint`; PGlite reports it in the message.
   return e.constraint === constraint || (e.message ?? '').includes(constraint);
 }
+
+/**
+ * True when PostgreSQL answered the statement with an error (it carries a SQLSTATE): an
+ * autocommit statement so refused wrote nothing. False for a lost connection or a client-side
+ * failure, whose outcome is unknown.
+ */
+export function refusedByDatabase(err: unknown): boolean {
+  return pgError(err) !== undefined;
+}
