@@ -73,4 +73,77 @@ forEachStore('entry facts', ({ store }) => {
     );
     expect(nobody.user).toBeUndefined();
   });
+
+  it('answers facts asked together by many accounts as each asked alone', async () => {
+    const r = repos();
+    const a = await r.users.create({ email: 'facts-burst-a@example.com', passwordHash: 'x' });
+    const b = await r.users.create({ email: 'facts-burst-b@example.com', passwordHash: 'x' });
+    const dayStart = new Date('2026-05-01T00:00:00.000Z');
+    for (const [userId, pnl, reason, at] of [
+      [a.id, '-2.5', 'STOP_LOSS', '2026-05-01T01:00:00.000Z'],
+      [a.id, '4', 'TAKE_PROFIT', '2026-04-30T01:00:00.000Z'],
+      [b.id, '1.75', 'TAKE_PROFIT', '2026-05-01T06:00:00.000Z'],
+    ] as const) {
+      const p = await r.positions.insert({
+        userId,
+        symbol: 'BTCUSDT',
+        direction: 'LONG',
+        mode: 'PAPER',
+        qty: dec('1'),
+        margin: dec('10'),
+        leverage: 5,
+      });
+      await r.positions.update(p.id, {
+        status: dec(pnl).gte(0) ? 'CLOSED_WIN' : 'CLOSED_LOSS',
+        pnl: dec(pnl),
+        closeReason: reason,
+        closedAt: new Date(at),
+      });
+    }
+    const live = await r.positions.insert({
+      userId: b.id,
+      symbol: 'ETHUSDT',
+      direction: 'SHORT',
+      mode: 'PAPER',
+      qty: dec('1'),
+      margin: dec('10'),
+      leverage: 5,
+    });
+    await r.orders.insertIntent({
+      userId: b.id,
+      positionId: live.id,
+      clientOrderId: 'burst-entry-b',
+      family: 'REGULAR',
+      leg: 'entry',
+      symbol: 'ETHUSDT',
+      side: 'SELL',
+      type: 'MARKET',
+    });
+    const questions: Array<[string, string, string, Date]> = [
+      [a.id, 'BTCUSDT', 'burst-entry-a', dayStart],
+      [b.id, 'ETHUSDT', 'burst-entry-b', dayStart],
+      [b.id, 'BTCUSDT', 'burst-entry-c', new Date('2026-05-01T07:00:00.000Z')],
+      ['00000000-0000-4000-8000-000000000000', 'BTCUSDT', 'burst-entry-d', dayStart],
+      [a.id, 'ETHUSDT', 'burst-entry-b', new Date('2026-04-01T00:00:00.000Z')],
+    ];
+    const alone = [];
+    for (const q of questions) alone.push(await r.executionQueries.entryFacts(...q));
+    const together = await Promise.all(questions.map((q) => r.executionQueries.entryFacts(...q)));
+    expect(together).toEqual(alone);
+    expect(
+      together.map((f) => [
+        f.user?.email,
+        f.entry?.positionId,
+        f.hasLivePosition,
+        f.lastStopOutAt?.toISOString(),
+        f.realisedPnlSince.toFixed(),
+      ]),
+    ).toEqual([
+      ['facts-burst-a@example.com', undefined, false, '2026-05-01T01:00:00.000Z', '-2.5'],
+      ['facts-burst-b@example.com', live.id, true, undefined, '1.75'],
+      ['facts-burst-b@example.com', undefined, false, undefined, '0'],
+      [undefined, undefined, false, undefined, '0'],
+      ['facts-burst-a@example.com', live.id, false, undefined, '1.5'],
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
 import type { Decimal } from 'decimal.js';
-import { and, eq, gte, inArray, notInArray, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
 import { DomainError, dec, ErrorCode, ORDER_STATUS_RANK } from '../../domain/index.js';
 import type { Db } from '../database.js';
+import { createGrouped } from '../grouped.js';
 import { LIVE_POSITION_SQL, orders, positions, users } from '../schema/index.js';
 import { fromDec, once } from './convert.js';
 import { type OrderAnswer, type OrderRecord, toOrder } from './orders.js';
@@ -30,11 +31,11 @@ export interface EntryFacts {
 }
 
 /** The user's stop-outs on the symbol (the cooldown starts at the last one). */
-const stopOutsOn = (userId: string | Placeholder, symbol: string | Placeholder) =>
+const stopOutsOn = (userId: string | SQL, symbol: string | SQL) =>
   and(eq(positions.userId, userId), eq(positions.symbol, symbol), eq(positions.closeReason, 'STOP_LOSS'));
 
 /** The user's positions closed at or after `since` (their PnL is what the daily limit counts). */
-const closedSince = (userId: string | Placeholder, since: Date | SQL) =>
+const closedSince = (userId: string | SQL, since: Date | SQL) =>
   and(
     eq(positions.userId, userId),
     inArray(positions.status, ['CLOSED_WIN', 'CLOSED_LOSS']),
@@ -43,25 +44,89 @@ const closedSince = (userId: string | Placeholder, since: Date | SQL) =>
 
 export function createExecutionQueries(db: Db) {
   const P = sql.placeholder;
+  /** The facts' columns, for the entry named by `k` (parameters, or a row of an unnest()). */
+  const factsFields = (k: { userId: SQL; symbol: SQL; entryId: SQL; since: SQL }) => ({
+    user: users,
+    entryExists: sql<boolean>`exists (select 1 from ${orders} where ${orders.clientOrderId} = ${k.entryId})`,
+    entryPositionId: sql<
+      string | null
+    >`(select ${orders.positionId} from ${orders} where ${orders.clientOrderId} = ${k.entryId})`,
+    hasLive: sql<boolean>`exists (select 1 from ${positions} where ${positions.userId} = ${k.userId}
+        and ${positions.symbol} = ${k.symbol} and ${LIVE_POSITION_SQL})`,
+    lastStop: sql<Date | string | null>`(select max(${positions.closedAt}) from ${positions}
+        where ${stopOutsOn(k.userId, k.symbol)})`,
+    pnlToday: sql<string | number | null>`(select sum(${positions.pnl}) from ${positions}
+        where ${closedSince(k.userId, k.since)})`,
+  });
   const entryFactsQuery = once(() =>
     db
-      .select({
-        user: users,
-        entryExists: sql<boolean>`exists (select 1 from ${orders} where ${orders.clientOrderId} = ${P('entryClientOrderId')})`,
-        entryPositionId: sql<
-          string | null
-        >`(select ${orders.positionId} from ${orders} where ${orders.clientOrderId} = ${P('entryClientOrderId')})`,
-        hasLive: sql<boolean>`exists (select 1 from ${positions} where ${positions.userId} = ${P('userId')}
-            and ${positions.symbol} = ${P('symbol')} and ${LIVE_POSITION_SQL})`,
-        lastStop: sql<Date | string | null>`(select max(${positions.closedAt}) from ${positions}
-            where ${stopOutsOn(P('userId'), P('symbol'))})`,
-        pnlToday: sql<string | number | null>`(select sum(${positions.pnl}) from ${positions}
-            where ${closedSince(P('userId'), sql`${P('since')}::timestamptz`)})`,
-      })
+      .select(
+        factsFields({
+          userId: sql`${P('userId')}::uuid`,
+          symbol: sql`${P('symbol')}::text`,
+          entryId: sql`${P('entryClientOrderId')}::text`,
+          since: sql`${P('since')}::timestamptz`,
+        }),
+      )
       .from(users)
       .where(eq(users.id, P('userId')))
       .prepare('execution_entry_facts'),
   );
+  // Every account trading a signal asks at the same moment: the questions share a statement.
+  const k = (column: string) => sql.raw(`k.${column}`);
+  const entryFactsManyQuery = once(() =>
+    db
+      .select({
+        ...factsFields({
+          userId: k('user_id'),
+          symbol: k('symbol'),
+          entryId: k('entry_id'),
+          since: k('since'),
+        }),
+        i: sql<number | string>`k.i`,
+      })
+      .from(users)
+      .innerJoin(
+        sql`unnest(${P('userIds')}::uuid[], ${P('symbols')}::text[], ${P('entryIds')}::text[], ${P('sinces')}::timestamptz[])
+          with ordinality as k(user_id, symbol, entry_id, since, i)`,
+        sql`${users.id} = k.user_id`,
+      )
+      .prepare('execution_entry_facts_many'),
+  );
+  type FactsRow = Awaited<ReturnType<ReturnType<typeof entryFactsQuery>['execute']>>[number];
+  const toFacts = (row: FactsRow | undefined): EntryFacts => {
+    const at = row?.lastStop ?? null;
+    return {
+      user: row ? toUser(row.user) : undefined,
+      entry: row?.entryExists ? { positionId: row.entryPositionId } : undefined,
+      hasLivePosition: row?.hasLive === true,
+      lastStopOutAt: at === null ? null : at instanceof Date ? at : new Date(at),
+      realisedPnlSince: dec(row?.pnlToday ?? '0'),
+    };
+  };
+  interface FactsQuestion {
+    userId: string;
+    symbol: string;
+    entryClientOrderId: string;
+    since: string;
+  }
+  const factsGrouped = createGrouped<FactsQuestion, EntryFacts>({
+    one: async (q) => {
+      const [row] = await entryFactsQuery().execute({ ...q });
+      return toFacts(row);
+    },
+    many: async (questions) => {
+      const rows = await entryFactsManyQuery().execute({
+        userIds: questions.map((q) => q.userId),
+        symbols: questions.map((q) => q.symbol),
+        entryIds: questions.map((q) => q.entryClientOrderId),
+        sinces: questions.map((q) => q.since),
+      });
+      const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+      return questions.map((_, i) => toFacts(byIndex.get(i + 1)));
+    },
+    key: (q) => `${q.userId}|${q.symbol}|${q.entryClientOrderId}`,
+  });
   return {
     /**
      * Record an answer learned from the stream or a lookup: appended to the history like every
@@ -100,29 +165,15 @@ export function createExecutionQueries(db: Db) {
      * whether the signal's entry order exists already (and its position), whether a position in
      * the symbol is live, the last stop-out on the symbol and the realised PnL since `since`. The
      * same answers as users.findById, orders.findByClientOrderId, positions.findLive, the last
-     * stop-out and realisedPnlSince. Prepared: every account trading a signal asks it.
+     * stop-out and realisedPnlSince. Prepared, and grouped: every account trading a signal asks it.
      */
-    async entryFacts(
+    entryFacts: (
       userId: string,
       symbol: string,
       entryClientOrderId: string,
       since: Date,
-    ): Promise<EntryFacts> {
-      const [row] = await entryFactsQuery().execute({
-        userId,
-        symbol,
-        entryClientOrderId,
-        since: since.toISOString(),
-      });
-      const at = row?.lastStop ?? null;
-      return {
-        user: row ? toUser(row.user) : undefined,
-        entry: row?.entryExists ? { positionId: row.entryPositionId } : undefined,
-        hasLivePosition: row?.hasLive === true,
-        lastStopOutAt: at === null ? null : at instanceof Date ? at : new Date(at),
-        realisedPnlSince: dec(row?.pnlToday ?? '0'),
-      };
-    },
+    ): Promise<EntryFacts> =>
+      factsGrouped({ userId, symbol, entryClientOrderId, since: since.toISOString() }),
 
     /** Realised PnL (net of fees) of the user's positions closed at or after `since`. */
     async realisedPnlSince(userId: string, since: Date): Promise<Decimal> {
