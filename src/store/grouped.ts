@@ -49,7 +49,7 @@ export type Grouped<I, O> = (item: I) => Promise<O>;
 export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O> {
   const maxBatch = options.maxBatch ?? 200;
   let queue: Pending<I, O>[] = [];
-  let writing = false;
+  let sending = false;
 
   /** The next batch: queued items in order, a key at most once, the rest left for later. */
   function takeBatch(): Pending<I, O>[] {
@@ -73,13 +73,13 @@ export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O
   const alone = (pending: Pending<I, O>): Promise<void> =>
     Promise.resolve(pending.item).then(options.one).then(pending.resolve, pending.reject);
 
-  async function write(batch: Pending<I, O>[]): Promise<void> {
+  async function send(batch: Pending<I, O>[]): Promise<void> {
     if (batch.length === 1) return alone(batch[0]!);
     let results: Array<O | Error>;
     try {
       results = await options.many(batch.map((p) => p.item));
       if (results.length !== batch.length) {
-        throw new Error(`a group write answered ${results.length} results for ${batch.length} rows`);
+        throw new Error(`a grouped statement answered ${results.length} results for ${batch.length} rows`);
       }
     } catch (err) {
       if (refusedByDatabase(err)) {
@@ -101,11 +101,11 @@ export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O
   }
 
   async function drain(): Promise<void> {
-    writing = true;
+    sending = true;
     try {
-      while (queue.length > 0) await write(takeBatch());
+      while (queue.length > 0) await send(takeBatch());
     } finally {
-      writing = false;
+      sending = false;
     }
   }
 
@@ -113,6 +113,6 @@ export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O
     new Promise<O>((resolve, reject) => {
       queue.push({ item, resolve, reject });
       // drain never rejects: every failure is handed to the caller it belongs to.
-      if (!writing) void drain();
+      if (!sending) void drain();
     });
 }
