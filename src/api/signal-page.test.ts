@@ -1,0 +1,147 @@
+/**
+ * GET /api/signals prints its page from JSON the database wrote (signalQueries.listAsJson and
+ * signalPageJson); the body must be byte for byte what the response serializer prints from
+ * signalDto, and any row the database cannot print exactly must send the page back that way.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { forEachStore } from '../../test/support/stores.js';
+import { createSignalQueries, type SignalFilter, tables } from '../store/index.js';
+import { isoFromUtcText, signalDto, signalPageJson } from './dto.js';
+import { page, signalBody } from './schemas.js';
+import { responseSerializerCompiler } from './serializer.js';
+
+const serialize = responseSerializerCompiler({
+  schema: page(signalBody),
+  method: 'GET',
+  url: '/api/signals',
+  httpStatus: '200',
+} as never) as (data: unknown) => string;
+
+type NewSignal = typeof tables.signals.$inferInsert;
+const T = Date.UTC(2026, 2, 1, 12);
+let n = 0;
+/** A signal `minutes` before T with everything set, `overrides` on top (SQL for odd values). */
+function signal(overrides: Record<string, unknown> = {}): NewSignal {
+  n++;
+  return {
+    symbol: 'BTCUSDT',
+    direction: n % 2 ? 'LONG' : 'SHORT',
+    status: (['PENDING', 'EXECUTED', 'EXPIRED', 'REJECTED'] as const)[n % 4],
+    combinedConfidence: 72.35,
+    entryType: 'LIMIT',
+    entry: '65000.10',
+    stopLoss: '64000',
+    takeProfit: '0.000012300',
+    analyst: 'rule+llm',
+    fallback: 'rule',
+    winProbability: 0.6666666666666666,
+    candleCloseTime: T - 60_000,
+    fixes: ['stop widened to 0.5 %'],
+    vetoes: [],
+    reasons: [
+      'EMA 9 > 21',
+      'said "buy"',
+      'back\\slash, "quoted", comma',
+      'tab\tnew\nline\u0001',
+      'é 漢字 😀 \u2028',
+    ],
+    outcome: 'WIN',
+    outcomeSource: 'PAPER',
+    outcomePnl: '-1.50000000',
+    expiresAt: new Date(T + 7_200_000 - n * 60_000),
+    createdAt: new Date(T - n * 60_000),
+    ...overrides,
+  } as NewSignal;
+}
+const at = (text: string) => sql`${text}::timestamptz` as unknown as Date;
+const raw = (text: string) => sql.raw(text) as SQL as unknown as number;
+
+forEachStore('signal page printed by the database', ({ store }) => {
+  const queries = () => createSignalQueries(store().db);
+  const insert = (rows: NewSignal[]) => store().db.insert(tables.signals).values(rows);
+
+  /** The page as printed from the rows (undefined: fell back) and as signalDto + serializer print it. */
+  async function printedPage(filter: SignalFilter) {
+    const printed = await queries().listAsJson(filter);
+    return signalPageJson(printed.items, printed.hasMore);
+  }
+  async function both(filter: SignalFilter) {
+    const ours = await printedPage(filter);
+    const { items, hasMore } = await queries().list(filter);
+    const expected = serialize({
+      items: items.map(signalDto),
+      nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null,
+    });
+    return { ours, expected };
+  }
+
+  it('prints every field as the response serializer prints it from signalDto', async () => {
+    await insert([
+      signal(),
+      signal({ fallback: null, winProbability: null, candleCloseTime: null, outcome: null }),
+      signal({ outcomeSource: null, outcomePnl: null, fixes: [], reasons: [] }),
+      signal({ fixes: ['a', 'b, c', 'é 漢字 😀'], reasons: ['EMA 9 > 21', "it's up", '', 'x'] }),
+      signal({ combinedConfidence: 0.30000000000000004, winProbability: 0.0001, entry: '100' }),
+      signal({ combinedConfidence: 999999999999999.9, winProbability: -12.5 }),
+      signal({ combinedConfidence: raw(`'-0'::float8`), winProbability: raw(`'-0'::float8`) }),
+      signal({ candleCloseTime: 9007199254740991, vetoes: ['', ' ', 'a", "b', 'x\\", "y'] }),
+      signal({ stopLoss: raw(`1e-8::numeric`), takeProfit: raw(`104.000000000000000001`) }),
+      signal({ createdAt: at('2026-03-01 10:00:00.1+00'), expiresAt: at('2026-03-01 12:00:00+00') }),
+      signal({
+        createdAt: at('2026-03-01 09:59:59.999999+00'),
+        expiresAt: at('2026-03-01 12:00:00.000001+00'),
+      }),
+      signal({ createdAt: at('2026-03-01 09:59:59.12+05:30'), expiresAt: at('2026-03-01 12:00:00.1234+00') }),
+    ]);
+    for (const limit of [1, 3, 50]) {
+      const { ours, expected } = await both({ limit });
+      expect(ours).toBeDefined();
+      expect(ours).toBe(expected);
+    }
+    const { ours, expected } = await both({ limit: 50, status: 'EXECUTED', direction: 'LONG' });
+    expect(ours).toBe(expected);
+    const empty = await both({ limit: 50, symbol: 'NONEUSDT' });
+    expect(empty.ours).toBe('{"items":[],"nextCursor":null}');
+    expect(empty.ours).toBe(empty.expected);
+  });
+
+  it('leaves a page to signalDto when a row may print otherwise', async () => {
+    const odd = [
+      { combinedConfidence: 1e-5 }, // PostgreSQL prints 1e-05
+      { winProbability: 1e15 }, // 1e+15
+      { winProbability: raw(`'NaN'::float8`) }, // not JSON: zod refuses
+      { candleCloseTime: raw(`9007199254740993`) }, // beyond 2^53
+      { reasons: raw(`'[1, "a"]'::jsonb`) }, // not all strings: zod refuses
+      { fixes: raw(`'{"a": "b"}'::jsonb`) }, // not a list
+      { vetoes: raw(`'[null]'::jsonb`) },
+      { vetoes: raw(`'"x"'::jsonb`) },
+      { expiresAt: at('1999-12-31 23:59:59+00') }, // years before 2000 go through Date
+      { expiresAt: at('infinity') },
+    ];
+    for (const [i, overrides] of odd.entries()) {
+      const symbol = `ODD${i}USDT`;
+      await insert([signal({ symbol }), signal({ symbol, ...overrides }), signal({ symbol })]);
+      expect(await printedPage({ limit: 50, symbol }), JSON.stringify(overrides)).toBeUndefined();
+      // The page before it still prints here, and as signalDto prints it.
+      const before = await both({ limit: 1, symbol });
+      expect(before.ours).toBeDefined();
+      expect(before.ours).toBe(before.expected);
+    }
+  });
+});
+
+it('reads PostgreSQL UTC text as Date#toISOString prints the instant', () => {
+  for (const [text, iso] of [
+    ['2026-03-01 12:00:00', '2026-03-01T12:00:00.000Z'],
+    ['2026-03-01 12:00:00.1', '2026-03-01T12:00:00.100Z'],
+    ['2026-03-01 12:00:00.12', '2026-03-01T12:00:00.120Z'],
+    ['2026-03-01 12:00:00.123999', '2026-03-01T12:00:00.123Z'],
+  ] as const) {
+    expect(isoFromUtcText(text)).toBe(iso);
+    expect(isoFromUtcText(text)).toBe(new Date(`${text}+00`).toISOString());
+  }
+  for (const text of ['1999-12-31 23:59:59', 'infinity', '2026-03-01T12:00:00Z', '12026-03-01 12:00:00']) {
+    expect(isoFromUtcText(text)).toBeUndefined();
+  }
+});
