@@ -39,8 +39,11 @@ export function createBuyAndHold(
   const perSymbol = balance / symbols.length;
   const holdings: (Holding | null)[] = symbols.map(() => null);
   let cash = balance;
-  /** Σ qty × last, kept up to date per candle. */
-  let value = 0;
+  /**
+   * Σ qty × last, kept up to date per candle: in a typed array, since a double held in a
+   * closure's variable is boxed, a heap number per store (one per base candle).
+   */
+  const value = new Float64Array(1);
   let held = 0;
 
   const trade = (
@@ -79,7 +82,7 @@ export function createBuyAndHold(
     onCandle(i, close, time) {
       const h = holdings[i];
       if (h) {
-        value += h.qty * (close - h.last);
+        value[0]! += h.qty * (close - h.last);
         h.last = close;
         if (splitAt !== null && time <= splitAt) {
           h.splitPrice = close;
@@ -90,7 +93,7 @@ export function createBuyAndHold(
       const fee = perSymbol * takerFeeRate;
       const qty = (perSymbol - fee) / close;
       cash -= perSymbol;
-      value += qty * close;
+      value[0]! += qty * close;
       held++;
       holdings[i] = {
         qty,
@@ -103,7 +106,7 @@ export function createBuyAndHold(
       };
     },
     mark(time) {
-      equity.mark(time, cash + value, held > 0);
+      equity.mark(time, cash + value[0]!, held > 0);
     },
     finish(time) {
       const whole: TradeRecord[] = [];
@@ -122,7 +125,7 @@ export function createBuyAndHold(
           outOfSample.push(trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee));
         }
       });
-      value = 0;
+      value[0] = 0;
       held = 0;
       equity.mark(time, cash, false);
       return { whole, inSample, outOfSample };

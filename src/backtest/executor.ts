@@ -252,10 +252,22 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
     configured.add(symbol);
   }
 
+  // The entry id of the latest signal: the strategy asks for it right after execute made it (one
+  // SHA-256 fewer per trade).
+  let lastSignalId: string | undefined;
+  let lastEntryId = '';
+  const entryClientOrderId = (signalId: string): string => {
+    if (signalId !== lastSignalId) {
+      lastEntryId = deriveClientOrderId(userId, signalId, 'entry');
+      lastSignalId = signalId;
+    }
+    return lastEntryId;
+  };
+
   return {
     userId,
     kind: 'direct',
-    entryClientOrderId: (signalId) => deriveClientOrderId(userId, signalId, 'entry'),
+    entryClientOrderId,
     async execute(signal) {
       const now = clock.now();
       const rules = options.rules.get(signal.symbol);
@@ -305,7 +317,7 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
           stop: null,
           target: null,
         },
-        entryId: deriveClientOrderId(userId, signal.id, 'entry'),
+        entryId: entryClientOrderId(signal.id),
         filled: ZERO,
         stopId: deriveClientOrderId(userId, signal.id, 'sl'),
         targetId: deriveClientOrderId(userId, signal.id, 'tp'),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Candle, createManualClock, dec, type MarketSymbol, MINUTE_MS } from '../domain/index.js';
 import { noSlippage, Simulator, TEST_SYMBOLS } from '../exchange/index.js';
 import { type BacktestSignal, createDirectExecutor } from './executor.js';
-import { driveCandle } from './intrabar.js';
+import { driveCandle, drivePlainCandle } from './intrabar.js';
 import { createTradeLedger } from './ledger.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);
@@ -185,5 +185,33 @@ describe('the direct executor', () => {
     expect(trade).toMatchObject({ reason: 'protection', entryPrice: 100_000, exitPrice: 100_000 });
     expect(b.executor.stats().protectionFailures).toBe(1);
     expect(b.sim.positionRisk('u')).toEqual([]);
+  });
+
+  it('drives the plain case synchronously and leaves the rest to driveCandle', async () => {
+    const b = setup();
+    const deps = { sim: b.sim, executor: b.executor, ledger: b.ledger };
+    const at = (open: number, high: number, low: number, close: number): Candle => {
+      b.clock.advance(5 * MINUTE_MS);
+      return { openTime: b.clock.now() - 5 * MINUTE_MS, open, high, low, close, volume: 1000 };
+    };
+    // Nothing working on the symbol, or a LIMIT entry resting: not the plain case.
+    expect(drivePlainCandle(deps, BTC, at(100_000, 100_100, 99_900, 100_050), b.clock.now())).toBe(false);
+    await b.executor.execute(signal({ entryType: 'LIMIT', entry: dec(99_500) }));
+    expect(drivePlainCandle(deps, BTC, at(100_000, 100_100, 99_900, 100_050), b.clock.now())).toBe(false);
+    await b.executor.onTime(T0 + 61 * MINUTE_MS);
+    await b.executor.execute(signal());
+    // Stop and target both inside the range: the conservative rule's business.
+    expect(drivePlainCandle(deps, BTC, at(100_000, 102_500, 98_500, 99_500), b.clock.now())).toBe(false);
+    // An open position that only moves: done, nothing to wait for.
+    expect(drivePlainCandle(deps, BTC, at(100_000, 100_500, 99_800, 100_400), b.clock.now())).toBeNull();
+    expect(b.sim.marketState(BTC).lastPrice.toNumber()).toBe(100_400);
+    // It reaches the target: the trade closes in the candle, as the plain path closes it.
+    const settled = drivePlainCandle(deps, BTC, at(100_400, 102_100, 100_300, 102_050), b.clock.now());
+    expect(settled).not.toBe(false);
+    await settled;
+    expect(b.ledger.take().map((t) => [t.reason, t.exitPrice, t.ambiguous])).toEqual([
+      ['target', 102_000, false],
+    ]);
+    expect(b.executor.levels(BTC)).toBeUndefined();
   });
 });

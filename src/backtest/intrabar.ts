@@ -33,6 +33,25 @@ export function reachesBoth(levels: WorkingLevels, open: number, high: number, l
 }
 
 /**
+ * The common case done synchronously: a position whose stop and target this candle cannot both
+ * reach, no entry resting, takes the plain candle path. Returns false when driveCandle is needed
+ * instead (nothing was done); otherwise the executor's reactions still to wait for (or null).
+ * The same steps as driveCandle's plain branch, without an async call per candle.
+ */
+export function drivePlainCandle(
+  deps: IntrabarDeps,
+  symbol: string,
+  candle: Candle,
+  time: number,
+): Promise<void> | null | false {
+  const levels = deps.executor.levels(symbol);
+  if (levels === undefined || levels.pendingEntry !== null) return false;
+  if (reachesBoth(levels, candle.open, candle.high, candle.low)) return false;
+  deps.sim.onCandle(symbol, candle, time);
+  return deps.executor.settle();
+}
+
+/**
  * Drive `candle` for `symbol` at `time` (the candle's close on the backtest clock). Returns true
  * when the conservative rule decided the order of the stop and the target.
  */

@@ -134,7 +134,8 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     }
     const sign = w.direction === 'LONG' ? 1 : -1;
     w.position.qty = sign * num(w.openQty);
-    w.position.entryPrice = num(w.entryValue.div(w.entryQty));
+    // The average entry moves with entry fills only (an exit leaves its decimals as they were).
+    if (side === w.direction) w.position.entryPrice = num(w.entryValue.div(w.entryQty));
     if (w.openQty.lte(0)) finish(w, fill.time);
   }
 
@@ -147,7 +148,8 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       direction: w.direction,
       entryTime: w.entryTime,
       exitTime: time,
-      entryPrice: num(w.entryValue.div(w.entryQty)),
+      // entryValue / entryQty, as the last entry fill left it.
+      entryPrice: w.position.entryPrice,
       exitPrice: w.exitQty.gt(0) ? num(w.exitValue.div(w.exitQty)) : Number.NaN,
       qty: entryQty,
       notional: num(w.entryValue),

@@ -20,7 +20,7 @@ import type { TimeframeRole } from '../screener/index.js';
 import { watchBaseRows } from './base-rows.js';
 import type { SplitEquity } from './equity.js';
 import type { BacktestSignal, ExecutionOutcome, Executor } from './executor.js';
-import { driveCandle } from './intrabar.js';
+import { driveCandle, drivePlainCandle } from './intrabar.js';
 import type { LedgerTrade, TradeLedger } from './ledger.js';
 
 /** What decides the trades of a pass: the live pipeline, or a baseline. */
@@ -189,7 +189,11 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
         }
         const candle = candleAt(rows.candles, k);
         lastClose[symbolIndex[k]!] = candle.close;
-        if (await driveCandle(deps, symbol, candle, now)) ambiguousCandles++;
+        // Most candles of an open position only move it: no async call for those.
+        const plain = drivePlainCandle(deps, symbol, candle, now);
+        if (plain === false) {
+          if (await driveCandle(deps, symbol, candle, now)) ambiguousCandles++;
+        } else if (plain !== null) await plain;
         played(k, now, false);
       }
       if (closedNow.length > 0) {

@@ -116,18 +116,25 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
   // The aggregator's answer for an agreeing analyst depends on these four numbers only: memoised
   // (whole numbers under 1000, what the screener gives, by one numeric key; anything else by text).
+  // The usual case, a ceiling equal to the score (our rule analyst), has a key of three numbers
+  // under 10^9: a small integer, which a Map looks up without boxing a double.
   const hopelessMemo = new Map<number | string, boolean>();
+  const hopelessAtScore = new Map<number, boolean>();
   const hopeless = (screen: ScreenResult, confidence: number): boolean => {
     const { score, qualityPenalty, fakePenalty } = screen;
-    const key =
-      small(score) && small(qualityPenalty) && small(fakePenalty) && small(confidence)
+    const packs = small(score) && small(qualityPenalty) && small(fakePenalty) && small(confidence);
+    const atScore = packs && confidence === score;
+    const key = atScore
+      ? (score * 1000 + qualityPenalty) * 1000 + fakePenalty
+      : packs
         ? ((score * 1000 + qualityPenalty) * 1000 + fakePenalty) * 1000 + confidence
         : `${score} ${qualityPenalty} ${fakePenalty} ${confidence}`;
-    let answer = hopelessMemo.get(key);
+    const memo = atScore ? hopelessAtScore : hopelessMemo;
+    let answer = memo.get(key as number);
     if (answer === undefined) {
       const primary = { analyst: 'ceiling', direction: screen.direction as 'LONG' | 'SHORT', confidence };
       answer = !combine({ screen, primary }, combineOptions).accepted;
-      hopelessMemo.set(key, answer);
+      memo.set(key as number, answer);
     }
     return answer;
   };

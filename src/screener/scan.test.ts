@@ -82,6 +82,40 @@ describe('rankOutcomes', () => {
     ]);
     expect(ranked.map((o) => o.symbol)).toEqual(['D', 'C', 'E', 'A', 'B']);
   });
+
+  it('gives the order of a stable sort by its rule, for short lists and long ones', () => {
+    // Short lists take an insertion sort, long ones the library sort: both must agree with it.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const directions = ['LONG', 'SHORT', 'NEUTRAL', 'SKIPPED'] as const;
+    const rankOf = { LONG: 0, SHORT: 0, NEUTRAL: 1, SKIPPED: 2 };
+    const scoreOf = (o: ScreenOutcome) => (isSkip(o) ? -1 : o.direction === 'NEUTRAL' ? o.rawScore : o.score);
+    for (const size of [0, 1, 2, 5, 20, 64, 65, 150]) {
+      for (let round = 0; round < 5; round++) {
+        const list: ScreenOutcome[] = [];
+        for (let i = 0; i < size; i++) {
+          const direction = directions[rand(4)]!;
+          const symbol = `S${rand(1000)}-${i}USDT`;
+          const score = rand(4) * 10; // many ties, broken by symbol
+          list.push(
+            direction === 'SKIPPED'
+              ? { symbol, direction, reason: 'x', reasons: ['x'] }
+              : ({ symbol, direction, score, rawScore: score - 15 } as unknown as ScreenOutcome),
+          );
+        }
+        const expected = [...list].sort(
+          (a, b) =>
+            rankOf[a.direction] - rankOf[b.direction] ||
+            scoreOf(b) - scoreOf(a) ||
+            (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
+        );
+        expect(rankOutcomes(list)).toEqual(expected);
+      }
+    }
+  });
 });
 
 it('keeps decimal rules intact (sanity of the fixture)', () => {

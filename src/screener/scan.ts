@@ -44,14 +44,49 @@ const RANK = { LONG: 0, SHORT: 0, NEUTRAL: 1, SKIPPED: 2 } as const;
 
 /** Directional results by score (highest first), then NEUTRAL, then SKIPPED; ties by symbol. */
 export function rankOutcomes(outcomes: readonly ScreenOutcome[]): ScreenOutcome[] {
-  const score = (o: ScreenOutcome) => (isSkip(o) ? -1 : o.direction === 'NEUTRAL' ? o.rawScore : o.score);
-  return [...outcomes].sort(
-    (a, b) =>
-      RANK[a.direction] - RANK[b.direction] ||
-      score(b) - score(a) ||
-      (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
-  );
+  // Direction rank, then score descending, then symbol: a total order (symbols are unique, scores
+  // finite integers), so every stable sort gives the same list. A backtest ranks a few dozen
+  // outcomes per scan, tens of thousands of times: for short lists an insertion sort on keys read
+  // once per outcome; long lists (a live universe) keep the library sort.
+  const n = outcomes.length;
+  if (n > INSERTION_SORT_MAX) {
+    return [...outcomes].sort(
+      (a, b) =>
+        RANK[a.direction] - RANK[b.direction] ||
+        rankScore(b) - rankScore(a) ||
+        (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
+    );
+  }
+  const out: ScreenOutcome[] = new Array(n);
+  const ranks: number[] = new Array(n);
+  const scores: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = outcomes[i] as ScreenOutcome;
+    const rank = RANK[o.direction];
+    const score = rankScore(o);
+    let j = i;
+    while (j > 0) {
+      const p = out[j - 1] as ScreenOutcome;
+      const byRank = rank - (ranks[j - 1] as number);
+      const byScore = (scores[j - 1] as number) - score;
+      const c = byRank || byScore || (o.symbol < p.symbol ? -1 : o.symbol > p.symbol ? 1 : 0);
+      if (!(c < 0)) break;
+      out[j] = p;
+      ranks[j] = ranks[j - 1] as number;
+      scores[j] = scores[j - 1] as number;
+      j--;
+    }
+    out[j] = o;
+    ranks[j] = rank;
+    scores[j] = score;
+  }
+  return out;
 }
+
+const INSERTION_SORT_MAX = 64;
+
+const rankScore = (o: ScreenOutcome): number =>
+  isSkip(o) ? -1 : o.direction === 'NEUTRAL' ? o.rawScore : o.score;
 
 /** The start both scans share: the clock, the selection, requested-but-excluded symbols as SKIPPED. */
 export interface ScanStart {

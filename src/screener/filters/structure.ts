@@ -193,15 +193,18 @@ export function nearestLevelInPath(
   let bestDistance = Number.POSITIVE_INFINITY;
   let fromBand = false;
   const levels = long ? view.high : view.low;
-  for (let i = from; i <= to; i++) {
-    if (!(long ? isSwingHigh(view.high, i, span) : isSwingLow(view.low, i, span))) continue;
-    const d = Math.abs(price - (levels[i] as number));
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = levels[i] as number;
-    }
-  }
   const band = long ? view.bands.upper : view.bands.lower;
+  // A swing level farther than the band loses to it (the band wins when strictly nearer than
+  // every swing level), so those are not tested.
+  const bandDistance = isNum(band) ? Math.abs(price - band) : Number.POSITIVE_INFINITY;
+  for (let i = from; i <= to; i++) {
+    // The distance first: the pivot test (up to 2 x span reads) only for a level that would be nearer.
+    const d = Math.abs(price - (levels[i] as number));
+    if (!(d < bestDistance) || d > bandDistance) continue;
+    if (!(long ? isSwingHigh(view.high, i, span) : isSwingLow(view.low, i, span))) continue;
+    bestDistance = d;
+    best = levels[i] as number;
+  }
   if (isNum(band) && Math.abs(price - band) < bestDistance) {
     bestDistance = Math.abs(price - band);
     best = band;
