@@ -367,6 +367,6 @@ describe('neurotrade worker', () => {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-w-')),
     });
     expect(await proc.exited).toBe(2);
-    expect(proc.output()).toContain('--concurrency must be a whole number from 1 to 256 (got "0")');
+    expect(proc.output()).toContain('--concurrency must be a whole number from 1 to 1024 (got "0")');
   });
 });

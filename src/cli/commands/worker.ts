@@ -20,9 +20,9 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'account jobs run at once in this process', String(FAN_OUT_CONCURRENCY))
     .action(async (args: { concurrency: string }) => {
       const concurrency = Number(args.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
         throw new UsageError(
-          `--concurrency must be a whole number from 1 to 256 (got "${args.concurrency}")`,
+          `--concurrency must be a whole number from 1 to 1024 (got "${args.concurrency}")`,
         );
       }
       const config = loadConfig();
