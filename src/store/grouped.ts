@@ -116,3 +116,29 @@ export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O
       if (!sending) void drain();
     });
 }
+
+/**
+ * Reads of one row by key, grouped: `one` reads a key's row alone, `many` the rows of several keys
+ * in one statement; each caller gets its key's row (mapped), or undefined when there is none.
+ */
+export function createGroupedLookup<R, T>(options: {
+  one(key: string): Promise<R[]>;
+  many(keys: readonly string[]): Promise<R[]>;
+  keyOf(row: R): string;
+  map(row: R): T;
+}): Grouped<string, T | undefined> {
+  return createGrouped<string, T | undefined>({
+    one: async (key) => {
+      const [row] = await options.one(key);
+      return row === undefined ? undefined : options.map(row);
+    },
+    many: async (keys) => {
+      const byKey = new Map((await options.many(keys)).map((row) => [options.keyOf(row), row]));
+      return keys.map((key) => {
+        const row = byKey.get(key);
+        return row === undefined ? undefined : options.map(row);
+      });
+    },
+    key: (key) => key,
+  });
+}

@@ -9,7 +9,7 @@ import {
   type TradingMode,
 } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGrouped } from '../grouped.js';
+import { createGrouped, createGroupedLookup } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
@@ -182,19 +182,11 @@ export function createPositionsRepository(db: Db) {
       .where(sql`${positions.id} = any(${P('ids')}::uuid[])`)
       .prepare('positions_by_ids'),
   );
-  const findGrouped = createGrouped<string, Position | undefined>({
-    one: async (id) => {
-      const [row] = await byId().execute({ id });
-      return row ? toPosition(row) : undefined;
-    },
-    many: async (ids) => {
-      const byKey = new Map((await byIds().execute({ ids })).map((row) => [row.id, row]));
-      return ids.map((id) => {
-        const row = byKey.get(id);
-        return row ? toPosition(row) : undefined;
-      });
-    },
-    key: (id) => id,
+  const findGrouped = createGroupedLookup({
+    one: (id) => byId().execute({ id }),
+    many: (ids) => byIds().execute({ ids: [...ids] }),
+    keyOf: (row) => row.id,
+    map: toPosition,
   });
   const liveOfMany = once(() =>
     db

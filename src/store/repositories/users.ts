@@ -2,7 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { eq, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type RiskState, type TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGrouped } from '../grouped.js';
+import { createGroupedLookup } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions, users } from '../schema/index.js';
 import { once, toDec } from './convert.js';
@@ -58,19 +58,11 @@ export function createUsersRepository(db: Db) {
       .where(sql`${users.id} = any(${sql.placeholder('ids')}::uuid[])`)
       .prepare('users_by_ids'),
   );
-  const findGrouped = createGrouped<string, User | undefined>({
-    one: async (id) => {
-      const [row] = await byId().execute({ id });
-      return row ? toUser(row) : undefined;
-    },
-    many: async (ids) => {
-      const byKey = new Map((await byIds().execute({ ids })).map((row) => [row.id, row]));
-      return ids.map((id) => {
-        const row = byKey.get(id);
-        return row ? toUser(row) : undefined;
-      });
-    },
-    key: (id) => id,
+  const findGrouped = createGroupedLookup({
+    one: (id) => byId().execute({ id }),
+    many: (ids) => byIds().execute({ ids: [...ids] }),
+    keyOf: (row) => row.id,
+    map: toUser,
   });
   return {
     /** Throws CONFLICT when the email is taken (case-insensitively). */
