@@ -120,6 +120,7 @@ export function createGrouped<I, O>(options: GroupedOptions<I, O>): Grouped<I, O
 /**
  * Reads of one row by key, grouped: `one` reads a key's row alone, `many` the rows of several keys
  * in one statement; each caller gets its key's row (mapped), or undefined when there is none.
+ * Callers asking the same key share a statement too (a fan-out's jobs all read the same signal).
  */
 export function createGroupedLookup<R, T>(options: {
   one(key: string): Promise<R[]>;
@@ -127,18 +128,22 @@ export function createGroupedLookup<R, T>(options: {
   keyOf(row: R): string;
   map(row: R): T;
 }): Grouped<string, T | undefined> {
-  return createGrouped<string, T | undefined>({
-    one: async (key) => {
+  let calls = 0;
+  const grouped = createGrouped<{ key: string; call: number }, T | undefined>({
+    one: async ({ key }) => {
       const [row] = await options.one(key);
       return row === undefined ? undefined : options.map(row);
     },
-    many: async (keys) => {
+    many: async (asks) => {
+      const keys = [...new Set(asks.map((ask) => ask.key))];
       const byKey = new Map((await options.many(keys)).map((row) => [options.keyOf(row), row]));
-      return keys.map((key) => {
+      return asks.map(({ key }) => {
         const row = byKey.get(key);
         return row === undefined ? undefined : options.map(row);
       });
     },
-    key: (key) => key,
+    // A read changes nothing: the same key twice may share a statement.
+    key: ({ call }) => String(call),
   });
+  return (key) => grouped({ key, call: calls++ });
 }

@@ -487,6 +487,35 @@ forEachStore('writes arriving together', ({ store }) => {
     const together = await ask();
     expect(together[0]).toEqual(alone);
     expect(together[0][3]).toBeUndefined();
+    // The same key asked several times at once: each caller gets its own copy of the row.
+    const same = await Promise.all([0, 0, 1, 3, 0].map((i) => repos().positions.findById(ids[i]!)));
+    expect(same).toEqual([alone[0], alone[0], alone[1], undefined, alone[0]]);
+    expect(same[0]).not.toBe(same[1]);
+    const now = new Date();
+    const [stored] = await repos().signals.insertBatch(
+      [
+        {
+          symbol: 'AUSDT',
+          direction: 'LONG',
+          combinedConfidence: 80,
+          entryType: 'MARKET',
+          entry: dec('100.5'),
+          stopLoss: dec('98.25'),
+          takeProfit: dec('104'),
+          analyst: 'rule',
+          expiresAt: new Date(now.getTime() + 3_600_000),
+        },
+      ],
+      { now, windowMs: 0 },
+    );
+    if (!stored?.inserted) throw new Error('the signal was not stored');
+    const signalId = stored.signal.id;
+    const signalAlone = await repos().signals.findById(signalId);
+    expect(signalAlone?.id).toBe(signalId);
+    const signalsTogether = await Promise.all(
+      [signalId, signalId, missing, signalId].map((id) => repos().signals.findById(id)),
+    );
+    expect(signalsTogether).toEqual([signalAlone, signalAlone, undefined, signalAlone]);
     const liveAlone = [];
     for (const [u, s] of lives) liveAlone.push(await repos().positions.findLive(u, s));
     expect(together[1]).toEqual(liveAlone);
