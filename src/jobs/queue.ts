@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logging/index.js';
+import { createGrouped, type Grouped } from '../store/index.js';
 import { JOBS_CHANNEL, QUEUE_SETUP_NAMESPACE } from './leases.js';
 import { accountQueue, allPartitions, partitionOf, SCAN_QUEUE } from './partitions.js';
 
@@ -85,6 +86,34 @@ export async function openJobQueue(options: { databaseUrl: string; logger: Logge
   }
   const db = boss.getDb();
 
+  // A fan-out's jobs finish together: their completions share one statement per queue. It is
+  // pg-boss's own completion (its plans.js completeJobs; the version is pinned) with each job's
+  // output from an unnest(); a lone completion, or one the database refuses, goes through
+  // boss.complete as before. Outputs are plain data, so JSON.stringify prints them as pg-boss does.
+  const completers = new Map<string, Grouped<{ id: string; output: object }, void>>();
+  const completerOf = (queue: string) => {
+    let completer = completers.get(queue);
+    if (!completer) {
+      completer = createGrouped({
+        one: async ({ id, output }) => {
+          await boss.complete(queue, id, output);
+        },
+        many: async (jobs) => {
+          await db.executeSql(
+            `update pgboss.job as j set completed_on = now(), state = 'completed', output = x.output
+             from unnest($2::uuid[], $3::jsonb[]) as x(id, output)
+             where j.name = $1 and j.id = x.id and j.state = 'active'`,
+            [queue, jobs.map((j) => j.id), jobs.map((j) => JSON.stringify(j.output))],
+          );
+          return jobs.map(() => undefined);
+        },
+        key: (job) => job.id,
+      });
+      completers.set(queue, completer);
+    }
+    return completer;
+  };
+
   const notify = (payload: string) =>
     db.executeSql('select pg_notify($1, $2)', [JOBS_CHANNEL, payload]).then(() => undefined);
 
@@ -117,9 +146,7 @@ export async function openJobQueue(options: { databaseUrl: string; logger: Logge
       const jobs = await boss.fetch<T>(queue, { batchSize });
       return jobs.map((j) => ({ id: j.id, queue, data: j.data }));
     },
-    async complete(queue, id, output) {
-      await boss.complete(queue, id, { result: output ?? null });
-    },
+    complete: (queue, id, output) => completerOf(queue)({ id, output: { result: output ?? null } }),
     async fail(queue, ids, message) {
       for (const id of ids) await boss.fail(queue, id, { message });
     },

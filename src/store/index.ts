@@ -37,6 +37,7 @@ export {
   type StoreKind,
   type StoreOptions,
 } from './database.js';
+export { createGrouped, type Grouped } from './grouped.js';
 export { listMigrations, MIGRATIONS_DIR } from './migrations.js';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './pg-errors.js';
 export * from './repositories/index.js';
