@@ -9,10 +9,11 @@ import {
   type TradingMode,
 } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGrouped, createGroupedLookup } from '../grouped.js';
+import { createGrouped } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
 import { fromDec, once, toDec } from './convert.js';
+import { createFindById } from './find-by-id.js';
 
 export interface Position {
   id: string;
@@ -152,13 +153,6 @@ function patchSet(param: (name: string) => SQL): Record<string, SQL> {
 
 export function createPositionsRepository(db: Db) {
   // The execution engine's hot reads, built once (and prepared on PostgreSQL) on first use.
-  const byId = once(() =>
-    db
-      .select()
-      .from(positions)
-      .where(eq(positions.id, sql.placeholder('id')))
-      .prepare('positions_by_id'),
-  );
   const liveOf = once(() =>
     db
       .select()
@@ -175,19 +169,7 @@ export function createPositionsRepository(db: Db) {
   const P = sql.placeholder;
   // Read when an account's fills and orders arrive, every account at once after a fan-out: reads
   // of a kind arriving together share a statement (../grouped.ts).
-  const byIds = once(() =>
-    db
-      .select()
-      .from(positions)
-      .where(sql`${positions.id} = any(${P('ids')}::uuid[])`)
-      .prepare('positions_by_ids'),
-  );
-  const findGrouped = createGroupedLookup({
-    one: (id) => byId().execute({ id }),
-    many: (ids) => byIds().execute({ ids: [...ids] }),
-    keyOf: (row) => row.id,
-    map: toPosition,
-  });
+  const findGrouped = createFindById(db, positions, toPosition);
   const liveOfMany = once(() =>
     db
       .select()

@@ -2,9 +2,9 @@ import type { Decimal } from 'decimal.js';
 import { and, desc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { type Direction, DomainError, ErrorCode, type SignalStatus } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGroupedLookup } from '../grouped.js';
 import { signals } from '../schema/index.js';
-import { fromDec, once, toDec } from './convert.js';
+import { fromDec, toDec } from './convert.js';
+import { createFindById } from './find-by-id.js';
 
 export interface StoredSignal {
   id: string;
@@ -113,28 +113,8 @@ function collapse(inputs: readonly NewSignal[]): number[] {
 }
 
 export function createSignalsRepository(db: Db) {
-  // Scale-out: every account job of a fan-out reads its signal, all at once and mostly the same
-  // one: the reads share a prepared statement (../grouped.ts).
-  const byId = once(() =>
-    db
-      .select()
-      .from(signals)
-      .where(eq(signals.id, sql.placeholder('id')))
-      .prepare('signals_by_id'),
-  );
-  const byIds = once(() =>
-    db
-      .select()
-      .from(signals)
-      .where(sql`${signals.id} = any(${sql.placeholder('ids')}::uuid[])`)
-      .prepare('signals_by_ids'),
-  );
-  const findGrouped = createGroupedLookup({
-    one: (id) => byId().execute({ id }),
-    many: (ids) => byIds().execute({ ids: [...ids] }),
-    keyOf: (row) => row.id,
-    map: toSignal,
-  });
+  // Scale-out: every account job of a fan-out reads its signal, all at once and mostly the same one.
+  const findGrouped = createFindById(db, signals, toSignal);
   function values(input: NewSignal, now: Date) {
     return {
       id: input.id,

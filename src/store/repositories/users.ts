@@ -2,10 +2,10 @@ import type { Decimal } from 'decimal.js';
 import { eq, sql } from 'drizzle-orm';
 import { DomainError, ErrorCode, type RiskState, type TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
-import { createGroupedLookup } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions, users } from '../schema/index.js';
-import { once, toDec } from './convert.js';
+import { toDec } from './convert.js';
+import { createFindById } from './find-by-id.js';
 
 export interface User {
   id: string;
@@ -41,29 +41,8 @@ export function toUser(row: Row): User {
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function createUsersRepository(db: Db) {
-  // Read on every execution: built once (and prepared on PostgreSQL) on first use.
-  const byId = once(() =>
-    db
-      .select()
-      .from(users)
-      .where(eq(users.id, sql.placeholder('id')))
-      .prepare('users_by_id'),
-  );
-  // Scale-out: every account job starts by reading its user, a fan-out's jobs all at once: reads
-  // arriving together share a statement (../grouped.ts).
-  const byIds = once(() =>
-    db
-      .select()
-      .from(users)
-      .where(sql`${users.id} = any(${sql.placeholder('ids')}::uuid[])`)
-      .prepare('users_by_ids'),
-  );
-  const findGrouped = createGroupedLookup({
-    one: (id) => byId().execute({ id }),
-    many: (ids) => byIds().execute({ ids: [...ids] }),
-    keyOf: (row) => row.id,
-    map: toUser,
-  });
+  // Read on every execution, and by every scale-out account job (a fan-out's all at once).
+  const findGrouped = createFindById(db, users, toUser);
   return {
     /** Throws CONFLICT when the email is taken (case-insensitively). */
     async create(input: { email: string; passwordHash: string; id?: string }): Promise<User> {
