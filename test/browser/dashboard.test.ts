@@ -169,10 +169,25 @@ describe.skipIf(!hasChromium)(
       await expect.poll(() => p.getByLabel('Leverage').inputValue()).toBe('20');
       await expect.poll(() => p.getByRole('button', { name: 'Stop auto-trading' }).isVisible()).toBe(true);
       await b.shot('07-settings-saved');
+      // Off again until the live-feed test turns it on: a PAPER position opened meanwhile would
+      // (rightly) block the switch to REAL below with a 409.
+      await p.getByRole('button', { name: 'Stop auto-trading' }).click();
+      await p.getByText('Auto-trading off').waitFor();
+      expect((await apiAsUser<{ autoTrade: boolean }>('/api/settings')).body.autoTrade).toBe(false);
     });
 
     it('refuses REAL without keys, masks a saved key, and asks before switching to REAL', async () => {
       const p = page();
+      // A scan in the second auto-trading was on may have opened a PAPER position for them; the
+      // switch to REAL is refused while one is live, so they close it first, as a trader would.
+      const live = async () =>
+        (await apiAsUser<{ items: { id: string }[] }>('/api/positions?status=open')).body.items;
+      for (const x of await live()) {
+        expect((await apiAsUser(`/api/positions/${x.id}/close`, { method: 'POST', body: {} })).status).toBe(
+          200,
+        );
+      }
+      await expect.poll(async () => (await live()).length).toBe(0);
       await p.getByRole('radio', { name: /REAL/ }).click();
       await expect
         .poll(() => p.locator('.mode-switch .error-note').textContent())
@@ -288,9 +303,21 @@ describe.skipIf(!hasChromium)(
         return;
       }
 
-      // The user turned auto-trading on after the first scans: the next new opportunity (a scan
-      // every 30 s, the market at 60x) is the first one executed for them. No new signal is the
-      // market's doing, not a defect (skipped, saying so); a new signal without a position is.
+      // The user turns auto-trading on now, after the first scans: the next new opportunity (a
+      // scan every 30 s, the market at 60x) is the first one executed for them. No new signal is
+      // the market's doing, not a defect (skipped, saying so); a new signal without a position is.
+      // (Positions of an earlier test, if any, do not count.)
+      const positions = async () =>
+        (
+          await apiAsUser<{
+            items: { id: string; symbol: string; status: string; closeReason: string | null }[];
+          }>('/api/positions?status=all')
+        ).body.items.filter((x) => !earlier.has(x.id));
+      const earlier = new Set<string>();
+      for (const x of await positions()) earlier.add(x.id);
+      expect((await apiAsUser('/api/auto-trading', { method: 'POST', body: { enabled: true } })).status).toBe(
+        200,
+      );
       const seen = new Set(signals.items.map((s) => s.id));
       const newSignalUntil = Date.now() + NEW_SIGNAL_WAIT_MS;
       // Only a signal the user's settings trade counts: below their minimum confidence it is
@@ -298,10 +325,6 @@ describe.skipIf(!hasChromium)(
       const { minConfidence } = (await apiAsUser<{ minConfidence: number }>('/api/settings')).body;
       const tradable = (page: SignalPage) =>
         page.items.filter((s) => !seen.has(s.id) && s.status !== 'EXPIRED' && s.confidence >= minConfidence);
-      // (A signal of the first scans may already have been executed for them: a position counts too.)
-      const positions = async () =>
-        (await apiAsUser<{ items: { symbol: string; status: string }[] }>('/api/positions?status=all')).body
-          .items;
       let fresh = (await positions()).length > 0;
       while (!fresh && Date.now() < newSignalUntil) {
         const page = (await apiAsUser<SignalPage>('/api/signals?exclude=REJECTED')).body;
@@ -314,11 +337,18 @@ describe.skipIf(!hasChromium)(
       }
       // At 60x a position can also reach its stop or target within seconds, so it may be seen
       // open or already closed.
-      // A LIMIT entry shows first as PENDING ENTRY (no PnL yet): only a filled one counts.
+      // A LIMIT entry shows first as PENDING ENTRY (no PnL yet), and one that expires unfilled
+      // is listed as closed with status CANCELLED and no PnL: only a filled one counts.
+      const notEarlier = [...earlier].map((id) => `:not([data-position-id="${id}"])`).join('');
       const openRow = p
-        .locator('table[aria-label="Open positions"] tbody tr', { hasText: /\bOPEN\b/ })
+        .locator(`table[aria-label="Open positions"] tbody tr${notEarlier}`, { hasText: /\bOPEN\b/ })
         .first();
-      const closedRow = p.locator('table[aria-label="Closed positions"] tbody tr').first();
+      const closedRow = p
+        .locator(`table[aria-label="Closed positions"] tbody tr[data-status^="CLOSED_"]${notEarlier}`)
+        .first();
+      const cancelledRows = p.locator(
+        'table[aria-label="Closed positions"] tbody tr[data-status="CANCELLED"]',
+      );
       const shown = await openRow
         .or(closedRow)
         .first()
@@ -329,9 +359,14 @@ describe.skipIf(!hasChromium)(
         );
       if (!shown) {
         const held = await positions();
-        // A LIMIT entry resting on the book is a position, not yet an open one: the market's doing.
-        if (held.length > 0 && held.every((x) => x.status === 'PENDING_ENTRY')) {
-          ctx.skip(`the new signal's LIMIT entry was still resting after 150 s (${JSON.stringify(held)})`);
+        // A LIMIT entry resting on the book, or one that expired or was cancelled by the exchange
+        // without a fill, is a position that never opened: the market's doing.
+        const neverFilled = (x: (typeof held)[number]) =>
+          x.status === 'PENDING_ENTRY' ||
+          (x.status === 'CANCELLED' &&
+            /^(LIMIT_EXPIRED|ENTRY_EXPIRED|ENTRY_CANCELED)$/.test(x.closeReason ?? ''));
+        if (held.length > 0 && held.every(neverFilled)) {
+          ctx.skip(`the new signal's LIMIT entry did not fill within 150 s (${JSON.stringify(held)})`);
           return;
         }
         // Anything else is a defect: say what the books and the server said.
@@ -365,7 +400,11 @@ describe.skipIf(!hasChromium)(
         await closedRow.waitFor();
         expect(await closedRow.locator('.pnl').textContent()).toMatch(/^[+-]\$[\d,]+\.\d\d \([+-][\d.]+%\)$/);
       }
-    }, 360_000);
+      // An entry that never filled made no PnL: shown as none, not as $0.00.
+      for (const row of await cancelledRows.all()) {
+        expect(await row.locator('td').nth(3).textContent()).toBe('—');
+      }
+    }, 600_000);
 
     it('opens the chart for a symbol', async () => {
       const p = page();

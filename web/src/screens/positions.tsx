@@ -177,7 +177,7 @@ export function ClosedPositions() {
             />
             <tbody>
               {items.map((p) => (
-                <tr key={p.id}>
+                <tr key={p.id} data-position-id={p.id} data-status={p.status}>
                   <th scope="row">
                     {p.symbol} {p.mode === 'REAL' ? <Badge kind="real">REAL</Badge> : null}
                   </th>
