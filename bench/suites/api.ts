@@ -22,7 +22,7 @@ import { openStore } from '../../src/store/index.js';
 import { freePort, spawnCli, waitForHttp } from '../../test/support/process.js';
 import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
 import { fmt, median, table } from '../stats.js';
-import { processCpuMs } from '../support/cpu.js';
+import { postgresBackendsCpuMs, processCpuMs } from '../support/cpu.js';
 import { openLoop } from '../support/open-loop.js';
 
 const USERS = 1_000;
@@ -194,6 +194,8 @@ export async function run(): Promise<void> {
       process.env.API_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE}`] : [],
     );
     const base = `http://127.0.0.1:${port}`;
+    // The server's PostgreSQL backends, by the scratch database's name (their process title).
+    const dbName = new URL(temp.url).pathname.slice(1);
     await waitForHttp(`${base}/api/health`, server);
     const settle = await firstViews(base, tokens);
 
@@ -214,11 +216,13 @@ export async function run(): Promise<void> {
       const fixed: Run[] = [];
       const delays: { p99: number; max: number }[] = [];
       const cpuPerRequest: number[] = [];
+      const dbCpuPerRequest: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         max.push(await load(`${base}${route}`, tokens));
         bursts.push(await load(`${base}${route}`, tokens, TARGET_RATE));
         await loopDelay(base);
         const cpu0 = processCpuMs(server.child.pid);
+        const dbCpu0 = postgresBackendsCpuMs(dbName);
         fixed.push(
           await openLoop({
             url: `${base}${route}`,
@@ -228,6 +232,7 @@ export async function run(): Promise<void> {
           }),
         );
         cpuPerRequest.push(((processCpuMs(server.child.pid) - cpu0) * 1000) / (TARGET_RATE * DURATION_S));
+        dbCpuPerRequest.push(((postgresBackendsCpuMs(dbName) - dbCpu0) * 1000) / (TARGET_RATE * DURATION_S));
         delays.push(await loopDelay(base));
       }
       const m = (runs: Run[], k: keyof Run) => median(runs.map((r) => r[k]));
@@ -241,6 +246,7 @@ export async function run(): Promise<void> {
         m(fixed, 'p99') < 20 ? 'yes' : 'NO',
         `${fmt(median(delays.map((d) => d.p99)), 1)} / ${fmt(median(delays.map((d) => d.max)), 1)}`,
         fmt(median(cpuPerRequest), 0),
+        fmt(median(dbCpuPerRequest), 0),
         `${fmt(m(bursts, 'p50'), 1)} / ${fmt(m(bursts, 'p99'), 1)}`,
         max.concat(fixed, bursts).reduce((n, r) => n + r.failures, 0),
       ]);
@@ -268,6 +274,7 @@ export async function run(): Promise<void> {
           'p99 < 20 ms',
           'server event-loop delay p99 / max ms at 1,000/s',
           'server CPU µs per request',
+          'PostgreSQL CPU µs per request',
           'autocannon rate 1,000 (bursts) p50 / p99 ms',
           'errors',
         ],
