@@ -66,6 +66,11 @@ export const positions = pgTable(
   (t) => [
     uniqueIndex('positions_one_live_per_user_symbol').on(t.userId, t.symbol).where(LIVE_POSITION_SQL),
     index('positions_user_status_idx').on(t.userId, t.status),
+    // A user's history, newest close first (the API's closed page): a page reads its rows in
+    // order and stops, instead of reading and sorting all of the user's closed positions.
+    index('positions_user_closed_idx')
+      .on(t.userId, sql`coalesce(${t.closedAt}, ${t.createdAt}) desc`, sql`${t.id} desc`)
+      .where(sql`not (${LIVE_POSITION_SQL})`),
     index('positions_signal_idx').on(t.signalId),
     check('positions_direction_check', sql`${t.direction} in ('LONG', 'SHORT')`),
     check(

@@ -1,0 +1,1 @@
+CREATE INDEX "positions_user_closed_idx" ON "positions" USING btree ("user_id",coalesce("closed_at", "created_at") desc,"id" desc) WHERE not (status not in ('CLOSED_WIN', 'CLOSED_LOSS', 'CANCELLED'));
