@@ -1,7 +1,7 @@
 /** Domain records -> JSON bodies: decimals as strings, dates as ISO strings, secrets never. */
 import type { Decimal } from 'decimal.js';
 import { dec, isLivePosition } from '../domain/index.js';
-import type { Position, PositionRow, SignalJsonRow, SignalSummary } from '../store/index.js';
+import type { Position, PositionJsonRow, PositionRow, SignalJsonRow, SignalSummary } from '../store/index.js';
 import type { BalanceView } from './ports.js';
 
 const str = (d: Decimal | null | undefined): string | null => (d == null ? null : d.toFixed());
@@ -169,6 +169,25 @@ export function signalPageJson(rows: readonly SignalJsonRow[], hasMore: boolean)
     }
     // head is a JSON object ending in "}": the rest of signalBody's fields close it, in its order.
     items += `${i ? ',' : ''}${row.head.slice(0, -1)},"fixes":${fixes},"vetoes":${vetoes},"reasons":${reasons},"outcome":${jsonOrNull(row.outcome)},"outcomeSource":${jsonOrNull(row.outcomeSource)},"outcomePnl":${jsonOrNull(row.outcomePnl)},"expiresAt":"${expiresAt}","createdAt":"${createdAt}"}`;
+  }
+  const nextCursor = hasMore && rows.length ? JSON.stringify(rows.at(-1)!.id) : 'null';
+  return `{"items":[${items}],"nextCursor":${nextCursor}}`;
+}
+
+/**
+ * A page of closed positions as the JSON the response serializer would print from positionDto,
+ * from rows the database printed (PositionJsonRow). Undefined when any row is not printed there
+ * (item null): the caller then serves the page from positionDto.
+ */
+export function closedPositionPageJson(
+  rows: readonly PositionJsonRow[],
+  hasMore: boolean,
+): string | undefined {
+  let items = '';
+  for (let i = 0; i < rows.length; i++) {
+    const item = rows[i]!.item;
+    if (item === null) return undefined;
+    items += i ? `,${item}` : item;
   }
   const nextCursor = hasMore && rows.length ? JSON.stringify(rows.at(-1)!.id) : 'null';
   return `{"items":[${items}],"nextCursor":${nextCursor}}`;

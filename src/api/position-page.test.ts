@@ -1,0 +1,152 @@
+/**
+ * GET /api/positions?status=closed prints its page from JSON the database wrote
+ * (positionQueries.listClosedAsJson and closedPositionPageJson); the body must be byte for byte
+ * what the response serializer prints from positionDto, and any row the database cannot print
+ * exactly must send the page back that way.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { forEachStore } from '../../test/support/stores.js';
+import { createPositionQueries, type PositionFilter, tables } from '../store/index.js';
+import { closedPositionPageJson, positionDto } from './dto.js';
+import { page, positionBody } from './schemas.js';
+import { responseSerializerCompiler } from './serializer.js';
+
+const serialize = responseSerializerCompiler({
+  schema: page(positionBody),
+  method: 'GET',
+  url: '/api/positions',
+  httpStatus: '200',
+} as never) as (data: unknown) => string;
+
+type NewPosition = typeof tables.positions.$inferInsert;
+const T = Date.UTC(2026, 2, 1, 12);
+let n = 0;
+/** A closed position `n` minutes before T with everything set, `overrides` on top (SQL for odd values). */
+function closed(userId: string, overrides: Record<string, unknown> = {}): NewPosition {
+  n++;
+  return {
+    userId,
+    symbol: 'BTCUSDT',
+    direction: n % 2 ? 'LONG' : 'SHORT',
+    mode: n % 3 ? 'PAPER' : 'REAL',
+    status: (['CLOSED_WIN', 'CLOSED_LOSS', 'CANCELLED'] as const)[n % 3],
+    qty: '0.00100000',
+    filledQty: '0.001',
+    entryPrice: '65000.10',
+    stopLoss: '64000',
+    takeProfit: '0.000012300',
+    margin: '25.000000',
+    leverage: 20,
+    exitPrice: '66000.500',
+    fees: '0.05200000',
+    pnl: '-1.50000000',
+    pnlPercent: '-6.000000',
+    closeReason: 'TAKE_PROFIT said "hit", back\\slash, tab\tnew\nline\u0001 é 漢字 😀 \u2028',
+    unprotectedSince: new Date(T - n * 60_000 - 30_000),
+    adopted: n % 2 === 0,
+    openedAt: new Date(T - n * 60_000 - 3_600_000),
+    closedAt: new Date(T - n * 60_000),
+    createdAt: new Date(T - n * 60_000 - 3_700_000),
+    updatedAt: new Date(T - n * 60_000 + 1),
+    ...overrides,
+  } as NewPosition;
+}
+const at = (text: string) => sql`${text}::timestamptz` as unknown as Date;
+const raw = (text: string) => sql.raw(text) as SQL as unknown as string;
+
+forEachStore('closed positions page printed by the database', ({ store }) => {
+  const queries = () => createPositionQueries(store().db);
+  const insert = (rows: NewPosition[]) => store().db.insert(tables.positions).values(rows);
+  const user = async (email: string) => {
+    const [row] = await store()
+      .db.insert(tables.users)
+      .values({ email, passwordHash: 'x' })
+      .returning({ id: tables.users.id });
+    return row!.id;
+  };
+
+  /** The page as printed from the rows (undefined: fell back) and as positionDto + serializer print it. */
+  async function printedPage(userId: string, filter: Omit<PositionFilter, 'status'>) {
+    const printed = await queries().listClosedAsJson(userId, filter);
+    return closedPositionPageJson(printed.items, printed.hasMore);
+  }
+  async function both(userId: string, filter: Omit<PositionFilter, 'status'>) {
+    const ours = await printedPage(userId, filter);
+    const { items, hasMore } = await queries().listForUser(userId, { ...filter, status: 'closed' });
+    const expected = serialize({
+      // No mark price: positionDto gives one only to live positions, and none is live here.
+      items: items.map((p) => positionDto(p, undefined)),
+      nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null,
+    });
+    return { ours, expected };
+  }
+
+  it('prints every field as the response serializer prints it from positionDto', async () => {
+    const u = await user('closed-page@example.com');
+    const other = await user('closed-page-other@example.com');
+    await insert([
+      closed(u),
+      closed(u, { signalId: null, entryPrice: null, stopLoss: null, takeProfit: null, exitPrice: null }),
+      closed(u, { pnl: null, pnlPercent: null, closeReason: null, unprotectedSince: null, openedAt: null }),
+      closed(u, { qty: '100', filledQty: '0', fees: '0', margin: '10', pnl: '0.000', pnlPercent: '-0.000' }),
+      closed(u, { stopLoss: raw('1e-8::numeric'), takeProfit: raw('104.000000000000000001') }),
+      closed(u, { entryPrice: raw('123456789012345678901234567890.5000'), exitPrice: raw('-0.00000') }),
+      closed(u, { symbol: 'ÉTH"USDT', closeReason: '', leverage: 125 }),
+      closed(u, { closedAt: null }), // sorted by when it was created
+      closed(u, { closedAt: at('2026-03-01 10:00:00.1+00'), createdAt: at('2026-03-01 09:00:00+00') }),
+      closed(u, {
+        closedAt: at('2026-03-01 09:59:59.999999+00'),
+        updatedAt: at('2026-03-01 12:00:00.000001+00'),
+      }),
+      closed(u, {
+        openedAt: at('2026-03-01 09:59:59.12+05:30'),
+        unprotectedSince: at('2026-03-01 12:00:00.1234+00'),
+      }),
+      closed(u, {
+        closedAt: at('2000-01-01 00:00:00+00'),
+        updatedAt: at('9999-12-31 23:59:59.999999+00'),
+      }),
+      closed(other),
+    ]);
+    // A live position is not on the closed page.
+    await insert([closed(u, { status: 'OPEN', symbol: 'LIVEUSDT', closedAt: null })]);
+    for (const limit of [1, 3, 50]) {
+      const { ours, expected } = await both(u, { limit });
+      expect(ours).toBeDefined();
+      expect(ours).toBe(expected);
+      expect(JSON.parse(ours!).items.length).toBe(Math.min(limit, 12));
+    }
+    const first = JSON.parse((await printedPage(u, { limit: 4 }))!) as { nextCursor: string };
+    const next = await both(u, { limit: 4, cursor: first.nextCursor });
+    expect(next.ours).toBe(next.expected);
+    const bySymbol = await both(u, { limit: 50, symbol: 'ÉTH"USDT' });
+    expect(JSON.parse(bySymbol.ours!).items.length).toBe(1);
+    expect(bySymbol.ours).toBe(bySymbol.expected);
+    const empty = await both(u, { limit: 50, symbol: 'NONEUSDT' });
+    expect(empty.ours).toBe('{"items":[],"nextCursor":null}');
+    expect(empty.ours).toBe(empty.expected);
+  });
+
+  it('leaves a page to positionDto when a row may print otherwise', async () => {
+    const odd = [
+      { mode: 'DEMO' }, // not an API mode: the response schema refuses it
+      { exitPrice: raw(`'NaN'::numeric`) }, // not money: positionDto refuses it
+      { pnl: raw(`'Infinity'::numeric`) },
+      { fees: raw(`'-Infinity'::numeric`) },
+      { closedAt: at('1999-12-31 23:59:59+00') }, // years before 2000 go through Date
+      { openedAt: at('infinity') },
+      { updatedAt: at('-infinity') },
+      { createdAt: at('10000-01-01 00:00:00+00') }, // toISOString prints +010000
+    ];
+    for (const [i, overrides] of odd.entries()) {
+      const u = await user(`odd-${i}@example.com`);
+      await insert([closed(u), closed(u, overrides), closed(u)]);
+      expect(await printedPage(u, { limit: 50 }), JSON.stringify(overrides)).toBeUndefined();
+      // The page before it still prints here, and as positionDto prints it.
+      const before = await both(u, { limit: 1 });
+      expect(before.ours).toBeDefined();
+      expect(before.ours).toBe(before.expected);
+    }
+  });
+});
