@@ -104,6 +104,31 @@ const closedItem = sql<string | null>`case when ${positions.direction} in ('LONG
 
 const jsonColumns = { id: positions.id, item: closedItem };
 
+/** The statement built for `key`, built on first use. */
+function once<T>(statements: Map<string, T>, key: string, build: () => T): T {
+  let statement = statements.get(key);
+  if (!statement) {
+    statement = build();
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/** One page of a list statement: it asks for one row more than the page, to know if more follow. */
+async function pageOf<T>(
+  statement: { execute(values: Record<string, unknown>): Promise<T[]> },
+  userId: string,
+  filter: Omit<PositionFilter, 'status'>,
+): Promise<{ items: T[]; hasMore: boolean }> {
+  const rows = await statement.execute({
+    userId,
+    symbol: filter.symbol,
+    cursor: filter.cursor,
+    limit: filter.limit + 1,
+  });
+  return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+}
+
 export function createPositionQueries(db: Db) {
   // The list's SQL depends only on which filters are set: one statement per combination, built
   // once (and prepared on PostgreSQL) on first use, values bound per call.
@@ -163,19 +188,10 @@ export function createPositionQueries(db: Db) {
     ): Promise<{ items: PositionRow[]; hasMore: boolean }> {
       const bySymbol = Boolean(filter.symbol);
       const byCursor = Boolean(filter.cursor);
-      const key = `${filter.status}/${bySymbol}/${byCursor}`;
-      let statement = listStatements.get(key);
-      if (!statement) {
-        statement = buildList(filter.status, bySymbol, byCursor);
-        listStatements.set(key, statement);
-      }
-      const rows = await statement.execute({
-        userId,
-        symbol: filter.symbol,
-        cursor: filter.cursor,
-        limit: filter.limit + 1,
-      });
-      return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+      const statement = once(listStatements, `${filter.status}/${bySymbol}/${byCursor}`, () =>
+        buildList(filter.status, bySymbol, byCursor),
+      );
+      return pageOf(statement, userId, filter);
     },
 
     /**
@@ -189,19 +205,10 @@ export function createPositionQueries(db: Db) {
     ): Promise<{ items: PositionJsonRow[]; hasMore: boolean }> {
       const bySymbol = Boolean(filter.symbol);
       const byCursor = Boolean(filter.cursor);
-      const key = `${bySymbol}/${byCursor}`;
-      let statement = closedJsonStatements.get(key);
-      if (!statement) {
-        statement = buildClosedJsonList(bySymbol, byCursor);
-        closedJsonStatements.set(key, statement);
-      }
-      const rows = await statement.execute({
-        userId,
-        symbol: filter.symbol,
-        cursor: filter.cursor,
-        limit: filter.limit + 1,
-      });
-      return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+      const statement = once(closedJsonStatements, `${bySymbol}/${byCursor}`, () =>
+        buildClosedJsonList(bySymbol, byCursor),
+      );
+      return pageOf(statement, userId, filter);
     },
 
     /** Live positions of a user (any non-closed state), for panic. */
