@@ -42,7 +42,7 @@ export function positionsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request, reply) => {
       if (request.query.status === 'closed') {
-        // As for the signals page: printed from rows the database mostly printed as JSON
+        // As for the signals page: each row printed as JSON by the database, the page joined here
         // (position-page.test.ts holds it byte for byte to positionDto and the serializer); a row
         // not printable that way sends the page through positionDto, as before.
         const printed = await ctx.repos.positionQueries.listClosedAsJson(request.userId, request.query);
