@@ -6,18 +6,13 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { serializerFor } from '../../test/support/serializer.js';
 import { forEachStore } from '../../test/support/stores.js';
 import { createPositionQueries, type PositionFilter, tables } from '../store/index.js';
 import { closedPositionPageJson, positionDto } from './dto.js';
 import { page, positionBody } from './schemas.js';
-import { responseSerializerCompiler } from './serializer.js';
 
-const serialize = responseSerializerCompiler({
-  schema: page(positionBody),
-  method: 'GET',
-  url: '/api/positions',
-  httpStatus: '200',
-} as never) as (data: unknown) => string;
+const serialize = serializerFor(page(positionBody), '/api/positions');
 
 type NewPosition = typeof tables.positions.$inferInsert;
 const T = Date.UTC(2026, 2, 1, 12);

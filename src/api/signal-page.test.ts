@@ -5,18 +5,13 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { serializerFor } from '../../test/support/serializer.js';
 import { forEachStore } from '../../test/support/stores.js';
 import { createSignalQueries, type SignalFilter, tables } from '../store/index.js';
 import { isoFromUtcText, signalDto, signalPageJson } from './dto.js';
 import { page, signalBody } from './schemas.js';
-import { responseSerializerCompiler } from './serializer.js';
 
-const serialize = responseSerializerCompiler({
-  schema: page(signalBody),
-  method: 'GET',
-  url: '/api/signals',
-  httpStatus: '200',
-} as never) as (data: unknown) => string;
+const serialize = serializerFor(page(signalBody), '/api/signals');
 
 type NewSignal = typeof tables.signals.$inferInsert;
 const T = Date.UTC(2026, 2, 1, 12);

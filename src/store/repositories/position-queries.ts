@@ -2,6 +2,7 @@ import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../database.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
+import { pageOf, statementFor } from './list-page.js';
 import { type Position, toPosition } from './positions.js';
 
 /**
@@ -104,30 +105,11 @@ const closedItem = sql<string | null>`case when ${positions.direction} in ('LONG
 
 const jsonColumns = { id: positions.id, item: closedItem };
 
-/** The statement built for `key`, built on first use. */
-function once<T>(statements: Map<string, T>, key: string, build: () => T): T {
-  let statement = statements.get(key);
-  if (!statement) {
-    statement = build();
-    statements.set(key, statement);
-  }
-  return statement;
-}
-
-/** One page of a list statement: it asks for one row more than the page, to know if more follow. */
-async function pageOf<T>(
-  statement: { execute(values: Record<string, unknown>): Promise<T[]> },
-  userId: string,
-  filter: Omit<PositionFilter, 'status'>,
-): Promise<{ items: T[]; hasMore: boolean }> {
-  const rows = await statement.execute({
-    userId,
-    symbol: filter.symbol,
-    cursor: filter.cursor,
-    limit: filter.limit + 1,
-  });
-  return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
-}
+const values = (userId: string, filter: Omit<PositionFilter, 'status'>) => ({
+  userId,
+  symbol: filter.symbol,
+  cursor: filter.cursor,
+});
 
 export function createPositionQueries(db: Db) {
   // The list's SQL depends only on which filters are set: one statement per combination, built
@@ -188,10 +170,10 @@ export function createPositionQueries(db: Db) {
     ): Promise<{ items: PositionRow[]; hasMore: boolean }> {
       const bySymbol = Boolean(filter.symbol);
       const byCursor = Boolean(filter.cursor);
-      const statement = once(listStatements, `${filter.status}/${bySymbol}/${byCursor}`, () =>
+      const statement = statementFor(listStatements, `${filter.status}/${bySymbol}/${byCursor}`, () =>
         buildList(filter.status, bySymbol, byCursor),
       );
-      return pageOf(statement, userId, filter);
+      return pageOf(statement, values(userId, filter), filter.limit);
     },
 
     /**
@@ -205,10 +187,10 @@ export function createPositionQueries(db: Db) {
     ): Promise<{ items: PositionJsonRow[]; hasMore: boolean }> {
       const bySymbol = Boolean(filter.symbol);
       const byCursor = Boolean(filter.cursor);
-      const statement = once(closedJsonStatements, `${bySymbol}/${byCursor}`, () =>
+      const statement = statementFor(closedJsonStatements, `${bySymbol}/${byCursor}`, () =>
         buildClosedJsonList(bySymbol, byCursor),
       );
-      return pageOf(statement, userId, filter);
+      return pageOf(statement, values(userId, filter), filter.limit);
     },
 
     /** Live positions of a user (any non-closed state), for panic. */

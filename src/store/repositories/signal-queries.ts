@@ -3,6 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Direction, SignalStatus } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { signals } from '../schema/index.js';
+import { pageOf, statementFor } from './list-page.js';
 
 /**
  * Read-side queries over the global signals table for the API and dashboard (the signals module
@@ -167,7 +168,6 @@ export function createSignalQueries(db: Db) {
       status: filter.status,
       exclude: filter.exclude,
       cursor: filter.cursor,
-      limit: filter.limit + 1,
     };
     return { on, key, values };
   }
@@ -176,13 +176,11 @@ export function createSignalQueries(db: Db) {
     /** One page, newest first; `hasMore` tells whether another page follows. */
     async list(filter: SignalFilter): Promise<{ items: SignalSummary[]; hasMore: boolean }> {
       const { on, key, values } = bind(filter);
-      let statement = listStatements.get(key);
-      if (!statement) {
-        statement = buildList(on);
-        listStatements.set(key, statement);
-      }
-      const rows = await statement.execute(values);
-      return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+      return pageOf(
+        statementFor(listStatements, key, () => buildList(on)),
+        values,
+        filter.limit,
+      );
     },
 
     /**
@@ -192,13 +190,11 @@ export function createSignalQueries(db: Db) {
      */
     async listAsJson(filter: SignalFilter): Promise<{ items: SignalJsonRow[]; hasMore: boolean }> {
       const { on, key, values } = bind(filter);
-      let statement = jsonStatements.get(key);
-      if (!statement) {
-        statement = buildJsonList(on);
-        jsonStatements.set(key, statement);
-      }
-      const rows = await statement.execute(values);
-      return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+      return pageOf(
+        statementFor(jsonStatements, key, () => buildJsonList(on)),
+        values,
+        filter.limit,
+      );
     },
 
     /** The full record, evidence included: the record is the explanation. */
