@@ -107,19 +107,14 @@ export function hurst(values: NumericSeries, window: number): Float64Array {
 export function createHurstState(window: number): StreamingIndicator {
   checkPeriod('createHurstState', 'window', window, MIN_HURST_WINDOW);
   const size = window - 1;
-  const ring = new Float64Array(size);
+  // Each return is written twice, at its slot and `size` later, so the last `size` returns are
+  // always one contiguous run of this array, read in place (no copy, no modulo per element).
+  const ring = new Float64Array(2 * size);
   const scratch = new Float64Array(size);
   let count = 0;
   let prev = 0;
   const reset = (): void => {
     count = 0;
-  };
-  // H after the return `r`, with the `size - 1` returns before it taken from the ring.
-  const hurstWith = (r: number): number => {
-    const returnsSoFar = count - 1;
-    for (let j = 0; j < size - 1; j++) scratch[j] = ring[(returnsSoFar + 1 + j) % size]!;
-    scratch[size - 1] = r;
-    return rescaledRangeHurst(scratch, 0, size);
   };
   return {
     update(value) {
@@ -133,15 +128,21 @@ export function createHurstState(window: number): StreamingIndicator {
         return Number.NaN;
       }
       const r = Math.log(value / prev);
-      const result = count + 1 >= window ? hurstWith(r) : Number.NaN;
-      ring[(count - 1) % size] = r;
+      const slot = (count - 1) % size;
+      ring[slot] = r;
+      ring[slot + size] = r;
       prev = value;
       count++;
-      return result;
+      // The window: the `size` returns ending with this one, oldest first.
+      return count >= window ? rescaledRangeHurst(ring, slot + 1, slot + 1 + size) : Number.NaN;
     },
     peek(value) {
       if (!validPrice(value) || count === 0 || count + 1 < window) return Number.NaN;
-      return hurstWith(Math.log(value / prev));
+      // The `size - 1` returns before it, then the one `value` would add.
+      const from = count % size;
+      scratch.set(ring.subarray(from, from + size - 1));
+      scratch[size - 1] = Math.log(value / prev);
+      return rescaledRangeHurst(scratch, 0, size);
     },
     reset,
   };
