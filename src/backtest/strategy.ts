@@ -11,6 +11,9 @@
  * refuse even with the analysts at that confidence in the screen's direction (a veto, or a combined
  * confidence under the minimum; the aggregator only grows with the analysts' confidence) is counted
  * as analysed and rejected without building its plan: no analyst could have made it a signal.
+ * With that ceiling, screens are ranked on their numbers alone (SymbolScreener.rank, the same
+ * direction, score and penalties) and a candidate's full result is made again, from the same
+ * candles, for the analysts: most screens end as counts and never need their metrics or words.
  */
 import type { Decimal } from 'decimal.js';
 import {
@@ -24,9 +27,11 @@ import type { Clock, MarketSymbol } from '../domain/index.js';
 import {
   createSymbolScreener,
   isSkip,
+  type RankOutcome,
   rankOutcomes,
   type ScreenerConfig,
   type ScreenOutcome,
+  type ScreenRank,
   type ScreenResult,
   type SymbolScreener,
 } from '../screener/index.js';
@@ -59,7 +64,7 @@ export interface PipelineStrategyOptions {
    * score), when they have no other effect (no vision, no cache to count, no onScan): screens that
    * cannot be accepted even so skip the analysts (see above). Absent: every candidate is analysed.
    */
-  analystCeiling?: ((screen: ScreenResult) => number) | undefined;
+  analystCeiling?: ((screen: ScreenRank) => number) | undefined;
 }
 
 export interface PipelineStrategy extends PassStrategy {
@@ -120,7 +125,7 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   // under 10^9: a small integer, which a Map looks up without boxing a double.
   const hopelessMemo = new Map<number | string, boolean>();
   const hopelessAtScore = new Map<number, boolean>();
-  const hopeless = (screen: ScreenResult, confidence: number): boolean => {
+  const hopeless = (screen: ScreenRank, confidence: number): boolean => {
     const { score, qualityPenalty, fakePenalty } = screen;
     const packs = small(score) && small(qualityPenalty) && small(fakePenalty) && small(confidence);
     const atScore = packs && confidence === score;
@@ -150,8 +155,12 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
     async scan(at, symbols) {
       counts.scans++;
       counts.expiredSignals += book.expireDue(at);
-      const outcomes: ScreenOutcome[] = new Array(symbols.length);
-      for (let i = 0; i < symbols.length; i++) outcomes[i] = screeners.get(symbols[i]!)!.screen();
+      // With a ceiling, the numbers alone (see above); without, every directional screen is analysed.
+      const outcomes: RankOutcome[] = new Array(symbols.length);
+      for (let i = 0; i < symbols.length; i++) {
+        const screener = screeners.get(symbols[i]!)!;
+        outcomes[i] = ceiling ? screener.rank() : screener.screen();
+      }
       counts.screens += symbols.length;
       const candidates: ScreenResult[] = [];
       for (const o of symbols.length > 1 ? rankOutcomes(outcomes) : outcomes) {
@@ -171,7 +180,7 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
           counts.belowCeiling++;
           continue;
         }
-        candidates.push(o);
+        candidates.push(ceiling ? (screeners.get(o.symbol)!.screen() as ScreenResult) : (o as ScreenResult));
       }
       if (candidates.length === 0) return null;
       const results = await Promise.all(

@@ -138,3 +138,30 @@ describe('PrimaryStates (packed primary indicators)', () => {
     expect(defined).toBeGreaterThan(5000 * 8);
   });
 });
+
+describe('incremental rank', () => {
+  it("gives screen()'s direction, score and penalties after every candle (what a backtest ranks on)", () => {
+    const random = seeded(11);
+    const inc = createSymbolScreener('RANKUSDT', config);
+    let close = 100;
+    let directional = 0;
+    for (let i = 0; i < 3000; i++) {
+      close *= 1 + (random() - 0.5) * 0.02;
+      const c = candle(1_700_000_000_000 + i * STEP, close, random);
+      inc.push('primary', c);
+      // The higher timeframes: every 4th and 16th candle stands in for their closes.
+      if (i % 4 === 3) inc.push('confirm', { ...c, openTime: c.openTime - 3 * STEP });
+      if (i % 16 === 15) inc.push('trend', { ...c, openTime: c.openTime - 15 * STEP });
+      const full = inc.screen();
+      const ranked = inc.rank();
+      if (isSkip(full)) {
+        expect(ranked).toEqual(full);
+        continue;
+      }
+      const { symbol, direction, score, rawScore, qualityPenalty, fakePenalty } = full;
+      expect(ranked).toEqual({ symbol, direction, score, rawScore, qualityPenalty, fakePenalty });
+      if (direction !== 'NEUTRAL') directional++;
+    }
+    expect(directional).toBeGreaterThan(100);
+  });
+});

@@ -13,12 +13,14 @@ import { createEmaState, createHurstState, type StreamingIndicator } from '../in
 import { type ScreenerConfig, viewLength } from './config.js';
 import { F, FIELD_COUNT, PrimaryStates } from './primary-states.js';
 import { createRollingColumns, type RollingColumns } from './rolling.js';
-import { scoreViews } from './score.js';
+import { rankViews, scoreViews } from './score.js';
 import { skipped } from './screen.js';
 import type {
   ConfirmView,
   PrimaryView,
+  RankOutcome,
   ScreenOutcome,
+  ScreenSkip,
   ScreenViews,
   TrendView,
   WhaleSignal,
@@ -32,6 +34,8 @@ export interface SymbolScreener {
   /** Feed one closed candle of a role's timeframe, oldest first. */
   push(role: TimeframeRole, candle: Candle): void;
   screen(whale?: WhaleSignal): ScreenOutcome;
+  /** screen()'s numbers alone, cheaper: the same direction, score and penalties (see rankViews). */
+  rank(whale?: WhaleSignal): RankOutcome;
 }
 
 function valid(c: Candle): boolean {
@@ -265,6 +269,15 @@ class IncrementalScreener implements SymbolScreener {
   }
 
   screen(whale?: WhaleSignal): ScreenOutcome {
+    return this.prepare(whale) ?? scoreViews(scratchViews, this.config);
+  }
+
+  rank(whale?: WhaleSignal): RankOutcome {
+    return this.prepare(whale) ?? rankViews(scratchViews, this.config);
+  }
+
+  /** Fills scratchViews with what a screen scores; or why the symbol is skipped. */
+  private prepare(whale: WhaleSignal | undefined): ScreenSkip | undefined {
     const { config, symbol, primary, confirm, trend } = this;
     const { periods, timeframes } = config;
     const cols = primary.cols;
@@ -311,7 +324,7 @@ class IncrementalScreener implements SymbolScreener {
     views.trend = trendProblem ? undefined : trend.trendView();
     views.whale = whale;
     views.notes = notes;
-    return scoreViews(views, config);
+    return undefined;
   }
 }
 

@@ -5,7 +5,9 @@
  * - screenSymbol(input, config): pure batch path, full candle histories of the primary (15m),
  *   confirmation (1h) and trend (4h) timeframes -> ScreenResult (or ScreenSkip with the reason).
  * - createSymbolScreener(symbol, config): the same filters fed one closed candle at a time through
- *   streaming indicators (O(1) per indicator per candle, Hurst O(window log window)).
+ *   streaming indicators (O(1) per indicator per candle, Hurst O(window log window)); its rank()
+ *   gives screen()'s direction, score and penalties without the metrics and words (a backtest
+ *   ranks every close and builds the full result only for what it analyses).
  * - SCREENER_DEFAULTS / resolveScreenerConfig(overrides): the one table of weights and thresholds.
  * - selectUniverse(rules, tickers, options): execution-aware selection (tradable USDT perpetuals,
  *   optional top N by 24h quote volume; exclusions with reasons).

@@ -13,7 +13,7 @@ import { resolveScreenerConfig, type ScreenerConfig, type ScreenerOverrides } fr
 import { createScreenerPool } from './pool.js';
 import { skipped } from './screen.js';
 import type { SymbolHistory } from './shard.js';
-import { isSkip, type ScreenOutcome, type ScreenSkip, type WhaleSignal } from './types.js';
+import { isSkip, type RankOutcome, type ScreenOutcome, type ScreenSkip, type WhaleSignal } from './types.js';
 import {
   type ExcludedSymbol,
   selectUniverse,
@@ -43,7 +43,7 @@ export interface ScanReport {
 const RANK = { LONG: 0, SHORT: 0, NEUTRAL: 1, SKIPPED: 2 } as const;
 
 /** Directional results by score (highest first), then NEUTRAL, then SKIPPED; ties by symbol. */
-export function rankOutcomes(outcomes: readonly ScreenOutcome[]): ScreenOutcome[] {
+export function rankOutcomes<T extends RankOutcome>(outcomes: readonly T[]): T[] {
   // Direction rank, then score descending, then symbol: a total order (symbols are unique, scores
   // finite integers), so every stable sort gives the same list. A backtest ranks a few dozen
   // outcomes per scan, tens of thousands of times: for short lists an insertion sort on keys read
@@ -57,16 +57,16 @@ export function rankOutcomes(outcomes: readonly ScreenOutcome[]): ScreenOutcome[
         (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
     );
   }
-  const out: ScreenOutcome[] = new Array(n);
+  const out: T[] = new Array(n);
   const ranks: number[] = new Array(n);
   const scores: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const o = outcomes[i] as ScreenOutcome;
+    const o = outcomes[i] as T;
     const rank = RANK[o.direction];
     const score = rankScore(o);
     let j = i;
     while (j > 0) {
-      const p = out[j - 1] as ScreenOutcome;
+      const p = out[j - 1] as T;
       const byRank = rank - (ranks[j - 1] as number);
       const byScore = (scores[j - 1] as number) - score;
       const c = byRank || byScore || (o.symbol < p.symbol ? -1 : o.symbol > p.symbol ? 1 : 0);
@@ -85,7 +85,7 @@ export function rankOutcomes(outcomes: readonly ScreenOutcome[]): ScreenOutcome[
 
 const INSERTION_SORT_MAX = 64;
 
-const rankScore = (o: ScreenOutcome): number =>
+const rankScore = (o: RankOutcome): number =>
   isSkip(o) ? -1 : o.direction === 'NEUTRAL' ? o.rawScore : o.score;
 
 /** The start both scans share: the clock, the selection, requested-but-excluded symbols as SKIPPED. */

@@ -25,6 +25,7 @@ import {
   type DirectionSource,
   FILTER_NAMES,
   type ScreenMetrics,
+  type ScreenRank,
   type ScreenResult,
   type ScreenViews,
   type Side,
@@ -41,7 +42,30 @@ const NO_NOTES: string[] = Object.freeze([]) as unknown as string[];
 /** A filter's points as they enter the score: rounded, and 0 if anything upstream was not finite. */
 const safePoints = (points: number): number => (isNum(points) ? Math.round(points) : 0);
 
+/** A ScreenRank, keys in one order (one object shape for every rank). */
+const rank = (
+  symbol: string,
+  direction: ScreenRank['direction'],
+  score: number,
+  rawScore: number,
+  qualityPenalty: number,
+  fakePenalty: number,
+): ScreenRank => ({ symbol, direction, score, rawScore, qualityPenalty, fakePenalty });
+
 export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenResult {
+  return evaluate(views, config, true) as ScreenResult;
+}
+
+/**
+ * scoreViews' numbers alone (direction, score, penalties), without the metrics and the words: a
+ * backtest ranks every symbol at every close and builds the full result for the few it analyses.
+ * One code path for both, so the numbers are the same.
+ */
+export function rankViews(views: ScreenViews, config: ScreenerConfig): ScreenRank {
+  return evaluate(views, config, false);
+}
+
+function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): ScreenResult | ScreenRank {
   const p = views.primary;
   const { n, first } = p;
   // The newest row, read in place (NaN for an empty view): a back() the optimiser leaves as a call
@@ -62,27 +86,28 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
   const mom = momentumScore(p, config);
   const rsiNow = has ? (p.rsi[last] as number) : Number.NaN;
   const atrNow = has ? (p.atr[last] as number) : Number.NaN;
-  const confirmTrend = confirmState(views.confirm);
 
-  const metrics: ScreenMetrics = {
-    price,
-    atr: metric(atrNow),
-    atrPct: metric((atrNow / price) * 100),
-    rsi: metric(rsiNow),
-    ema9: metric(has ? (p.emaFast[last] as number) : Number.NaN),
-    ema21: metric(has ? (p.emaSlow[last] as number) : Number.NaN),
-    ema200: metric(has ? (p.emaTrend[last] as number) : Number.NaN),
-    bollingerPosition: width > 0 ? metric((price - lower) / width) : null,
-    bollingerUpper: metric(upper),
-    bollingerLower: metric(lower),
-    volumeRatio: metric(volRatio),
-    hurst: metric(hurstValue),
-    trendEma200: metric(views.trend?.emaTrend ?? Number.NaN),
-    confirmTrend,
-    structure,
-    momentumLong: mom.LONG.points,
-    momentumShort: mom.SHORT.points,
-  };
+  const metrics: ScreenMetrics | null = !full
+    ? null
+    : {
+        price,
+        atr: metric(atrNow),
+        atrPct: metric((atrNow / price) * 100),
+        rsi: metric(rsiNow),
+        ema9: metric(has ? (p.emaFast[last] as number) : Number.NaN),
+        ema21: metric(has ? (p.emaSlow[last] as number) : Number.NaN),
+        ema200: metric(has ? (p.emaTrend[last] as number) : Number.NaN),
+        bollingerPosition: width > 0 ? metric((price - lower) / width) : null,
+        bollingerUpper: metric(upper),
+        bollingerLower: metric(lower),
+        volumeRatio: metric(volRatio),
+        hurst: metric(hurstValue),
+        trendEma200: metric(views.trend?.emaTrend ?? Number.NaN),
+        confirmTrend: confirmState(views.confirm),
+        structure,
+        momentumLong: mom.LONG.points,
+        momentumShort: mom.SHORT.points,
+      };
 
   // Sources, in priority order. A whale signal without a usable confidence is no signal.
   const whale =
@@ -105,6 +130,7 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
   const candleTime = has ? (p.openTime[last] as number) : Number.NaN;
 
   if (side === null || source === null) {
+    if (metrics === null) return rank(views.symbol, 'NEUTRAL', 0, 0, 0, 0);
     return new LazyScreenResult(
       {
         symbol: views.symbol,
@@ -165,12 +191,14 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
 
   let direction: ScreenResult['direction'] = side;
   if (fake.killed || confirm.downgrade || rawScore < config.base.minScore) direction = 'NEUTRAL';
+  const score = direction === 'NEUTRAL' ? 0 : clamp(rawScore, 0, 100);
+  if (metrics === null) return rank(views.symbol, direction, score, rawScore, qualityPenalty, fakePenalty);
 
   return new LazyScreenResult(
     {
       symbol: views.symbol,
       direction,
-      score: direction === 'NEUTRAL' ? 0 : clamp(rawScore, 0, 100),
+      score,
       rawScore,
       source,
       proposed: side,

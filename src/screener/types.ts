@@ -162,4 +162,15 @@ export interface ScreenSkip {
 
 export type ScreenOutcome = ScreenResult | ScreenSkip;
 
-export const isSkip = (o: ScreenOutcome): o is ScreenSkip => o.direction === 'SKIPPED';
+/**
+ * What ranking and the aggregator's veto read of a result: the same numbers as the full result
+ * of the same candles, without its metrics and words (see SymbolScreener.rank).
+ */
+export type ScreenRank = Pick<
+  ScreenResult,
+  'symbol' | 'direction' | 'score' | 'rawScore' | 'qualityPenalty' | 'fakePenalty'
+>;
+
+export type RankOutcome = ScreenRank | ScreenSkip;
+
+export const isSkip = (o: ScreenOutcome | RankOutcome): o is ScreenSkip => o.direction === 'SKIPPED';
