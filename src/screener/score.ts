@@ -78,13 +78,33 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
   const hurstValue = views.confirm?.hurst ?? Number.NaN;
 
   // The filters as numbers, not as their {points, note} objects (the notes are the words' job).
+  // The direction's sources first: a rank without one is NEUTRAL whatever the other filters say.
+  const mom = momentumScore(p, config);
+  const rsiNow = has ? (p.rsi[last] as number) : Number.NaN;
+
+  // Sources, in priority order. A whale signal without a usable confidence is no signal.
+  const whale =
+    views.whale && Number.isFinite(views.whale.confidence)
+      ? { direction: views.whale.direction, confidence: clamp(views.whale.confidence, 0, 100) }
+      : undefined;
+  const fromWhale =
+    whale && whale.confidence >= config.whale.minConfidence ? whaleSide(whale.direction) : null;
+  const fromMomentum = momentumSide(mom, config);
+  const fromRsiTrend = rsiTrendSide(rsiNow, views.trend, config);
+  const side = fromWhale ?? fromMomentum ?? fromRsiTrend;
+  const source: DirectionSource | null = fromWhale
+    ? 'whale'
+    : fromMomentum
+      ? 'momentum'
+      : fromRsiTrend
+        ? 'rsi-trend'
+        : null;
+  if (!full && (side === null || source === null)) return rank(views.symbol, 'NEUTRAL', 0, 0, 0, 0);
   const volRatio = volumeRatio(p);
   const volHit = volumeAnomalyHit(volRatio, config);
   const sustainCount = volumeSustainCount(p, config);
   const sustainHit = sustainCount >= config.volumeSustain.needed;
   const structure = marketStructureState(p, config);
-  const mom = momentumScore(p, config);
-  const rsiNow = has ? (p.rsi[last] as number) : Number.NaN;
   const atrNow = has ? (p.atr[last] as number) : Number.NaN;
 
   const metrics: ScreenMetrics | null = !full
@@ -109,23 +129,6 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
         momentumShort: mom.SHORT.points,
       };
 
-  // Sources, in priority order. A whale signal without a usable confidence is no signal.
-  const whale =
-    views.whale && Number.isFinite(views.whale.confidence)
-      ? { direction: views.whale.direction, confidence: clamp(views.whale.confidence, 0, 100) }
-      : undefined;
-  const fromWhale =
-    whale && whale.confidence >= config.whale.minConfidence ? whaleSide(whale.direction) : null;
-  const fromMomentum = momentumSide(mom, config);
-  const fromRsiTrend = rsiTrendSide(rsiNow, views.trend, config);
-  const side = fromWhale ?? fromMomentum ?? fromRsiTrend;
-  const source: DirectionSource | null = fromWhale
-    ? 'whale'
-    : fromMomentum
-      ? 'momentum'
-      : fromRsiTrend
-        ? 'rsi-trend'
-        : null;
   const notes = views.notes ?? NO_NOTES;
   const candleTime = has ? (p.openTime[last] as number) : Number.NaN;
 
