@@ -108,79 +108,14 @@ export function signalDto(s: SignalSummary) {
   };
 }
 
-// PostgreSQL's text of a timestamp at time zone UTC (DateStyle ISO): the fraction has up to six
-// digits, trailing zeros dropped, none when whole. Years before 2000 are left to Date: under a
-// session time zone other than UTC the row path reads offsets with seconds (local mean time).
-const UTC_TEXT = /^([2-9]\d{3}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?$/;
-
 /**
- * UTC text as Date#toISOString prints that instant: milliseconds truncated, as Date keeps them
- * when it reads the driver's text. Undefined for any other form.
+ * A list page (signals, closed positions) as the JSON the response serializer would print from
+ * signalDto or positionDto, from items the database printed (SignalJsonRow, PositionJsonRow).
+ * Undefined when any row has no item (a value the database cannot print exactly): the caller then
+ * serves the page from the rows.
  */
-export function isoFromUtcText(text: string): string | undefined {
-  const m = UTC_TEXT.exec(text);
-  if (!m) return undefined;
-  const ms = m[3] === undefined ? '000' : m[3].length >= 3 ? m[3].slice(0, 3) : m[3].padEnd(3, '0');
-  return `${m[1]}T${m[2]}.${ms}Z`;
-}
-
-// jsonb's text of a list of strings none of which needs escaping: ["a", "b"]. With no backslash
-// in it, every quote delimits a string, so ", " only ever separates two of them.
-const PLAIN_LIST = /^\[(?:"[^"\\]*"(?:, "[^"\\]*")*)?\]$/;
-
-/**
- * A jsonb list of strings (its text) as JSON.stringify prints it after the driver's JSON.parse.
- * Undefined when it is not a list of strings (the response schema refuses it).
- */
-export function stringListJson(text: string): string | undefined {
-  if (text === '[]') return text;
-  if (PLAIN_LIST.test(text)) return text.replaceAll('", "', '","');
-  const list: unknown = JSON.parse(text);
-  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return undefined;
-  return JSON.stringify(list);
-}
-
-const jsonOrNull = (text: string | null): string => (text === null ? 'null' : JSON.stringify(text));
-
-/**
- * A page of signals as the JSON the response serializer would print from signalDto, from rows
- * partly printed by the database (SignalJsonRow). Undefined when any row is not in a form printed
- * here (head null, a list not all strings, a timestamp this does not read): the caller then
- * serves the page from signalDto.
- */
-export function signalPageJson(rows: readonly SignalJsonRow[], hasMore: boolean): string | undefined {
-  let items = '';
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (row.head === null) return undefined;
-    const fixes = stringListJson(row.fixes);
-    const vetoes = stringListJson(row.vetoes);
-    const reasons = stringListJson(row.reasons);
-    const expiresAt = isoFromUtcText(row.expiresAt);
-    const createdAt = isoFromUtcText(row.createdAt);
-    if (
-      fixes === undefined ||
-      vetoes === undefined ||
-      reasons === undefined ||
-      expiresAt === undefined ||
-      createdAt === undefined
-    ) {
-      return undefined;
-    }
-    // head is a JSON object ending in "}": the rest of signalBody's fields close it, in its order.
-    items += `${i ? ',' : ''}${row.head.slice(0, -1)},"fixes":${fixes},"vetoes":${vetoes},"reasons":${reasons},"outcome":${jsonOrNull(row.outcome)},"outcomeSource":${jsonOrNull(row.outcomeSource)},"outcomePnl":${jsonOrNull(row.outcomePnl)},"expiresAt":"${expiresAt}","createdAt":"${createdAt}"}`;
-  }
-  const nextCursor = hasMore && rows.length ? JSON.stringify(rows.at(-1)!.id) : 'null';
-  return `{"items":[${items}],"nextCursor":${nextCursor}}`;
-}
-
-/**
- * A page of closed positions as the JSON the response serializer would print from positionDto,
- * from rows the database printed (PositionJsonRow). Undefined when any row is not printed there
- * (item null): the caller then serves the page from positionDto.
- */
-export function closedPositionPageJson(
-  rows: readonly PositionJsonRow[],
+export function printedPageJson(
+  rows: readonly (SignalJsonRow | PositionJsonRow)[],
   hasMore: boolean,
 ): string | undefined {
   let items = '';

@@ -1,15 +1,17 @@
 /**
- * GET /api/positions?status=closed prints its page from JSON the database wrote
- * (positionQueries.listClosedAsJson and closedPositionPageJson); the body must be byte for byte
- * what the response serializer prints from positionDto, and any row the database cannot print
- * exactly must send the page back that way.
+ * GET /api/positions?status=closed prints its page from JSON the database wrote with each row
+ * (list_item, drizzle/0005_list_items.sql; positionQueries.listClosedAsJson and
+ * printedPageJson); the body must be byte for byte what the response serializer prints
+ * from positionDto, whether the item was written with the row, rewritten by an update or printed
+ * at read time for a row written before the migration, and any row the database cannot print
+ * exactly must send the page back that way without its write ever being refused.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { serializerFor } from '../../test/support/serializer.js';
 import { forEachStore } from '../../test/support/stores.js';
 import { createPositionQueries, type PositionFilter, tables } from '../store/index.js';
-import { closedPositionPageJson, positionDto } from './dto.js';
+import { positionDto, printedPageJson } from './dto.js';
 import { page, positionBody } from './schemas.js';
 
 const serialize = serializerFor(page(positionBody), '/api/positions');
@@ -53,6 +55,21 @@ const raw = (text: string) => sql.raw(text) as SQL as unknown as string;
 forEachStore('closed positions page printed by the database', ({ store }) => {
   const queries = () => createPositionQueries(store().db);
   const insert = (rows: NewPosition[]) => store().db.insert(tables.positions).values(rows);
+  /** Rows as written before migration 0005: no list item (the trigger is off while they go in). */
+  const insertWithoutItems = async (rows: NewPosition[]) => {
+    await store().db.execute(sql`alter table positions disable trigger positions_list_item`);
+    try {
+      await insert(rows);
+    } finally {
+      await store().db.execute(sql`alter table positions enable trigger positions_list_item`);
+    }
+  };
+  const itemsWritten = async (userId: string) => {
+    const rows = await store().db.execute(
+      sql`select count(list_item)::int as n from positions where user_id = ${userId}`,
+    );
+    return (rows as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  };
   const user = async (email: string) => {
     const [row] = await store()
       .db.insert(tables.users)
@@ -64,7 +81,7 @@ forEachStore('closed positions page printed by the database', ({ store }) => {
   /** The page as printed from the rows (undefined: fell back) and as positionDto + serializer print it. */
   async function printedPage(userId: string, filter: Omit<PositionFilter, 'status'>) {
     const printed = await queries().listClosedAsJson(userId, filter);
-    return closedPositionPageJson(printed.items, printed.hasMore);
+    return printedPageJson(printed.items, printed.hasMore);
   }
   async function both(userId: string, filter: Omit<PositionFilter, 'status'>) {
     const ours = await printedPage(userId, filter);
@@ -143,5 +160,35 @@ forEachStore('closed positions page printed by the database', ({ store }) => {
       expect(before.ours).toBeDefined();
       expect(before.ours).toBe(before.expected);
     }
+  });
+
+  it('prints rows written before the list items existed, and keeps items in step with updates', async () => {
+    const u = await user('closed-page-items@example.com');
+    await insertWithoutItems([closed(u), closed(u, { pnl: null, closeReason: null }), closed(u)]);
+    expect(await itemsWritten(u)).toBe(0);
+    const old = await both(u, { limit: 50 });
+    expect(old.ours).toBeDefined();
+    expect(old.ours).toBe(old.expected);
+
+    await insert([closed(u), closed(u, { signalId: null, exitPrice: null })]);
+    expect(await itemsWritten(u)).toBe(2);
+    // An update of a closed row prints its item again; a live row that closes gets one.
+    const [live] = await store()
+      .db.insert(tables.positions)
+      .values(closed(u, { status: 'OPEN', symbol: 'ETHUSDT', closedAt: null, exitPrice: null, pnl: null }))
+      .returning({ id: tables.positions.id });
+    expect(await itemsWritten(u)).toBe(2);
+    await store().db.execute(
+      sql`update positions set fees = 0.0731, close_reason = 'manual "close"', updated_at = now() where user_id = ${u} and list_item is not null`,
+    );
+    await store().db.execute(
+      sql`update positions set status = 'CLOSED_WIN', exit_price = 3100.5, pnl = 12.25, closed_at = now() where id = ${live!.id}`,
+    );
+    expect(await itemsWritten(u)).toBe(3);
+    const after = await both(u, { limit: 50 });
+    expect(after.ours).toBe(after.expected);
+    expect(after.ours).toContain('"fees":"0.0731","pnl"');
+    expect(after.ours).toContain('"closeReason":"manual \\"close\\""');
+    expect(JSON.parse(after.ours!).items.length).toBe(6);
   });
 });

@@ -1,14 +1,17 @@
 /**
- * GET /api/signals prints its page from JSON the database wrote (signalQueries.listAsJson and
- * signalPageJson); the body must be byte for byte what the response serializer prints from
- * signalDto, and any row the database cannot print exactly must send the page back that way.
+ * GET /api/signals prints its page from JSON the database wrote with each row (list_item,
+ * drizzle/0005_list_items.sql; signalQueries.listAsJson and printedPageJson); the body must be
+ * byte for byte what the response serializer prints from signalDto, whether the item was written
+ * with the row, rewritten by an update or printed at read time for a row written before the
+ * migration, and any row the database cannot print exactly must send the page back that way
+ * without its write ever being refused.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { serializerFor } from '../../test/support/serializer.js';
 import { forEachStore } from '../../test/support/stores.js';
 import { createSignalQueries, type SignalFilter, tables } from '../store/index.js';
-import { isoFromUtcText, signalDto, signalPageJson } from './dto.js';
+import { printedPageJson, signalDto } from './dto.js';
 import { page, signalBody } from './schemas.js';
 
 const serialize = serializerFor(page(signalBody), '/api/signals');
@@ -55,11 +58,26 @@ const raw = (text: string) => sql.raw(text) as SQL as unknown as number;
 forEachStore('signal page printed by the database', ({ store }) => {
   const queries = () => createSignalQueries(store().db);
   const insert = (rows: NewSignal[]) => store().db.insert(tables.signals).values(rows);
+  /** Rows as written before migration 0005: no list item (the trigger is off while they go in). */
+  const insertWithoutItems = async (rows: NewSignal[]) => {
+    await store().db.execute(sql`alter table signals disable trigger signals_list_item`);
+    try {
+      await insert(rows);
+    } finally {
+      await store().db.execute(sql`alter table signals enable trigger signals_list_item`);
+    }
+  };
+  const itemsWritten = async (symbol: string) => {
+    const rows = await store().db.execute(
+      sql`select count(list_item)::int as n from signals where symbol = ${symbol}`,
+    );
+    return (rows as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  };
 
   /** The page as printed from the rows (undefined: fell back) and as signalDto + serializer print it. */
   async function printedPage(filter: SignalFilter) {
     const printed = await queries().listAsJson(filter);
-    return signalPageJson(printed.items, printed.hasMore);
+    return printedPageJson(printed.items, printed.hasMore);
   }
   async function both(filter: SignalFilter) {
     const ours = await printedPage(filter);
@@ -124,19 +142,41 @@ forEachStore('signal page printed by the database', ({ store }) => {
       expect(before.ours).toBe(before.expected);
     }
   });
-});
 
-it('reads PostgreSQL UTC text as Date#toISOString prints the instant', () => {
-  for (const [text, iso] of [
-    ['2026-03-01 12:00:00', '2026-03-01T12:00:00.000Z'],
-    ['2026-03-01 12:00:00.1', '2026-03-01T12:00:00.100Z'],
-    ['2026-03-01 12:00:00.12', '2026-03-01T12:00:00.120Z'],
-    ['2026-03-01 12:00:00.123999', '2026-03-01T12:00:00.123Z'],
-  ] as const) {
-    expect(isoFromUtcText(text)).toBe(iso);
-    expect(isoFromUtcText(text)).toBe(new Date(`${text}+00`).toISOString());
-  }
-  for (const text of ['1999-12-31 23:59:59', 'infinity', '2026-03-01T12:00:00Z', '12026-03-01 12:00:00']) {
-    expect(isoFromUtcText(text)).toBeUndefined();
-  }
+  it('prints rows written before the list items existed, and keeps items in step with updates', async () => {
+    const symbol = 'ITEMSUSDT';
+    await insertWithoutItems([signal({ symbol }), signal({ symbol, fallback: null, winProbability: null })]);
+    expect(await itemsWritten(symbol)).toBe(0);
+    const old = await both({ limit: 50, symbol });
+    expect(old.ours).toBeDefined();
+    expect(old.ours).toBe(old.expected);
+
+    await insert([signal({ symbol, status: 'PENDING' }), signal({ symbol, status: 'PENDING', reasons: [] })]);
+    expect(await itemsWritten(symbol)).toBe(2);
+    // What happens to a signal after it is written (executed, expired, its outcome) prints again.
+    await store().db.execute(
+      sql`update signals set status = 'EXECUTED', outcome = 'LOSS', outcome_source = 'REAL', outcome_pnl = -3.5, updated_at = now() where symbol = ${symbol} and list_item is not null`,
+    );
+    expect(await itemsWritten(symbol)).toBe(2);
+    const after = await both({ limit: 50, symbol });
+    expect(after.ours).toBe(after.expected);
+    const items = JSON.parse(after.ours!).items as { status: string; outcomePnl: string | null }[];
+    expect(items.map((i) => i.status).filter((s) => s === 'EXECUTED').length).toBeGreaterThanOrEqual(2);
+    expect(items.filter((i) => i.outcomePnl === '-3.5').length).toBe(2);
+  });
+
+  it('prints doubles exactly whatever the writing session sets extra_float_digits to', async () => {
+    const symbol = 'DIGITSUSDT';
+    // A client of old habits (extra_float_digits 0 prints 15 significant digits) writes the row.
+    await store().db.transaction(async (tx) => {
+      await tx.execute(sql`set local extra_float_digits = 0`);
+      await tx
+        .insert(tables.signals)
+        .values([signal({ symbol, combinedConfidence: 0.30000000000000004, winProbability: 2 / 3 })]);
+    });
+    expect(await itemsWritten(symbol)).toBe(1);
+    const { ours, expected } = await both({ limit: 50, symbol });
+    expect(ours).toBe(expected);
+    expect(ours).toContain('"confidence":0.30000000000000004');
+  });
 });

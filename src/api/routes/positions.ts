@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DomainError, ErrorCode, isLivePosition } from '../../domain/index.js';
 import type { Position, PositionRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
-import { closedPositionPageJson, positionDto } from '../dto.js';
+import { positionDto, printedPageJson } from '../dto.js';
 import {
   authErrors,
   bearer,
@@ -42,11 +42,11 @@ export function positionsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request, reply) => {
       if (request.query.status === 'closed') {
-        // As for the signals page: each row printed as JSON by the database, the page joined here
-        // (position-page.test.ts holds it byte for byte to positionDto and the serializer); a row
-        // not printable that way sends the page through positionDto, as before.
+        // Each row's item as the database printed it when the row was written (list_item), the page
+        // joined here (position-page.test.ts holds it byte for byte to positionDto and the
+        // serializer); a row not printable that way sends the page through positionDto.
         const printed = await ctx.repos.positionQueries.listClosedAsJson(request.userId, request.query);
-        const json = closedPositionPageJson(printed.items, printed.hasMore);
+        const json = printedPageJson(printed.items, printed.hasMore);
         if (json !== undefined)
           return (reply as FastifyReply).type('application/json; charset=utf-8').send(json);
       }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, ErrorCode, SIGNAL_STATUSES } from '../../domain/index.js';
 import type { ApiContext } from '../context.js';
-import { signalDto, signalPageJson } from '../dto.js';
+import { printedPageJson, signalDto } from '../dto.js';
 import {
   authErrors,
   bearer,
@@ -51,11 +51,11 @@ export function signalsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      // The page printed from rows the database mostly printed as JSON (signal-page.test.ts holds
-      // it byte for byte to what the serializer prints from signalDto); a row not printable that
-      // way sends the page through signalDto and the response schema, as before.
+      // Each row's item as the database printed it when the row was written (list_item), the page
+      // joined here (signal-page.test.ts holds it byte for byte to what the serializer prints from
+      // signalDto); a row not printable that way sends the page through signalDto and the schema.
       const printed = await ctx.repos.signalQueries.listAsJson(request.query);
-      const json = signalPageJson(printed.items, printed.hasMore);
+      const json = printedPageJson(printed.items, printed.hasMore);
       // Already JSON: a string with a JSON content type skips the serializer (the type provider
       // only types objects of the schema, hence the plain FastifyReply).
       if (json !== undefined)

@@ -13,12 +13,27 @@ export function statementFor<T>(statements: Map<string, T>, key: string, build: 
   return statement;
 }
 
-/** One page of `limit` rows from a statement with a `limit` placeholder: it asks for one more. */
+/**
+ * One page of `limit` rows from a statement with a `limit` placeholder (`read` runs it, mapped or
+ * raw): it asks for one more.
+ */
 export async function pageOf<T>(
-  statement: { execute(values: Record<string, unknown>): Promise<T[]> },
+  read: (values: Record<string, unknown>) => Promise<T[]>,
   values: Record<string, unknown>,
   limit: number,
 ): Promise<{ items: T[]; hasMore: boolean }> {
-  const rows = await statement.execute({ ...values, limit: limit + 1 });
+  const rows = await read({ ...values, limit: limit + 1 });
   return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/**
+ * The rows of a prepared statement as the driver reads them, without the ORM's mapping (named by
+ * the statement's SQL names and aliases). Both drivers' prepared queries (node-postgres, PGlite)
+ * have all(); the type they share omits it.
+ */
+export function rawRows<T>(statement: object, values: Record<string, unknown>): Promise<T[]> {
+  const all = (statement as { all?: (values: Record<string, unknown>) => Promise<T[]> }).all;
+  if (typeof all !== 'function')
+    throw new Error('this driver’s prepared statement has no all(): no raw rows');
+  return all.call(statement, values);
 }

@@ -1,8 +1,7 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../database.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
-import { pageOf, statementFor } from './list-page.js';
+import { pageOf, rawRows, statementFor } from './list-page.js';
 import { type Position, toPosition } from './positions.js';
 
 /**
@@ -30,80 +29,20 @@ export type PositionRow = typeof positions.$inferSelect;
 const closedSortKey = sql`coalesce(${positions.closedAt}, ${positions.createdAt})`;
 
 /**
- * A closed-list row for the API to print (see listClosedAsJson): `item` is the API's Position
- * (src/api/schemas.ts positionBody) printed by the database as JSON, or null when a value may
- * print differently from how the API prints it.
+ * A closed-list row for the API to print: `item` is the API's Position (src/api/schemas.ts
+ * positionBody) as the database printed it when the row was written (the list_item column, see
+ * drizzle/0005_list_items.sql), or prints it now for a row written before that; null when a value
+ * may print differently from how the API prints it (the API then prints the page from the rows).
  */
 export interface PositionJsonRow {
   id: string;
   item: string | null;
 }
 
-/** A NUMERIC as the API prints it (positionDto's numericText): its text, trailing zeros dropped. */
-const trimmed = (column: AnyPgColumn) => sql`trim_scale(${column})::text`;
-/**
- * A timestamp as Date#toISOString prints it: to_char truncates to milliseconds, as Date keeps
- * them when it reads the driver's text. Only for years 2000 to 9999 (see readableTime).
- */
-const isoText = (column: AnyPgColumn) =>
-  sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-// Outside these years toISOString prints otherwise (six-digit years), and under a session time
-// zone other than UTC the row path reads offsets with seconds (local mean time) before 2000;
-// infinity is no instant at all.
-const readableTime = (column: AnyPgColumn) =>
-  sql`(${column} is null or (${column} >= '2000-01-01 00:00:00+00' and ${column} < '10000-01-01 00:00:00+00'))`;
-// NaN and the infinities are not money: positionDto refuses them (dec() throws), so such a row
-// goes that way too. PostgreSQL orders NaN above every number, infinity included.
-const finiteMoney = (column: AnyPgColumn) => sql`(${column} is null or abs(${column}) < 'Infinity'::numeric)`;
-
-const money = [
-  positions.qty,
-  positions.filledQty,
-  positions.entryPrice,
-  positions.stopLoss,
-  positions.takeProfit,
-  positions.margin,
-  positions.exitPrice,
-  positions.fees,
-  positions.pnl,
-  positions.pnlPercent,
-];
-const times = [
-  positions.unprotectedSince,
-  positions.openedAt,
-  positions.closedAt,
-  positions.createdAt,
-  positions.updatedAt,
-];
-
-/**
- * positionBody, in its order, for a position that is not live: `open` false, and no mark price or
- * unrealised PnL (positionDto gives those only to live ones). row_to_json escapes strings as
- * JSON.stringify does; uuids print as the driver's text. Null for a direction or mode outside the
- * API's enums (the response schema refuses it), money that is not a finite number, or a time
- * outside readableTime: the row path then answers exactly as before.
- */
-const closedItem = sql<string | null>`case when ${positions.direction} in ('LONG', 'SHORT')
-    and ${positions.mode} in ('PAPER', 'REAL')
-    and ${sql.join(money.map(finiteMoney), sql` and `)}
-    and ${sql.join(times.map(readableTime), sql` and `)}
-  then (select row_to_json(b)::text from (select
-    ${positions.id} as "id", ${positions.signalId} as "signalId", ${positions.symbol} as "symbol",
-    ${positions.direction} as "direction", ${positions.mode} as "mode", ${positions.status} as "status",
-    false as "open", ${trimmed(positions.qty)} as "qty", ${trimmed(positions.filledQty)} as "filledQty",
-    ${trimmed(positions.entryPrice)} as "entryPrice", ${trimmed(positions.stopLoss)} as "stopLoss",
-    ${trimmed(positions.takeProfit)} as "takeProfit", ${trimmed(positions.margin)} as "margin",
-    ${positions.leverage} as "leverage", ${trimmed(positions.exitPrice)} as "exitPrice",
-    ${trimmed(positions.fees)} as "fees", ${trimmed(positions.pnl)} as "pnl",
-    ${trimmed(positions.pnlPercent)} as "pnlPercent", null::text as "markPrice",
-    null::text as "unrealizedPnl", null::text as "unrealizedPnlPercent",
-    ${positions.closeReason} as "closeReason", ${isoText(positions.unprotectedSince)} as "unprotectedSince",
-    ${positions.adopted} as "adopted", ${isoText(positions.openedAt)} as "openedAt",
-    ${isoText(positions.closedAt)} as "closedAt", ${isoText(positions.createdAt)} as "createdAt",
-    ${isoText(positions.updatedAt)} as "updatedAt") b)
-  end`;
-
-const jsonColumns = { id: positions.id, item: closedItem };
+const jsonColumns = {
+  id: positions.id,
+  item: sql<string | null>`coalesce(${positions}.list_item, position_list_item(${positions}))`.as('item'),
+};
 
 const values = (userId: string, filter: Omit<PositionFilter, 'status'>) => ({
   userId,
@@ -173,7 +112,7 @@ export function createPositionQueries(db: Db) {
       const statement = statementFor(listStatements, `${filter.status}/${bySymbol}/${byCursor}`, () =>
         buildList(filter.status, bySymbol, byCursor),
       );
-      return pageOf(statement, values(userId, filter), filter.limit);
+      return pageOf((v) => statement.execute(v), values(userId, filter), filter.limit);
     },
 
     /**
@@ -190,7 +129,7 @@ export function createPositionQueries(db: Db) {
       const statement = statementFor(closedJsonStatements, `${bySymbol}/${byCursor}`, () =>
         buildClosedJsonList(bySymbol, byCursor),
       );
-      return pageOf(statement, values(userId, filter), filter.limit);
+      return pageOf((v) => rawRows<PositionJsonRow>(statement, v), values(userId, filter), filter.limit);
     },
 
     /** Live positions of a user (any non-closed state), for panic. */

@@ -1,9 +1,8 @@
 import { and, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Direction, SignalStatus } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { signals } from '../schema/index.js';
-import { pageOf, statementFor } from './list-page.js';
+import { pageOf, rawRows, statementFor } from './list-page.js';
 
 /**
  * Read-side queries over the global signals table for the API and dashboard (the signals module
@@ -51,62 +50,19 @@ export type SignalSummary = {
 export type SignalRecord = typeof signals.$inferSelect;
 
 /**
- * A list row for the API to print (see listAsJson). `head` is the API's Signal (src/api/schemas.ts
- * signalBody) from `id` to `candleCloseTime`, printed by the database as JSON, or null when a value
- * may print differently from how the API prints it; the lists are jsonb's text, the timestamps
- * UTC text ("2026-03-01 12:00:00.123456"), the rest as list() gives them.
+ * A list row for the API to print: `item` is the API's Signal (src/api/schemas.ts signalBody) as
+ * the database printed it when the row was written (the list_item column, see
+ * drizzle/0005_list_items.sql), or prints it now for a row written before that; null when a value
+ * may print differently from how the API prints it (the API then prints the page from the rows).
  */
 export interface SignalJsonRow {
   id: string;
-  head: string | null;
-  fixes: string;
-  vetoes: string;
-  reasons: string;
-  outcome: string | null;
-  outcomeSource: string | null;
-  outcomePnl: string | null;
-  expiresAt: string;
-  createdAt: string;
+  item: string | null;
 }
-
-// A double prints as JavaScript prints it only in plain notation: PostgreSQL switches to an
-// exponent below 1e-4 and from 1e15 (JavaScript below 1e-6 and from 1e21); minus zero prints
-// "-0" (JSON "0") and NaN / Infinity are not JSON at all.
-const plainDouble = (column: AnyPgColumn) =>
-  sql`(${column} = 0 or (abs(${column}) >= 1e-4::float8 and abs(${column}) < 1e15::float8))`;
-
-/**
- * signalBody's fields from id to candleCloseTime, in its order, printed by row_to_json: strings
- * escaped as JSON.stringify escapes them, numerics as their text (what the driver gives), doubles
- * and the bigint as numbers. Null when a number could print otherwise in JavaScript (a double
- * outside plain notation, a bigint beyond 2^53): the API then takes the row-by-row path.
- */
-const signalHead = sql<string | null>`case when ${plainDouble(signals.combinedConfidence)}
-    and (${signals.winProbability} is null or ${plainDouble(signals.winProbability)})
-    and (${signals.candleCloseTime} is null or ${signals.candleCloseTime} between -9007199254740991 and 9007199254740991)
-    and ${signals.direction} in ('LONG', 'SHORT')
-  then (select row_to_json(b)::text from (select
-    ${signals.id} as "id", ${signals.symbol} as "symbol", ${signals.direction} as "direction",
-    ${signals.status} as "status",
-    case when ${signals.combinedConfidence} = 0 then 0::float8 else ${signals.combinedConfidence} end as "confidence",
-    ${signals.entryType} as "entryType", ${signals.entry}::text as "entry",
-    ${signals.stopLoss}::text as "stopLoss", ${signals.takeProfit}::text as "takeProfit",
-    ${signals.analyst} as "analyst", ${signals.fallback} as "fallback",
-    case when ${signals.winProbability} = 0 then 0::float8 else ${signals.winProbability} end as "winProbability",
-    ${signals.candleCloseTime} as "candleCloseTime") b)
-  end`;
 
 const jsonColumns = {
   id: signals.id,
-  head: signalHead,
-  fixes: sql<string>`${signals.fixes}::text`,
-  vetoes: sql<string>`${signals.vetoes}::text`,
-  reasons: sql<string>`${signals.reasons}::text`,
-  outcome: signals.outcome,
-  outcomeSource: signals.outcomeSource,
-  outcomePnl: signals.outcomePnl,
-  expiresAt: sql<string>`(${signals.expiresAt} at time zone 'UTC')::text`,
-  createdAt: sql<string>`(${signals.createdAt} at time zone 'UTC')::text`,
+  item: sql<string | null>`coalesce(${signals}.list_item, signal_list_item(${signals}))`.as('item'),
 };
 
 type Filters = Record<'symbol' | 'direction' | 'status' | 'exclude' | 'cursor', boolean>;
@@ -176,25 +132,19 @@ export function createSignalQueries(db: Db) {
     /** One page, newest first; `hasMore` tells whether another page follows. */
     async list(filter: SignalFilter): Promise<{ items: SignalSummary[]; hasMore: boolean }> {
       const { on, key, values } = bind(filter);
-      return pageOf(
-        statementFor(listStatements, key, () => buildList(on)),
-        values,
-        filter.limit,
-      );
+      const statement = statementFor(listStatements, key, () => buildList(on));
+      return pageOf((v) => statement.execute(v), values, filter.limit);
     },
 
     /**
-     * The same page as list(), most of each row already printed as the API's JSON by the
-     * database (SignalJsonRow): a page of 50 then costs the API a few string joins per row instead
-     * of mapping, checking and printing 50 objects of 21 fields.
+     * The same page as list(), each row already printed as the API's JSON by the database
+     * (SignalJsonRow): a page of 50 then costs the API one string join instead of mapping,
+     * checking and printing 50 objects of 21 fields.
      */
     async listAsJson(filter: SignalFilter): Promise<{ items: SignalJsonRow[]; hasMore: boolean }> {
       const { on, key, values } = bind(filter);
-      return pageOf(
-        statementFor(jsonStatements, key, () => buildJsonList(on)),
-        values,
-        filter.limit,
-      );
+      const statement = statementFor(jsonStatements, key, () => buildJsonList(on));
+      return pageOf((v) => rawRows<SignalJsonRow>(statement, v), values, filter.limit);
     },
 
     /** The full record, evidence included: the record is the explanation. */
