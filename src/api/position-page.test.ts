@@ -2,9 +2,9 @@
  * GET /api/positions?status=closed prints its page from JSON the database wrote with each row
  * (list_item, drizzle/0005_list_items.sql; positionQueries.listClosedAsJson and
  * printedPageJson); the body must be byte for byte what the response serializer prints
- * from positionDto, whether the item was written with the row, rewritten by an update or printed
- * at read time for a row written before the migration, and any row the database cannot print
- * exactly must send the page back that way without its write ever being refused.
+ * from positionDto, whether the item was written with the row or rewritten by an update (as the
+ * migration does for the rows already there), and any row without an item (one the database
+ * cannot print exactly) must send the page back that way, without its write ever being refused.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -162,29 +162,33 @@ forEachStore('closed positions page printed by the database', ({ store }) => {
     }
   });
 
-  it('prints rows written before the list items existed, and keeps items in step with updates', async () => {
+  it('prints rows once they have items (as the migration gives the rows already there), and keeps items in step with updates', async () => {
     const u = await user('closed-page-items@example.com');
     await insertWithoutItems([closed(u), closed(u, { pnl: null, closeReason: null }), closed(u)]);
     expect(await itemsWritten(u)).toBe(0);
+    // Without items the page goes through positionDto; the migration's rewrite gives them theirs.
+    expect(await printedPage(u, { limit: 50 })).toBeUndefined();
+    await store().db.execute(sql`update positions set status = status where user_id = ${u}`);
+    expect(await itemsWritten(u)).toBe(3);
     const old = await both(u, { limit: 50 });
     expect(old.ours).toBeDefined();
     expect(old.ours).toBe(old.expected);
 
     await insert([closed(u), closed(u, { signalId: null, exitPrice: null })]);
-    expect(await itemsWritten(u)).toBe(2);
+    expect(await itemsWritten(u)).toBe(5);
     // An update of a closed row prints its item again; a live row that closes gets one.
     const [live] = await store()
       .db.insert(tables.positions)
       .values(closed(u, { status: 'OPEN', symbol: 'ETHUSDT', closedAt: null, exitPrice: null, pnl: null }))
       .returning({ id: tables.positions.id });
-    expect(await itemsWritten(u)).toBe(2);
+    expect(await itemsWritten(u)).toBe(5);
     await store().db.execute(
       sql`update positions set fees = 0.0731, close_reason = 'manual "close"', updated_at = now() where user_id = ${u} and list_item is not null`,
     );
     await store().db.execute(
       sql`update positions set status = 'CLOSED_WIN', exit_price = 3100.5, pnl = 12.25, closed_at = now() where id = ${live!.id}`,
     );
-    expect(await itemsWritten(u)).toBe(3);
+    expect(await itemsWritten(u)).toBe(6);
     const after = await both(u, { limit: 50 });
     expect(after.ours).toBe(after.expected);
     expect(after.ours).toContain('"fees":"0.0731","pnl"');

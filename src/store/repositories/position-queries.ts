@@ -30,9 +30,9 @@ const closedSortKey = sql`coalesce(${positions.closedAt}, ${positions.createdAt}
 
 /**
  * A closed-list row for the API to print: `item` is the API's Position (src/api/schemas.ts
- * positionBody) as the database printed it when the row was written (the list_item column, see
- * drizzle/0005_list_items.sql), or prints it now for a row written before that; null when a value
- * may print differently from how the API prints it (the API then prints the page from the rows).
+ * positionBody) as the database printed it when the row was last written (the list_item column,
+ * see drizzle/0005_list_items.sql), null when a value may print differently from how the API
+ * prints it (the API then prints the page from the rows).
  */
 export interface PositionJsonRow {
   id: string;
@@ -41,7 +41,7 @@ export interface PositionJsonRow {
 
 const jsonColumns = {
   id: positions.id,
-  item: sql<string | null>`coalesce(${positions}.list_item, position_list_item(${positions}))`.as('item'),
+  item: sql<string | null>`${positions}.list_item`.as('item'),
 };
 
 const values = (userId: string, filter: Omit<PositionFilter, 'status'>) => ({

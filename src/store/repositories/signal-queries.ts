@@ -51,9 +51,9 @@ export type SignalRecord = typeof signals.$inferSelect;
 
 /**
  * A list row for the API to print: `item` is the API's Signal (src/api/schemas.ts signalBody) as
- * the database printed it when the row was written (the list_item column, see
- * drizzle/0005_list_items.sql), or prints it now for a row written before that; null when a value
- * may print differently from how the API prints it (the API then prints the page from the rows).
+ * the database printed it when the row was last written (the list_item column, see
+ * drizzle/0005_list_items.sql), null when a value may print differently from how the API prints
+ * it (the API then prints the page from the rows).
  */
 export interface SignalJsonRow {
   id: string;
@@ -62,7 +62,7 @@ export interface SignalJsonRow {
 
 const jsonColumns = {
   id: signals.id,
-  item: sql<string | null>`coalesce(${signals}.list_item, signal_list_item(${signals}))`.as('item'),
+  item: sql<string | null>`${signals}.list_item`.as('item'),
 };
 
 type Filters = Record<'symbol' | 'direction' | 'status' | 'exclude' | 'cursor', boolean>;
