@@ -8,6 +8,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { listItemsWritten, withoutListItems } from '../../test/support/list-items.js';
 import { serializerFor } from '../../test/support/serializer.js';
 import { forEachStore } from '../../test/support/stores.js';
 import { createPositionQueries, type PositionFilter, tables } from '../store/index.js';
@@ -55,21 +56,11 @@ const raw = (text: string) => sql.raw(text) as SQL as unknown as string;
 forEachStore('closed positions page printed by the database', ({ store }) => {
   const queries = () => createPositionQueries(store().db);
   const insert = (rows: NewPosition[]) => store().db.insert(tables.positions).values(rows);
-  /** Rows as written before migration 0005: no list item (the trigger is off while they go in). */
-  const insertWithoutItems = async (rows: NewPosition[]) => {
-    await store().db.execute(sql`alter table positions disable trigger positions_list_item`);
-    try {
-      await insert(rows);
-    } finally {
-      await store().db.execute(sql`alter table positions enable trigger positions_list_item`);
-    }
-  };
-  const itemsWritten = async (userId: string) => {
-    const rows = await store().db.execute(
-      sql`select count(list_item)::int as n from positions where user_id = ${userId}`,
-    );
-    return (rows as unknown as { rows: { n: number }[] }).rows[0]!.n;
-  };
+  /** Rows as written before migration 0005: no list item. */
+  const insertWithoutItems = (rows: NewPosition[]) =>
+    withoutListItems(store().db, 'positions', () => insert(rows));
+  const itemsWritten = (userId: string) =>
+    listItemsWritten(store().db, 'positions', sql`user_id = ${userId}`);
   const user = async (email: string) => {
     const [row] = await store()
       .db.insert(tables.users)

@@ -8,6 +8,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { listItemsWritten, withoutListItems } from '../../test/support/list-items.js';
 import { serializerFor } from '../../test/support/serializer.js';
 import { forEachStore } from '../../test/support/stores.js';
 import { createSignalQueries, type SignalFilter, tables } from '../store/index.js';
@@ -58,21 +59,10 @@ const raw = (text: string) => sql.raw(text) as SQL as unknown as number;
 forEachStore('signal page printed by the database', ({ store }) => {
   const queries = () => createSignalQueries(store().db);
   const insert = (rows: NewSignal[]) => store().db.insert(tables.signals).values(rows);
-  /** Rows as written before migration 0005: no list item (the trigger is off while they go in). */
-  const insertWithoutItems = async (rows: NewSignal[]) => {
-    await store().db.execute(sql`alter table signals disable trigger signals_list_item`);
-    try {
-      await insert(rows);
-    } finally {
-      await store().db.execute(sql`alter table signals enable trigger signals_list_item`);
-    }
-  };
-  const itemsWritten = async (symbol: string) => {
-    const rows = await store().db.execute(
-      sql`select count(list_item)::int as n from signals where symbol = ${symbol}`,
-    );
-    return (rows as unknown as { rows: { n: number }[] }).rows[0]!.n;
-  };
+  /** Rows as written before migration 0005: no list item. */
+  const insertWithoutItems = (rows: NewSignal[]) =>
+    withoutListItems(store().db, 'signals', () => insert(rows));
+  const itemsWritten = (symbol: string) => listItemsWritten(store().db, 'signals', sql`symbol = ${symbol}`);
 
   /** The page as printed from the rows (undefined: fell back) and as signalDto + serializer print it. */
   async function printedPage(filter: SignalFilter) {
