@@ -1,7 +1,7 @@
 /** Domain records -> JSON bodies: decimals as strings, dates as ISO strings, secrets never. */
 import type { Decimal } from 'decimal.js';
 import { dec, isLivePosition } from '../domain/index.js';
-import type { Position, PositionJsonRow, PositionRow, SignalJsonRow, SignalSummary } from '../store/index.js';
+import type { Position, PositionRow, PrintedRow, SignalSummary } from '../store/index.js';
 import type { BalanceView } from './ports.js';
 
 const str = (d: Decimal | null | undefined): string | null => (d == null ? null : d.toFixed());
@@ -110,14 +110,11 @@ export function signalDto(s: SignalSummary) {
 
 /**
  * A list page (signals, closed positions) as the JSON the response serializer would print from
- * signalDto or positionDto, from items the database printed (SignalJsonRow, PositionJsonRow).
+ * signalDto or positionDto, from items the database printed (PrintedRow).
  * Undefined when any row has no item (a value the database cannot print exactly): the caller then
  * serves the page from the rows.
  */
-export function printedPageJson(
-  rows: readonly (SignalJsonRow | PositionJsonRow)[],
-  hasMore: boolean,
-): string | undefined {
+export function printedPageJson(rows: readonly PrintedRow[], hasMore: boolean): string | undefined {
   let items = '';
   for (let i = 0; i < rows.length; i++) {
     const item = rows[i]!.item;

@@ -6,6 +6,7 @@ export * from './convert.js';
 export * from './credentials.js';
 export * from './execution-queries.js';
 export * from './fills.js';
+export type { PrintedRow } from './list-page.js';
 export * from './ml-models.js';
 export * from './orders.js';
 export * from './paper-accounts.js';

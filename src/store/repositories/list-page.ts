@@ -1,3 +1,6 @@
+import { sql } from 'drizzle-orm';
+import type { positions, signals } from '../schema/index.js';
+
 /**
  * Keyset list pages shared by the read-side queries: one prepared statement per combination of
  * filters, and pages read one row long so that whether another page follows is known.
@@ -27,13 +30,34 @@ export async function pageOf<T>(
 }
 
 /**
- * The rows of a prepared statement as the driver reads them, without the ORM's mapping (named by
- * the statement's SQL names and aliases). Both drivers' prepared queries (node-postgres, PGlite)
- * have all(); the type they share omits it.
+ * A list row as the database printed it (signals, closed positions): its id, and its item of the
+ * API's list, the list_item column written with the row (drizzle/0005_list_items.sql); null when
+ * a value may print differently from how the API prints it (the API then prints the page from the
+ * rows).
  */
-export function rawRows<T>(statement: object, values: Record<string, unknown>): Promise<T[]> {
-  const all = (statement as { all?: (values: Record<string, unknown>) => Promise<T[]> }).all;
+export interface PrintedRow {
+  id: string;
+  item: string | null;
+}
+
+/** The columns of a PrintedRow, from a table with a list_item (positions, signals). */
+export const printedColumns = (table: typeof positions | typeof signals) => ({
+  id: table.id,
+  item: sql<string | null>`${table}.list_item`.as('item'),
+});
+
+/**
+ * One page of PrintedRows from a statement selecting printedColumns, read raw: without the ORM's
+ * mapping of each row. Both drivers' prepared queries (node-postgres, PGlite) have all(); the
+ * type they share omits it.
+ */
+export function printedPageOf(
+  statement: object,
+  values: Record<string, unknown>,
+  limit: number,
+): Promise<{ items: PrintedRow[]; hasMore: boolean }> {
+  const all = (statement as { all?: (values: Record<string, unknown>) => Promise<PrintedRow[]> }).all;
   if (typeof all !== 'function')
     throw new Error('this driver’s prepared statement has no all(): no raw rows');
-  return all.call(statement, values);
+  return pageOf((v) => all.call(statement, v), values, limit);
 }

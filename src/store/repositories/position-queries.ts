@@ -1,7 +1,7 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../database.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
-import { pageOf, rawRows, statementFor } from './list-page.js';
+import { type PrintedRow, pageOf, printedColumns, printedPageOf, statementFor } from './list-page.js';
 import { type Position, toPosition } from './positions.js';
 
 /**
@@ -27,22 +27,6 @@ export type PositionRow = typeof positions.$inferSelect;
 
 // Open positions by when they were created; closed ones by when they closed.
 const closedSortKey = sql`coalesce(${positions.closedAt}, ${positions.createdAt})`;
-
-/**
- * A closed-list row for the API to print: `item` is the API's Position (src/api/schemas.ts
- * positionBody) as the database printed it when the row was last written (the list_item column,
- * see drizzle/0005_list_items.sql), null when a value may print differently from how the API
- * prints it (the API then prints the page from the rows).
- */
-export interface PositionJsonRow {
-  id: string;
-  item: string | null;
-}
-
-const jsonColumns = {
-  id: positions.id,
-  item: sql<string | null>`${positions}.list_item`.as('item'),
-};
 
 const values = (userId: string, filter: Omit<PositionFilter, 'status'>) => ({
   userId,
@@ -85,7 +69,7 @@ export function createPositionQueries(db: Db) {
   function buildClosedJsonList(bySymbol: boolean, byCursor: boolean) {
     const { where, order } = listWhere('closed', bySymbol, byCursor);
     return db
-      .select(jsonColumns)
+      .select(printedColumns(positions))
       .from(positions)
       .where(where)
       .orderBy(...order)
@@ -117,19 +101,19 @@ export function createPositionQueries(db: Db) {
 
     /**
      * The same page as listForUser() with status closed, each row already printed as the API's
-     * JSON by the database (PositionJsonRow): a page of 50 then costs the API one string join
+     * JSON by the database (PrintedRow): a page of 50 then costs the API one string join
      * instead of mapping, checking and printing 50 objects of 28 fields.
      */
     async listClosedAsJson(
       userId: string,
       filter: Omit<PositionFilter, 'status'>,
-    ): Promise<{ items: PositionJsonRow[]; hasMore: boolean }> {
+    ): Promise<{ items: PrintedRow[]; hasMore: boolean }> {
       const bySymbol = Boolean(filter.symbol);
       const byCursor = Boolean(filter.cursor);
       const statement = statementFor(closedJsonStatements, `${bySymbol}/${byCursor}`, () =>
         buildClosedJsonList(bySymbol, byCursor),
       );
-      return pageOf((v) => rawRows<PositionJsonRow>(statement, v), values(userId, filter), filter.limit);
+      return printedPageOf(statement, values(userId, filter), filter.limit);
     },
 
     /** Live positions of a user (any non-closed state), for panic. */

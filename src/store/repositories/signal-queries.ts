@@ -2,7 +2,7 @@ import { and, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { Direction, SignalStatus } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { signals } from '../schema/index.js';
-import { pageOf, rawRows, statementFor } from './list-page.js';
+import { type PrintedRow, pageOf, printedColumns, printedPageOf, statementFor } from './list-page.js';
 
 /**
  * Read-side queries over the global signals table for the API and dashboard (the signals module
@@ -49,22 +49,6 @@ export type SignalSummary = {
 };
 export type SignalRecord = typeof signals.$inferSelect;
 
-/**
- * A list row for the API to print: `item` is the API's Signal (src/api/schemas.ts signalBody) as
- * the database printed it when the row was last written (the list_item column, see
- * drizzle/0005_list_items.sql), null when a value may print differently from how the API prints
- * it (the API then prints the page from the rows).
- */
-export interface SignalJsonRow {
-  id: string;
-  item: string | null;
-}
-
-const jsonColumns = {
-  id: signals.id,
-  item: sql<string | null>`${signals}.list_item`.as('item'),
-};
-
 type Filters = Record<'symbol' | 'direction' | 'status' | 'exclude' | 'cursor', boolean>;
 
 export function createSignalQueries(db: Db) {
@@ -102,7 +86,7 @@ export function createSignalQueries(db: Db) {
   }
   function buildJsonList(on: Filters) {
     return db
-      .select(jsonColumns)
+      .select(printedColumns(signals))
       .from(signals)
       .where(listWhere(on))
       .orderBy(desc(signals.createdAt), desc(signals.id))
@@ -138,13 +122,13 @@ export function createSignalQueries(db: Db) {
 
     /**
      * The same page as list(), each row already printed as the API's JSON by the database
-     * (SignalJsonRow): a page of 50 then costs the API one string join instead of mapping,
+     * (PrintedRow): a page of 50 then costs the API one string join instead of mapping,
      * checking and printing 50 objects of 21 fields.
      */
-    async listAsJson(filter: SignalFilter): Promise<{ items: SignalJsonRow[]; hasMore: boolean }> {
+    async listAsJson(filter: SignalFilter): Promise<{ items: PrintedRow[]; hasMore: boolean }> {
       const { on, key, values } = bind(filter);
       const statement = statementFor(jsonStatements, key, () => buildJsonList(on));
-      return pageOf((v) => rawRows<SignalJsonRow>(statement, v), values, filter.limit);
+      return printedPageOf(statement, values, filter.limit);
     },
 
     /** The full record, evidence included: the record is the explanation. */
