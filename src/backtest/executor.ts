@@ -25,6 +25,7 @@ import {
   type Price,
   type Qty,
   type SymbolRules,
+  toFloat,
   ZERO,
 } from '../domain/index.js';
 import type { Exchange, UserStreamEvent } from '../exchange/index.js';
@@ -201,8 +202,8 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
           triggerPrice: price as Price,
           closePosition: true,
         });
-        if (leg === 'sl') w.levels.stop = price.toNumber();
-        else w.levels.target = price.toNumber();
+        if (leg === 'sl') w.levels.stop = toFloat(price);
+        else w.levels.target = toFloat(price);
       } catch (err) {
         // The price is already past the level (or the order is refused otherwise): a filled
         // entry must not stay unprotected, so it is closed now.
@@ -313,7 +314,7 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
         expiresAt: options.limitEntryTtlMs === undefined ? signal.expiresAt : now + options.limitEntryTtlMs,
         levels: {
           direction: signal.direction,
-          pendingEntry: signal.entryType === 'LIMIT' ? sized.price.toNumber() : null,
+          pendingEntry: signal.entryType === 'LIMIT' ? toFloat(sized.price) : null,
           stop: null,
           target: null,
         },

@@ -8,7 +8,7 @@
  * be marked to market every step without touching a decimal.
  */
 import type { Decimal } from 'decimal.js';
-import { type Direction, ZERO } from '../domain/index.js';
+import { type Direction, toFloat, ZERO } from '../domain/index.js';
 import type { Exchange, Fill, UserStreamEvent } from '../exchange/index.js';
 import type { ExitReason } from './types.js';
 
@@ -74,7 +74,7 @@ export interface TradeLedger {
   close(): void;
 }
 
-const num = (d: Decimal): number => d.toNumber();
+const num = toFloat;
 
 export function createTradeLedger(exchange: Exchange, startWallet: number): TradeLedger {
   const open = new Map<string, Working>();
@@ -180,7 +180,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         return;
       }
       case 'balance':
-        wallet = event.walletBalance.toNumber();
+        wallet = toFloat(event.walletBalance);
         return;
       default:
         return;

@@ -23,7 +23,7 @@ import {
   type SignalDraft,
   signalToJson,
 } from '../analyst/index.js';
-import type { Clock, MarketSymbol } from '../domain/index.js';
+import { type Clock, type MarketSymbol, toFloat } from '../domain/index.js';
 import {
   createSymbolScreener,
   isSkip,
@@ -79,9 +79,9 @@ export function tradeSignal(id: string, draft: SignalDraft): TradeSignal {
     candleCloseTime: draft.candleCloseTime,
     combinedConfidence: draft.combinedConfidence,
     entryType: draft.entryType,
-    entry: draft.entry.toNumber(),
-    stopLoss: draft.stopLoss.toNumber(),
-    takeProfit: draft.takeProfit.toNumber(),
+    entry: toFloat(draft.entry),
+    stopLoss: toFloat(draft.stopLoss),
+    takeProfit: toFloat(draft.takeProfit),
     analyst: draft.analyst,
     features: draft.features,
     draft: {

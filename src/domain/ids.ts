@@ -3,7 +3,7 @@
  * random at all: they are derived from (user, signal, leg), so a retry after a crash produces the
  * same id and the exchange recognises the duplicate instead of opening a second position.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Brand } from './brand.js';
 
 export type ClientOrderId = Brand<string, 'ClientOrderId'>;
@@ -30,7 +30,8 @@ export type OrderLeg = 'entry' | 'sl' | 'tp' | 'exit' | `exit${number}` | `sl${n
  * Fits Binance's 36-character limit and charset.
  */
 export function deriveClientOrderId(userId: string, signalId: string, leg: OrderLeg): ClientOrderId {
-  const digest = createHash('sha256').update(`${userId}|${signalId}|${leg}`).digest('hex').slice(0, 24);
+  // One-shot hash (no Hash object per id): the same digest as createHash().update().digest().
+  const digest = hash('sha256', `${userId}|${signalId}|${leg}`, 'hex').slice(0, 24);
   const id = `nt-${digest}-${leg}`.slice(0, 36);
   return id as ClientOrderId;
 }

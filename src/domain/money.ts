@@ -24,6 +24,12 @@ export type Money = Brand<Decimal, 'Money'>;
 
 /** Parse a decimal, refusing NaN, Infinity and garbage with a message that names the field. */
 export function dec(value: DecimalInput, field = 'value'): Decimal {
+  // A finite Dec is returned as it is: decimals are immutable, and a copy would be the same value
+  // (the constructor copies a decimal's digits without rounding). Only our own clone qualifies: a
+  // decimal of another configuration (precision, rounding) must be copied into ours, so its
+  // arithmetic runs at our precision (every clone shares one prototype: `constructor` tells them
+  // apart).
+  if (typeof value === 'object' && value.constructor === Dec && value.isFinite()) return value;
   let d: Decimal;
   try {
     d = new Dec(value);
@@ -40,10 +46,111 @@ export const money = (value: DecimalInput, field = 'amount'): Money => dec(value
 
 export const ZERO = new Dec(0);
 
+/** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * `value.toNumber()`, without its trip through text when the value allows: a decimal of at most
+ * 15 significant digits is an integer N < 10^15 times 10^k; for |k| <= 22 both N and 10^|k| are
+ * exact doubles, and one IEEE multiplication or division rounds correctly, which is exactly what
+ * Number(text) returns (Clinger's fast path). Anything else (more digits, larger exponents, NaN,
+ * infinities) goes through toNumber(). Reads decimal.js's documented digits (`d`, base 1e7
+ * words, most significant first), exponent (`e`, base 10) and sign (`s`).
+ */
+export function toFloat(value: Decimal): number {
+  const words = value.d;
+  if (!words || words.length > 3) return value.toNumber();
+  const first = words[0]!;
+  if (first === 0) return value.s < 0 ? -0 : 0;
+  let digits =
+    first < 10
+      ? 1
+      : first < 100
+        ? 2
+        : first < 1e3
+          ? 3
+          : first < 1e4
+            ? 4
+            : first < 1e5
+              ? 5
+              : first < 1e6
+                ? 6
+                : 7;
+  let n = first;
+  for (let i = 1; i < words.length; i++) {
+    n = n * 1e7 + words[i]!;
+    digits += 7;
+  }
+  if (digits > 15) return value.toNumber();
+  const k = value.e - digits + 1;
+  let x: number;
+  if (k >= 0) {
+    if (k > 22) return value.toNumber();
+    x = n * POW10[k]!;
+  } else {
+    if (k < -22) return value.toNumber();
+    x = n / POW10[-k]!;
+  }
+  return value.s < 0 ? -x : x;
+}
+
+/** A decimal of at most 15 significant digits as integer x 10^exponent, or null (more digits, NaN, infinite). */
+function scaled(value: Decimal): { integer: number; exponent: number } | null {
+  const words = value.d;
+  if (!words || words.length > 3) return null;
+  const first = words[0]!;
+  let digits =
+    first < 10
+      ? 1
+      : first < 100
+        ? 2
+        : first < 1e3
+          ? 3
+          : first < 1e4
+            ? 4
+            : first < 1e5
+              ? 5
+              : first < 1e6
+                ? 6
+                : 7;
+  let n = first;
+  for (let i = 1; i < words.length; i++) {
+    n = n * 1e7 + words[i]!;
+    digits += 7;
+  }
+  if (digits > 15) return null;
+  return { integer: n, exponent: value.e - digits + 1 };
+}
+
+/**
+ * Is `value` a whole multiple of `step` (a price of the tick, a quantity of the step)? The answer
+ * of `value.mod(step).isZero()`, without a decimal division when both are short: as integers
+ * times powers of ten, brought to the smaller power they are exact integers, and when both stay
+ * at most 2^53 the remainder of doubles is exact. Anything else asks decimal.js.
+ */
+export function isMultipleOf(value: Decimal, step: Decimal): boolean {
+  const v = scaled(value);
+  const s = step.isZero() ? null : scaled(step);
+  if (v !== null && s !== null) {
+    if (v.integer === 0) return true;
+    const low = Math.min(v.exponent, s.exponent);
+    const a = v.exponent - low;
+    const b = s.exponent - low;
+    if (a <= 22 && b <= 22) {
+      const x = v.integer * POW10[a]!;
+      const y = s.integer * POW10[b]!;
+      if (x <= Number.MAX_SAFE_INTEGER && y <= Number.MAX_SAFE_INTEGER) return x % y === 0;
+    }
+  }
+  return value.mod(step).isZero();
+}
+
 /** Round a quantity DOWN to the symbol's step (never buy more than the margin pays for). */
 export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T {
   const s = dec(step, 'stepSize');
   if (s.lte(0)) return value;
+  // Already on the step: the division, floor and product would give the same value back.
+  if (isMultipleOf(value, s)) return value;
   return value.div(s).floor().mul(s) as T;
 }
 
@@ -51,6 +158,7 @@ export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T 
 export function roundToTick<T extends Decimal>(value: T, tick: DecimalInput): T {
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
+  if (isMultipleOf(value, t)) return value;
   return value.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t) as T;
 }
 
@@ -62,6 +170,7 @@ export function roundToTickDirected<T extends Decimal>(
 ): T {
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
+  if (isMultipleOf(value, t)) return value;
   const steps = value.div(t);
   return (direction === 'up' ? steps.ceil() : steps.floor()).mul(t) as T;
 }

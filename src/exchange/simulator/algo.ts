@@ -11,7 +11,7 @@
  * close it EXPIRES, and it expires too when the position it protected is gone (GTE_GTC).
  * TRAILING_STOP_MARKET is not simulated and answers -1116.
  */
-import { type Dec, DomainError, ZERO } from '../../domain/index.js';
+import { type Dec, DomainError, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import { checkOrderMargin } from './account-math.js';
 import { emitAlgoUpdate, emitOrderUpdate } from './events.js';
@@ -93,7 +93,7 @@ export function placeAlgoOrder(
   const workingType = req.workingType ?? 'CONTRACT_PRICE';
   if (book.hasPrice) {
     const watched = workingType === 'MARK_PRICE' ? book.markF : book.lastF;
-    const t = trigger.toNumber();
+    const t = toFloat(trigger);
     if (firesUp(type, req.side) ? watched >= t : watched <= t) {
       throw binanceError(BinanceCode.ORDER_WOULD_IMMEDIATELY_TRIGGER);
     }
@@ -143,7 +143,7 @@ export function placeAlgoOrder(
   addOpenAlgo(algo);
   const up = firesUp(type, req.side);
   const list = workingType === 'MARK_PRICE' ? (up ? book.markUp : book.markDown) : up ? book.up : book.down;
-  algo.trigger = list.insert(trigger.toNumber(), algo.seq, { kind: 'algo', algo });
+  algo.trigger = list.insert(toFloat(trigger), algo.seq, { kind: 'algo', algo });
   emitAlgoUpdate(state, algo);
   return algoSnapshot(algo);
 }

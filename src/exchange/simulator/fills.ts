@@ -8,7 +8,7 @@
  * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
  * liquidation level is recomputed, and a liquidation check is queued.
  */
-import { type Dec, ZERO } from '../../domain/index.js';
+import { type Dec, toFloat, ZERO } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
 import {
@@ -67,7 +67,9 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     const openQty = qty.minus(closeQty);
     if (openQty.gt(0)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
   }
-  const fee = f.fee ?? roundMoney(qty.mul(price).mul(f.maker ? account.makerRate : account.takerRate));
+  // qty × price once: the fee, the order's cumulative quote and the trade's quote all start from it.
+  const quote = qty.mul(price);
+  const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
   account.wallet = account.wallet.plus(realized).minus(fee);
   account.ledger.realizedPnl = account.ledger.realizedPnl.plus(realized);
   account.ledger.fees = account.ledger.fees.plus(fee);
@@ -76,7 +78,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   refreshCrossWallet(account);
 
   order.executedQty = order.executedQty.plus(qty);
-  order.cumQuote = order.cumQuote.plus(qty.mul(price));
+  order.cumQuote = order.cumQuote.plus(quote);
   order.avgPrice = order.cumQuote.div(order.executedQty);
   order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = state.now;
@@ -90,7 +92,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     side: order.side,
     price,
     qty,
-    quoteQty: qty.mul(price),
+    quoteQty: quote,
     commission: fee,
     commissionAsset: 'USDT',
     realizedPnl: realized,
@@ -174,8 +176,8 @@ export const reduces = (p: Position, side: 'BUY' | 'SELL'): boolean =>
   side === 'BUY' ? p.amt.lt(0) : p.amt.gt(0);
 
 export function afterPositionChange(state: EngineState, pos: Position, prevAmt: Dec): void {
-  pos.amtF = pos.amt.toNumber();
-  pos.entryF = pos.entryPrice.toNumber();
+  pos.amtF = toFloat(pos.amt);
+  pos.entryF = toFloat(pos.entryPrice);
   const book = pos.book;
   if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) book.crossHolders.add(pos);
   else book.crossHolders.delete(pos);
@@ -210,7 +212,7 @@ export function refreshLiquidationTrigger(state: EngineState, pos: Position): vo
   if (lp === null) return;
   const book = pos.book;
   const long = pos.amt.gt(0);
-  const level = lp.toNumber();
+  const level = toFloat(lp);
   if (book.hasPrice && (long ? book.markF <= level : book.markF >= level)) {
     state.pendingChecks.add(pos);
     return;

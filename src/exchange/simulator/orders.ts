@@ -7,7 +7,15 @@
  * expires. Order of checks follows reference §8.2: params, precision, filters, notional,
  * reduce-only, margin, time in force.
  */
-import { type Dec, dec, floorToStep, type OrderSide, roundToTickDirected, ZERO } from '../../domain/index.js';
+import {
+  type Dec,
+  dec,
+  floorToStep,
+  type OrderSide,
+  roundToTickDirected,
+  toFloat,
+  ZERO,
+} from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import { checkOrderMargin } from './account-math.js';
 import { emitOrderUpdate } from './events.js';
@@ -79,7 +87,7 @@ export function takerPrice(state: EngineState, book: Book, side: OrderSide, qty:
   const base = book.lastF;
   const fraction = state.config.slippage({
     side,
-    qty: qty.toNumber(),
+    qty: toFloat(qty),
     price: base,
     high: book.highF,
     low: book.lowF,
@@ -247,7 +255,7 @@ export function rest(state: EngineState, order: OrderRec): void {
 }
 
 function restingLevel(state: EngineState, order: OrderRec): number {
-  const p = order.price.toNumber();
+  const p = toFloat(order.price);
   if (state.config.limitFill === 'touch') return p;
   const halfTick = order.book.spec.tickSize.toNumber() / 2;
   return order.side === 'BUY' ? p - halfTick : p + halfTick;
@@ -272,7 +280,7 @@ export function fillResting(state: EngineState, order: OrderRec): boolean {
     const cap = floorToStep(dec(Math.max(0, book.volumeBudget)), book.spec.stepSize);
     if (cap.lt(qty)) qty = cap;
     if (qty.lte(0)) return true;
-    book.volumeBudget -= qty.toNumber();
+    book.volumeBudget -= toFloat(qty);
   }
   executeFill(state, { order, qty, price: order.price, maker: true, executionType: 'TRADE' });
   if (order.reduceOnly && isOpenOrder(order) && !reduces(pos, order.side)) {

@@ -12,6 +12,7 @@ import {
   type IdGenerator,
   type MarginMode,
   type MarketSymbol,
+  toFloat,
   ZERO,
 } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
@@ -245,11 +246,25 @@ export function commandTime(state: EngineState): number {
   return state.now;
 }
 
-export const markOf = (book: Book): Dec => dec(book.markF);
-export const lastOf = (book: Book): Dec => dec(book.lastF);
+// The decimal of the latest price read: a command reads the last and mark prices of one book
+// several times (checks, margin, events) while they stay the same number, and parsing a float
+// into a decimal goes through its text. One entry, keyed by the number itself (0 is not cached,
+// so -0 keeps its sign).
+let cachedPrice = Number.NaN;
+let cachedPriceDec: Dec = ZERO;
+function priceDec(value: number): Dec {
+  if (value === cachedPrice && value !== 0) return cachedPriceDec;
+  const d = dec(value);
+  cachedPrice = value;
+  cachedPriceDec = d;
+  return d;
+}
+
+export const markOf = (book: Book): Dec => priceDec(book.markF);
+export const lastOf = (book: Book): Dec => priceDec(book.lastF);
 
 export function refreshCrossWallet(account: Account): void {
-  account.crossWalletF = account.wallet.minus(account.isolatedTotal).toNumber();
+  account.crossWalletF = toFloat(account.wallet.minus(account.isolatedTotal));
 }
 
 /** The only way an isolated wallet changes, so the account's total stays exact. */

@@ -4,7 +4,7 @@
  * (-4001/-4013/-4002), trigger bounds (-4006/-4007), PERCENT_PRICE (-4016/-4024), MIN_NOTIONAL
  * (-4164, reduce-only exempt), client order ids (-4015/-4116).
  */
-import { CLIENT_ORDER_ID_PATTERN, type Dec } from '../../domain/index.js';
+import { CLIENT_ORDER_ID_PATTERN, type Dec, isMultipleOf } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import type { SimSymbolSpec } from './spec.js';
 
@@ -26,7 +26,7 @@ export function notRequired(name: string): never {
 export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): void {
   if (qty.lte(0)) throw binanceError(BinanceCode.QTY_LESS_THAN_ZERO);
   if (qty.decimalPlaces() > spec.quantityPrecision) throw binanceError(BinanceCode.BAD_PRECISION);
-  if (!qty.mod(spec.stepSize).isZero()) throw binanceError(BinanceCode.QTY_NOT_INCREASED_BY_STEP_SIZE);
+  if (!isMultipleOf(qty, spec.stepSize)) throw binanceError(BinanceCode.QTY_NOT_INCREASED_BY_STEP_SIZE);
   if (qty.lt(spec.minQty)) throw binanceError(BinanceCode.QTY_LESS_THAN_MIN_QTY);
   if (qty.gt(market ? spec.marketMaxQty : spec.maxQty))
     throw binanceError(BinanceCode.QTY_GREATER_THAN_MAX_QTY);
@@ -35,7 +35,7 @@ export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): v
 export function checkPrice(spec: SimSymbolSpec, price: Dec): void {
   if (price.lte(0)) throw binanceError(BinanceCode.PRICE_LESS_THAN_ZERO);
   if (price.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
-  if (!price.mod(spec.tickSize).isZero()) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
+  if (!isMultipleOf(price, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
   if (price.lt(spec.minPrice)) throw binanceError(BinanceCode.PRICE_LESS_THAN_MIN_PRICE);
   if (price.gt(spec.maxPrice)) throw binanceError(BinanceCode.PRICE_GREATER_THAN_MAX_PRICE);
 }
@@ -44,7 +44,7 @@ export function checkTriggerPrice(spec: SimSymbolSpec, trigger: Dec): void {
   if (trigger.lte(0)) throw binanceError(BinanceCode.STOP_PRICE_LESS_THAN_ZERO);
   if (trigger.gt(spec.maxPrice)) throw binanceError(BinanceCode.STOP_PRICE_GREATER_THAN_MAX_PRICE);
   if (trigger.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
-  if (!trigger.mod(spec.tickSize).isZero()) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
+  if (!isMultipleOf(trigger, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
 }
 
 /** PERCENT_PRICE against the mark: BUY <= mark × up, SELL >= mark × down. */

@@ -1,0 +1,169 @@
+import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Dec, dec, floorToStep, isMultipleOf, roundToTick, roundToTickDirected, toFloat } from './money.js';
+
+/** A decimal written as text: sign, up to 45 digits, a point anywhere, an exponent. */
+const decimalText = fc
+  .tuple(
+    fc.boolean(),
+    fc.stringMatching(/^[0-9]{1,45}$/),
+    fc.nat({ max: 45 }),
+    fc.integer({ min: -40, max: 40 }),
+  )
+  .map(([negative, digits, point, exponent]) => {
+    const at = Math.min(point, digits.length);
+    const body = at === 0 ? digits : `${digits.slice(0, at)}.${digits.slice(at)}`;
+    return `${negative ? '-' : ''}${body}e${exponent}`;
+  });
+
+describe('toFloat', () => {
+  it('is toNumber(), bit for bit, for any decimal (fast path and fallback)', () => {
+    fc.assert(
+      fc.property(decimalText, (text) => {
+        const d = new Dec(text);
+        expect(Object.is(toFloat(d), d.toNumber())).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('is toNumber() for the results of arithmetic (prices, quantities, quotients)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 4 }),
+        (p, pd, q, qd) => {
+          const price = new Dec(p).div(10 ** pd);
+          const qty = new Dec(q).div(10 ** qd);
+          for (const d of [price, qty, price.mul(qty), price.div(qty), price.minus(qty), qty.neg()]) {
+            expect(Object.is(toFloat(d), d.toNumber())).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('keeps the edges: zeros with their sign, non-finite values, the largest exact exponents', () => {
+    for (const text of ['0', '-0', '1e22', '1e23', '123456789012345e22', '1e-22', '1e-23', '0.1', '-0.3']) {
+      const d = new Dec(text);
+      expect(Object.is(toFloat(d), d.toNumber())).toBe(true);
+    }
+    expect(toFloat(new Dec(Number.NaN))).toBeNaN();
+    expect(toFloat(new Dec(Number.POSITIVE_INFINITY))).toBe(Number.POSITIVE_INFINITY);
+    expect(toFloat(new Dec(Number.NEGATIVE_INFINITY))).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('dec', () => {
+  it('hands back a finite decimal of our own configuration as it is, others as ours', () => {
+    const own = new Dec('2003.47');
+    expect(dec(own)).toBe(own);
+    // A decimal of another configuration computes at its own precision: it must come back as ours.
+    const Coarse = Decimal.clone({ precision: 5 });
+    const coarse = new Coarse('1');
+    const copy = dec(coarse);
+    expect(copy).not.toBe(coarse);
+    expect(copy.div(3).toString()).toBe(new Dec(1).div(3).toString());
+    expect(coarse.div(3).toString()).toBe('0.33333');
+  });
+
+  it('refuses NaN and infinities whatever their type', () => {
+    expect(() => dec(new Dec(Number.NaN), 'price')).toThrow(/price/);
+    expect(() => dec(new Dec(Number.POSITIVE_INFINITY), 'qty')).toThrow(/qty/);
+    expect(() => dec('abc', 'margin')).toThrow(/margin/);
+  });
+});
+
+describe('isMultipleOf', () => {
+  it('answers as value.mod(step).isZero() for any decimals', () => {
+    fc.assert(
+      fc.property(decimalText, decimalText, (a, b) => {
+        const value = new Dec(a);
+        const step = new Dec(b);
+        expect(isMultipleOf(value, step)).toBe(value.mod(step).isZero());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('answers as value.mod(step).isZero() for prices and quantities near their tick and step', () => {
+    const steps = ['0.1', '0.01', '0.001', '0.0001', '0.00001', '0.5', '0.25', '5', '10', '1e-8', '0.000001'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...steps),
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.constantFrom('0', '1e-9', '-1e-9', '0.000001', '0.5e-8'),
+        (stepText, n, nudge) => {
+          const step = new Dec(stepText);
+          const value = step.mul(n).plus(nudge);
+          expect(isMultipleOf(value, step)).toBe(value.mod(step).isZero());
+          expect(isMultipleOf(value.neg(), step)).toBe(value.neg().mod(step).isZero());
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('keeps the edges: zero, a zero step, values beyond exact doubles', () => {
+    const cases: [string, string][] = [
+      ['0', '0.01'],
+      ['0.01', '0'],
+      ['9007199254740993', '1'],
+      ['9007199254740993', '2'],
+      ['123456789012345678901234567890', '0.1'],
+      ['1e30', '3'],
+      ['1.23e-20', '1e-21'],
+      ['1.23e-20', '1e-30'],
+    ];
+    for (const [a, b] of cases) {
+      const value = new Dec(a);
+      const step = new Dec(b);
+      expect(isMultipleOf(value, step)).toBe(value.mod(step).isZero());
+    }
+  });
+});
+
+describe('rounding to the tick and the step', () => {
+  // What the helpers computed before their shortcut for values already on the grid.
+  const reference = {
+    floor: (v: Dec, s: Dec) => v.div(s).floor().mul(s),
+    nearest: (v: Dec, t: Dec) => v.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t),
+    up: (v: Dec, t: Dec) => v.div(t).ceil().mul(t),
+    down: (v: Dec, t: Dec) => v.div(t).floor().mul(t),
+  };
+  const same = (a: Dec, b: Dec) => {
+    expect(a.toString()).toBe(b.toString());
+    expect(Object.is(a.toNumber(), b.toNumber())).toBe(true);
+  };
+
+  it('gives the exact decimal answer, on the grid and off it, rounding half up and down to the step', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('0.1', '0.01', '0.001', '0.00001', '0.5', '0.25', '5', '1e-8'),
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.constantFrom('0', '1e-9', '-1e-9', '0.004', '0.005', '-0.005', '0.5e-8', '0.123456789'),
+        (gridText, n, nudgeText) => {
+          const grid = new Dec(gridText);
+          const value = grid.mul(n).plus(new Dec(nudgeText).mul(grid));
+          same(floorToStep(value, grid), reference.floor(value, grid));
+          same(roundToTick(value, grid), reference.nearest(value, grid));
+          same(roundToTickDirected(value, grid, 'up'), reference.up(value, grid));
+          same(roundToTickDirected(value, grid, 'down'), reference.down(value, grid));
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('rounds a price half up and a quantity down, with the sign of zero kept', () => {
+    expect(roundToTick(new Dec('2003.475'), '0.01').toString()).toBe('2003.48');
+    expect(roundToTick(new Dec('2003.4749'), '0.01').toString()).toBe('2003.47');
+    expect(floorToStep(new Dec('0.24999'), '0.001').toString()).toBe('0.249');
+    expect(floorToStep(new Dec('0.249'), '0.001').toString()).toBe('0.249');
+    expect(Object.is(floorToStep(new Dec('-0'), '0.001').toNumber(), -0)).toBe(true);
+  });
+});
