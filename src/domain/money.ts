@@ -129,28 +129,37 @@ function scaled(value: Decimal): { integer: number; exponent: number } | null {
  * at most 2^53 the remainder of doubles is exact. Anything else asks decimal.js.
  */
 export function isMultipleOf(value: Decimal, step: Decimal): boolean {
+  return multipleByIntegers(value, step) ?? value.mod(step).isZero();
+}
+
+/** isMultipleOf's exact shortcut: undefined when the values do not fit it. */
+function multipleByIntegers(value: Decimal, step: Decimal): boolean | undefined {
   const v = scaled(value);
   const s = step.isZero() ? null : scaled(step);
-  if (v !== null && s !== null) {
-    if (v.integer === 0) return true;
-    const low = Math.min(v.exponent, s.exponent);
-    const a = v.exponent - low;
-    const b = s.exponent - low;
-    if (a <= 22 && b <= 22) {
-      const x = v.integer * POW10[a]!;
-      const y = s.integer * POW10[b]!;
-      if (x <= Number.MAX_SAFE_INTEGER && y <= Number.MAX_SAFE_INTEGER) return x % y === 0;
-    }
-  }
-  return value.mod(step).isZero();
+  if (v === null || s === null) return undefined;
+  if (v.integer === 0) return true;
+  const low = Math.min(v.exponent, s.exponent);
+  const a = v.exponent - low;
+  const b = s.exponent - low;
+  if (a > 22 || b > 22) return undefined;
+  const x = v.integer * POW10[a]!;
+  const y = s.integer * POW10[b]!;
+  if (x > Number.MAX_SAFE_INTEGER || y > Number.MAX_SAFE_INTEGER) return undefined;
+  return x % y === 0;
 }
+
+/**
+ * A value the shortcut shows to be on the grid already: rounding gives it back as it is. Without
+ * the shortcut the rounding below decides (no decimal remainder first: that costs a division).
+ */
+const onGrid = (value: Decimal, grid: Decimal): boolean => multipleByIntegers(value, grid) === true;
 
 /** Round a quantity DOWN to the symbol's step (never buy more than the margin pays for). */
 export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T {
   const s = dec(step, 'stepSize');
   if (s.lte(0)) return value;
   // Already on the step: the division, floor and product would give the same value back.
-  if (isMultipleOf(value, s)) return value;
+  if (onGrid(value, s)) return value;
   return value.div(s).floor().mul(s) as T;
 }
 
@@ -158,7 +167,7 @@ export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T 
 export function roundToTick<T extends Decimal>(value: T, tick: DecimalInput): T {
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
-  if (isMultipleOf(value, t)) return value;
+  if (onGrid(value, t)) return value;
   return value.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t) as T;
 }
 
@@ -170,7 +179,7 @@ export function roundToTickDirected<T extends Decimal>(
 ): T {
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
-  if (isMultipleOf(value, t)) return value;
+  if (onGrid(value, t)) return value;
   const steps = value.div(t);
   return (direction === 'up' ? steps.ceil() : steps.floor()).mul(t) as T;
 }
