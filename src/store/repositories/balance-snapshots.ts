@@ -4,6 +4,7 @@ import type { TradingMode } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { createGrouped } from '../grouped.js';
 import { balanceSnapshots } from '../schema/index.js';
+import { unnestRows } from '../unnest.js';
 import { fromDec, once, toDec } from './convert.js';
 
 export interface BalanceSnapshot {
@@ -42,6 +43,19 @@ export function createBalanceSnapshotsRepository(db: Db) {
     source: snapshot.source,
     takenAt: snapshot.takenAt,
   });
+  // The same statement whatever the batch's size (../unnest.ts).
+  const newRows = unnestRows(balanceSnapshots, [
+    'userId',
+    'mode',
+    'wallet',
+    'available',
+    'equity',
+    'source',
+    'takenAt',
+  ] as const satisfies ReadonlyArray<keyof ReturnType<typeof row>>);
+  const snapshotsInsert = once(() =>
+    db.insert(balanceSnapshots).select(newRows.select).prepare('balance_snapshots_insert_many'),
+  );
   // Every account's wallet moves when a signal is fanned out: their snapshots share a statement.
   // History rows, nothing unique: no two ever conflict (each call its own key).
   let calls = 0;
@@ -50,7 +64,7 @@ export function createBalanceSnapshotsRepository(db: Db) {
       await snapshotInsert().execute(row(snapshot));
     },
     many: async (snapshots) => {
-      await db.insert(balanceSnapshots).values(snapshots.map(row));
+      await snapshotsInsert().execute(newRows.params(snapshots.map(row)));
       return snapshots.map(() => undefined);
     },
     key: () => String(calls++),

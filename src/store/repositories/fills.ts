@@ -4,6 +4,7 @@ import type { OrderSide } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { createGrouped } from '../grouped.js';
 import { fills, orders } from '../schema/index.js';
+import { unnestRows } from '../unnest.js';
 import { once, toDec } from './convert.js';
 
 /** One execution (trade) of one of our orders, as the exchange reported it. */
@@ -141,16 +142,32 @@ export function createFillsRepository(db: Db) {
     tradeTime: fill.tradeTime,
   });
   const tradeKey = (orderId: string, tradeId: string) => `${orderId}|${tradeId}`;
+  // The same statement whatever the batch's size (../unnest.ts).
+  const newRows = unnestRows(fills, [
+    'orderId',
+    'userId',
+    'tradeId',
+    'price',
+    'qty',
+    'fee',
+    'feeAsset',
+    'realizedPnl',
+    'tradeTime',
+  ] as const satisfies ReadonlyArray<keyof ReturnType<typeof row>>);
+  const fillsInsert = once(() =>
+    db
+      .insert(fills)
+      .select(newRows.select)
+      .onConflictDoNothing()
+      .returning({ orderId: fills.orderId, tradeId: fills.tradeId })
+      .prepare('fills_insert_many'),
+  );
   // Every account's entry fills at once when a signal is fanned out: the inserts share a statement
   // (a trade reported twice in one burst waits for the next: the second is then the no-op).
   const insertGrouped = createGrouped({
     one: async (fill: NewFill) => (await fillInsert().execute(row(fill))).length > 0,
     many: async (batch) => {
-      const inserted = await db
-        .insert(fills)
-        .values(batch.map(row))
-        .onConflictDoNothing()
-        .returning({ orderId: fills.orderId, tradeId: fills.tradeId });
+      const inserted = await fillsInsert().execute(newRows.params(batch.map(row)));
       const isNew = new Set(inserted.map((r) => tradeKey(r.orderId, r.tradeId)));
       return batch.map((fill) => isNew.has(tradeKey(fill.orderId, fill.tradeId)));
     },

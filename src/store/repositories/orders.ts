@@ -5,6 +5,7 @@ import type { Db } from '../database.js';
 import { createGrouped } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { orders } from '../schema/index.js';
+import { unnestRows } from '../unnest.js';
 import { fromDec, once, toDec } from './convert.js';
 
 export interface OrderRecord {
@@ -75,8 +76,25 @@ export interface OrderAnswer {
   raw?: unknown;
 }
 
+/** The columns an intent fills; the rest take their defaults. */
+const INTENT_COLUMNS = [
+  'userId',
+  'positionId',
+  'clientOrderId',
+  'family',
+  'leg',
+  'symbol',
+  'side',
+  'type',
+  'qty',
+  'price',
+  'triggerPrice',
+  'reduceOnly',
+  'closePosition',
+] as const;
+
 /** An intent as the insert's parameters. */
-function intentRow(intent: OrderIntent) {
+function intentRow(intent: OrderIntent): Record<(typeof INTENT_COLUMNS)[number], unknown> {
   return {
     userId: intent.userId,
     positionId: intent.positionId,
@@ -206,12 +224,17 @@ export function createOrdersRepository(db: Db) {
     }
   }
 
-  /** Several accounts' intents in one statement (see ../grouped.ts), each answered its own row. */
+  // Several accounts' intents in one statement (see ../grouped.ts): the same statement whatever
+  // the batch's size (../unnest.ts).
+  const intentRows = unnestRows(orders, [...INTENT_COLUMNS, 'status']);
+  const intentsInsert = once(() =>
+    db.insert(orders).select(intentRows.select).returning().prepare('orders_insert_intents'),
+  );
+  /** Several accounts' intents in one statement, each answered its own row. */
   async function insertManyIntents(intents: readonly OrderIntent[]): Promise<Array<OrderRecord | Error>> {
-    const rows = await db
-      .insert(orders)
-      .values(intents.map((intent) => ({ ...intentRow(intent), status: 'INTENT' })))
-      .returning();
+    const rows = await intentsInsert().execute(
+      intentRows.params(intents.map((intent) => ({ ...intentRow(intent), status: 'INTENT' }))),
+    );
     const byId = new Map(rows.map((row) => [row.clientOrderId, row]));
     return intents.map((intent) => {
       const row = byId.get(intent.clientOrderId);
@@ -233,17 +256,11 @@ export function createOrdersRepository(db: Db) {
 
   /**
    * Several orders' answers in one UPDATE: the same expressions as the single-row statement, with
-   * each order's parameters taken from its row of an unnest() (a key appears once per batch).
+   * each order's parameters taken from its row of an unnest() (a key appears once per batch): one
+   * array parameter per column, so one prepared statement whatever the batch's size.
    */
-  async function recordManyAnswers(batch: readonly AnswerParams[]): Promise<Array<OrderRecord | Error>> {
-    // One array parameter per column (sql.param: a bare array would be spread into a row).
-    const column = <K extends keyof AnswerParams>(key: K) => sql.param(batch.map((p) => p[key]));
-    const a = sql`unnest(
-      ${column('clientOrderId')}::text[], ${column('answer')}::jsonb[], ${column('status')}::text[],
-      ${column('exchangeOrderId')}::text[], ${column('filledQty')}::numeric[], ${column('avgFillPrice')}::numeric[],
-      ${column('setError')}::boolean[], ${column('errorCode')}::text[], ${column('error')}::text[]
-    ) as a(coid, answer, status, xid, filled, avg, set_error, error_code, error)`;
-    const rows = await db
+  const answersUpdate = once(() =>
+    db
       .update(orders)
       .set({
         answers: sql`${orders.answers} || a.answer`,
@@ -255,9 +272,30 @@ export function createOrdersRepository(db: Db) {
         lastErrorCode: sql`case when a.set_error then a.error_code else ${orders.lastErrorCode} end`,
         lastError: sql`case when a.set_error then a.error else ${orders.lastError} end`,
       })
-      .from(a)
+      .from(
+        sql`unnest(
+          ${P('coid')}::text[], ${P('answer')}::jsonb[], ${P('status')}::text[],
+          ${P('xid')}::text[], ${P('filled')}::numeric[], ${P('avg')}::numeric[],
+          ${P('setError')}::boolean[], ${P('errorCode')}::text[], ${P('error')}::text[]
+        ) as a(coid, answer, status, xid, filled, avg, set_error, error_code, error)`,
+      )
       .where(sql`${orders.clientOrderId} = a.coid`)
-      .returning(getTableColumns(orders));
+      .returning(getTableColumns(orders))
+      .prepare('orders_record_answers'),
+  );
+  async function recordManyAnswers(batch: readonly AnswerParams[]): Promise<Array<OrderRecord | Error>> {
+    const column = <K extends keyof AnswerParams>(key: K) => batch.map((p) => p[key]);
+    const rows = await answersUpdate().execute({
+      coid: column('clientOrderId'),
+      answer: column('answer'),
+      status: column('status'),
+      xid: column('exchangeOrderId'),
+      filled: column('filledQty'),
+      avg: column('avgFillPrice'),
+      setError: column('setError'),
+      errorCode: column('errorCode'),
+      error: column('error'),
+    });
     const byId = new Map(rows.map((row) => [row.clientOrderId, row]));
     return batch.map((p) => {
       const row = byId.get(p.clientOrderId);

@@ -27,19 +27,32 @@ export function createPaperAccountsRepository(db: Db) {
       })
       .prepare('paper_accounts_save'),
   );
-  // Many accounts change at once when a signal is fanned out: their saves share a statement.
+  // Many accounts change at once when a signal is fanned out: their saves share a statement, the
+  // same whatever the batch's size. The documents are JSON already, so they travel as they are,
+  // inside one JSON array: an array parameter would escape every quote of every document (about
+  // 75 µs of CPU for a 9 KB account, measured in bench/suites/fanout) and PostgreSQL unescape them.
+  const upsertMany = once(() =>
+    db
+      .insert(paperAccounts)
+      .select(
+        // Every column of the table, in its order (an insert ... select must give them all).
+        sql`select x.user_id, x.state, now() from jsonb_to_recordset(${sql.placeholder('saves')}::jsonb) as x(user_id uuid, state jsonb)`,
+      )
+      .onConflictDoUpdate({
+        target: paperAccounts.userId,
+        set: { state: sql`excluded.state`, updatedAt: sql`now()` },
+      })
+      .prepare('paper_accounts_save_many'),
+  );
   const saveGrouped = createGrouped({
     one: async ({ userId, state }: { userId: string; state: string }) => {
       await upsert().execute({ userId, state });
     },
     many: async (saves) => {
-      await db
-        .insert(paperAccounts)
-        .values(saves.map(({ userId, state }) => ({ userId, state: sql`${state}::jsonb` })))
-        .onConflictDoUpdate({
-          target: paperAccounts.userId,
-          set: { state: sql`excluded.state`, updatedAt: sql`now()` },
-        });
+      const documents = saves.map(
+        ({ userId, state }) => `{"user_id":${JSON.stringify(userId)},"state":${state}}`,
+      );
+      await upsertMany().execute({ saves: `[${documents.join(',')}]` });
       return saves.map(() => undefined);
     },
     key: (save) => save.userId,

@@ -12,6 +12,7 @@ import type { Db } from '../database.js';
 import { createGrouped } from '../grouped.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { LIVE_POSITION_SQL, positions } from '../schema/index.js';
+import { unnestRows } from '../unnest.js';
 import { fromDec, once, toDec } from './convert.js';
 import { createFindById } from './find-by-id.js';
 
@@ -116,6 +117,8 @@ const PATCH_COLUMNS = {
   qty: 'numeric',
 } as const satisfies Record<keyof PositionPatch, string>;
 const PATCH_KEYS = Object.keys(PATCH_COLUMNS) as (keyof PositionPatch)[];
+/** The patch statement's parameters: the position, then each column's flag and value. */
+const PATCH_PARAMS = ['id', ...PATCH_KEYS.flatMap((key) => [`s_${key}`, `v_${key}`])];
 
 /**
  * A patch as parameters of one fixed statement: for each column whether it is set (`s_…`) and
@@ -246,6 +249,26 @@ export function createPositionsRepository(db: Db) {
   // live position for a user and symbol fails the statement; each row is then inserted alone and
   // only that one is refused.
   type Row = ReturnType<typeof newRow>;
+  // The same statement whatever the batch's size (../unnest.ts).
+  const newRows = unnestRows(positions, [
+    'id',
+    'userId',
+    'signalId',
+    'symbol',
+    'direction',
+    'mode',
+    'status',
+    'qty',
+    'entryPrice',
+    'stopLoss',
+    'takeProfit',
+    'margin',
+    'leverage',
+    'adopted',
+  ] as const satisfies ReadonlyArray<keyof Row>);
+  const positionsInsert = once(() =>
+    db.insert(positions).select(newRows.select).returning().prepare('positions_insert_many'),
+  );
   const insertGrouped = createGrouped<NewPosition, Position>({
     one: async (input) => {
       try {
@@ -264,7 +287,7 @@ export function createPositionsRepository(db: Db) {
     },
     many: async (batch) => {
       const rows: Row[] = batch.map(newRow);
-      const inserted = await db.insert(positions).values(rows).returning();
+      const inserted = await positionsInsert().execute(newRows.params(rows));
       const byId = new Map(inserted.map((row) => [row.id, row]));
       return rows.map((r) => {
         const row = byId.get(r.id);
@@ -282,6 +305,26 @@ export function createPositionsRepository(db: Db) {
       .returning()
       .prepare('positions_patch'),
   );
+  // The same UPDATE with one array parameter per patch parameter: prepared once, whatever the batch.
+  const patchesUpdate = once(() => {
+    const type = (name: string) =>
+      name === 'id'
+        ? 'uuid'
+        : name.startsWith('s_')
+          ? 'boolean'
+          : PATCH_COLUMNS[name.slice(2) as keyof PositionPatch];
+    const arrays = sql.join(
+      PATCH_PARAMS.map((name) => sql`${P(name)}::${sql.raw(type(name))}[]`),
+      sql`, `,
+    );
+    return db
+      .update(positions)
+      .set(patchSet((name) => sql.raw(`a.${name}`)))
+      .from(sql`unnest(${arrays}) as a(${sql.raw(PATCH_PARAMS.join(', '))})`)
+      .where(sql`${positions.id} = a.id`)
+      .returning(getTableColumns(positions))
+      .prepare('positions_patch_many');
+  });
   const notFound = (id: unknown) => new DomainError(ErrorCode.NOT_FOUND, `position ${id} not found`);
   /**
    * Many accounts' positions move together when a signal is fanned out: their patches share one
@@ -294,23 +337,8 @@ export function createPositionsRepository(db: Db) {
       return toPosition(row);
     },
     many: async (batch) => {
-      const names = ['id', ...PATCH_KEYS.flatMap((key) => [`s_${key}`, `v_${key}`])];
-      const type = (name: string) =>
-        name === 'id'
-          ? 'uuid'
-          : name.startsWith('s_')
-            ? 'boolean'
-            : PATCH_COLUMNS[name.slice(2) as keyof PositionPatch];
-      const arrays = sql.join(
-        names.map((name) => sql`${sql.param(batch.map((p) => p[name]))}::${sql.raw(type(name))}[]`),
-        sql`, `,
-      );
-      const rows = await db
-        .update(positions)
-        .set(patchSet((name) => sql.raw(`a.${name}`)))
-        .from(sql`unnest(${arrays}) as a(${sql.raw(names.join(', '))})`)
-        .where(sql`${positions.id} = a.id`)
-        .returning(getTableColumns(positions));
+      const params = Object.fromEntries(PATCH_PARAMS.map((name) => [name, batch.map((p) => p[name])]));
+      const rows = await patchesUpdate().execute(params);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return batch.map((p) => {
         const row = byId.get(p.id as string);
