@@ -6,25 +6,27 @@
  *
  * Restarts: every account is saved whole (the simulator's versioned snapshot, in paper_accounts)
  * after each change to it: an order placed, cancelled, triggered or filled, a leverage or margin
- * change, funding, a liquidation. Saves are coalesced (at most one write per account every
- * `saveEveryMs`, 250 ms by default) and stop() writes whatever is still unsaved. At start every
- * saved account is restored before the first price reaches the simulator and before the engine
- * attaches anyone, so wallets, open positions and resting orders (stops, targets, limit entries)
- * are where they were, and reconciliation finds them on the "exchange". A stop whose price was
- * crossed while the process was down fires on the first price, at that price, as a gap would.
+ * change, funding, a liquidation. Saves are coalesced (paper-saver.ts): written once the exchange
+ * has been quiet for 100 ms, never later than 2 s after the change, at most one write per account
+ * every 250 ms; stop() writes whatever is still unsaved. At start every saved account is restored
+ * before the first price reaches the simulator and before the engine attaches anyone, so wallets,
+ * open positions and resting orders (stops, targets, limit entries) are where they were, and
+ * reconciliation finds them on the "exchange". A stop whose price was crossed while the process
+ * was down fires on the first price, at that price, as a gap would.
  *
- * Known limits: what changed in the last moments before a crash (inside the coalescing window, or
- * while the store was failing) is lost with the process; reconciliation then settles the books
- * against what was saved. A saved account that cannot be restored (corrupt, or written by a newer
- * version) is logged and audited with its saved state, and that user's wallet starts again from
- * PAPER_START_BALANCE. Only the most recent closed orders are kept (`historyLimit` per family), in
- * the snapshot and, from each save on, in memory.
+ * Known limits: what changed in the last moments before a crash (inside the coalescing window: up
+ * to 2 s during a burst such as a fan-out; or while the store was failing) is lost with the
+ * process; reconciliation then settles the books against what was saved. A saved account that
+ * cannot be restored (corrupt, or written by a newer version) is logged and audited with its saved
+ * state, and that user's wallet starts again from PAPER_START_BALANCE. Only the most recent closed
+ * orders are kept (`historyLimit` per family), in the snapshot and, from each save on, in memory.
  */
 import { type Clock, DomainError, describeError, type MarketSymbol } from '../domain/index.js';
 import { type Exchange, Simulator, simSymbolsFromRules } from '../exchange/index.js';
 import type { Logger } from '../logging/index.js';
 import type { MarketFeed } from '../market/index.js';
 import type { Repositories } from '../store/index.js';
+import { createSaver } from './paper-saver.js';
 import type { PriceWatch } from './price-watch.js';
 
 export interface PaperExchanges {
@@ -44,6 +46,10 @@ export interface PaperExchangesDeps {
   logger: Logger;
   /** Least time between two writes of one account; default 250 ms. */
   saveEveryMs?: number;
+  /** Changed accounts are written once no account has changed for this long; default 100 ms. */
+  saveQuietMs?: number;
+  /** ...and never later than this after their first unsaved change; default 2,000 ms. */
+  saveMaxDelayMs?: number;
   /** Closed regular orders and closed algo orders kept in a saved account; default 100 each. */
   historyLimit?: number;
 }
@@ -71,6 +77,8 @@ export async function startPaperExchanges(deps: PaperExchangesDeps): Promise<Pap
 
   const saver = createSaver({
     everyMs: deps.saveEveryMs ?? 250,
+    quietMs: deps.saveQuietMs ?? 100,
+    maxDelayMs: deps.saveMaxDelayMs ?? 2_000,
     logger,
     save: async (userId) => {
       // What the save leaves out is forgotten here too, so a process running for weeks holds
@@ -174,97 +182,5 @@ function savingAfterCommands(port: Exchange, changed: () => void): Exchange {
     cancelAllOrders: (symbol) => after(port.cancelAllOrders(symbol)),
     setLeverage: (symbol, leverage) => after(port.setLeverage(symbol, leverage)),
     setMarginMode: (symbol, mode) => after(port.setMarginMode(symbol, mode)),
-  };
-}
-
-interface Slot {
-  /** Changed since the state last written (or being written) was taken. */
-  dirty: boolean;
-  /** The last write failed and nothing changed since: wait for the next change to retry. */
-  failed: boolean;
-  failures: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  writing: Promise<void> | undefined;
-}
-
-/**
- * Coalesced saves per account: the first change is written on the next turn of the event loop
- * (after the whole burst of events of one command), then at most once every `everyMs`. One write
- * per account is in flight at a time and always takes the account as it is at that moment.
- */
-function createSaver(deps: { everyMs: number; logger: Logger; save: (userId: string) => Promise<void> }) {
-  const slots = new Map<string, Slot>();
-  let stopped = false;
-
-  const slotOf = (userId: string): Slot => {
-    let slot = slots.get(userId);
-    if (!slot) {
-      slot = { dirty: false, failed: false, failures: 0, timer: undefined, writing: undefined };
-      slots.set(userId, slot);
-    }
-    return slot;
-  };
-
-  const write = (userId: string, slot: Slot): Promise<void> => {
-    slot.dirty = false;
-    const writing = deps.save(userId).then(
-      () => {
-        if (slot.failures > 0) {
-          deps.logger.info({ userId, failures: slot.failures }, 'PAPER account saved again');
-        }
-        slot.failures = 0;
-        slot.failed = false;
-      },
-      (err: unknown) => {
-        // A change that arrived during the write is retried after the cool-down; else on the next one.
-        slot.failed = !slot.dirty;
-        slot.dirty = true;
-        slot.failures++;
-        deps.logger.error(
-          { userId, err: describeError(err), failures: slot.failures },
-          'saving the PAPER account failed: retried on its next change and at shutdown',
-        );
-      },
-    );
-    slot.writing = writing.finally(() => {
-      slot.writing = undefined;
-      if (!stopped) slot.timer = setTimeout(() => coolDown(userId, slot), deps.everyMs);
-    });
-    return slot.writing;
-  };
-
-  const coolDown = (userId: string, slot: Slot): void => {
-    slot.timer = undefined;
-    if (slot.dirty && !slot.failed) void write(userId, slot);
-  };
-
-  return {
-    changed(userId: string): void {
-      const slot = slotOf(userId);
-      slot.dirty = true;
-      slot.failed = false;
-      if (stopped || slot.timer !== undefined || slot.writing !== undefined) return;
-      slot.timer = setTimeout(() => coolDown(userId, slot), 0);
-    },
-
-    /** Stop scheduling, wait for writes in flight, then write every account still unsaved. */
-    async flush(): Promise<void> {
-      stopped = true;
-      for (const slot of slots.values()) {
-        if (slot.timer !== undefined) clearTimeout(slot.timer);
-        slot.timer = undefined;
-      }
-      await Promise.all([...slots.values()].map((slot) => slot.writing));
-      await Promise.all(
-        [...slots.entries()].filter(([, slot]) => slot.dirty).map(([userId, slot]) => write(userId, slot)),
-      );
-      const unsaved = [...slots.entries()].filter(([, slot]) => slot.dirty).map(([userId]) => userId);
-      if (unsaved.length > 0) {
-        deps.logger.error(
-          { users: unsaved },
-          'PAPER accounts left unsaved at shutdown (see the errors above)',
-        );
-      }
-    },
   };
 }
