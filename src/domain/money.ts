@@ -49,20 +49,10 @@ export const ZERO = new Dec(0);
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-/**
- * `value.toNumber()`, without its trip through text when the value allows: a decimal of at most
- * 15 significant digits is an integer N < 10^15 times 10^k; for |k| <= 22 both N and 10^|k| are
- * exact doubles, and one IEEE multiplication or division rounds correctly, which is exactly what
- * Number(text) returns (Clinger's fast path). Anything else (more digits, larger exponents, NaN,
- * infinities) goes through toNumber(). Reads decimal.js's documented digits (`d`, base 1e7
- * words, most significant first), exponent (`e`, base 10) and sign (`s`).
- */
-export function toFloat(value: Decimal): number {
-  const words = value.d;
-  if (!words || words.length > 3) return value.toNumber();
+/** Significant digits of decimal.js's words (base 1e7, most significant first, no leading zeros). */
+function digitsOf(words: readonly number[]): number {
   const first = words[0]!;
-  if (first === 0) return value.s < 0 ? -0 : 0;
-  let digits =
+  const lead =
     first < 10
       ? 1
       : first < 100
@@ -76,12 +66,32 @@ export function toFloat(value: Decimal): number {
               : first < 1e6
                 ? 6
                 : 7;
-  let n = first;
-  for (let i = 1; i < words.length; i++) {
-    n = n * 1e7 + words[i]!;
-    digits += 7;
-  }
+  return lead + 7 * (words.length - 1);
+}
+
+/** The words as one integer (exact while it has at most 15 digits: callers check digitsOf first). */
+function integerOf(words: readonly number[]): number {
+  let n = words[0]!;
+  for (let i = 1; i < words.length; i++) n = n * 1e7 + words[i]!;
+  return n;
+}
+
+/**
+ * `value.toNumber()`, without its trip through text when the value allows: a decimal of at most
+ * 15 significant digits is an integer N < 10^15 times 10^k; for |k| <= 22 both N and 10^|k| are
+ * exact doubles, and one IEEE multiplication or division rounds correctly, which is exactly what
+ * Number(text) returns (Clinger's fast path). Anything else (more digits, larger exponents, NaN,
+ * infinities) goes through toNumber(). Reads decimal.js's documented digits (`d`, base 1e7
+ * words, most significant first), exponent (`e`, base 10) and sign (`s`).
+ */
+export function toFloat(value: Decimal): number {
+  const words = value.d;
+  if (!words || words.length > 3) return value.toNumber();
+  const first = words[0]!;
+  if (first === 0) return value.s < 0 ? -0 : 0;
+  const digits = digitsOf(words);
   if (digits > 15) return value.toNumber();
+  const n = integerOf(words);
   const k = value.e - digits + 1;
   let x: number;
   if (k >= 0) {
@@ -98,28 +108,9 @@ export function toFloat(value: Decimal): number {
 function scaled(value: Decimal): { integer: number; exponent: number } | null {
   const words = value.d;
   if (!words || words.length > 3) return null;
-  const first = words[0]!;
-  let digits =
-    first < 10
-      ? 1
-      : first < 100
-        ? 2
-        : first < 1e3
-          ? 3
-          : first < 1e4
-            ? 4
-            : first < 1e5
-              ? 5
-              : first < 1e6
-                ? 6
-                : 7;
-  let n = first;
-  for (let i = 1; i < words.length; i++) {
-    n = n * 1e7 + words[i]!;
-    digits += 7;
-  }
+  const digits = digitsOf(words);
   if (digits > 15) return null;
-  return { integer: n, exponent: value.e - digits + 1 };
+  return { integer: integerOf(words), exponent: value.e - digits + 1 };
 }
 
 /**
