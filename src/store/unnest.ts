@@ -22,21 +22,12 @@ export interface UnnestRows<K extends string> {
   params(rows: ReadonlyArray<Readonly<Record<K, unknown>>>): Record<string, unknown[]>;
 }
 
-export interface UnnestOptions<K extends string> {
-  /**
-   * Columns whose values are already in the driver's form (JSON text serialised once by the
-   * caller, say): not passed through the column's encoder again.
-   */
-  encoded?: readonly K[];
-}
-
 /** Placeholder names are the column keys with a prefix, so they cannot clash with anything else. */
 const placeholderOf = (key: string) => `u_${key}`;
 
 export function unnestRows<T extends PgTable, K extends keyof T['$inferInsert'] & string>(
   table: T,
   keys: readonly K[],
-  options: UnnestOptions<K> = {},
 ): UnnestRows<K> {
   const { name: tableName, columns } = getTableConfig(table);
   const byKey = table as unknown as Record<string, PgColumn>;
@@ -72,19 +63,15 @@ export function unnestRows<T extends PgTable, K extends keyof T['$inferInsert'] 
     });
   const select = sql`select ${sql.join(selected, sql`, `)} from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.join(aliases, sql`, `)})`;
 
-  const encoded = new Set<string>(options.encoded ?? []);
   return {
     select,
     params(rows) {
       const params: Record<string, unknown[]> = {};
       for (const key of keys) {
         const column = byKey[key]!;
-        const raw = encoded.has(key);
         params[placeholderOf(key)] = rows.map((row) => {
           const value = row[key];
-          return value === null || value === undefined || raw
-            ? (value ?? null)
-            : column.mapToDriverValue(value);
+          return value === null || value === undefined ? null : column.mapToDriverValue(value);
         });
       }
       return params;
