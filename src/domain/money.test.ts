@@ -159,6 +159,53 @@ describe('rounding to the tick and the step', () => {
     );
   });
 
+  it('gives the same answer for any decimal on a power-of-ten grid (one rounding) and on others', () => {
+    fc.assert(
+      fc.property(
+        decimalText,
+        fc.constantFrom(
+          '1',
+          '0.1',
+          '0.01',
+          '0.001',
+          '0.0001',
+          '1e-6',
+          '1e-7',
+          '1e-8',
+          '1e-12',
+          '10',
+          '100',
+          '0.5',
+          '0.025',
+          '2e-5',
+        ),
+        (text, gridText) => {
+          const value = new Dec(text);
+          const grid = new Dec(gridText);
+          same(floorToStep(value, grid), reference.floor(value, grid));
+          same(roundToTick(value, grid), reference.nearest(value, grid));
+          same(roundToTickDirected(value, grid, 'up'), reference.up(value, grid));
+          same(roundToTickDirected(value, grid, 'down'), reference.down(value, grid));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('rounds a value of more than 40 digits as the division did (rounded to 40 digits first)', () => {
+    const nines = '9'.repeat(45);
+    const grid = new Dec('0.001');
+    for (const text of [`0.0014${nines}`, `0.0019${nines}`, `-0.0010${nines}`, `12.34${nines}`]) {
+      const value = new Dec(text);
+      same(floorToStep(value, grid), reference.floor(value, grid));
+      same(roundToTick(value, grid), reference.nearest(value, grid));
+      same(roundToTickDirected(value, grid, 'up'), reference.up(value, grid));
+      same(roundToTickDirected(value, grid, 'down'), reference.down(value, grid));
+    }
+    // The division's rounding shows: 0.0014999... is 1.5 ticks at 40 digits, so half up gives 2.
+    expect(roundToTick(new Dec(`0.0014${nines}`), grid).toString()).toBe('0.002');
+  });
+
   it('rounds a price half up and a quantity down, with the sign of zero kept', () => {
     expect(roundToTick(new Dec('2003.475'), '0.01').toString()).toBe('2003.48');
     expect(roundToTick(new Dec('2003.4749'), '0.01').toString()).toBe('2003.47');

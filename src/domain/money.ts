@@ -145,13 +145,39 @@ function multipleByIntegers(value: Decimal, step: Decimal): boolean | undefined 
  */
 const onGrid = (value: Decimal, grid: Decimal): boolean => multipleByIntegers(value, grid) === true;
 
+/**
+ * Decimal places of a grid that is a power of ten no larger than 1 (0.01 -> 2, 1 -> 0), or -1
+ * for any other grid. Reads decimal.js's words: one word that is itself a power of ten is a
+ * single significant digit 1.
+ */
+function placesOfPowerOfTen(grid: Decimal): number {
+  const words = grid.d;
+  if (words?.length !== 1 || grid.s !== 1 || grid.e > 0) return -1;
+  const w = words[0]!;
+  return w === 1 || w === 10 || w === 100 || w === 1e3 || w === 1e4 || w === 1e5 || w === 1e6 ? -grid.e : -1;
+}
+
+/**
+ * `value.div(grid).<round>().mul(grid)` for a grid of 10^-places, done as one rounding to
+ * `places` decimals, or null when that shortcut does not hold. Dividing by a power of ten only
+ * moves the point, so with at most 40 significant digits (our precision) the quotient, its
+ * rounding and the product are exact and equal a direct rounding to `places` decimals; a value of
+ * more digits would first be rounded to 40 by the division, and takes the long way.
+ */
+function roundToPlaces(value: Decimal, grid: Decimal, mode: Decimal.Rounding): Decimal | null {
+  const words = value.d;
+  if (!words || digitsOf(words) > 40) return null;
+  const places = placesOfPowerOfTen(grid);
+  return places < 0 ? null : value.toDecimalPlaces(places, mode);
+}
+
 /** Round a quantity DOWN to the symbol's step (never buy more than the margin pays for). */
 export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T {
   const s = dec(step, 'stepSize');
   if (s.lte(0)) return value;
   // Already on the step: the division, floor and product would give the same value back.
   if (onGrid(value, s)) return value;
-  return value.div(s).floor().mul(s) as T;
+  return (roundToPlaces(value, s, Decimal.ROUND_FLOOR) ?? value.div(s).floor().mul(s)) as T;
 }
 
 /** Round a price to the nearest tick, half up, as Binance and ccxt do. */
@@ -159,7 +185,8 @@ export function roundToTick<T extends Decimal>(value: T, tick: DecimalInput): T 
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
   if (onGrid(value, t)) return value;
-  return value.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t) as T;
+  return (roundToPlaces(value, t, Decimal.ROUND_HALF_UP) ??
+    value.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t)) as T;
 }
 
 /** Round a price to a tick in the direction that keeps a stop or target conservative. */
@@ -171,6 +198,8 @@ export function roundToTickDirected<T extends Decimal>(
   const t = dec(tick, 'tickSize');
   if (t.lte(0)) return value;
   if (onGrid(value, t)) return value;
+  const quick = roundToPlaces(value, t, direction === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR);
+  if (quick !== null) return quick as T;
   const steps = value.div(t);
   return (direction === 'up' ? steps.ceil() : steps.floor()).mul(t) as T;
 }
