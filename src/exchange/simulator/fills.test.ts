@@ -222,3 +222,27 @@ describe('limit orders', () => {
     expect(doge.orderId).toBe(1);
   });
 });
+
+describe('the position in ACCOUNT_UPDATE', () => {
+  it('carries the break-even price of the position at the event, however late it is read', () => {
+    const { sim, events } = createTestSimulator();
+    sim.placeOrder('a', order({ quantity: d('0.01') }));
+    const [opened] = sim.positionRisk('a');
+    sim.onPrice('BTCUSDT', { last: 101_000 });
+    sim.placeOrder('a', order({ quantity: d('0.03') }));
+    sim.placeOrder('a', order({ side: 'SELL', quantity: d('0.04') }));
+    const updates = events.flatMap((e) => (e.type === 'ACCOUNT_UPDATE' ? e.positions : []));
+    expect(updates.map((u) => u.positionAmt.toString())).toEqual(['0.01', '0.04', '0']);
+    // Read only now, after the position moved on twice: each is the break-even of its own event.
+    expect(updates[0]!.breakEvenPrice.toString()).toBe(opened!.breakEvenPrice.toString());
+    expect(updates[0]!.breakEvenPrice.toString()).toBe(d(100_000).mul(1.0005).div(0.9995).toString());
+    expect(updates[1]!.breakEvenPrice.toString()).toBe(
+      d(100_750).mul(1.0005).div(0.9995).toString(), // entry (0.01 × 100,000 + 0.03 × 101,000) / 0.04
+    );
+    expect(updates[2]!.breakEvenPrice.isZero()).toBe(true);
+    // And it is a field like the others for whoever serialises the event.
+    expect(JSON.parse(JSON.stringify(updates[1]))).toMatchObject({
+      breakEvenPrice: d(100_750).mul(1.0005).div(0.9995).toString(),
+    });
+  });
+});
