@@ -201,6 +201,51 @@ describe('the Exchange port over the simulator', () => {
     expect(seen).toHaveLength(count);
   });
 
+  it('gives every listener the same events, in the same order, each listener in turn', async () => {
+    const { ex } = setup();
+    const log: string[] = [];
+    const first: UserStreamEvent[] = [];
+    const second: UserStreamEvent[] = [];
+    const stops = [
+      ex.subscribe((e) => {
+        first.push(e);
+        log.push(`1:${e.type}`);
+      }),
+      ex.subscribe((e) => {
+        second.push(e);
+        log.push(`2:${e.type}`);
+      }),
+    ];
+    await ex.createOrder(entry());
+    await ex.createOrder(entry({ side: 'SELL', clientOrderId: cid('exit') }));
+    expect(first.map((e) => e.type)).toEqual([
+      'order',
+      'order',
+      'fill',
+      'balance',
+      'position',
+      'order',
+      'order',
+      'fill',
+      'balance',
+      'position',
+    ]);
+    // One engine event at a time: its port events to the first listener, then to the second.
+    expect(log.slice(0, 7)).toEqual([
+      '1:order',
+      '2:order',
+      '1:order',
+      '1:fill',
+      '2:order',
+      '2:fill',
+      '1:balance',
+    ]);
+    // Translated once: the second listener gets the very events the first got.
+    expect(second).toHaveLength(first.length);
+    for (const [i, e] of second.entries()) expect(e).toBe(first[i]);
+    for (const stop of stops) stop();
+  });
+
   it('is the same object for the same account, and refuses unknown accounts', () => {
     const { sim } = setup();
     const ex: Exchange = sim.account('a');

@@ -153,6 +153,17 @@ const isNotFound = (err: unknown): boolean =>
 export function createSimulatedExchange(sim: Simulator, accountId: string): Exchange {
   const regularRef = (l: OrderLookup) => ({ origClientOrderId: l.clientOrderId });
   const algoRef = (l: OrderLookup) => ({ clientAlgoId: l.clientOrderId, symbol: l.symbol });
+  // The engine hands each event to every listener in turn: it is translated for the first and the
+  // same port events go to the others, as the ccxt adapter gives one event to all its listeners.
+  let lastEvent: SimEvent | undefined;
+  let lastStreamEvents: UserStreamEvent[] = [];
+  const streamEventsOf = (e: SimEvent): UserStreamEvent[] => {
+    if (e !== lastEvent) {
+      lastStreamEvents = toStreamEvents(e);
+      lastEvent = e;
+    }
+    return lastStreamEvents;
+  };
 
   return {
     async markets(): Promise<readonly SymbolRules[]> {
@@ -301,7 +312,7 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
 
     subscribe(listener: UserStreamListener) {
       return sim.subscribeAccount(accountId, (e) => {
-        for (const event of toStreamEvents(e)) listener(event);
+        for (const event of streamEventsOf(e)) listener(event);
       });
     },
   };
