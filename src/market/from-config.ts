@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import { type Clock, DomainError, ErrorCode, systemClock } from '../domain/index.js';
 import type { Logger } from '../logging/index.js';
 import { createBinanceFeed } from './binance/binance-feed.js';
+import type { WeightBudget } from './binance/weight-budget.js';
 import type { MarketFeed, Pace } from './feed.js';
 import { createReplayFeed } from './replay/replay-feed.js';
 import { createSyntheticFeed } from './synthetic/synthetic-feed.js';
@@ -24,6 +25,8 @@ export interface MarketFeedDeps {
   pace?: Pace | undefined;
   /** Simulated feeds: market time to start at. */
   start?: number | undefined;
+  /** MARKET=binance: the IP's request-weight budget, shared with the REAL users' clients. */
+  binanceWeight?: WeightBudget | undefined;
 }
 
 export async function createMarketFeed(config: MarketConfig, deps: MarketFeedDeps = {}): Promise<MarketFeed> {
@@ -31,7 +34,12 @@ export async function createMarketFeed(config: MarketConfig, deps: MarketFeedDep
   const pace = deps.pace ?? { speed: config.MARKET_SPEED };
   const spec = config.MARKET;
   if (spec === 'binance') {
-    return createBinanceFeed({ baseUrl: config.BINANCE_BASE_URL, clock: wall, logger: deps.logger });
+    return createBinanceFeed({
+      baseUrl: config.BINANCE_BASE_URL,
+      clock: wall,
+      logger: deps.logger,
+      budget: deps.binanceWeight,
+    });
   }
   if (spec === 'synthetic' || spec.startsWith('synthetic:')) {
     const seed = spec === 'synthetic' ? config.SYNTHETIC_SEED : Number(spec.slice('synthetic:'.length));

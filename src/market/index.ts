@@ -31,6 +31,7 @@ export {
 export { DEFAULT_BINANCE_BASE_URL } from './binance/rest.js';
 export {
   BINANCE_WEIGHT_PER_MINUTE,
+  createWeightBudget,
   KLINES_PAGE,
   klinesWeight,
   type WeightBudget,

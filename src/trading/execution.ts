@@ -31,7 +31,7 @@ import type { TradingService } from './service.js';
 export interface ExecutionDepsForService {
   config: Pick<Config, 'BINANCE_BASE_URL' | 'PAPER_START_BALANCE'>;
   repos: Repositories;
-  trading: Pick<TradingService, 'feed' | 'prices'>;
+  trading: Pick<TradingService, 'feed' | 'prices' | 'binanceWeight'>;
   credentialsKey: Buffer;
   logger: Logger;
   events?: EventBus | undefined;
@@ -93,7 +93,13 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
         paperUsers.add(userId);
         return paper.exchangeFor(userId);
       },
-      real: (keys) => createCcxtExchange({ ...keys, baseUrl: config.BINANCE_BASE_URL, logger }),
+      real: (keys) =>
+        createCcxtExchange({
+          ...keys,
+          baseUrl: config.BINANCE_BASE_URL,
+          logger,
+          weightBudget: deps.trading.binanceWeight,
+        }),
     },
   });
 
@@ -194,6 +200,8 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
           logger,
           timeoutMs: 8_000,
           retry: { attempts: 1 },
+          // Even a person waiting does not get the IP banned: the test waits for room like any read.
+          weightBudget: deps.trading.binanceWeight,
         });
         const result = await exchange.testCredentials();
         return result.ok || !/^(AMBIGUOUS|UNAVAILABLE|RATE_LIMITED)\b/.test(result.message)

@@ -7,10 +7,10 @@
 import type { Decimal } from 'decimal.js';
 import { type AnalystSet, createAnalysts } from '../analyst/index.js';
 import type { Config } from '../config/index.js';
-import { type Candle, type MarketSymbol, parseTimeframe } from '../domain/index.js';
+import { type Candle, type MarketSymbol, parseTimeframe, systemClock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
-import { createMarketFeed, type MarketFeed } from '../market/index.js';
+import { createMarketFeed, createWeightBudget, type MarketFeed, type WeightBudget } from '../market/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { createRetrainHook, createWinProbability, type WinProbability } from '../ml/index.js';
 import type { Repositories, Store, StoredSignal } from '../store/index.js';
@@ -38,6 +38,11 @@ export interface TradingServiceDeps {
 
 export interface TradingService {
   feed: MarketFeed;
+  /**
+   * Binance's request weight for this process's IP (wall time): the live feed's reads and every
+   * REAL user's client draw on the same budget (src/exchange/ccxt/ip-weight.ts).
+   */
+  binanceWeight: WeightBudget;
   prices: PriceWatch;
   analysts: AnalystSet;
   /** The served win-probability model (none until enough outcomes trained one). */
@@ -57,7 +62,8 @@ export interface TradingService {
 
 export async function startTradingService(deps: TradingServiceDeps): Promise<TradingService> {
   const { config, logger } = deps;
-  const feed = deps.feed ?? (await createMarketFeed(config, { logger }));
+  const binanceWeight = createWeightBudget({ clock: systemClock });
+  const feed = deps.feed ?? (await createMarketFeed(config, { logger, binanceWeight }));
   const prices = await startPriceWatch({ feed, events: deps.events, logger });
   const analysts = createAnalysts(config, { clock: feed.clock, cache: deps.repos.analyses, logger });
   const winProbability = await createWinProbability(deps.store, { logger });
@@ -116,6 +122,7 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
 
   return {
     feed,
+    binanceWeight,
     prices,
     analysts,
     winProbability,

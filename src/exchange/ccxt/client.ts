@@ -6,6 +6,8 @@
  * whatever URL ccxt thought it was talking to. ccxt is imported lazily: it takes seconds to load.
  */
 import type { Exchange } from 'ccxt';
+import type { WeightBudget } from '../../market/index.js';
+import { meterIpWeight } from './ip-weight.js';
 import { attachWireFailure } from './map-error.js';
 
 export const BINANCE_FAPI_URL = 'https://fapi.binance.com';
@@ -30,6 +32,11 @@ export interface BinanceClientOptions {
   timeoutMs?: number | undefined;
   /** ccxt's leaky-bucket interval in ms per cost unit (default 50 = 1,200 units a minute). */
   rateLimitMs?: number | undefined;
+  /**
+   * The IP's request-weight budget, shared by every client of this process that talks to the same
+   * REST root (./ip-weight.ts); absent, only ccxt's per-client limiter paces the requests.
+   */
+  weightBudget?: WeightBudget | undefined;
 }
 
 export type RawCall = (params?: Record<string, unknown>) => Promise<unknown>;
@@ -62,6 +69,7 @@ export async function createBinanceClient(options: BinanceClientOptions): Promis
     for (const [key, path] of Object.entries(URL_KEYS)) api[key] = baseUrl + path;
   }
   recordWireFailures(exchange);
+  if (options.weightBudget) meterIpWeight(exchange, options.weightBudget);
   return {
     exchange,
     baseUrl,

@@ -20,6 +20,11 @@ export interface BinanceRestOptions {
   sleep?: Sleep | undefined;
   logger?: Logger | undefined;
   weightLimitPerMinute?: number | undefined;
+  /**
+   * The IP's weight budget when it is shared (the REAL users' clients of this process leave from
+   * the same IP); absent, the feed keeps its own, from the three options around this one.
+   */
+  budget?: WeightBudget | undefined;
   initialBackoffMs?: number | undefined;
   maxBackoffMs?: number | undefined;
   /** Per request; default 10 s. */
@@ -70,13 +75,15 @@ export async function createBinanceRest(options: BinanceRestOptions): Promise<Bi
   const api = exchange.urls.api as Record<string, string>;
   for (const [key, path] of Object.entries(URL_KEYS)) api[key] = baseUrl + path;
   const sleep = options.sleep ?? realSleep;
-  const budget = createWeightBudget({
-    clock: options.clock,
-    sleep,
-    limitPerMinute: options.weightLimitPerMinute,
-    initialBackoffMs: options.initialBackoffMs,
-    maxBackoffMs: options.maxBackoffMs,
-  });
+  const budget =
+    options.budget ??
+    createWeightBudget({
+      clock: options.clock,
+      sleep,
+      limitPerMinute: options.weightLimitPerMinute,
+      initialBackoffMs: options.initialBackoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+    });
   const maxAttempts = options.maxAttempts ?? 5;
   const log = options.logger;
 
