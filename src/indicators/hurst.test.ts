@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededNormal } from './fixtures/synthetic-candles.js';
 import { createHurstState, hurst, MIN_HURST_WINDOW } from './index.js';
@@ -107,5 +108,41 @@ describe('hurst', () => {
       expect(state.peek(p)).toEqual(batch[i]);
       expect(state.update(p)).toEqual(batch[i]);
     });
+  });
+
+  it('streaming equals batch bit for bit, across restarts and windows (its chunks come from a ring)', () => {
+    // Runs of prices (returns of a few sizes, and flat stretches: chunks left out), each run
+    // ended by a bad price that restarts the window.
+    const move = fc.oneof(
+      { weight: 30, arbitrary: fc.integer({ min: -1000, max: 1000 }).map((k) => [k * 5e-5]) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }).map((k) => new Array<number>(k).fill(0)) },
+    );
+    const run = fc.record({
+      moves: fc.array(move, { minLength: 1, maxLength: 320 }),
+      bad: fc.constantFrom(Number.NaN, 0, -5, Number.POSITIVE_INFINITY),
+    });
+    fc.assert(
+      fc.property(
+        // Windows whose returns are a whole number of chunks too (the oldest chunk then ends with
+        // the run's first chunk), and any other.
+        fc.oneof(fc.constantFrom(17, 25, 33, 65, 129), fc.integer({ min: MIN_HURST_WINDOW, max: 140 })),
+        fc.array(run, { minLength: 1, maxLength: 4 }),
+        (window, runs) => {
+          const prices: number[] = [];
+          for (const { moves, bad } of runs) {
+            let price = 100;
+            for (const m of moves.flat()) {
+              price *= Math.exp(m);
+              prices.push(price);
+            }
+            prices.push(bad);
+          }
+          const batch = hurst(prices, window);
+          const state = createHurstState(window);
+          return prices.every((p, i) => Object.is(state.update(p), batch[i]));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -14,8 +14,9 @@
  * usable chunk is left out; fewer than two sizes left (a flat or perfectly geometric series) is NaN.
  * Prices must be positive and finite; any other value restarts the run like a NaN (see index.ts).
  *
- * Cost: O(window · log window) per output, batch or streaming: R/S needs every chunk's mean, so it
- * has no O(1) update. The streaming state keeps the last `window - 1` returns.
+ * Cost: O(window · log window) per batch output: R/S needs every chunk's mean, so it has no O(1)
+ * update. The streaming state keeps the last `window - 1` returns and the R/S of the chunks that
+ * ended with each of them, and computes one new chunk per size per update (see createHurstState).
  */
 import { checkPeriod, type NumericSeries, type StreamingIndicator, toFloat64 } from './series.js';
 
@@ -29,57 +30,89 @@ function validPrice(x: number): boolean {
   return x - x === 0 && x > 0;
 }
 
+/**
+ * R/S of one chunk of returns r[begin, end): the range of its cumulative deviations over their
+ * standard deviation; NaN when its returns do not vary (see above: such a chunk is left out).
+ */
+function chunkRs(r: Float64Array, begin: number, end: number): number {
+  const size = end - begin;
+  let mean = 0;
+  let meanAbs = 0;
+  for (let j = begin; j < end; j++) {
+    const v = r[j]!;
+    mean += v;
+    meanAbs += Math.abs(v);
+  }
+  mean /= size;
+  meanAbs /= size;
+  let cumulative = 0;
+  let highest = 0;
+  let lowest = 0;
+  let squares = 0;
+  for (let j = begin; j < end; j++) {
+    const d = r[j]! - mean;
+    cumulative += d;
+    if (cumulative > highest) highest = cumulative;
+    else if (cumulative < lowest) lowest = cumulative;
+    squares += d * d;
+  }
+  const deviation = Math.sqrt(squares / size);
+  if (deviation <= meanAbs * FLAT_CHUNK_RATIO) return Number.NaN;
+  return (highest - lowest) / deviation;
+}
+
+/**
+ * The least-squares slope of log(mean R/S) against log(chunk size), fed one chunk size at a time
+ * (ascending), each with its chunks' R/S newest first: one accumulator per thread.
+ */
+const fit = { levels: 0, sumX: 0, sumY: 0, sumXX: 0, sumXY: 0, sumRs: 0, usable: 0 };
+
+function fitStart(): void {
+  fit.levels = 0;
+  fit.sumX = 0;
+  fit.sumY = 0;
+  fit.sumXX = 0;
+  fit.sumXY = 0;
+}
+
+/** One chunk's R/S (NaN: left out) into the current size's mean. */
+function fitChunk(rs: number): void {
+  if (Number.isNaN(rs)) return;
+  fit.sumRs += rs;
+  fit.usable++;
+}
+
+/** Closes the current chunk size: its point enters the fit unless no chunk was usable. */
+function fitSize(size: number): void {
+  if (fit.usable > 0) {
+    const lx = Math.log(size);
+    const ly = Math.log(fit.sumRs / fit.usable);
+    fit.levels++;
+    fit.sumX += lx;
+    fit.sumY += ly;
+    fit.sumXX += lx * lx;
+    fit.sumXY += lx * ly;
+  }
+  fit.sumRs = 0;
+  fit.usable = 0;
+}
+
+function fitSlope(): number {
+  const { levels, sumX, sumY, sumXX, sumXY } = fit;
+  if (levels < 2) return Number.NaN;
+  return (levels * sumXY - sumX * sumY) / (levels * sumXX - sumX * sumX);
+}
+
 /** R/S Hurst exponent of returns r[from, to); NaN when fewer than two chunk sizes are usable. */
 function rescaledRangeHurst(r: Float64Array, from: number, to: number): number {
   const count = to - from;
-  let levels = 0;
-  let sumX = 0;
-  let sumY = 0;
-  let sumXX = 0;
-  let sumXY = 0;
+  fitStart();
   for (let size = MIN_CHUNK; size <= count; size *= 2) {
     const chunks = Math.floor(count / size);
-    let sumRs = 0;
-    let usable = 0;
-    for (let c = 0; c < chunks; c++) {
-      const end = to - c * size;
-      const begin = end - size;
-      let mean = 0;
-      let meanAbs = 0;
-      for (let j = begin; j < end; j++) {
-        const v = r[j]!;
-        mean += v;
-        meanAbs += Math.abs(v);
-      }
-      mean /= size;
-      meanAbs /= size;
-      let cumulative = 0;
-      let highest = 0;
-      let lowest = 0;
-      let squares = 0;
-      for (let j = begin; j < end; j++) {
-        const d = r[j]! - mean;
-        cumulative += d;
-        if (cumulative > highest) highest = cumulative;
-        else if (cumulative < lowest) lowest = cumulative;
-        squares += d * d;
-      }
-      const deviation = Math.sqrt(squares / size);
-      if (deviation <= meanAbs * FLAT_CHUNK_RATIO) continue;
-      sumRs += (highest - lowest) / deviation;
-      usable++;
-    }
-    if (usable === 0) continue;
-    const lx = Math.log(size);
-    const ly = Math.log(sumRs / usable);
-    levels++;
-    sumX += lx;
-    sumY += ly;
-    sumXX += lx * lx;
-    sumXY += lx * ly;
+    for (let c = 0; c < chunks; c++) fitChunk(chunkRs(r, to - (c + 1) * size, to - c * size));
+    fitSize(size);
   }
-  if (levels < 2) return Number.NaN;
-  return (levels * sumXY - sumX * sumY) / (levels * sumXX - sumX * sumX);
+  return fitSlope();
 }
 
 /** Rolling Hurst exponent of the `window` prices ending at each index; NaN before and where undefined. */
@@ -104,6 +137,14 @@ export function hurst(values: NumericSeries, window: number): Float64Array {
   return out;
 }
 
+/**
+ * The streaming state. A chunk's R/S depends on its returns alone, and the chunks are aligned to
+ * the newest return: the chunk of size n that ends k·n returns back is the one that ended with the
+ * newest return k·n updates ago. So each update computes one chunk per size (the one ending with
+ * the new return) and reads the others from a ring of past chunk results: about a third of the
+ * arithmetic of the whole window, and the same values bit for bit (the same chunks, summed in the
+ * same order).
+ */
 export function createHurstState(window: number): StreamingIndicator {
   checkPeriod('createHurstState', 'window', window, MIN_HURST_WINDOW);
   const size = window - 1;
@@ -111,6 +152,10 @@ export function createHurstState(window: number): StreamingIndicator {
   // always one contiguous run of this array, read in place (no copy, no modulo per element).
   const ring = new Float64Array(2 * size);
   const scratch = new Float64Array(size);
+  const chunkSizes: number[] = [];
+  for (let n = MIN_CHUNK; n <= size; n *= 2) chunkSizes.push(n);
+  // Level L's R/S of the chunk that ends with the return in slot k, at L * size + k.
+  const chunkRing = new Float64Array(chunkSizes.length * size);
   let count = 0;
   let prev = 0;
   const reset = (): void => {
@@ -132,9 +177,31 @@ export function createHurstState(window: number): StreamingIndicator {
       ring[slot] = r;
       ring[slot + size] = r;
       prev = value;
+      // `count` returns so far in this run (one fewer than the prices).
+      const returns = count;
       count++;
-      // The window: the `size` returns ending with this one, oldest first.
-      return count >= window ? rescaledRangeHurst(ring, slot + 1, slot + 1 + size) : Number.NaN;
+      // The chunk of each size that ends with this return, once the run holds that many returns.
+      const end = slot + 1 + size;
+      for (let level = 0; level < chunkSizes.length; level++) {
+        const n = chunkSizes[level]!;
+        if (returns < n) break;
+        chunkRing[level * size + slot] = chunkRs(ring, end - n, end);
+      }
+      if (count < window) return Number.NaN;
+      // The window's chunks, newest first: each was computed when its last return was the newest.
+      fitStart();
+      for (let level = 0; level < chunkSizes.length; level++) {
+        const n = chunkSizes[level]!;
+        const chunks = Math.floor(size / n);
+        const base = level * size;
+        for (let c = 0, k = slot; c < chunks; c++) {
+          fitChunk(chunkRing[base + k]!);
+          k -= n;
+          if (k < 0) k += size;
+        }
+        fitSize(n);
+      }
+      return fitSlope();
     },
     peek(value) {
       if (!validPrice(value) || count === 0 || count + 1 < window) return Number.NaN;
