@@ -12,6 +12,7 @@ import type { ScreenerConfig } from './config.js';
 import { antiFakeScore } from './filters/anti-fake.js';
 import { momentumScore, momentumSide } from './filters/momentum.js';
 import {
+  levelInPathHit,
   marketStructureState,
   nearestLevelInPath,
   structureNote,
@@ -163,7 +164,13 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
   const whaleLeads = whale !== undefined && fromWhale === side;
   const momSide = mom[side];
   const confirm = confirmation(side, views.confirm, whale, config, config.timeframes.confirm, false);
-  const levels = nearestLevelInPath(side, price, p, config);
+  // A rank needs whether a level is in the way, not which (see levelInPathHit).
+  const levels = full ? nearestLevelInPath(side, price, p, config) : undefined;
+  const levelPoints = levels
+    ? levels.points
+    : levelInPathHit(side, price, p, config)
+      ? -config.levels.penalty
+      : 0;
   const h = config.hurst;
   const hurstPoints =
     hurstValue > h.persistentAbove ? h.points : hurstValue < h.meanRevertingBelow ? -h.penalty : 0;
@@ -177,7 +184,7 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
     safePoints(rsiZonePoints(side, rsiNow, config)),
     safePoints(confirm.points),
     safePoints(structurePoints(side, structure, config)),
-    safePoints(levels.points),
+    safePoints(levelPoints),
     safePoints(sustainHit ? config.volumeSustain.points : 0),
     safePoints(hurstPoints),
     safePoints(-fake.penalty),
@@ -226,7 +233,7 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
       rsi: rsiNow,
       confirm: views.confirm,
       structureNote: structureNote(side, structure),
-      levels,
+      levels: levels!,
       sustainCount,
       sustainHit,
       hurst: hurstValue,

@@ -1,7 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveScreenerConfig } from '../config.js';
 import { viewFrom } from '../fixtures.js';
-import { keyLevels, levelInPath, marketStructure, structureScore } from './structure.js';
+import {
+  keyLevels,
+  levelInPath,
+  levelInPathHit,
+  marketStructure,
+  nearestLevelInPath,
+  structureScore,
+} from './structure.js';
 
 const config = resolveScreenerConfig();
 /** A view with these highs and lows (closes in the middle). */
@@ -97,5 +105,46 @@ describe('support/resistance proximity (0.3% -> -10)', () => {
   it('cannot confirm a pivot in the newest 2 candles', () => {
     const h = [...Array(28).fill(100), 120, 100];
     expect(keyLevels(hl(h, h), config).resistances).toEqual([]);
+  });
+});
+
+describe('levelInPathHit', () => {
+  it("answers nearestLevelInPath's hit: random highs, lows, bands, prices near them and configs", () => {
+    const tick = fc.integer({ min: -40, max: 40 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(tick, fc.integer({ min: 0, max: 30 })), { minLength: 1, maxLength: 80 }),
+        fc.record({
+          upper: fc.option(fc.integer({ min: 9_000, max: 11_000 }), { nil: Number.NaN }),
+          lower: fc.option(fc.integer({ min: 9_000, max: 11_000 }), { nil: Number.NaN }),
+        }),
+        fc.integer({ min: 0, max: 79 }),
+        fc.integer({ min: -60, max: 60 }),
+        fc.constantFrom(0, 0.05, 0.3, 1),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 5, max: 60 }),
+        (rows, bands, near, offset, proximityPct, pivotSpan, swingLookback) => {
+          // Highs as a walk of ticks (ties included), each low `width` ticks under its high.
+          let h = 10_000;
+          const high: number[] = [];
+          const low: number[] = [];
+          for (const [move, width] of rows) {
+            h += move;
+            high.push(h / 100);
+            low.push((h - width) / 100);
+          }
+          const view = hl(high, low, { upper: bands.upper / 100, lower: bands.lower / 100 });
+          const at = Math.min(near, high.length - 1);
+          const price = (high[at]! + low[at]!) / 2 + offset / 1000;
+          const c = resolveScreenerConfig({ levels: { proximityPct, pivotSpan, swingLookback } });
+          for (const side of ['LONG', 'SHORT'] as const) {
+            if (levelInPathHit(side, price, view, c) !== nearestLevelInPath(side, price, view, c).hit)
+              return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

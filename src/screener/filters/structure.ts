@@ -215,6 +215,33 @@ export function nearestLevelInPath(
   return { points: hit ? -config.levels.penalty : 0, hit, pct, level: best, fromBand };
 }
 
+/**
+ * nearestLevelInPath's `hit` alone, sooner: whether any level in the trade's path is within
+ * proximityPct of `price` (a positive price, or NaN). The distance's percent only grows with the
+ * distance, so the nearest level is within it exactly when some level is: the band first, then the
+ * swing levels, each pivot-tested only when it is within (ranking a universe never needs which
+ * level, or how far).
+ */
+export function levelInPathHit(
+  side: Side,
+  price: number,
+  view: PrimaryView,
+  config: ScreenerConfig,
+): boolean {
+  const long = side === 'LONG';
+  const proximityPct = config.levels.proximityPct;
+  const band = long ? view.bands.upper : view.bands.lower;
+  if (isNum(band) && (Math.abs(price - band) / price) * 100 <= proximityPct) return true;
+  const span = config.levels.pivotSpan;
+  const [from, to] = pivotRange(view, config);
+  const levels = long ? view.high : view.low;
+  for (let i = from; i <= to; i++) {
+    if (!((Math.abs(price - (levels[i] as number)) / price) * 100 <= proximityPct)) continue;
+    if (long ? isSwingHigh(view.high, i, span) : isSwingLow(view.low, i, span)) return true;
+  }
+  return false;
+}
+
 /** The words for a level in the path ('' when it costs nothing). */
 export function levelNote(side: Side, l: LevelInPath): string {
   if (!l.hit) return '';
