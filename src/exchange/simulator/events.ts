@@ -4,9 +4,9 @@
  * decides when to emit them: per fill an ORDER_TRADE_UPDATE then an ACCOUNT_UPDATE (m=ORDER);
  * NEW/CANCELED/EXPIRED orders emit no ACCOUNT_UPDATE.
  */
-import { type Dec, ZERO } from '../../domain/index.js';
-import { crossWallet, positionUpnl } from './account-math.js';
-import { breakEvenPrice } from './margin.js';
+import { type Dec, dec, type MarketSymbol, ZERO } from '../../domain/index.js';
+import { crossWallet } from './account-math.js';
+import { breakEvenPrice, unrealizedPnl } from './margin.js';
 import {
   type Account,
   type AlgoRec,
@@ -20,26 +20,69 @@ import {
 } from './state.js';
 import type { AccountUpdateReason, OrderTradeUpdateEvent, SimPositionUpdate } from './types.js';
 
+/**
+ * One position of ACCOUNT_UPDATE. The break-even price and the unrealised PnL are read by the
+ * served stream (`bep`, `up`) and by no listener of the Exchange port in this codebase (the
+ * backtest's, the engine's, PAPER's): each is worked out on its first read, from the position and
+ * the mark as they were at the event (about seven decimal operations per fill saved). A class,
+ * not an object literal with getters: V8 builds such a literal in ~1.7 µs, an instance in ~10 ns.
+ * JSON carries every field, in Binance's order, as a plain object did.
+ */
+class PositionUpdate implements SimPositionUpdate {
+  readonly symbol: MarketSymbol;
+  readonly positionAmt: Dec;
+  readonly entryPrice: Dec;
+  readonly accumulatedRealized: Dec;
+  readonly marginType: 'isolated' | 'cross';
+  readonly isolatedWallet: Dec;
+  readonly positionSide = 'BOTH' as const;
+  readonly #takerRate: Dec;
+  /** The mark as a float (markOf(book) is it as a decimal), undefined while the book has no price. */
+  readonly #mark: number | undefined;
+  #breakEven: Dec | undefined;
+  #upnl: Dec | undefined;
+
+  constructor(p: Position) {
+    this.symbol = p.book.symbol;
+    this.positionAmt = p.amt;
+    this.entryPrice = p.entryPrice;
+    this.accumulatedRealized = p.accumulatedRealized;
+    this.marginType = p.marginType === 'ISOLATED' ? 'isolated' : 'cross';
+    this.isolatedWallet = p.isolatedWallet;
+    this.#takerRate = p.account.takerRate;
+    this.#mark = p.book.hasPrice ? p.book.markF : undefined;
+  }
+
+  get breakEvenPrice(): Dec {
+    this.#breakEven ??= breakEvenPrice(this.positionAmt, this.entryPrice, this.#takerRate);
+    return this.#breakEven;
+  }
+
+  get unrealizedPnl(): Dec {
+    this.#upnl ??=
+      this.#mark === undefined
+        ? ZERO
+        : roundMoney(unrealizedPnl(this.positionAmt, this.entryPrice, dec(this.#mark)));
+    return this.#upnl;
+  }
+
+  toJSON(): Record<keyof SimPositionUpdate, unknown> {
+    return {
+      symbol: this.symbol,
+      positionAmt: this.positionAmt,
+      entryPrice: this.entryPrice,
+      breakEvenPrice: this.breakEvenPrice,
+      accumulatedRealized: this.accumulatedRealized,
+      unrealizedPnl: this.unrealizedPnl,
+      marginType: this.marginType,
+      isolatedWallet: this.isolatedWallet,
+      positionSide: this.positionSide,
+    };
+  }
+}
+
 export function positionUpdate(p: Position): SimPositionUpdate {
-  const { amt, entryPrice } = p;
-  const takerRate = p.account.takerRate;
-  let breakEven: Dec | undefined;
-  return {
-    symbol: p.book.symbol,
-    positionAmt: amt,
-    entryPrice,
-    // Read by the served stream alone (`bep`), not by the Exchange port: worked out on the first
-    // read, from the position as it was at the event (three decimal operations per fill saved).
-    get breakEvenPrice(): Dec {
-      breakEven ??= breakEvenPrice(amt, entryPrice, takerRate);
-      return breakEven;
-    },
-    accumulatedRealized: p.accumulatedRealized,
-    unrealizedPnl: p.book.hasPrice ? roundMoney(positionUpnl(p)) : ZERO,
-    marginType: p.marginType === 'ISOLATED' ? 'isolated' : 'cross',
-    isolatedWallet: p.isolatedWallet,
-    positionSide: 'BOTH',
-  };
+  return new PositionUpdate(p);
 }
 
 export function emitAccountUpdate(

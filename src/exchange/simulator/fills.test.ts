@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { UserStreamEvent } from '../port.js';
 import { createTestSimulator, d, trace } from './fixtures.js';
 import { rangeVolumeSlippage } from './slippage.js';
 import type { PlaceOrderRequest } from './types.js';
@@ -224,14 +225,23 @@ describe('limit orders', () => {
 });
 
 describe('the position in ACCOUNT_UPDATE', () => {
-  it('carries the break-even price of the position at the event, however late it is read', () => {
+  it('carries the break-even price and unrealised PnL of the position at the event, however late they are read', () => {
     const { sim, events } = createTestSimulator();
+    const port: UserStreamEvent[] = [];
+    sim.account('a').subscribe((e) => port.push(e));
     sim.placeOrder('a', order({ quantity: d('0.01') }));
     const [opened] = sim.positionRisk('a');
     sim.onPrice('BTCUSDT', { last: 101_000 });
     sim.placeOrder('a', order({ quantity: d('0.03') }));
+    sim.onPrice('BTCUSDT', { last: 99_000 });
     sim.placeOrder('a', order({ side: 'SELL', quantity: d('0.04') }));
+    sim.onPrice('BTCUSDT', { last: 120_000 });
     const updates = events.flatMap((e) => (e.type === 'ACCOUNT_UPDATE' ? e.positions : []));
+    // At the mark of each event: 0.01 at 100,000 and mark 100,000; 0.04 at 100,750 and mark
+    // 101,000 (+10); closed.
+    expect(updates.map((u) => u.unrealizedPnl.toString())).toEqual(['0', '10', '0']);
+    const fromPort = port.flatMap((e) => (e.type === 'position' ? [e.unrealizedPnl.toString()] : []));
+    expect(fromPort).toEqual(['0', '10', '0']);
     expect(updates.map((u) => u.positionAmt.toString())).toEqual(['0.01', '0.04', '0']);
     // Read only now, after the position moved on twice: each is the break-even of its own event.
     expect(updates[0]!.breakEvenPrice.toString()).toBe(opened!.breakEvenPrice.toString());
@@ -243,6 +253,7 @@ describe('the position in ACCOUNT_UPDATE', () => {
     // And it is a field like the others for whoever serialises the event.
     expect(JSON.parse(JSON.stringify(updates[1]))).toMatchObject({
       breakEvenPrice: d(100_750).mul(1.0005).div(0.9995).toString(),
+      unrealizedPnl: '10',
     });
   });
 });

@@ -30,7 +30,7 @@ import type {
   UserStreamListener,
 } from '../port.js';
 import type { Simulator } from './simulator.js';
-import type { SimAlgoOrder, SimEvent, SimOrder } from './types.js';
+import type { SimAlgoOrder, SimEvent, SimOrder, SimPositionUpdate } from './types.js';
 
 const asPrice = (d: Dec): Price => d as Price;
 const asQty = (d: Dec): Qty => d as Qty;
@@ -84,6 +84,54 @@ export function toAlgoOrder(a: SimAlgoOrder): AlgoOrder {
   };
 }
 
+type PositionStreamEvent = Extract<UserStreamEvent, { type: 'position' }>;
+
+/**
+ * The port's position event, whose unrealised PnL is the engine's, worked out when first read
+ * (see positionUpdate in events.ts; no listener here reads it). A class for the same reason as
+ * there; JSON carries every field as a plain object did.
+ */
+class PositionEvent implements PositionStreamEvent {
+  readonly type = 'position' as const;
+  readonly reason: PositionStreamEvent['reason'];
+  readonly symbol: MarketSymbol;
+  readonly positionAmt: Qty;
+  readonly entryPrice: Price;
+  readonly marginMode: PositionStreamEvent['marginMode'];
+  readonly isolatedWallet: Money;
+  readonly time: EpochMs;
+  readonly #update: SimPositionUpdate;
+
+  constructor(reason: PositionStreamEvent['reason'], p: SimPositionUpdate, time: EpochMs) {
+    this.reason = reason;
+    this.symbol = p.symbol;
+    this.positionAmt = asQty(p.positionAmt);
+    this.entryPrice = asPrice(p.entryPrice);
+    this.marginMode = p.marginType === 'isolated' ? 'ISOLATED' : 'CROSSED';
+    this.isolatedWallet = asMoney(p.isolatedWallet);
+    this.time = time;
+    this.#update = p;
+  }
+
+  get unrealizedPnl(): Money {
+    return asMoney(this.#update.unrealizedPnl);
+  }
+
+  toJSON(): Record<keyof PositionStreamEvent, unknown> {
+    return {
+      type: this.type,
+      reason: this.reason,
+      symbol: this.symbol,
+      positionAmt: this.positionAmt,
+      entryPrice: this.entryPrice,
+      unrealizedPnl: this.unrealizedPnl,
+      marginMode: this.marginMode,
+      isolatedWallet: this.isolatedWallet,
+      time: this.time,
+    };
+  }
+}
+
 /** One engine event as the port's stream events, in the same order. */
 export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
   const time = at(e.eventTime);
@@ -127,19 +175,7 @@ export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
         balanceChange: asMoney(b.balanceChange),
         time,
       }));
-      for (const p of e.positions) {
-        out.push({
-          type: 'position',
-          reason: e.reason,
-          symbol: p.symbol,
-          positionAmt: asQty(p.positionAmt),
-          entryPrice: asPrice(p.entryPrice),
-          unrealizedPnl: asMoney(p.unrealizedPnl),
-          marginMode: p.marginType === 'isolated' ? 'ISOLATED' : 'CROSSED',
-          isolatedWallet: asMoney(p.isolatedWallet),
-          time,
-        });
-      }
+      for (const p of e.positions) out.push(new PositionEvent(e.reason, p, time));
       return out;
     }
     case 'ACCOUNT_CONFIG_UPDATE':
