@@ -21,7 +21,15 @@ import {
 import { endOrder, executeFill } from './fills.js';
 import { liquidationPrice, maintenanceMarginF } from './margin.js';
 import { newOrderRecord } from './orders.js';
-import { type Account, type EngineState, floorMoney, markOf, openOrdersOn, type Position } from './state.js';
+import {
+  type Account,
+  crossWalletFloat,
+  type EngineState,
+  floorMoney,
+  markOf,
+  openOrdersOn,
+  type Position,
+} from './state.js';
 
 function cancelOpenOrdersOn(state: EngineState, account: Account, positions: readonly Position[]): void {
   for (const p of positions)
@@ -140,10 +148,11 @@ export function checkCrossHolders(
     pos.mmF = mm;
     // Headroom at the final mark, then a bound for the path's adverse extreme: uPnL falls by at
     // most |amt|·distance and maintenance margin rises by at most MMR (< 1) of that.
-    const headroom = account.crossWalletF + account.crossUpnlF - account.crossMmF;
+    const crossWallet = crossWalletFloat(account);
+    const headroom = crossWallet + account.crossUpnlF - account.crossMmF;
     const extreme = amt > 0 ? markLow : markHigh;
     const worst = 2 * Math.abs(amt) * Math.abs(finalMark - extreme);
-    if (headroom > worst + 1e-9 * (Math.abs(account.crossWalletF) + account.crossMmF + 1)) continue;
+    if (headroom > worst + 1e-9 * (Math.abs(crossWallet) + account.crossMmF + 1)) continue;
     liquidateIfDue(state, pos, extreme, markLow, markHigh);
   }
 }

@@ -120,8 +120,13 @@ export interface Account {
   algoByClientId: Map<string, AlgoRec>;
   algos: Map<number, AlgoRec>;
   trades: SimTrade[];
-  /** wallet − Σ isolated wallets, as a float for the liquidation pre-check. */
+  /**
+   * wallet − Σ isolated wallets as a float, for the cross liquidation pre-check: of the wallet and
+   * the isolated total as they were at the latest refreshCrossWallet (crossWalletBasis), worked
+   * out when first read (NaN until then; crossWalletFloat reads it).
+   */
   crossWalletF: number;
+  crossWalletBasis: { wallet: Dec; isolatedTotal: Dec };
   /** Σ upnlF and Σ mmF of the cross positions: the liquidation pre-check reads these in O(1). */
   crossUpnlF: number;
   crossMmF: number;
@@ -150,6 +155,7 @@ export function newAccount(
     algos: new Map(),
     trades: [],
     crossWalletF: 0,
+    crossWalletBasis: { wallet: ZERO, isolatedTotal: ZERO },
     crossUpnlF: 0,
     crossMmF: 0,
   };
@@ -263,8 +269,22 @@ function priceDec(value: number): Dec {
 export const markOf = (book: Book): Dec => priceDec(book.markF);
 export const lastOf = (book: Book): Dec => priceDec(book.lastF);
 
+// Every fill refreshes it and only accounts with cross positions read it: the subtraction and
+// its conversion (a slow one when the wallet has more than 15 digits) wait for a reader.
 export function refreshCrossWallet(account: Account): void {
-  account.crossWalletF = toFloat(account.wallet.minus(account.isolatedTotal));
+  const basis = account.crossWalletBasis;
+  basis.wallet = account.wallet;
+  basis.isolatedTotal = account.isolatedTotal;
+  account.crossWalletF = Number.NaN;
+}
+
+/** The account's cross wallet as of its latest refreshCrossWallet, as a float. */
+export function crossWalletFloat(account: Account): number {
+  if (Number.isNaN(account.crossWalletF)) {
+    const basis = account.crossWalletBasis;
+    account.crossWalletF = toFloat(basis.wallet.minus(basis.isolatedTotal));
+  }
+  return account.crossWalletF;
 }
 
 /** The only way an isolated wallet changes, so the account's total stays exact. */
