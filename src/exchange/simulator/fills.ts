@@ -45,9 +45,12 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   const pos = positionOf(state, account, order.book);
   const prevAmt = pos.amt;
   const signed = order.side === 'BUY' ? qty : qty.neg();
+  // qty × price once: the fee, the order's cumulative quote, the trade's quote and the isolated
+  // margin of an opening fill all start from it.
+  const quote = qty.mul(price);
   let realized = ZERO;
   if (prevAmt.isZero() || prevAmt.gt(0) === signed.gt(0)) {
-    increase(pos, signed, price);
+    increase(pos, signed, price, quote);
   } else {
     const absPrev = prevAmt.abs();
     const closeQty = qty.lt(absPrev) ? qty : absPrev;
@@ -67,8 +70,6 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     const openQty = qty.minus(closeQty);
     if (openQty.gt(0)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
   }
-  // qty × price once: the fee, the order's cumulative quote and the trade's quote all start from it.
-  const quote = qty.mul(price);
   const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
   account.wallet = account.wallet.plus(realized).minus(fee);
   account.ledger.realizedPnl = account.ledger.realizedPnl.plus(realized);
@@ -113,15 +114,15 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   afterPositionChange(state, pos, prevAmt);
 }
 
-function increase(pos: Position, signed: Dec, price: Dec): void {
+/** Add `signed` at `price` to the position; `quote` is |signed| × price when the caller has it. */
+function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
   const absOld = pos.amt.abs();
   const q = signed.abs();
-  pos.entryPrice = absOld.isZero()
-    ? price
-    : absOld.mul(pos.entryPrice).plus(q.mul(price)).div(absOld.plus(q));
+  const value = quote ?? q.mul(price);
+  pos.entryPrice = absOld.isZero() ? price : absOld.mul(pos.entryPrice).plus(value).div(absOld.plus(q));
   pos.amt = pos.amt.plus(signed);
   if (pos.marginType === 'ISOLATED') {
-    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(q.mul(price).div(pos.leverage))));
+    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(value.div(pos.leverage))));
   }
 }
 
