@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('allows more than one server process only on PostgreSQL', () => {
+    expect(() => loadConfig({ API_PROCESSES: '2' }, noFile)).toThrow(
+      /API_PROCESSES: more than 1 needs DATABASE_URL \(PostgreSQL\)/,
+    );
+    expect(() => loadConfig({ API_PROCESSES: '0' }, noFile)).toThrow(
+      /API_PROCESSES: must be a whole number from 1 to 64/,
+    );
+    expect(loadConfig({ API_PROCESSES: '2', DATABASE_URL: 'postgres://h/db' }, noFile).API_PROCESSES).toBe(2);
+    expect(loadConfig({}, noFile).API_PROCESSES).toBe(1);
+  });
+
   it('never echoes a secret value in its error', () => {
     const secret = 'tooShortButSecret';
     const dbPassword = 'hunter2-db-password';

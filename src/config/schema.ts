@@ -29,6 +29,8 @@ export const configSchema = z
       message: 'must be a postgres:// or postgresql:// URL (leave unset for the embedded store)',
     }),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    /** Server processes `start` runs on one port (PostgreSQL only; see src/cli/commands/processes.ts). */
+    API_PROCESSES: int(1, 64).default(1),
 
     // market feed
     MARKET: z
@@ -77,6 +79,10 @@ export const configSchema = z
     LLM_FALLBACK: z.enum(['rule', 'none']).default('rule'),
     LLM_DAILY_TOKEN_CAP: int(0, 1_000_000_000).default(2_000_000),
     VISION_MODEL: optionalString,
+  })
+  .refine((env) => env.API_PROCESSES === 1 || env.DATABASE_URL !== undefined, {
+    path: ['API_PROCESSES'],
+    message: 'more than 1 needs DATABASE_URL (PostgreSQL): the embedded store lives inside one process',
   })
   .transform((env) => ({
     ...env,
