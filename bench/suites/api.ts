@@ -1,7 +1,8 @@
 /**
  * API under load (issue 8): requests/s and p99 latency of GET /api/me, /api/positions and
  * /api/signals against the real server (`neurotrade start`, its own process) on loopback, with
- * 1,000 users and 100,000 positions in PostgreSQL. Each request carries a random one of the 1,000
+ * 1,000 users and 100,000 positions in PostgreSQL; with one server process and with two on the
+ * same port (API_PROCESSES), side by side (API_BENCH_PROCESSES=1,2 by default). Each request carries a random one of the 1,000
  * users' tokens. Per route: the most it sustains (autocannon, 20 connections, no rate cap), and
  * latency at 1,000 requests/s (target: p99 < 20 ms), measured open-loop: evenly spaced requests,
  * each timed from when it was due (bench/support/open-loop.ts says why autocannon's rate mode
@@ -22,7 +23,7 @@ import { openStore } from '../../src/store/index.js';
 import { freePort, spawnCli, waitForHttp } from '../../test/support/process.js';
 import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
 import { fmt, median, table } from '../stats.js';
-import { postgresBackendsCpuMs, processCpuMs } from '../support/cpu.js';
+import { postgresBackendsCpuMs, processTreeCpuMs } from '../support/cpu.js';
 import { openLoop } from '../support/open-loop.js';
 
 const USERS = 1_000;
@@ -166,6 +167,9 @@ async function firstViews(
   };
 }
 
+/** Server processes to measure, side by side in one run (API_PROCESSES of `neurotrade start`). */
+const PROCESS_COUNTS = (process.env.API_BENCH_PROCESSES ?? '1,2').split(',').map(Number);
+
 export async function run(): Promise<void> {
   if (!TEST_DATABASE_URL) {
     console.log('skipped: set TEST_DATABASE_URL (PostgreSQL) to run the API benchmark');
@@ -173,35 +177,94 @@ export async function run(): Promise<void> {
   }
   const temp = await createTempDatabase(TEST_DATABASE_URL);
   const jwtSecret = randomBytes(48).toString('base64url');
-  let server: ReturnType<typeof spawnCli> | undefined;
   try {
     const t0 = performance.now();
     const userIds = await seed(temp.url);
     const seedMs = performance.now() - t0;
     const tokens = userIds.map((id) => signToken(jwtSecret, id));
-    const port = await freePort();
-    server = spawnCli(
-      ['start'],
-      {
-        DATABASE_URL: temp.url,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-bench-api-')),
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        SCHEDULER: 'false',
-        JWT_SECRET: jwtSecret,
-        CREDENTIALS_KEY: randomBytes(32).toString('hex'),
-      },
-      process.env.API_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE}`] : [],
-    );
-    const base = `http://127.0.0.1:${port}`;
-    // The server's PostgreSQL backends, by the scratch database's name (their process title).
-    const dbName = new URL(temp.url).pathname.slice(1);
-    await waitForHttp(`${base}/api/health`, server);
-    const settle = await firstViews(base, tokens);
-
     const loadAvg = loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ');
+    const rows: (string | number)[][] = [];
+    const settles: string[] = [];
+    for (const processes of PROCESS_COUNTS) {
+      const measured = await measureServer({ url: temp.url, jwtSecret, tokens, processes });
+      rows.push(...measured.rows);
+      settles.push(
+        `${processes} process${processes === 1 ? '' : 'es'}: ${fmt(measured.settle.seconds, 1)} s in all, p50 ` +
+          `${fmt(measured.settle.p50, 0)} ms, p99 ${fmt(measured.settle.p99, 0)} ms, ${measured.settle.failures} failed`,
+      );
+    }
+    console.log(
+      `First dashboard view of each of the ${USERS} users (GET /api/me, ${CONNECTIONS} at a time): it attaches ` +
+        `the user's PAPER account to the engine and reconciles it (the seeded open positions have no PAPER ` +
+        `wallet, so reconciliation books them closed as vanished, on the first server only): ${settles.join('; ')}. ` +
+        `The runs below are the steady state after it.\n`,
+    );
+    console.log(
+      `Load average before the runs: ${loadAvg} (figures are only meaningful on an otherwise idle machine). ` +
+        `${USERS} users, ${USERS * POSITIONS_PER_USER} positions (${OPEN_PER_USER} open per user), ${SIGNALS} signals in PostgreSQL; seeded in ${fmt(seedMs / 1000, 1)} s. ` +
+        `Server: \`neurotrade start\` in its own process, or API_PROCESSES servers on one port (their CPU summed); load: autocannon, ${CONNECTIONS} connections (max), and ${TARGET_RATE} evenly spaced requests/s timed from when each was due (1,000/s), ${DURATION_S} s per run, a different user per request; medians of ${RUNS} runs. The event-loop delay is one server's.\n`,
+    );
+    console.log(
+      table(
+        [
+          'route',
+          'processes',
+          'max req/s',
+          'p99 ms at max',
+          'req/s at 1,000/s (open loop)',
+          'p50 ms at 1,000/s',
+          'p99 ms at 1,000/s',
+          'p99 < 20 ms',
+          'server event-loop delay p99 / max ms at 1,000/s',
+          'server CPU µs per request',
+          'PostgreSQL CPU µs per request',
+          'autocannon rate 1,000 (bursts) p50 / p99 ms',
+          'errors',
+        ],
+        rows,
+      ),
+    );
+  } finally {
+    await temp.drop();
+  }
+}
+
+/** Start `neurotrade start` with this many server processes, measure every route, stop it. */
+async function measureServer(options: {
+  url: string;
+  jwtSecret: string;
+  tokens: string[];
+  processes: number;
+}): Promise<{ rows: (string | number)[][]; settle: Awaited<ReturnType<typeof firstViews>> }> {
+  const { tokens, processes } = options;
+  const port = await freePort();
+  const server = spawnCli(
+    ['start'],
+    {
+      DATABASE_URL: options.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-bench-api-')),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SCHEDULER: 'false',
+      API_PROCESSES: String(processes),
+      JWT_SECRET: options.jwtSecret,
+      CREDENTIALS_KEY: randomBytes(32).toString('hex'),
+    },
+    process.env.API_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE}`] : [],
+  );
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    // The server's PostgreSQL backends, by the scratch database's name (their process title).
+    const dbName = new URL(options.url).pathname.slice(1);
+    await waitForHttp(`${base}/api/health`, server);
+    // Every server process listening (each prints its URL once it does).
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      if ((server.output().match(/NeuroTrade http:/g)?.length ?? 0) >= processes) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const settle = await firstViews(base, tokens);
     const routes = process.env.API_BENCH_ROUTES?.split(',') ?? [
       '/api/me',
       '/api/positions',
@@ -221,7 +284,7 @@ export async function run(): Promise<void> {
         max.push(await load(`${base}${route}`, tokens));
         bursts.push(await load(`${base}${route}`, tokens, TARGET_RATE));
         await loopDelay(base);
-        const cpu0 = processCpuMs(server.child.pid);
+        const cpu0 = processTreeCpuMs(server.child.pid);
         const dbCpu0 = postgresBackendsCpuMs(dbName);
         fixed.push(
           await openLoop({
@@ -231,13 +294,14 @@ export async function run(): Promise<void> {
             headers: (n) => ({ authorization: `Bearer ${tokens[(n * 7919) % tokens.length]}` }),
           }),
         );
-        cpuPerRequest.push(((processCpuMs(server.child.pid) - cpu0) * 1000) / (TARGET_RATE * DURATION_S));
+        cpuPerRequest.push(((processTreeCpuMs(server.child.pid) - cpu0) * 1000) / (TARGET_RATE * DURATION_S));
         dbCpuPerRequest.push(((postgresBackendsCpuMs(dbName) - dbCpu0) * 1000) / (TARGET_RATE * DURATION_S));
         delays.push(await loopDelay(base));
       }
       const m = (runs: Run[], k: keyof Run) => median(runs.map((r) => r[k]));
       rows.push([
         `GET ${route}`,
+        processes,
         fmt(m(max, 'rps'), 0),
         fmt(m(max, 'p99'), 1),
         fmt(m(fixed, 'rps'), 0),
@@ -251,56 +315,25 @@ export async function run(): Promise<void> {
         max.concat(fixed, bursts).reduce((n, r) => n + r.failures, 0),
       ]);
     }
-    console.log(
-      `First dashboard view of each of the ${USERS} users (GET /api/me, ${CONNECTIONS} at a time): it attaches ` +
-        `the user's PAPER account to the engine and reconciles it (the seeded open positions have no PAPER ` +
-        `wallet, so reconciliation books them closed as vanished): ${fmt(settle.seconds, 1)} s in all, ` +
-        `p50 ${fmt(settle.p50, 0)} ms, p99 ${fmt(settle.p99, 0)} ms, ${settle.failures} failed. The runs below are the steady state after it.\n`,
-    );
-    console.log(
-      `Load average before the runs: ${loadAvg} (figures are only meaningful on an otherwise idle machine). ` +
-        `${USERS} users, ${USERS * POSITIONS_PER_USER} positions (${OPEN_PER_USER} open per user), ${SIGNALS} signals in PostgreSQL; seeded in ${fmt(seedMs / 1000, 1)} s. ` +
-        `Server: \`neurotrade start\` in its own process; load: autocannon, ${CONNECTIONS} connections (max), and ${TARGET_RATE} evenly spaced requests/s timed from when each was due (1,000/s), ${DURATION_S} s per run, a different user per request; medians of ${RUNS} runs.\n`,
-    );
-    console.log(
-      table(
-        [
-          'route',
-          'max req/s',
-          'p99 ms at max',
-          'req/s at 1,000/s (open loop)',
-          'p50 ms at 1,000/s',
-          'p99 ms at 1,000/s',
-          'p99 < 20 ms',
-          'server event-loop delay p99 / max ms at 1,000/s',
-          'server CPU µs per request',
-          'PostgreSQL CPU µs per request',
-          'autocannon rate 1,000 (bursts) p50 / p99 ms',
-          'errors',
-        ],
-        rows,
-      ),
-    );
+    return { rows, settle };
   } finally {
-    if (server && server.child.exitCode === null) {
-      const proc = server;
+    if (server.child.exitCode === null) {
       const t0 = performance.now();
-      proc.child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
       // A graceful stop that hangs is a finding, not a reason to hang the benchmark.
       const stopped = await Promise.race([
-        proc.exited.then(() => true),
+        server.exited.then(() => true),
         new Promise<false>((r) => setTimeout(() => r(false), 60_000)),
       ]);
       console.log(
         stopped
-          ? `Server stopped ${fmt((performance.now() - t0) / 1000, 1)} s after SIGTERM.`
-          : `Server still running 60 s after SIGTERM; killed. Its last output:\n${proc.output().slice(-3000)}`,
+          ? `Server (${processes} process${processes === 1 ? '' : 'es'}) stopped ${fmt((performance.now() - t0) / 1000, 1)} s after SIGTERM.`
+          : `Server still running 60 s after SIGTERM; killed. Its last output:\n${server.output().slice(-3000)}`,
       );
       if (!stopped) {
-        proc.child.kill('SIGKILL');
-        await proc.exited;
+        server.child.kill('SIGKILL');
+        await server.exited;
       }
     }
-    await temp.drop();
   }
 }

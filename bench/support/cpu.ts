@@ -44,3 +44,36 @@ export function postgresBackendsCpuMs(database: string): number {
   }
   return seen > 0 ? total : Number.NaN;
 }
+
+/**
+ * User + system CPU (ms) of a process and all its descendants (`neurotrade start` with
+ * API_PROCESSES forks its servers). Children that ended are not counted.
+ */
+export function processTreeCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const children = new Map<number, number[]>();
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+        const list = children.get(ppid) ?? [];
+        list.push(Number(entry));
+        children.set(ppid, list);
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    const ms = processCpuMs(next);
+    if (Number.isFinite(ms)) total += ms;
+    stack.push(...(children.get(next) ?? []));
+  }
+  return total;
+}
