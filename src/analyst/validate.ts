@@ -205,12 +205,19 @@ export function validatePlan(
   const stopSide = direction === 'LONG' ? 'down' : 'up';
   const targetSide = direction === 'LONG' ? 'up' : 'down';
   stop = round(entry.sub(risk.mul(s)));
-  if (entry.sub(stop).abs().lt(nearest)) stop = roundDir(entry.sub(nearest.mul(s)), stopSide);
-  else if (entry.sub(stop).abs().gt(farthest)) stop = roundDir(entry.sub(farthest.mul(s)), targetSide);
-  const rr = () => target!.sub(entry!).abs().div(entry!.sub(stop!).abs()).toNumber();
+  // |entry − stop| of the final stop, computed once (the checks below all start from it).
+  let stopDistance = entry.sub(stop).abs();
+  const tooNear = stopDistance.lt(nearest);
+  if (tooNear || stopDistance.gt(farthest)) {
+    stop = tooNear
+      ? roundDir(entry.sub(nearest.mul(s)), stopSide)
+      : roundDir(entry.sub(farthest.mul(s)), targetSide);
+    stopDistance = entry.sub(stop).abs();
+  }
+  const rr = () => target!.sub(entry!).abs().div(stopDistance).toNumber();
   if (rr() > rules.maxRewardToRisk) {
     const was = fmt(target);
-    target = entry.add(entry.sub(stop).abs().mul(rules.maxRewardToRisk).mul(s));
+    target = entry.add(stopDistance.mul(rules.maxRewardToRisk).mul(s));
     fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);
     target = roundDir(target, stopSide);
   } else {
@@ -223,7 +230,7 @@ export function validatePlan(
   if (stop.sub(entry).mul(s).gte(0) || target.sub(entry).mul(s).lte(0)) {
     return reject(`stop or target on the wrong side after rounding to tick ${String(tick)}`);
   }
-  const stopPct = pctOf(entry.sub(stop).abs(), entry);
+  const stopPct = pctOf(stopDistance, entry);
   if (stopPct < rules.minStopPct - 1e-9 || stopPct > rules.maxStopPct + 1e-9) {
     return reject(
       `stop distance ${stopPct.toFixed(3)}% cannot be kept within ${rules.minStopPct}%..${rules.maxStopPct}% at tick ${String(tick)}`,
