@@ -158,12 +158,11 @@ export async function startExecution(deps: ExecutionDepsForService): Promise<Exe
         if (user.mode === 'PAPER' && (await attachQuietly(user))) return engine.balance(user.id);
         // Scale-out: another process trades this PAPER account; its last save says the wallet.
         const saved =
-          user.mode === 'PAPER' && deps.owns ? await repos.paperAccounts.load(user.id) : undefined;
-        const savedWallet = (saved?.state as { wallet?: unknown } | undefined)?.wallet;
-        if (saved && typeof savedWallet === 'string') {
+          user.mode === 'PAPER' && deps.owns ? await repos.paperAccounts.loadWallet(user.id) : undefined;
+        if (saved && typeof saved.wallet === 'string') {
           return {
             mode: 'PAPER',
-            wallet: dec(savedWallet),
+            wallet: dec(saved.wallet),
             available: null,
             asOf: saved.updatedAt,
             source: 'paper-snapshot',

@@ -187,6 +187,8 @@ describe.skipIf(!TEST_DATABASE_URL)('scale-out with PAPER accounts', () => {
     );
     const me = await api('GET', '/api/me');
     expect((me.body.balance as { source: string }).source).toBe('paper-snapshot');
+    const savedWallet = ((await repos.paperAccounts.load(userId))!.state as { wallet: string }).wallet;
+    expect(Number((me.body.balance as { wallet: string }).wallet)).toBe(Number(savedWallet));
 
     // The owner's live events reach this process's bus (and so its dashboard streams).
     const relayed: string[] = [];

@@ -293,6 +293,22 @@ forEachStore('writes arriving together', ({ store }) => {
     expect((await repos().paperAccounts.load(c.id))?.state).toEqual({ version: 1, n: 7 });
   });
 
+  it('reads a saved PAPER wallet alone, as the document holds it', async () => {
+    const user = await newUser('paper-wallet@example.com');
+    expect(await repos().paperAccounts.loadWallet(user.id)).toBeUndefined();
+    await repos().paperAccounts.save(user.id, { version: 1, n: 1 });
+    expect((await repos().paperAccounts.loadWallet(user.id))?.wallet).toBeNull();
+    // Many digits, kept as the text it was saved as.
+    await repos().paperAccounts.save(user.id, {
+      version: 1,
+      wallet: '10000.123456789012345678',
+      positions: [],
+    });
+    const saved = await repos().paperAccounts.loadWallet(user.id);
+    expect(saved?.wallet).toBe('10000.123456789012345678');
+    expect(saved?.updatedAt.getTime()).toBe((await repos().paperAccounts.load(user.id))?.updatedAt.getTime());
+  });
+
   it('patches each position of a burst as patching it alone would', async () => {
     const alone = await newUser('patch-alone@example.com');
     const together = await newUser('patch-together@example.com');
