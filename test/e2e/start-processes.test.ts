@@ -58,6 +58,15 @@ async function serverOf(port: number): Promise<string> {
 
 const pidOf = (workerId: string) => Number(workerId.split('-').at(-2));
 
+/**
+ * The exit code, or 'still running' after `ms`: a stop that hangs fails the test here, while its
+ * finally can still kill the servers (a test that times out never reaches its finally, and would
+ * leave them running).
+ */
+function exitWithin(proc: { exited: Promise<number | string> }, ms: number): Promise<number | string> {
+  return Promise.race([proc.exited, new Promise<string>((r) => setTimeout(() => r('still running'), ms))]);
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -115,7 +124,7 @@ describe.skipIf(!TEST_DATABASE_URL)('neurotrade start with API_PROCESSES=2 (Post
       expect(proc.output()).toMatch(/a server process stopped \(SIGKILL\): starting another/);
 
       proc.child.kill('SIGTERM');
-      expect(await proc.exited).toBe(0);
+      expect(await exitWithin(proc, 90_000)).toBe(0);
       expect(proc.output()).toContain('all server processes stopped cleanly');
       expect([second!, replacement!].map(pidOf).filter(alive)).toEqual([]);
     } finally {
@@ -130,19 +139,20 @@ describe.skipIf(!TEST_DATABASE_URL)('neurotrade start with API_PROCESSES=2 (Post
     const taken = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => taken.once('listening', r));
     const port = (taken.address() as { port: number }).port;
+    const proc = spawnCli(['start'], {
+      DATABASE_URL: temp.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-procs-taken-')),
+      PORT: String(port),
+      API_PROCESSES: '2',
+      LOG_LEVEL: 'warn',
+      SCHEDULER: 'false',
+    });
     try {
-      const proc = spawnCli(['start'], {
-        DATABASE_URL: temp.url,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-procs-taken-')),
-        PORT: String(port),
-        API_PROCESSES: '2',
-        LOG_LEVEL: 'warn',
-        SCHEDULER: 'false',
-      });
-      expect(await proc.exited).toBe(2);
+      expect(await exitWithin(proc, 120_000)).toBe(2);
       expect(proc.output()).toContain(`127.0.0.1:${port} is already in use`);
       expect(proc.output()).toMatch(/stopped before it listened .*: stopping all/);
     } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
       taken.close();
       await temp.drop();
     }
