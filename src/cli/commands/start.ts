@@ -61,10 +61,10 @@ async function serve(config: Config): Promise<void> {
       // One of API_PROCESSES (./processes.ts): the supervising process sends SIGTERM, maybe
       // after the terminal's SIGINT reached the whole group; a second signal must not cut
       // the graceful stop short.
-      let once = false;
+      let stopping = false;
       const stop = () => {
-        if (once) return;
-        once = true;
+        if (stopping) return;
+        stopping = true;
         shutdown('SIGTERM');
       };
       process.on('SIGINT', () => undefined);
