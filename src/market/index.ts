@@ -35,6 +35,7 @@ export {
   KLINES_PAGE,
   klinesWeight,
   type WeightBudget,
+  type WeightLane,
 } from './binance/weight-budget.js';
 export type { BadCandle, BadRowPolicy } from './candle-check.js';
 export { CANDLE_CSV_HEADER, formatCandleCsv, parseCandleCsv } from './csv.js';

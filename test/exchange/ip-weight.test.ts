@@ -10,6 +10,7 @@ import {
   DomainError,
   ErrorCode,
   marketSymbol,
+  price,
   qty,
   systemClock,
 } from '../../src/domain/index.js';
@@ -67,8 +68,8 @@ describe('the IP weight budget shared by REAL clients', () => {
         reject(new Error('the test is over'));
       });
     });
-  const budgetOf = (limitPerMinute: number) =>
-    createWeightBudget({ clock: systemClock, sleep, limitPerMinute });
+  const budgetOf = (limitPerMinute: number, orderReserve = 0) =>
+    createWeightBudget({ clock: systemClock, sleep, limitPerMinute, orderReserve });
   afterEach(async () => {
     testOver.abort();
     await Promise.allSettled(waiting.splice(0));
@@ -131,6 +132,43 @@ describe('the IP weight budget shared by REAL clients', () => {
     });
     expect(order.status).toBe('FILLED');
     expect(await settlesWithin(next, 50)).toBe(false);
+  });
+
+  it('cancels spend the order reserve that reads leave: they go through while a read waits, and the server refuses none', async () => {
+    await earlyInTheMinute();
+    const reserve = 5;
+    const budget = budgetOf(LIMIT, reserve);
+    const exchanges = await clients(budget);
+    const bob = exchanges[1]!;
+    // Five resting limits to cancel later (placing costs no weight).
+    for (let i = 0; i < reserve; i++) {
+      await bob.createOrder({
+        symbol: BTC,
+        side: 'BUY',
+        type: 'LIMIT',
+        clientOrderId: `w-rest-${i}` as ClientOrderId,
+        qty: qty('0.002'),
+        price: price('59000'),
+      });
+    }
+    // Reads up to their ceiling, LIMIT - reserve: the one after waits.
+    const reads = (LIMIT - reserve - budget.used()) / 5;
+    expect(reads).toBe(5);
+    const all = Array.from({ length: reads + 1 }, (_, i) => exchanges[i % exchanges.length]!.balance());
+    waiting.push(...all);
+    await Promise.all(all.slice(0, reads));
+    const nextRead = all[reads]!;
+    expect(await settlesWithin(nextRead, 200)).toBe(false);
+
+    // A panic's cancels meanwhile: at once, the whole reserve, each counted 1 as the server counts it.
+    const cancels = await Promise.all(
+      Array.from({ length: reserve }, (_, i) =>
+        bob.cancelOrder({ symbol: BTC, clientOrderId: `w-rest-${i}` as ClientOrderId, family: 'regular' }),
+      ),
+    );
+    expect(cancels.map((o) => o.status)).toEqual(Array(reserve).fill('CANCELED'));
+    expect(budget.used()).toBe(LIMIT);
+    expect(await settlesWithin(nextRead, 50)).toBe(false);
   });
 
   it('the server’s count, which sees other processes on the IP, raises ours', async () => {

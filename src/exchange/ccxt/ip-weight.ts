@@ -9,6 +9,8 @@
  * - A weighted request waits for room in the budget before it is signed and sent.
  * - Placing an order or an algo (stop, target) order costs no IP weight on Binance: it never waits
  *   here, so an entry or a protective stop is never held back behind reads.
+ * - Cancelling an order and looking one up draw on the budget's order reserve, which reads leave
+ *   alone: a panic's cancels do not queue behind a thousand accounts' balance reads.
  * - The exchange's count (X-MBX-USED-WEIGHT-1M, which sees other processes on the same IP) can only
  *   raise ours; a 429 or 418 pauses every weighted request until its Retry-After or the ban's end
  *   (a 429 for one account's order rate, -1015, is that account's alone).
@@ -22,6 +24,16 @@ import { parseBinanceBody, retryAfterMs, wireFailureOf } from './map-error.js';
 const PLACEMENT = new Set(['POST order', 'POST algoOrder']);
 /** Where ccxt's cost table differs from Binance's weight: account and positions are 5 in v2 and v3 too. */
 const BINANCE_WEIGHT: Record<string, number> = { 'GET account': 5, 'GET positionRisk': 5 };
+/** Managing orders already placed: cancels, and the lookup that settles an order whose answer was lost. */
+const ORDER_MANAGEMENT = new Set([
+  'DELETE order',
+  'DELETE batchOrders',
+  'DELETE allOpenOrders',
+  'DELETE algoOrder',
+  'DELETE algoOpenOrders',
+  'GET order',
+  'GET algoOrder',
+]);
 
 /** Binance's IP weight of a request, from ccxt's endpoint path, method and its own cost for it. */
 export function ipWeightOf(method: string, path: string, ccxtCost: number): number {
@@ -60,7 +72,8 @@ export function meterIpWeight(exchange: Exchange, budget: WeightBudget, now: () 
       path,
       Number(target.calculateRateLimiterCost(api, method, path, params, config)),
     );
-    if (weight > 0) await budget.acquire(weight);
+    const lane = ORDER_MANAGEMENT.has(`${method.toUpperCase()} ${path}`) ? 'order' : 'read';
+    if (weight > 0) await budget.acquire(weight, lane);
     try {
       const result = await fetch2(path, api, method, params, headers, body, config);
       budget.succeeded();

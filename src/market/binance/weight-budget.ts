@@ -5,11 +5,22 @@
  * than Binance's fixed minute, so never over). The exchange's own count (X-MBX-USED-WEIGHT-1M,
  * which includes other processes on the same IP) can only raise ours. After an HTTP 429 every
  * request pauses with a growing backoff; after a 418 (IP ban) until the ban's end: never hammer.
+ *
+ * Reads stop short of the limit: the last tenth of the minute's weight is kept for managing
+ * orders (cancelling, looking up an order whose answer was lost). A thousand REAL accounts
+ * attaching, or the market feed catching up, fill the budget with reads for minutes; a panic's
+ * cancels or a stop's lookup must not queue behind them.
  */
 import type { Clock } from '../../domain/index.js';
 
 export const BINANCE_WEIGHT_PER_MINUTE = 2_400;
 const WINDOW_MS = 60_000;
+
+/**
+ * What a request is for: `order` (cancel an order, look one up) may spend the whole budget; a
+ * `read` (market data, balances, positions, lists) leaves the order reserve alone.
+ */
+export type WeightLane = 'read' | 'order';
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,14 +29,16 @@ export interface WeightBudgetOptions {
   clock: Clock;
   sleep?: Sleep | undefined;
   limitPerMinute?: number | undefined;
+  /** Weight per minute that reads leave to order management; default a tenth of the limit. */
+  orderReserve?: number | undefined;
   /** First pause after a 429 without Retry-After (doubles each time, reset on success). */
   initialBackoffMs?: number | undefined;
   maxBackoffMs?: number | undefined;
 }
 
 export interface WeightBudget {
-  /** Resolve when `weight` may be spent now (and record it as spent). */
-  acquire(weight: number): Promise<void>;
+  /** Resolve when `weight` may be spent now (and record it as spent); `read` by default. */
+  acquire(weight: number, lane?: WeightLane): Promise<void>;
   /** The exchange's X-MBX-USED-WEIGHT-1M after a response. */
   observeUsedWeight(used: number): void;
   /** HTTP 429: pause everything; `retryAfterMs` from the response when it had one. */
@@ -46,6 +59,9 @@ export function createWeightBudget(options: WeightBudgetOptions): WeightBudget {
   const limit = options.limitPerMinute ?? BINANCE_WEIGHT_PER_MINUTE;
   const initialBackoff = options.initialBackoffMs ?? 5_000;
   const maxBackoff = options.maxBackoffMs ?? 120_000;
+  const reserve = options.orderReserve ?? Math.floor(limit / 10);
+  if (!(reserve >= 0 && reserve < limit))
+    throw new RangeError(`the order reserve (${reserve}) must be at least 0 and below the limit (${limit})`);
   const spent: { time: number; weight: number }[] = [];
   let pausedUntil = 0;
   let backoff = initialBackoff;
@@ -65,16 +81,17 @@ export function createWeightBudget(options: WeightBudgetOptions): WeightBudget {
   };
 
   return {
-    async acquire(weight) {
-      if (weight > limit)
-        throw new RangeError(`a request of weight ${weight} exceeds the budget of ${limit}/min`);
+    async acquire(weight, lane = 'read') {
+      const ceiling = lane === 'order' ? limit : limit - reserve;
+      if (weight > ceiling)
+        throw new RangeError(`a ${lane} of weight ${weight} exceeds its budget of ${ceiling}/min`);
       for (;;) {
         const now = clock.now();
         if (now < pausedUntil) {
           await sleep(pausedUntil - now);
           continue;
         }
-        if (used() + weight <= limit) {
+        if (used() + weight <= ceiling) {
           spent.push({ time: now, weight });
           return;
         }
