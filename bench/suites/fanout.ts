@@ -15,9 +15,11 @@
  * unlike the timings, they do not depend on the machine's load. PostgreSQL needs
  * TEST_DATABASE_URL (a scratch database is created and dropped). FANOUT_USERS / FANOUT_RUNS
  * override the defaults; FANOUT_STORES=postgres (or pglite) measures one store, FANOUT_PATHS=in-process
- * (or jobs) one of PostgreSQL's paths.
+ * (or jobs) one of PostgreSQL's paths. FANOUT_PROFILE=DIR writes a CPU profile (V8's .cpuprofile)
+ * of each path's measured runs alone (not the seeding, the start or the warm-up) to DIR.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -193,12 +195,16 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
         pgCpu: [],
         readyMs,
       };
+      const profiler = process.env.FANOUT_PROFILE ? new Session() : undefined;
+      profiler?.connect();
+      await profiler?.post('Profiler.enable');
       for (let i = 0; i <= RUNS; i++) {
         const signal = await signalOn(runtime, symbols.shift()!);
         // Whatever the previous run left (stream echoes, PAPER saves) settles outside the count.
         await runtime.execution.engine.idle();
         await new Promise((r) => setTimeout(r, 300));
         counter.reset();
+        if (i === 1) await profiler?.post('Profiler.start');
         const cpu0 = process.cpuUsage();
         const pg0 = database ? postgresBackendsCpuMs(database) : Number.NaN;
         const started = performance.now();
@@ -229,6 +235,13 @@ async function measure(store: string, databaseUrl: string | undefined, paths: Pa
         result.statements += counted.statements / USERS / RUNS;
         result.runs.push(ms);
         result.openPerRun.push(open);
+      }
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        const dir = process.env.FANOUT_PROFILE!;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `fanout-${store}-${path}.cpuprofile`), JSON.stringify(profile));
+        profiler.disconnect();
       }
       results.push(result);
     }
