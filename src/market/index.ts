@@ -28,6 +28,7 @@ export {
   createBinanceFeed,
   marketStreamUrl,
 } from './binance/binance-feed.js';
+export { pointUsdmAt } from './binance/ccxt-urls.js';
 export { DEFAULT_BINANCE_BASE_URL } from './binance/rest.js';
 export {
   BINANCE_WEIGHT_PER_MINUTE,

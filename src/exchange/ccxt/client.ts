@@ -6,23 +6,12 @@
  * whatever URL ccxt thought it was talking to. ccxt is imported lazily: it takes seconds to load.
  */
 import type { Exchange } from 'ccxt';
-import type { WeightBudget } from '../../market/index.js';
+import { pointUsdmAt, type WeightBudget } from '../../market/index.js';
 import { meterIpWeight } from './ip-weight.js';
 import { attachWireFailure } from './map-error.js';
 
 export const BINANCE_FAPI_URL = 'https://fapi.binance.com';
 export const BINANCE_DEMO_FAPI_URL = 'https://demo-fapi.binance.com';
-
-/** The ccxt URL keys binanceusdm uses for USD-M (reference §6.2). */
-const URL_KEYS: Record<string, string> = {
-  fapiPublic: '/fapi/v1',
-  fapiPublicV2: '/fapi/v2',
-  fapiPublicV3: '/fapi/v3',
-  fapiPrivate: '/fapi/v1',
-  fapiPrivateV2: '/fapi/v2',
-  fapiPrivateV3: '/fapi/v3',
-  fapiData: '/futures/data',
-};
 
 export interface BinanceClientOptions {
   apiKey: string;
@@ -64,10 +53,7 @@ export async function createBinanceClient(options: BinanceClientOptions): Promis
       warnOnFetchOpenOrdersWithoutSymbol: false,
     },
   });
-  if (baseUrl !== BINANCE_FAPI_URL) {
-    const api = exchange.urls.api as Record<string, string>;
-    for (const [key, path] of Object.entries(URL_KEYS)) api[key] = baseUrl + path;
-  }
+  if (baseUrl !== BINANCE_FAPI_URL) pointUsdmAt(exchange, baseUrl);
   recordWireFailures(exchange);
   if (options.weightBudget) meterIpWeight(exchange, options.weightBudget);
   return {

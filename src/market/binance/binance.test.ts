@@ -130,6 +130,18 @@ describe('binance feed: request weight', () => {
     expect(clock.now()).toBeGreaterThanOrEqual(NOW + 60_000); // it waited a window out
   });
 
+  it('counts the weight Binance reports for the IP (other processes on it), not only its own', async () => {
+    await open();
+    const t = Date.UTC(2026, 0, 10, 11, 0);
+    fake.failNext({
+      status: 200,
+      body: [[t, '100', '101', '99', '100.5', '3', t + 299_999, '300', 1, '0', '0', '0']],
+      headers: { 'x-mbx-used-weight-1m': '2000' },
+    });
+    await feed.candles(ETH, '5m', { limit: 1 });
+    expect(feed.budget.used()).toBe(2000);
+  });
+
   it('backs off after a 429 and sends nothing until the pause is over', async () => {
     await open();
     fake.failNext({

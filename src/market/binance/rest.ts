@@ -9,6 +9,7 @@
 import type { Exchange } from 'ccxt';
 import { type Clock, DomainError, ErrorCode } from '../../domain/index.js';
 import type { Logger } from '../../logging/index.js';
+import { pointUsdmAt } from './ccxt-urls.js';
 import { createWeightBudget, realSleep, type Sleep, type WeightBudget } from './weight-budget.js';
 
 export const DEFAULT_BINANCE_BASE_URL = 'https://fapi.binance.com';
@@ -51,17 +52,6 @@ export interface BinanceRest {
   readonly baseUrl: string;
 }
 
-/** The ccxt URL keys binanceusdm uses for USD-M (see reference/binance-futures-and-ccxt.md 6.2). */
-const URL_KEYS: Record<string, string> = {
-  fapiPublic: '/fapi/v1',
-  fapiPublicV2: '/fapi/v2',
-  fapiPublicV3: '/fapi/v3',
-  fapiPrivate: '/fapi/v1',
-  fapiPrivateV2: '/fapi/v2',
-  fapiPrivateV3: '/fapi/v3',
-  fapiData: '/futures/data',
-};
-
 type RawCall = (params?: Record<string, unknown>) => Promise<unknown>;
 
 export async function createBinanceRest(options: BinanceRestOptions): Promise<BinanceRest> {
@@ -72,8 +62,7 @@ export async function createBinanceRest(options: BinanceRestOptions): Promise<Bi
     timeout: options.timeoutMs ?? 10_000,
     options: { fetchCurrencies: false },
   });
-  const api = exchange.urls.api as Record<string, string>;
-  for (const [key, path] of Object.entries(URL_KEYS)) api[key] = baseUrl + path;
+  pointUsdmAt(exchange, baseUrl);
   const sleep = options.sleep ?? realSleep;
   const budget =
     options.budget ??
