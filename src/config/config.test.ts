@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../domain/index.js';
-import { loadConfig } from './index.js';
+import { binanceWeightShare, loadConfig } from './index.js';
 
 const noFile = { envFile: '/nonexistent/.env' };
 
@@ -48,6 +48,24 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({ API_PROCESSES: '2', DATABASE_URL: 'postgres://h/db' }, noFile).API_PROCESSES).toBe(2);
     expect(loadConfig({}, noFile).API_PROCESSES).toBe(1);
+  });
+
+  it('gives each server of API_PROCESSES an equal share of the IP’s Binance weight, and refuses a share under 50', () => {
+    const pg = { DATABASE_URL: 'postgres://h/db' };
+    expect(binanceWeightShare(loadConfig({}, noFile))).toBe(2400);
+    expect(binanceWeightShare(loadConfig({ ...pg, API_PROCESSES: '3' }, noFile))).toBe(800);
+    expect(
+      binanceWeightShare(
+        loadConfig({ ...pg, API_PROCESSES: '4', BINANCE_WEIGHT_PER_MINUTE: '1000' }, noFile),
+      ),
+    ).toBe(250);
+    expect(() => loadConfig({ ...pg, API_PROCESSES: '64' }, noFile)).toThrow(
+      /API_PROCESSES: 64 servers would each get 37 of BINANCE_WEIGHT_PER_MINUTE=2400 \(at least 50 each\): at most 48/,
+    );
+    expect(binanceWeightShare(loadConfig({ ...pg, API_PROCESSES: '48' }, noFile))).toBe(50);
+    expect(() => loadConfig({ BINANCE_WEIGHT_PER_MINUTE: '3000' }, noFile)).toThrow(
+      /BINANCE_WEIGHT_PER_MINUTE: must be a whole number from 50 to 2400/,
+    );
   });
 
   it('never echoes a secret value in its error', () => {

@@ -4,6 +4,7 @@
  */
 export { type LoadConfigOptions, loadConfig } from './load.js';
 export {
+  binanceWeightShare,
   type Config,
   type ConfigInput,
   configSchema,

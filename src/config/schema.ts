@@ -18,6 +18,8 @@ const boolFlag = z
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const SCAN_PROFILES = ['aggressive', 'normal', 'slow'] as const;
+/** The least Binance weight per minute one process can work with (all tickers weigh 40). */
+const MIN_WEIGHT_SHARE = 50;
 
 export const configSchema = z
   .object({
@@ -47,6 +49,13 @@ export const configSchema = z
     /** Synthetic/replay speed multiplier: 1 = real time, 60 = a minute per second. */
     MARKET_SPEED: z.coerce.number().positive().max(1_000_000).default(1),
     BINANCE_BASE_URL: z.url().default('https://fapi.binance.com'),
+    /**
+     * Binance's request weight per minute for this machine's IP (2,400 on USDⓈ-M), shared by its
+     * REAL accounts and the live feed. Several processes on one IP each need their share: the
+     * servers of API_PROCESSES split it themselves; separate `neurotrade worker`s on one machine
+     * are each given theirs here. At least 50: the heaviest read (all tickers) weighs 40.
+     */
+    BINANCE_WEIGHT_PER_MINUTE: int(50, 2400).default(2400),
 
     // secrets: generated into DATA_DIR on the embedded default when unset
     JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
@@ -84,6 +93,17 @@ export const configSchema = z
     path: ['API_PROCESSES'],
     message: 'more than 1 needs DATABASE_URL (PostgreSQL): the embedded store lives inside one process',
   })
+  .superRefine((env, ctx) => {
+    const share = Math.floor(env.BINANCE_WEIGHT_PER_MINUTE / env.API_PROCESSES);
+    if (share >= MIN_WEIGHT_SHARE) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['API_PROCESSES'],
+      message:
+        `${env.API_PROCESSES} servers would each get ${share} of BINANCE_WEIGHT_PER_MINUTE=${env.BINANCE_WEIGHT_PER_MINUTE} ` +
+        `(at least ${MIN_WEIGHT_SHARE} each): at most ${Math.floor(env.BINANCE_WEIGHT_PER_MINUTE / MIN_WEIGHT_SHARE)}`,
+    });
+  })
   .transform((env) => ({
     ...env,
     // ANALYST defaults to the LLM only when a key is configured.
@@ -92,6 +112,16 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema>>;
+
+/**
+ * This process's share of the IP's Binance weight per minute: the servers of API_PROCESSES run on
+ * one machine, so one IP, and each takes an equal part (the config refuses a part under 50).
+ */
+export function binanceWeightShare(
+  config: Pick<Config, 'BINANCE_WEIGHT_PER_MINUTE' | 'API_PROCESSES'>,
+): number {
+  return Math.floor(config.BINANCE_WEIGHT_PER_MINUTE / config.API_PROCESSES);
+}
 
 /** Variables whose values must never be echoed in an error or a log. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([

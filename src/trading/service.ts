@@ -6,7 +6,7 @@
 
 import type { Decimal } from 'decimal.js';
 import { type AnalystSet, createAnalysts } from '../analyst/index.js';
-import type { Config } from '../config/index.js';
+import { binanceWeightShare, type Config } from '../config/index.js';
 import { type Candle, type MarketSymbol, parseTimeframe, systemClock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
@@ -52,7 +52,13 @@ export interface TradingService {
   scanNow(): ReturnType<Scheduler['tick']>;
   lastScan(): ScanSummary | undefined;
   /** For /api/health: is the scheduler on, who executes, when the last scan finished. */
-  status(): { scheduler: boolean; executor: string; lastScanAt: number | null };
+  status(): {
+    scheduler: boolean;
+    executor: string;
+    lastScanAt: number | null;
+    /** Binance request weight (this process's share of the IP's) used in the last minute. */
+    binanceWeight: { usedLastMinute: number; limitPerMinute: number; pausedUntil: number | null };
+  };
   /** Candles for the dashboard's chart (the API's MarketDataPort). */
   market: { candles(symbol: string, timeframe: string, limit: number): Promise<Candle[]> };
   /** Latest mark price per symbol (the API's MarkPricePort). */
@@ -62,7 +68,10 @@ export interface TradingService {
 
 export async function startTradingService(deps: TradingServiceDeps): Promise<TradingService> {
   const { config, logger } = deps;
-  const binanceWeight = createWeightBudget({ clock: systemClock });
+  const binanceWeight = createWeightBudget({
+    clock: systemClock,
+    limitPerMinute: binanceWeightShare(config),
+  });
   const feed = deps.feed ?? (await createMarketFeed(config, { logger, binanceWeight }));
   const prices = await startPriceWatch({ feed, events: deps.events, logger });
   const analysts = createAnalysts(config, { clock: feed.clock, cache: deps.repos.analyses, logger });
@@ -133,6 +142,11 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
       scheduler: config.SCHEDULER,
       executor: deps.onSignals ? 'engine' : 'none',
       lastScanAt: last?.at ?? null,
+      binanceWeight: {
+        usedLastMinute: binanceWeight.used(),
+        limitPerMinute: binanceWeight.limitPerMinute,
+        pausedUntil: binanceWeight.pausedUntil > systemClock.now() ? binanceWeight.pausedUntil : null,
+      },
     }),
     market: {
       candles: (symbol, timeframe, limit) =>

@@ -98,6 +98,11 @@ describe.skipIf(!TEST_DATABASE_URL)('neurotrade start with API_PROCESSES=2 (Post
       }
       expect(seen.size).toBe(2);
       const [first, second] = [...seen];
+      // One machine, one IP: each server spends half of Binance's weight per minute.
+      const { body: health } = await request(port, 'GET', '/api/health');
+      expect(
+        (health.trading as { binanceWeight: { limitPerMinute: number } }).binanceWeight.limitPerMinute,
+      ).toBe(1200);
 
       // Signed by whichever server answered the login, accepted by both.
       const email = 'procs@example.com';

@@ -10,7 +10,11 @@ async function startAndStop(env: Record<string, string>) {
   const proc = spawnCli(['start'], { ...env, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER: 'false' });
   try {
     const res = await waitForHttp(`http://127.0.0.1:${port}/api/health`, proc);
-    const health = (await res.json()) as { status: string; store: { kind: string; migrations: number } };
+    const health = (await res.json()) as {
+      status: string;
+      store: { kind: string; migrations: number };
+      trading: { binanceWeight: { limitPerMinute: number; usedLastMinute: number } };
+    };
     proc.child.kill('SIGTERM');
     const code = await proc.exited;
     return { health, code, output: proc.output() };
@@ -26,6 +30,8 @@ describe('neurotrade start', () => {
     expect(health.status).toBe('ok');
     expect(health.store.kind).toBe('pglite');
     expect(health.store.migrations).toBeGreaterThan(0);
+    // A lone server spends all of the IP's Binance weight; the synthetic market spends none of it.
+    expect(health.trading.binanceWeight).toMatchObject({ limitPerMinute: 2400, usedLastMinute: 0 });
     expect(code).toBe(0);
     expect(output).toContain('stopped cleanly');
     expect(existsSync(join(dataDir, 'db'))).toBe(true);

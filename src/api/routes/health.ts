@@ -10,6 +10,12 @@ export interface TradingStatus {
   /** Market time of the last completed scan, if any. */
   lastScanAt: number | null;
   /**
+   * Binance request weight this process used in the last minute, of its share of the IP's
+   * (BINANCE_WEIGHT_PER_MINUTE, split between API_PROCESSES), and until when a 429 or a ban
+   * pauses its requests.
+   */
+  binanceWeight?: { usedLastMinute: number; limitPerMinute: number; pausedUntil: number | null } | undefined;
+  /**
    * Scale-out on PostgreSQL (absent on the embedded store): which account partitions this process
    * trades, whether it is the elected scheduler, and whether its lease session was lost (then it
    * trades nothing and is about to exit, so the health answer is 503).

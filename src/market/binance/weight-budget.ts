@@ -49,6 +49,8 @@ export interface WeightBudget {
   succeeded(): void;
   /** Weight spent in the last 60 s. */
   used(): number;
+  /** The most weight a minute may carry (order management included). */
+  readonly limitPerMinute: number;
   /** Time before which no request is sent. */
   readonly pausedUntil: number;
 }
@@ -120,6 +122,7 @@ export function createWeightBudget(options: WeightBudgetOptions): WeightBudget {
       backoff = initialBackoff;
     },
     used,
+    limitPerMinute: limit,
     get pausedUntil() {
       return pausedUntil;
     },
