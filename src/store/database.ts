@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -14,6 +14,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { DomainError, ErrorCode } from '../domain/index.js';
 import { MIGRATIONS_DIR, tagForMillis } from './migrations.js';
+import { createPglite, forDrizzle } from './pglite-client.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -131,16 +132,15 @@ function createLocalLocks() {
 async function openPglite(options: StoreOptions): Promise<Store> {
   let client: PGlite;
   if (options.template) {
-    client = new PGlite({ loadDataDir: options.template });
+    client = await createPglite(undefined, { loadDataDir: options.template });
   } else if (options.memory || !options.dataDir) {
-    client = new PGlite();
+    client = await createPglite(undefined);
   } else {
     const dir = join(options.dataDir, 'db');
     mkdirSync(dir, { recursive: true });
-    client = new PGlite(dir);
+    client = await createPglite(dir);
   }
-  await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(forDrizzle(client), { schema }) as unknown as Db;
   const locks = createLocalLocks();
   return {
     kind: 'pglite',
