@@ -94,8 +94,8 @@ function readSecretFile(file: string): Partial<SecretFile> | undefined {
 function writeAside<T>(file: string, secrets: SecretFile, place: (aside: string) => T): T {
   const aside = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(aside, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
-  chmodSync(aside, 0o600); // the mode above is filtered by the umask
   try {
+    chmodSync(aside, 0o600); // the mode above is filtered by the umask
     return place(aside);
   } finally {
     try {
