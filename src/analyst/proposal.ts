@@ -1,4 +1,5 @@
 /** Shared by every analyst: a validated plan (or the reason there is none) as a Proposal. */
+import type { Decimal } from 'decimal.js';
 import type { AnalystContext, Proposal, RawPlan } from './types.js';
 import { VALIDATION_DEFAULTS, type ValidationRules, validatePlan } from './validate.js';
 
@@ -45,7 +46,7 @@ export function proposalFromPlan(
     });
   }
   const { plan: valid } = result;
-  return {
+  const proposal: Proposal = {
     analyst,
     direction: valid.direction,
     confidence: clampConfidence(plan.confidence),
@@ -58,6 +59,39 @@ export function proposalFromPlan(
     rejected: null,
     fallback: null,
   };
+  validatedFigures.set(proposal, {
+    entry: valid.entry,
+    stopLoss: valid.stopLoss,
+    takeProfit: valid.takeProfit,
+    stopPct: valid.stopPct,
+    rewardToRisk: valid.rewardToRisk,
+  });
+  return proposal;
+}
+
+interface ValidatedFigures {
+  entry: Decimal;
+  stopLoss: Decimal;
+  takeProfit: Decimal;
+  stopPct: number;
+  rewardToRisk: number;
+}
+
+/** The validation's stop percentage and reward-to-risk of each proposal made by proposalFromPlan. */
+const validatedFigures = new WeakMap<Proposal, ValidatedFigures>();
+
+/**
+ * The stop distance in percent of entry (|entry - stop| / entry x 100) and the reward-to-risk
+ * (|target - entry| / |entry - stop|) of a proposal, as validation computed them, or null when the
+ * proposal did not come from proposalFromPlan or its prices are no longer the validated ones
+ * (the same decimal objects: decimals are immutable). Saves the caller two 40-digit divisions and
+ * their conversions to a float.
+ */
+export function validatedStopAndReward(p: Proposal): { stopPct: number; rewardToRisk: number } | null {
+  const f = validatedFigures.get(p);
+  return f !== undefined && f.entry === p.entry && f.stopLoss === p.stopLoss && f.takeProfit === p.takeProfit
+    ? f
+    : null;
 }
 
 /** A proposal as JSON (decimals as strings) for the cache and the signal record. */

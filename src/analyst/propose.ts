@@ -6,11 +6,11 @@
  * the store's signals repository (`repos.signals.insert(draft, { now, windowMs })`).
  */
 import type { Decimal } from 'decimal.js';
-import { type Clock, type Direction, describeError, timeframeMs } from '../domain/index.js';
+import { type Clock, type Direction, describeError, timeframeMs, toFloat } from '../domain/index.js';
 import type { ScreenResult } from '../screener/index.js';
 import { COMBINE_DEFAULTS, type CombineOptions, combine, type Decision } from '../signals/index.js';
 import { type ContextExtras, contextFromScreen } from './context.js';
-import { noTrade, proposalToRecord } from './proposal.js';
+import { noTrade, proposalToRecord, validatedStopAndReward } from './proposal.js';
 import type { Analyst, AnalystContext, EntryType, Proposal } from './types.js';
 
 export interface ProposeDeps {
@@ -142,16 +142,25 @@ export async function proposeSignal(
 
   const now = deps.clock.now();
   const entry = primary.entry;
-  const risk = entry.sub(primary.stopLoss).abs();
+  // The validation's own figures when the plan is the one it validated (the same formulas on
+  // the same decimals); worked out here otherwise.
+  let figures = validatedStopAndReward(primary);
+  if (figures === null) {
+    const risk = entry.sub(primary.stopLoss).abs();
+    figures = {
+      stopPct: risk.div(entry).mul(100).toNumber(),
+      rewardToRisk: primary.takeProfit.sub(entry).abs().div(risk).toNumber(),
+    };
+  }
   const features: Record<string, number | null> = {
     ...decision.features,
     rsi: context.rsi,
-    atr_pct: round2((context.atr / context.price.toNumber()) * 100),
+    atr_pct: round2((context.atr / toFloat(context.price)) * 100),
     volume_ratio: context.volumeRatio,
     hurst: context.hurst,
     bollinger_position: context.bollingerPosition,
-    stop_pct: round2(risk.div(entry).mul(100).toNumber()),
-    reward_to_risk: round2(primary.takeProfit.sub(entry).abs().div(risk).toNumber()),
+    stop_pct: round2(figures.stopPct),
+    reward_to_risk: round2(figures.rewardToRisk),
     llm_fallback: primary.fallback ? 1 : 0,
   };
   const draft: SignalDraft = {

@@ -64,6 +64,59 @@ export type ValidationResult =
 const HUNDRED = new Dec(100);
 /** +1 for LONG, -1 for SHORT: the side a target lies on; the stop lies on the other. */
 const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);
+/**
+ * `v.mul(s)` for s = +1 or -1, without a multiplication: v itself or its negation. The same value
+ * whenever v has at most 40 significant digits (the product would round to 40), which holds for
+ * every v here: each is the result of an operation, so already rounded to our precision.
+ */
+const signed = (v: Decimal, s: number): Decimal => (s > 0 ? v : v.neg());
+
+/**
+ * The rules' numbers as decimals, made once per rules object instead of parsed from a float at
+ * every use (`x.mul(0.5)` builds `new Dec(0.5)` each time). The percentages are kept divided by
+ * 100: `x.mul(pct).div(100)` and `x.mul(pct / 100)` are the same decimal, since rounding to 40
+ * significant digits commutes with a shift by a power of ten and pct / 100 itself is exact.
+ * Rebuilt when a rules object's numbers have changed since (rules are plain, mutable objects).
+ */
+interface RuleDecimals {
+  minStopPct: number;
+  maxStopPct: number;
+  stopAtr: number;
+  rewardToRisk: number;
+  maxRewardToRisk: number;
+  minStopShare: Decimal;
+  maxStopShare: Decimal;
+  stopAtrDec: Decimal;
+  rewardToRiskDec: Decimal;
+  maxRewardToRiskDec: Decimal;
+}
+const ruleDecimalsCache = new WeakMap<ValidationRules, RuleDecimals>();
+function ruleDecimals(rules: ValidationRules): RuleDecimals {
+  const cached = ruleDecimalsCache.get(rules);
+  if (
+    cached !== undefined &&
+    cached.minStopPct === rules.minStopPct &&
+    cached.maxStopPct === rules.maxStopPct &&
+    cached.stopAtr === rules.stopAtr &&
+    cached.rewardToRisk === rules.rewardToRisk &&
+    cached.maxRewardToRisk === rules.maxRewardToRisk
+  )
+    return cached;
+  const made: RuleDecimals = {
+    minStopPct: rules.minStopPct,
+    maxStopPct: rules.maxStopPct,
+    stopAtr: rules.stopAtr,
+    rewardToRisk: rules.rewardToRisk,
+    maxRewardToRisk: rules.maxRewardToRisk,
+    minStopShare: new Dec(rules.minStopPct).div(HUNDRED),
+    maxStopShare: new Dec(rules.maxStopPct).div(HUNDRED),
+    stopAtrDec: new Dec(rules.stopAtr),
+    rewardToRiskDec: new Dec(rules.rewardToRisk),
+    maxRewardToRiskDec: new Dec(rules.maxRewardToRisk),
+  };
+  ruleDecimalsCache.set(rules, made);
+  return made;
+}
 // toString, not toFixed: a huge or tiny value prints with an exponent instead of a million digits.
 const fmt = (v: Decimal): string => v.toSignificantDigits(10).toString();
 const pctOf = (distance: Decimal, base: Decimal): number => distance.div(base).mul(HUNDRED).toNumber();
@@ -77,12 +130,13 @@ export function atrPlan(
   rules: ValidationRules = VALIDATION_DEFAULTS,
 ): { stopLoss: Decimal; takeProfit: Decimal } {
   const s = sign(direction);
-  const minRisk = entry.mul(rules.minStopPct).div(HUNDRED);
-  const maxRisk = entry.mul(rules.maxStopPct).div(HUNDRED);
-  const risk = Dec.min(maxRisk, Dec.max(minRisk, dec(atr, 'atr').mul(rules.stopAtr)));
+  const r = ruleDecimals(rules);
+  const minRisk = entry.mul(r.minStopShare);
+  const maxRisk = entry.mul(r.maxStopShare);
+  const risk = Dec.min(maxRisk, Dec.max(minRisk, dec(atr, 'atr').mul(r.stopAtrDec)));
   return {
-    stopLoss: entry.sub(risk.mul(s)),
-    takeProfit: entry.add(risk.mul(rules.rewardToRisk).mul(s)),
+    stopLoss: entry.sub(signed(risk, s)),
+    takeProfit: entry.add(signed(risk.mul(r.rewardToRiskDec), s)),
   };
 }
 
@@ -161,15 +215,15 @@ export function validatePlan(
       const was = stop === null ? 'missing' : fmt(stop);
       stop = atrPlan(direction, entry, context.atr, rules).stopLoss;
       fixes.push(`stop-loss ${was}: set ${rules.stopAtr} ATR from entry at ${fmt(stop)}`);
-    } else if (stop.sub(entry).mul(s).gte(0)) {
+    } else if (signed(stop.sub(entry), s).gte(0)) {
       return reject(`stop-loss ${fmt(stop)} is on the wrong side of entry ${fmt(entry)} for ${direction}`);
     }
     // 3. Target: missing -> from the reward-to-risk rule; on the wrong side -> rejected.
     if (!isUsable(target)) {
       const was = target === null ? 'missing' : fmt(target);
-      target = entry.add(entry.sub(stop).abs().mul(rules.rewardToRisk).mul(s));
+      target = entry.add(signed(entry.sub(stop).abs().mul(ruleDecimals(rules).rewardToRiskDec), s));
       fixes.push(`take-profit ${was}: set at ${rules.rewardToRisk}x risk at ${fmt(target)}`);
-    } else if (target.sub(entry).mul(s).lte(0)) {
+    } else if (signed(target.sub(entry), s).lte(0)) {
       return reject(
         `take-profit ${fmt(target)} is on the wrong side of entry ${fmt(entry)} for ${direction}`,
       );
@@ -191,8 +245,9 @@ export function validatePlan(
   const roundDir = (v: Decimal, dir: 'up' | 'down') => (tick ? roundToTickDirected(v, tick, dir) : v);
   entry = round(entry);
   if (!isUsable(entry)) return reject(`entry ${fmt(entry)} is not a usable price after rounding`);
-  const nearest = entry.mul(rules.minStopPct).div(HUNDRED); // smallest allowed risk
-  const farthest = entry.mul(rules.maxStopPct).div(HUNDRED); // largest allowed risk
+  const ruleDecs = ruleDecimals(rules);
+  const nearest = entry.mul(ruleDecs.minStopShare); // smallest allowed risk
+  const farthest = entry.mul(ruleDecs.maxStopShare); // largest allowed risk
   const riskBefore = entry.sub(stop).abs();
   const risk = Dec.min(farthest, Dec.max(nearest, riskBefore));
   if (!risk.eq(riskBefore)) {
@@ -204,20 +259,20 @@ export function validatePlan(
   // Rounding directions: toward the stop's side of entry, or toward the target's side.
   const stopSide = direction === 'LONG' ? 'down' : 'up';
   const targetSide = direction === 'LONG' ? 'up' : 'down';
-  stop = round(entry.sub(risk.mul(s)));
+  stop = round(entry.sub(signed(risk, s)));
   // |entry − stop| of the final stop, computed once (the checks below all start from it).
   let stopDistance = entry.sub(stop).abs();
   const tooNear = stopDistance.lt(nearest);
   if (tooNear || stopDistance.gt(farthest)) {
     stop = tooNear
-      ? roundDir(entry.sub(nearest.mul(s)), stopSide)
-      : roundDir(entry.sub(farthest.mul(s)), targetSide);
+      ? roundDir(entry.sub(signed(nearest, s)), stopSide)
+      : roundDir(entry.sub(signed(farthest, s)), targetSide);
     stopDistance = entry.sub(stop).abs();
   }
   const rr = () => target!.sub(entry!).abs().div(stopDistance).toNumber();
   if (rr() > rules.maxRewardToRisk) {
     const was = fmt(target);
-    target = entry.add(stopDistance.mul(rules.maxRewardToRisk).mul(s));
+    target = entry.add(signed(stopDistance.mul(ruleDecs.maxRewardToRiskDec), s));
     fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);
     target = roundDir(target, stopSide);
   } else {
@@ -227,7 +282,7 @@ export function validatePlan(
 
   // 6. The invariants, checked on the final numbers.
   if (!isUsable(stop) || !isUsable(target)) return reject(`non-positive price after adjustment`);
-  if (stop.sub(entry).mul(s).gte(0) || target.sub(entry).mul(s).lte(0)) {
+  if (signed(stop.sub(entry), s).gte(0) || signed(target.sub(entry), s).lte(0)) {
     return reject(`stop or target on the wrong side after rounding to tick ${String(tick)}`);
   }
   const stopPct = pctOf(stopDistance, entry);
