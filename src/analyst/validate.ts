@@ -6,7 +6,15 @@
  * Decimal arithmetic throughout; the ATR (a float64 indicator) enters as a decimal.
  */
 import type { Decimal } from 'decimal.js';
-import { Dec, type Direction, dec, type Price, roundToTick, roundToTickDirected } from '../domain/index.js';
+import {
+  Dec,
+  type Direction,
+  dec,
+  divideToFloat,
+  type Price,
+  roundToTick,
+  roundToTickDirected,
+} from '../domain/index.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
 
 export interface ValidationRules {
@@ -119,7 +127,8 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
 }
 // toString, not toFixed: a huge or tiny value prints with an exponent instead of a million digits.
 const fmt = (v: Decimal): string => v.toSignificantDigits(10).toString();
-const pctOf = (distance: Decimal, base: Decimal): number => distance.div(base).mul(HUNDRED).toNumber();
+/** distance.div(base).mul(100).toNumber(), the same double without the 40-digit long division. */
+const pctOf = (distance: Decimal, base: Decimal): number => divideToFloat(distance, base, 2);
 const isUsable = (v: Decimal | null): v is Decimal => v?.isFinite() === true && v.gt(0);
 
 /** Stop at stopAtr x ATR (kept inside the stop band), target at rewardToRisk x risk. */
@@ -269,7 +278,7 @@ export function validatePlan(
       : roundDir(entry.sub(signed(farthest, s)), targetSide);
     stopDistance = entry.sub(stop).abs();
   }
-  const rr = () => target!.sub(entry!).abs().div(stopDistance).toNumber();
+  const rr = () => divideToFloat(target!.sub(entry!).abs(), stopDistance);
   if (rr() > rules.maxRewardToRisk) {
     const was = fmt(target);
     target = entry.add(signed(stopDistance.mul(ruleDecs.maxRewardToRiskDec), s));

@@ -8,6 +8,7 @@ import {
   Dec,
   type DecimalInput,
   dec,
+  divide,
   floorToStep,
   type Price,
   type Qty,
@@ -58,7 +59,7 @@ export function sizeEntry(input: SizingInput): SizingResult {
   }
   const price = roundToTick(rawPrice, rules.tickSize) as Price;
   const notionalWanted = margin.mul(input.leverage);
-  const qty = floorToStep(notionalWanted.div(price), rules.stepSize) as Qty;
+  const qty = floorToStep(divide(notionalWanted, price), rules.stepSize) as Qty;
   const notional = qty.mul(price);
 
   if (qty.lt(rules.minQty) || qty.lte(0) || notional.lt(rules.minNotional)) {

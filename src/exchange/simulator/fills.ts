@@ -8,7 +8,7 @@
  * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
  * liquidation level is recomputed, and a liquidation check is queued.
  */
-import { type Dec, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, divide, toFloat, ZERO } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
 import {
@@ -119,7 +119,7 @@ function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
   const absOld = pos.amt.abs();
   const q = signed.abs();
   const value = quote ?? q.mul(price);
-  pos.entryPrice = absOld.isZero() ? price : absOld.mul(pos.entryPrice).plus(value).div(absOld.plus(q));
+  pos.entryPrice = absOld.isZero() ? price : divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
   pos.amt = pos.amt.plus(signed);
   if (pos.marginType === 'ISOLATED') {
     setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(value.div(pos.leverage))));

@@ -3,7 +3,7 @@
  * Sources: Binance FAQ "How to Calculate Liquidation Price" and "Cost Required to Open a Position"
  * (reference §4). One-way mode only: `amt` is signed (positive long, negative short).
  */
-import { type Dec, dec, ZERO } from '../../domain/index.js';
+import { type Dec, dec, divide, ZERO } from '../../domain/index.js';
 import { bracketFor, type LeverageBracket } from './spec.js';
 
 export function unrealizedPnl(amt: Dec, entryPrice: Dec, markPrice: Dec): Dec {
@@ -36,7 +36,7 @@ export function liquidationPrice(
   for (const b of brackets) {
     const denominator = q.mul(b.maintMarginRatio).minus(amt);
     if (denominator.isZero()) continue;
-    const lp = walletLike.plus(b.cum).minus(amt.mul(entryPrice)).div(denominator);
+    const lp = divide(walletLike.plus(b.cum).minus(amt.mul(entryPrice)), denominator);
     last = lp.gt(0) ? lp : null;
     if (last === null) continue;
     const notional = q.mul(lp);
