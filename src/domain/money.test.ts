@@ -202,6 +202,41 @@ describe('rounding to the tick and the step', () => {
     );
   });
 
+  it('rounds quotients of 40 digits (a padded last word) and of 41 as the division did', () => {
+    const grid = new Dec('0.001');
+    for (const [x, y] of [
+      ['500', '30123.4'],
+      ['500', '0.000123457'],
+      ['1', '3'],
+      ['-2', '7'],
+      ['99999.99', '1.0000001'],
+    ]) {
+      const q = new Dec(x!).div(y!);
+      for (const value of [
+        q,
+        q.mul(10),
+        q.div(1000),
+        new Dec(`${q.toFixed()}7`),
+        new Dec(`${q.toFixed()}05`),
+      ]) {
+        same(floorToStep(value, grid), reference.floor(value, grid));
+        same(roundToTick(value, grid), reference.nearest(value, grid));
+        same(roundToTickDirected(value, grid, 'up'), reference.up(value, grid));
+        same(roundToTickDirected(value, grid, 'down'), reference.down(value, grid));
+      }
+    }
+    // 1.99...9 grid steps of 40 to 44 digits at every alignment of the words: from 41 digits the
+    // division rounds to 2 steps before the floor, below it the floor keeps 1.
+    for (let zeros = 0; zeros < 8; zeros++) {
+      for (let nines = 39; nines <= 43; nines++) {
+        const value = new Dec(`0.${'0'.repeat(zeros)}1${'9'.repeat(nines)}`);
+        const step = new Dec(`1e-${zeros + 1}`);
+        same(floorToStep(value, step), reference.floor(value, step));
+        same(roundToTickDirected(value, step, 'down'), reference.down(value, step));
+      }
+    }
+  });
+
   it('rounds a value of more than 40 digits as the division did (rounded to 40 digits first)', () => {
     const nines = '9'.repeat(45);
     const grid = new Dec('0.001');

@@ -69,6 +69,16 @@ function digitsOf(words: readonly number[]): number {
   return lead + 7 * (words.length - 1);
 }
 
+/**
+ * Significant digits of decimal.js's words without the zeros that pad the last word (digitsOf
+ * counts them: a 40-digit quotient often spans 45 word digits).
+ */
+function significantDigits(words: readonly number[]): number {
+  let n = digitsOf(words);
+  if (words.length > 1) for (let w = words[words.length - 1]!; w % 10 === 0; w /= 10) n--;
+  return n;
+}
+
 /** The words as one integer (exact while it has at most 15 digits: callers check digitsOf first). */
 function integerOf(words: readonly number[]): number {
   let n = words[0]!;
@@ -166,7 +176,7 @@ function placesOfPowerOfTen(grid: Decimal): number {
  */
 function roundToPlaces(value: Decimal, grid: Decimal, mode: Decimal.Rounding): Decimal | null {
   const words = value.d;
-  if (!words || digitsOf(words) > 40) return null;
+  if (!words || significantDigits(words) > 40) return null;
   const places = placesOfPowerOfTen(grid);
   return places < 0 ? null : value.toDecimalPlaces(places, mode);
 }
