@@ -122,6 +122,22 @@ describe('atrPlan', () => {
     );
   });
 
+  it('gives the same decimals at the edges: zero, negative, NaN and infinite entries, equal risks', () => {
+    for (const entryText of ['0', '-0', '-100', 'NaN', 'Infinity', '-Infinity', '100', '1e-30']) {
+      for (const atr of [1e-300, 0.5, 1, 2.5, 1e300]) {
+        for (const dir of ['LONG', 'SHORT'] as const) {
+          const entry = new Dec(entryText);
+          const got = atrPlan(dir, entry, atr, VALIDATION_DEFAULTS);
+          const want = referenceAtrPlan(dir, entry, atr, VALIDATION_DEFAULTS);
+          expect(got.stopLoss.toString()).toBe(want.stopLoss.toString());
+          expect(got.takeProfit.toString()).toBe(want.takeProfit.toString());
+          expect(got.stopLoss.isNegative()).toBe(want.stopLoss.isNegative());
+          expect(got.takeProfit.isNegative()).toBe(want.takeProfit.isNegative());
+        }
+      }
+    }
+  });
+
   it('follows a rules object whose numbers change after a first use', () => {
     const rules: ValidationRules = { ...VALIDATION_DEFAULTS };
     const entry = new Dec('100');

@@ -80,6 +80,22 @@ const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);
 const signed = (v: Decimal, s: number): Decimal => (s > 0 ? v : v.neg());
 
 /**
+ * Dec.max(a, b) and Dec.min(a, b) without their copies: decimal.js picks an operand by the same
+ * comparison (NaN as b wins, a NaN as a stays; of equal values max keeps a unless a is negative,
+ * min keeps a unless a is positive) and returns a copy of it, the same digits. Ours returns it.
+ */
+function larger(a: Decimal, b: Decimal): Decimal {
+  if (!b.s) return b;
+  const k = a.cmp(b);
+  return k === -1 || (k === 0 && a.s === -1) ? b : a;
+}
+function smaller(a: Decimal, b: Decimal): Decimal {
+  if (!b.s) return b;
+  const k = a.cmp(b);
+  return k === 1 || (k === 0 && a.s === 1) ? b : a;
+}
+
+/**
  * The rules' numbers as decimals, made once per rules object instead of parsed from a float at
  * every use (`x.mul(0.5)` builds `new Dec(0.5)` each time). The percentages are kept divided by
  * 100: `x.mul(pct).div(100)` and `x.mul(pct / 100)` are the same decimal, since rounding to 40
@@ -142,7 +158,7 @@ export function atrPlan(
   const r = ruleDecimals(rules);
   const minRisk = entry.mul(r.minStopShare);
   const maxRisk = entry.mul(r.maxStopShare);
-  const risk = Dec.min(maxRisk, Dec.max(minRisk, dec(atr, 'atr').mul(r.stopAtrDec)));
+  const risk = smaller(maxRisk, larger(minRisk, dec(atr, 'atr').mul(r.stopAtrDec)));
   return {
     stopLoss: entry.sub(signed(risk, s)),
     takeProfit: entry.add(signed(risk.mul(r.rewardToRiskDec), s)),
@@ -258,7 +274,7 @@ export function validatePlan(
   const nearest = entry.mul(ruleDecs.minStopShare); // smallest allowed risk
   const farthest = entry.mul(ruleDecs.maxStopShare); // largest allowed risk
   const riskBefore = entry.sub(stop).abs();
-  const risk = Dec.min(farthest, Dec.max(nearest, riskBefore));
+  const risk = smaller(farthest, larger(nearest, riskBefore));
   if (!risk.eq(riskBefore)) {
     fixes.push(
       `stop distance ${pctOf(riskBefore, entry).toFixed(2)}% ${riskBefore.lt(nearest) ? 'widened' : 'narrowed'} to ${pctOf(risk, entry).toFixed(2)}%`,
