@@ -66,6 +66,19 @@ describe('the embedded store’s PGlite client as Drizzle sees it', () => {
     expect(seen[0]).toEqual({ rowMode: 'object' });
   });
 
+  it('lets a wrapper be put around its query (a statement counter), which then sees every statement', async () => {
+    const db = drizzle(forDrizzle(client));
+    const handed = (db as unknown as { $client: { query: (...a: unknown[]) => Promise<unknown> } }).$client;
+    const query = handed.query.bind(handed);
+    let counted = 0;
+    handed.query = (...args: unknown[]) => {
+      counted++;
+      return query(...args);
+    };
+    expect((await db.execute(PROBE)).rows[0]).toEqual((await drizzle(plain).execute(PROBE)).rows[0]);
+    expect(counted).toBe(1);
+  });
+
   it('keeps Drizzle’s parsers when the client’s own were replaced (PGlite refreshing its array types)', async () => {
     const other = await createPglite(undefined);
     try {

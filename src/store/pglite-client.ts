@@ -54,8 +54,12 @@ function withoutOwnParsers(client: PGlite, options: QueryOptions | undefined): Q
 }
 
 function wrapQuery<T extends Queryable>(target: T, client: PGlite): T {
+  // A `query` or `transaction` set on the wrapper (a statement counter, say) goes around ours, not
+  // in place of the client's own: written to the client, ours would end up calling itself.
+  const around = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(obj, prop) {
+      if (around.has(prop)) return around.get(prop);
       if (prop === 'query')
         return (sql: string, params?: unknown[], options?: QueryOptions) =>
           obj.query(sql, params, withoutOwnParsers(client, options));
@@ -67,6 +71,11 @@ function wrapQuery<T extends Queryable>(target: T, client: PGlite): T {
       const value = Reflect.get(obj, prop, obj);
       // PGlite's methods use private fields: they must run on the client itself, not the proxy.
       return typeof value === 'function' ? value.bind(obj) : value;
+    },
+    set(obj, prop, value) {
+      if (prop === 'query' || prop === 'transaction') around.set(prop, value);
+      else Reflect.set(obj, prop, value, obj);
+      return true;
     },
   });
 }
