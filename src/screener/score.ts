@@ -9,8 +9,16 @@
  * or `reasons` is first read (see result.ts), from numbers captured now.
  */
 import type { ScreenerConfig } from './config.js';
-import { antiFakeScore } from './filters/anti-fake.js';
-import { momentumScore, momentumSide } from './filters/momentum.js';
+import { AF_PENALTY, ANTI_FAKE, antiFakeFound, antiFakeInto, antiFakeKilled } from './filters/anti-fake.js';
+import {
+  M_LONG_POINTS,
+  M_SHORT_POINTS,
+  MOMENTUM,
+  type MomentumScore,
+  momentumInto,
+  momentumSideOf,
+  scoredMomentum,
+} from './filters/momentum.js';
 import {
   levelInPathHit,
   marketStructureState,
@@ -18,7 +26,13 @@ import {
   structureNote,
   structurePoints,
 } from './filters/structure.js';
-import { confirmation, confirmState, rsiTrendSide, rsiZonePoints, trendPoints } from './filters/trend.js';
+import {
+  confirmationConflict,
+  confirmState,
+  rsiTrendSide,
+  rsiZonePoints,
+  trendPoints,
+} from './filters/trend.js';
 import { clamp, isNum, metric } from './filters/util.js';
 import { volumeAnomalyHit, volumeRatio, volumeSustainCount } from './filters/volume.js';
 import { LazyScreenResult } from './result.js';
@@ -33,7 +47,7 @@ import {
 } from './types.js';
 import { DirectionalWords, NeutralWords } from './words.js';
 
-const ANTI_FAKE = FILTER_NAMES.indexOf('antiFake');
+const ANTI_FAKE_FILTER = FILTER_NAMES.indexOf('antiFake');
 
 const whaleSide = (direction: 'PUMP' | 'DUMP'): Side => (direction === 'PUMP' ? 'LONG' : 'SHORT');
 
@@ -42,6 +56,12 @@ const NO_NOTES: string[] = Object.freeze([]) as unknown as string[];
 
 /** A filter's points as they enter the score: rounded, and 0 if anything upstream was not finite. */
 const safePoints = (points: number): number => (isNum(points) ? Math.round(points) : 0);
+
+/**
+ * The filters' points of the latest screen, in FILTER_NAMES order, one array per thread: a rank
+ * sums them and keeps nothing; a full result copies them for its words.
+ */
+const POINTS = new Float64Array(FILTER_NAMES.length);
 
 /** A ScreenRank, keys in one order (one object shape for every rank). */
 const rank = (
@@ -80,7 +100,11 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
 
   // The filters as numbers, not as their {points, note} objects (the notes are the words' job).
   // The direction's sources first: a rank without one is NEUTRAL whatever the other filters say.
-  const mom = momentumScore(p, config);
+  // As numbers (nothing allocated); the objects the words need only for a full result.
+  momentumInto(p, config);
+  const momLong = MOMENTUM[M_LONG_POINTS] as number;
+  const momShort = MOMENTUM[M_SHORT_POINTS] as number;
+  const mom: MomentumScore | null = full ? scoredMomentum(config) : null;
   const rsiNow = has ? (p.rsi[last] as number) : Number.NaN;
 
   // Sources, in priority order. A whale signal without a usable confidence is no signal.
@@ -90,7 +114,7 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
       : undefined;
   const fromWhale =
     whale && whale.confidence >= config.whale.minConfidence ? whaleSide(whale.direction) : null;
-  const fromMomentum = momentumSide(mom, config);
+  const fromMomentum = momentumSideOf(momLong, momShort, config);
   const fromRsiTrend = rsiTrendSide(rsiNow, views.trend, config);
   const side = fromWhale ?? fromMomentum ?? fromRsiTrend;
   const source: DirectionSource | null = fromWhale
@@ -126,8 +150,8 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
         trendEma200: metric(views.trend?.emaTrend ?? Number.NaN),
         confirmTrend: confirmState(views.confirm),
         structure,
-        momentumLong: mom.LONG.points,
-        momentumShort: mom.SHORT.points,
+        momentumLong: momLong,
+        momentumShort: momShort,
       };
 
   const notes = views.notes ?? NO_NOTES;
@@ -150,8 +174,8 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
       },
       new NeutralWords({
         config,
-        momentumLong: mom.LONG.points,
-        momentumShort: mom.SHORT.points,
+        momentumLong: momLong,
+        momentumShort: momShort,
         rsi: rsiNow,
         hasTrend: views.trend !== undefined,
         whale,
@@ -162,8 +186,9 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
 
   // Points now (in FILTER_NAMES order); the notes only when someone reads them.
   const whaleLeads = whale !== undefined && fromWhale === side;
-  const momSide = mom[side];
-  const confirm = confirmation(side, views.confirm, whale, config, config.timeframes.confirm, false);
+  const conflict = confirmationConflict(side, views.confirm, whale, config);
+  const downgrade = conflict && config.confirmation.onConflict === 'neutral';
+  const confirmPoints = conflict && !downgrade ? -config.confirmation.conflictPenalty : 0;
   // A rank needs whether a level is in the way, not which (see levelInPathHit).
   const levels = full ? nearestLevelInPath(side, price, p, config) : undefined;
   const levelPoints = levels
@@ -174,33 +199,36 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
   const h = config.hurst;
   const hurstPoints =
     hurstValue > h.persistentAbove ? h.points : hurstValue < h.meanRevertingBelow ? -h.penalty : 0;
-  const fake = antiFakeScore(side, p, config);
-  const points = [
-    safePoints(config.base.points),
-    safePoints(whale && whaleLeads ? (clamp(whale.confidence, 0, 100) / 100) * config.whale.maxPoints : 0),
-    safePoints(momSide.points),
-    safePoints(volHit ? config.volumeAnomaly.points : 0),
-    safePoints(trendPoints(side, views.trend, config)),
-    safePoints(rsiZonePoints(side, rsiNow, config)),
-    safePoints(confirm.points),
-    safePoints(structurePoints(side, structure, config)),
-    safePoints(levelPoints),
-    safePoints(sustainHit ? config.volumeSustain.points : 0),
-    safePoints(hurstPoints),
-    safePoints(-fake.penalty),
-  ];
+  antiFakeInto(side, p, config);
+  const fakePenalty = ANTI_FAKE[AF_PENALTY] as number;
+  const fake = full ? antiFakeFound(side, config) : null;
+  const points = POINTS;
+  points[0] = safePoints(config.base.points);
+  points[1] = safePoints(
+    whale && whaleLeads ? (clamp(whale.confidence, 0, 100) / 100) * config.whale.maxPoints : 0,
+  );
+  points[2] = safePoints(side === 'LONG' ? momLong : momShort);
+  points[3] = safePoints(volHit ? config.volumeAnomaly.points : 0);
+  points[4] = safePoints(trendPoints(side, views.trend, config));
+  points[5] = safePoints(rsiZonePoints(side, rsiNow, config));
+  points[6] = safePoints(confirmPoints);
+  points[7] = safePoints(structurePoints(side, structure, config));
+  points[8] = safePoints(levelPoints);
+  points[9] = safePoints(sustainHit ? config.volumeSustain.points : 0);
+  points[10] = safePoints(hurstPoints);
+  points[11] = safePoints(-fakePenalty);
 
   let rawScore = 0;
   let qualityPenalty = 0;
   for (let i = 0; i < points.length; i++) {
     const pts = points[i] as number;
     rawScore += pts;
-    if (pts < 0 && i !== ANTI_FAKE) qualityPenalty -= pts;
+    if (pts < 0 && i !== ANTI_FAKE_FILTER) qualityPenalty -= pts;
   }
-  const fakePenalty = fake.penalty;
 
   let direction: ScreenResult['direction'] = side;
-  if (fake.killed || confirm.downgrade || rawScore < config.base.minScore) direction = 'NEUTRAL';
+  if (antiFakeKilled(fakePenalty, config) || downgrade || rawScore < config.base.minScore)
+    direction = 'NEUTRAL';
   const score = direction === 'NEUTRAL' ? 0 : clamp(rawScore, 0, 100);
   if (metrics === null) return rank(views.symbol, direction, score, rawScore, qualityPenalty, fakePenalty);
 
@@ -226,7 +254,7 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
       fromRsiTrend,
       whale,
       whaleLeads,
-      mom,
+      mom: mom!,
       volumeRatio: volRatio,
       volumeHit: volHit,
       trend: views.trend,
@@ -237,10 +265,10 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
       sustainCount,
       sustainHit,
       hurst: hurstValue,
-      fake,
-      points,
+      fake: fake!,
+      points: Array.from(points),
       rawScore,
-      downgrade: confirm.downgrade,
+      downgrade,
       notes,
     }),
   );

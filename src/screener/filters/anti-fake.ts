@@ -28,7 +28,45 @@ export interface AntiFakeScore {
   reversalShare: number;
 }
 
+/** Slots of antiFakeInto's answer (see ANTI_FAKE). */
+export const AF_PENALTY = 0;
+const AF_SHARE = 1;
+const AF_WICK = 2;
+const AF_FADING = 3;
+const AF_REVERSAL = 4;
+
+/**
+ * antiFakeInto's answer, one per thread: the penalty and what was found (antiFakeScore's numbers).
+ * Read it before the next call; a rank reads the penalty alone (see antiFakeKilled).
+ */
+export const ANTI_FAKE = new Float64Array(5);
+
+/** Whether a penalty kills the signal. */
+export const antiFakeKilled = (penalty: number, config: ScreenerConfig): boolean =>
+  penalty >= config.antiFake.killAt;
+
 export function antiFakeScore(side: Side, view: PrimaryView, config: ScreenerConfig): AntiFakeScore {
+  antiFakeInto(side, view, config);
+  return antiFakeFound(side, config);
+}
+
+/** antiFakeInto's latest answer as antiFakeScore gives it. */
+export function antiFakeFound(side: Side, config: ScreenerConfig): AntiFakeScore {
+  const a = ANTI_FAKE;
+  const penalty = a[AF_PENALTY] as number;
+  return {
+    penalty,
+    killed: antiFakeKilled(penalty, config),
+    side,
+    singleCandleShare: a[AF_SHARE] as number,
+    wickShare: a[AF_WICK] as number,
+    fadingVolume: a[AF_FADING] === 1,
+    reversalShare: a[AF_REVERSAL] as number,
+  };
+}
+
+/** antiFakeScore as numbers, into ANTI_FAKE (nothing allocated). */
+export function antiFakeInto(side: Side, view: PrimaryView, config: ScreenerConfig): void {
   const f = config.antiFake;
   const { open, high, low, close, volume } = view;
   const { n, first } = view;
@@ -94,15 +132,12 @@ export function antiFakeScore(side: Side, view: PrimaryView, config: ScreenerCon
     }
   }
 
-  return {
-    penalty,
-    killed: penalty >= f.killAt,
-    side,
-    singleCandleShare: share,
-    wickShare,
-    fadingVolume: fadingFound,
-    reversalShare,
-  };
+  const out = ANTI_FAKE;
+  out[AF_PENALTY] = penalty;
+  out[AF_SHARE] = share;
+  out[AF_WICK] = wickShare;
+  out[AF_FADING] = fadingFound ? 1 : 0;
+  out[AF_REVERSAL] = reversalShare;
 }
 
 /** The words for what antiFakeScore found, in the order found. */

@@ -150,7 +150,29 @@ function emaGap(view: PrimaryView, i: number): number {
   return (view.emaFast[i] as number) - (view.emaSlow[i] as number);
 }
 
-export function momentumScore(view: PrimaryView, config: ScreenerConfig): MomentumScore {
+/** Slots of momentumInto's answer (see MOMENTUM). */
+export const M_LONG_POINTS = 0;
+export const M_SHORT_POINTS = 1;
+const M_LONG_MASK = 2;
+const M_SHORT_MASK = 3;
+const M_ROC_SHORT = 4;
+const M_ROC_LONG = 5;
+const M_ABOVE = 6;
+const M_SLOPE = 7;
+const M_UP = 8;
+const M_DOWN = 9;
+const M_HHHL = 10;
+const M_LHLL = 11;
+
+/**
+ * momentumInto's answer, one per thread: both sides' points (capped) and masks, and the numbers
+ * the words need. Read it before the next call. A rank reads two numbers of it; the objects of
+ * momentumScore (three, their doubles boxed) are made only for a full result.
+ */
+export const MOMENTUM = new Float64Array(12);
+
+/** momentumScore as numbers, into MOMENTUM (nothing allocated). */
+export function momentumInto(view: PrimaryView, config: ScreenerConfig): void {
   const m = config.momentum;
   const { close, open, high, low, volume, rsi, n, first } = view;
   const rocShort = back(view.rocShort, 0, n, first);
@@ -250,19 +272,42 @@ export function momentumScore(view: PrimaryView, config: ScreenerConfig): Moment
     shortMask |= 1 << Part.Pattern;
   }
 
+  const out = MOMENTUM;
+  out[M_LONG_POINTS] = Math.min(longPoints, m.maxPoints);
+  out[M_SHORT_POINTS] = Math.min(shortPoints, m.maxPoints);
+  out[M_LONG_MASK] = longMask;
+  out[M_SHORT_MASK] = shortMask;
+  out[M_ROC_SHORT] = rocShort;
+  out[M_ROC_LONG] = rocLong;
+  out[M_ABOVE] = above ? 1 : 0;
+  out[M_SLOPE] = slope;
+  out[M_UP] = up;
+  out[M_DOWN] = down;
+  out[M_HHHL] = hhhl;
+  out[M_LHLL] = lhll;
+}
+
+/** momentumInto's latest answer as objects (what a full result keeps for its words). */
+export function scoredMomentum(config: ScreenerConfig): MomentumScore {
+  const v = MOMENTUM;
   return new ScoredMomentum(
-    new Tally(Math.min(longPoints, m.maxPoints), longMask),
-    new Tally(Math.min(shortPoints, m.maxPoints), shortMask),
-    m,
-    rocShort,
-    rocLong,
-    above,
-    slope,
-    up,
-    down,
-    hhhl,
-    lhll,
+    new Tally(v[M_LONG_POINTS] as number, v[M_LONG_MASK] as number),
+    new Tally(v[M_SHORT_POINTS] as number, v[M_SHORT_MASK] as number),
+    config.momentum,
+    v[M_ROC_SHORT] as number,
+    v[M_ROC_LONG] as number,
+    v[M_ABOVE] === 1,
+    v[M_SLOPE] as number,
+    v[M_UP] as number,
+    v[M_DOWN] as number,
+    v[M_HHHL] as number,
+    v[M_LHLL] as number,
   );
+}
+
+export function momentumScore(view: PrimaryView, config: ScreenerConfig): MomentumScore {
+  momentumInto(view, config);
+  return scoredMomentum(config);
 }
 
 /** Momentum with its words (momentumScore is the same without them). */
@@ -278,8 +323,11 @@ export function momentum(view: PrimaryView, config: ScreenerConfig): Momentum {
 
 /** The side momentum proposes: enough points and more than the other side. */
 export function momentumSide(mom: Momentum | MomentumScore, config: ScreenerConfig): Side | null {
-  const l = mom.LONG.points;
-  const s = mom.SHORT.points;
+  return momentumSideOf(mom.LONG.points, mom.SHORT.points, config);
+}
+
+/** momentumSide from the two sides' points. */
+export function momentumSideOf(l: number, s: number, config: ScreenerConfig): Side | null {
   if (Math.max(l, s) < config.momentum.minDirectionalPoints || l === s) return null;
   return l > s ? 'LONG' : 'SHORT';
 }

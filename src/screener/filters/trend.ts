@@ -97,6 +97,24 @@ export function confirmState(confirm: ConfirmView | undefined): TrendState | nul
   return null;
 }
 
+/**
+ * confirmation's numbers without its object: whether the confirmation timeframe conflicts with
+ * `side` (its EMA9/21 state against the side, not overridden by the whale). A conflict costs
+ * conflictPenalty points, or downgrades to NEUTRAL when onConflict is 'neutral'; no conflict, 0.
+ */
+export function confirmationConflict(
+  side: Side,
+  confirm: ConfirmView | undefined,
+  whale: WhaleSignal | undefined,
+  config: ScreenerConfig,
+): boolean {
+  const state = confirmState(confirm);
+  if (state === null || (state === 'UP' ? 1 : -1) === sign(side)) return false;
+  const c = config.confirmation;
+  const whaleSide = whale ? (whale.direction === 'PUMP' ? 'LONG' : 'SHORT') : null;
+  return !(whale && whaleSide === side && whale.confidence >= c.whaleOverrideConfidence);
+}
+
 export interface Confirmation extends Scored {
   /** True when the conflict downgrades the symbol to NEUTRAL (onConflict = 'neutral'). */
   downgrade: boolean;
