@@ -5,7 +5,8 @@
  * same port (API_PROCESSES), side by side (API_BENCH_PROCESSES=1,2 by default). Each request carries a random one of the 1,000
  * users' tokens. Per route: the most it sustains (autocannon, 20 connections, no rate cap), and
  * latency at 1,000 requests/s (target: p99 < 20 ms), measured open-loop: evenly spaced requests,
- * each timed from when it was due (bench/support/open-loop.ts says why autocannon's rate mode
+ * each timed from when it was due, sent from a worker thread of its own with its own loop delay
+ * reported (bench/support/open-loop.ts says why, and why autocannon's rate mode
  * does not measure that; its figures at 1,000/s are still shown, as bursts). Medians of 3 runs.
  * Needs TEST_DATABASE_URL (a scratch database is created and dropped). API_BENCH_ROUTES=/api/me,...
  * measures only those routes; API_BENCH_PROFILE=DIR writes the server's CPU profile there (V8's
@@ -24,7 +25,7 @@ import { freePort, spawnCli, waitForHttp } from '../../test/support/process.js';
 import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
 import { fmt, median, table } from '../stats.js';
 import { postgresBackendsCpuMs, processTreeCpuMs } from '../support/cpu.js';
-import { openLoop } from '../support/open-loop.js';
+import { type OpenLoopResult, openLoop } from '../support/open-loop.js';
 
 const USERS = 1_000;
 const POSITIONS_PER_USER = 100;
@@ -219,6 +220,7 @@ export async function run(): Promise<void> {
           'p99 of each run',
           'p99 < 20 ms',
           'server event-loop delay p99 / max ms at 1,000/s',
+          'generator event-loop delay p99 / max ms',
           'server CPU µs per request',
           'PostgreSQL CPU µs per request',
           'autocannon rate 1,000 (bursts) p50 / p99 ms',
@@ -277,7 +279,7 @@ async function measureServer(options: {
       await load(`${base}${route}`, tokens, 500); // warm-up: JIT, pool, caches
       const max: Run[] = [];
       const bursts: Run[] = [];
-      const fixed: Run[] = [];
+      const fixed: OpenLoopResult[] = [];
       const delays: { p99: number; max: number }[] = [];
       const cpuPerRequest: number[] = [];
       const dbCpuPerRequest: number[] = [];
@@ -292,7 +294,7 @@ async function measureServer(options: {
             url: `${base}${route}`,
             rate: TARGET_RATE,
             seconds: DURATION_S,
-            headers: (n) => ({ authorization: `Bearer ${tokens[(n * 7919) % tokens.length]}` }),
+            tokens,
           }),
         );
         cpuPerRequest.push(((processTreeCpuMs(server.child.pid) - cpu0) * 1000) / (TARGET_RATE * DURATION_S));
@@ -311,6 +313,7 @@ async function measureServer(options: {
         fixed.map((r) => fmt(r.p99, 1)).join(' / '),
         m(fixed, 'p99') < 20 ? 'yes' : 'NO',
         `${fmt(median(delays.map((d) => d.p99)), 1)} / ${fmt(median(delays.map((d) => d.max)), 1)}`,
+        `${fmt(median(fixed.map((r) => r.generatorDelay.p99)), 1)} / ${fmt(median(fixed.map((r) => r.generatorDelay.max)), 1)}`,
         fmt(median(cpuPerRequest), 0),
         fmt(median(dbCpuPerRequest), 0),
         `${fmt(m(bursts, 'p50'), 1)} / ${fmt(m(bursts, 'p99'), 1)}`,
