@@ -11,6 +11,8 @@
  * Needs TEST_DATABASE_URL (a scratch database is created and dropped). API_BENCH_ROUTES=/api/me,...
  * measures only those routes; API_BENCH_PROFILE=DIR writes the server's CPU profile there (V8's
  * .cpuprofile, written when the server stops), to see where a request's time goes.
+ * The server's node runs with SERVER_NODE_FLAGS, as `npm start` runs it; API_BENCH_NODE_ARGS='--flag ...'
+ * adds flags after them (e.g. --max-semi-space-size=16 for Node's default young generation).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -20,6 +22,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../src/api/index.js';
 import { createArgon2Hasher } from '../../src/auth/index.js';
+import { SERVER_NODE_FLAGS } from '../../src/cli/server-node-flags.js';
 import { openStore } from '../../src/store/index.js';
 import { freePort, spawnCli, waitForHttp } from '../../test/support/process.js';
 import { createTempDatabase, TEST_DATABASE_URL } from '../../test/support/stores.js';
@@ -255,7 +258,13 @@ async function measureServer(options: {
       JWT_SECRET: options.jwtSecret,
       CREDENTIALS_KEY: randomBytes(32).toString('hex'),
     },
-    process.env.API_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE}`] : [],
+    [
+      ...SERVER_NODE_FLAGS, // as `npm start` runs it
+      ...(process.env.API_BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE}`]
+        : []),
+      ...(process.env.API_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   );
   try {
     const base = `http://127.0.0.1:${port}`;

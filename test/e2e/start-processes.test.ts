@@ -6,7 +6,7 @@
  * cannot listen (the port is taken) stops the rest with the reason instead of being restarted.
  */
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,6 +98,11 @@ describe.skipIf(!TEST_DATABASE_URL)('neurotrade start with API_PROCESSES=2 (Post
       }
       expect(seen.size).toBe(2);
       const [first, second] = [...seen];
+      // Each server runs with the server node flags (a larger young generation).
+      for (const id of [first!, second!])
+        expect(readFileSync(`/proc/${pidOf(id)}/cmdline`, 'utf8').split('\0')).toContain(
+          '--max-semi-space-size=64',
+        );
       // One machine, one IP: each server spends half of Binance's weight per minute.
       const { body: health } = await request(port, 'GET', '/api/health');
       expect(

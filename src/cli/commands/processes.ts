@@ -22,6 +22,7 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from '../../config/index.js';
 import { loadOrCreateSecrets } from '../../security/index.js';
 import { info } from '../output.js';
+import { SERVER_NODE_FLAGS } from '../server-node-flags.js';
 
 const RESTART_FIRST_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
@@ -49,6 +50,10 @@ export async function runServerProcesses(config: Config): Promise<void> {
     if (running.size === 0) allStopped();
   };
 
+  // Each server runs with the server flags, however this process was started.
+  cluster.setupPrimary({
+    execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS.filter((f) => !process.execArgv.includes(f))],
+  });
   const fork = () => {
     const worker = cluster.fork();
     running.add(worker);
