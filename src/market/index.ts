@@ -36,6 +36,7 @@ export {
   KLINES_PAGE,
   klinesWeight,
   type WeightBudget,
+  type WeightBudgetStatus,
   type WeightLane,
 } from './binance/weight-budget.js';
 export type { BadCandle, BadRowPolicy } from './candle-check.js';

@@ -10,7 +10,13 @@ import { binanceWeightShare, type Config } from '../config/index.js';
 import { type Candle, type MarketSymbol, parseTimeframe, systemClock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
-import { createMarketFeed, createWeightBudget, type MarketFeed, type WeightBudget } from '../market/index.js';
+import {
+  createMarketFeed,
+  createWeightBudget,
+  type MarketFeed,
+  type WeightBudget,
+  type WeightBudgetStatus,
+} from '../market/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { createRetrainHook, createWinProbability, type WinProbability } from '../ml/index.js';
 import type { Repositories, Store, StoredSignal } from '../store/index.js';
@@ -57,7 +63,7 @@ export interface TradingService {
     executor: string;
     lastScanAt: number | null;
     /** Binance request weight (this process's share of the IP's) used in the last minute. */
-    binanceWeight: { usedLastMinute: number; limitPerMinute: number; pausedUntil: number | null };
+    binanceWeight: WeightBudgetStatus;
   };
   /** Candles for the dashboard's chart (the API's MarketDataPort). */
   market: { candles(symbol: string, timeframe: string, limit: number): Promise<Candle[]> };
@@ -142,11 +148,7 @@ export async function startTradingService(deps: TradingServiceDeps): Promise<Tra
       scheduler: config.SCHEDULER,
       executor: deps.onSignals ? 'engine' : 'none',
       lastScanAt: last?.at ?? null,
-      binanceWeight: {
-        usedLastMinute: binanceWeight.used(),
-        limitPerMinute: binanceWeight.limitPerMinute,
-        pausedUntil: binanceWeight.pausedUntil > systemClock.now() ? binanceWeight.pausedUntil : null,
-      },
+      binanceWeight: binanceWeight.status(),
     }),
     market: {
       candles: (symbol, timeframe, limit) =>

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { WeightBudgetStatus } from '../../market/index.js';
 import type { Store } from '../../store/index.js';
 
 /** What the trading service reports about itself, for operators and end-to-end tests. */
@@ -14,7 +15,7 @@ export interface TradingStatus {
    * (BINANCE_WEIGHT_PER_MINUTE, split between API_PROCESSES), and until when a 429 or a ban
    * pauses its requests.
    */
-  binanceWeight?: { usedLastMinute: number; limitPerMinute: number; pausedUntil: number | null } | undefined;
+  binanceWeight?: WeightBudgetStatus | undefined;
   /**
    * Scale-out on PostgreSQL (absent on the embedded store): which account partitions this process
    * trades, whether it is the elected scheduler, and whether its lease session was lost (then it

@@ -107,6 +107,16 @@ describe('weight budget', () => {
     })();
   });
 
+  it('reports its weight used, its limit and a pause only while the pause lasts', async () => {
+    const { clock, budget } = setup(10);
+    expect(budget.status()).toEqual({ usedLastMinute: 0, limitPerMinute: 10, pausedUntil: null });
+    await budget.acquire(4);
+    const until = budget.rateLimited();
+    expect(budget.status()).toEqual({ usedLastMinute: 4, limitPerMinute: 10, pausedUntil: until });
+    clock.advance(until - clock.now());
+    expect(budget.status().pausedUntil).toBeNull();
+  });
+
   it('prices klines like Binance: 499 candles cost 2, 500 cost 5', () => {
     expect([1, 99, 100, 499, 500, 1000, 1500].map(klinesWeight)).toEqual([1, 1, 2, 2, 5, 5, 10]);
   });

@@ -53,6 +53,16 @@ export interface WeightBudget {
   readonly limitPerMinute: number;
   /** Time before which no request is sent. */
   readonly pausedUntil: number;
+  /** What /api/health shows of this budget now. */
+  status(): WeightBudgetStatus;
+}
+
+/** One process's share of the IP's weight: spent in the last minute, its limit, any pause. */
+export interface WeightBudgetStatus {
+  usedLastMinute: number;
+  limitPerMinute: number;
+  /** Until when a 429 or a ban pauses every request; null when nothing does. */
+  pausedUntil: number | null;
 }
 
 export function createWeightBudget(options: WeightBudgetOptions): WeightBudget {
@@ -125,6 +135,13 @@ export function createWeightBudget(options: WeightBudgetOptions): WeightBudget {
     limitPerMinute: limit,
     get pausedUntil() {
       return pausedUntil;
+    },
+    status() {
+      return {
+        usedLastMinute: used(),
+        limitPerMinute: limit,
+        pausedUntil: pausedUntil > clock.now() ? pausedUntil : null,
+      };
     },
   };
 }
