@@ -83,22 +83,28 @@ async function safely(analyst: Analyst, context: AnalystContext, signal?: AbortS
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
+/**
+ * An outcome without a plan. At module level, not a closure per call (under tsx each closure also
+ * gets its name set by Object.defineProperty, a measurable cost per proposal in a backtest).
+ */
+const noSignal = (symbol: string, reason: string, proposals: Proposal[] = []): ProposeOutcome => ({
+  symbol,
+  signal: null,
+  reason,
+  candidate: null,
+  decision: null,
+  proposals,
+});
+
 export async function proposeSignal(
   screen: ScreenResult,
   extras: ContextExtras,
   deps: ProposeDeps,
 ): Promise<ProposeOutcome> {
-  const empty = (reason: string, proposals: Proposal[] = []): ProposeOutcome => ({
-    symbol: screen.symbol,
-    signal: null,
-    reason,
-    candidate: null,
-    decision: null,
-    proposals,
-  });
-  if (screen.direction === 'NEUTRAL') return empty('screen is NEUTRAL');
+  const symbol = screen.symbol;
+  if (screen.direction === 'NEUTRAL') return noSignal(symbol, 'screen is NEUTRAL');
   const built = contextFromScreen(screen, extras);
-  if (!built.ok) return empty(built.reason);
+  if (!built.ok) return noSignal(symbol, built.reason);
   const { context } = built;
 
   const [primary, vision] = await Promise.all([
@@ -115,7 +121,7 @@ export async function proposeSignal(
     const why =
       primary.rejected ??
       `${primary.analyst} proposes no trade${primary.reasoning ? `: ${primary.reasoning}` : ''}`;
-    return empty(primary.fallback ? `${why} (${primary.fallback})` : why, proposals);
+    return noSignal(symbol, primary.fallback ? `${why} (${primary.fallback})` : why, proposals);
   }
 
   let winProbability: number | null = null;
