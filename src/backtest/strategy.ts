@@ -114,8 +114,13 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   const book = createSignalBook(options.dedupWindowMs, () => `sig-${++seq}`);
   /** Stored signals waiting for their execution outcome. */
   const waiting = new Map<string, SignalDraft>();
-  /** Executed ones, by entry client order id. */
-  const executed = new Map<string, TradeSignal>();
+  /**
+   * Executed ones, by entry client order id: the draft, and its TradeSignal once asked for. The
+   * report reads each once, after the pass; formatting them (the draft as JSON, the screen's
+   * words) when they are asked for keeps that work out of the pass, and the result is the same:
+   * a draft is never changed once made, and its screen's words are formatted from numbers.
+   */
+  const executed = new Map<string, { id: string; draft: SignalDraft; signal?: TradeSignal }>();
   const deps = { ...options.analysts, clock };
   const ceiling = options.onScan || options.analysts.vision ? undefined : options.analystCeiling;
   const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
@@ -162,8 +167,12 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
         outcomes[i] = ceiling ? screener.rank() : screener.screen();
       }
       counts.screens += symbols.length;
-      const candidates: ScreenResult[] = [];
-      for (const o of symbols.length > 1 ? rankOutcomes(outcomes) : outcomes) {
+      // The counts first, then the order: rankOutcomes' order is a total one (directional by score,
+      // then by symbol), so ranking the few that pass gives them in the order ranking all would,
+      // and nothing below depends on the order but the candidates' (counts are sums; the book is
+      // only read until the batch is stored).
+      const picked: RankOutcome[] = [];
+      for (const o of outcomes) {
         if (isSkip(o)) {
           counts.skippedScreens++;
           continue;
@@ -180,9 +189,13 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
           counts.belowCeiling++;
           continue;
         }
+        picked.push(o);
+      }
+      if (picked.length === 0) return null;
+      const candidates: ScreenResult[] = [];
+      for (const o of picked.length > 1 ? rankOutcomes(picked) : picked) {
         candidates.push(ceiling ? (screeners.get(o.symbol)!.screen() as ScreenResult) : (o as ScreenResult));
       }
-      if (candidates.length === 0) return null;
       const results = await Promise.all(
         candidates.map((o) =>
           proposeSignal(o, { timeframe, tickSize: options.tickSizes.get(o.symbol) }, deps),
@@ -239,10 +252,13 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
       if (outcome.status !== 'placed' || !draft) return;
       counts.executed++;
       book.markExecuted(signal.id);
-      executed.set(options.entryClientOrderId(signal.id), tradeSignal(signal.id, draft));
+      executed.set(options.entryClientOrderId(signal.id), { id: signal.id, draft });
     },
     signalOf(entryClientOrderId) {
-      return executed.get(entryClientOrderId);
+      const e = executed.get(entryClientOrderId);
+      if (e === undefined) return undefined;
+      e.signal ??= tradeSignal(e.id, e.draft);
+      return e.signal;
     },
   };
 }
