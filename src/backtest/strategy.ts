@@ -14,6 +14,8 @@
  * With that ceiling, screens are ranked on their numbers alone (SymbolScreener.rank, the same
  * direction, score and penalties) and a candidate's full result is made again, from the same
  * candles, for the analysts: most screens end as counts and never need their metrics or words.
+ * And a rank sure to score under the lowest score the aggregator could accept (scoreFloor) stops
+ * before its dearest filters, with its direction exact (what the counts need).
  */
 import type { Decimal } from 'decimal.js';
 import {
@@ -63,6 +65,7 @@ export interface PipelineStrategyOptions {
    * The highest confidence the analysts can give a screen in its direction (the rule analyst: its
    * score), when they have no other effect (no vision, no cache to count, no onScan): screens that
    * cannot be accepted even so skip the analysts (see above). Absent: every candidate is analysed.
+   * A function of the screen's score alone (what lets the ranks stop short: see scoreFloor).
    */
   analystCeiling?: ((screen: ScreenRank) => number) | undefined;
 }
@@ -99,6 +102,31 @@ export function tradeSignal(id: string, draft: SignalDraft): TradeSignal {
           : null,
     },
   };
+}
+
+/**
+ * The lowest score the aggregator could accept with the analysts at `ceiling` (a function of the
+ * score alone): every screen scoring under it is hopeless whatever its penalties, so a rank sure to
+ * score under it need not be worked out further. Scores are whole numbers 0..100, each tried (in
+ * both directions) with penalties that veto nothing: the aggregator's confidence does not depend on
+ * the penalties, which can only add vetoes. 101 when no score could be accepted.
+ */
+export function scoreFloor(ceiling: (screen: ScreenRank) => number, options: CombineOptions): number {
+  for (let score = 0; score <= 100; score++) {
+    for (const direction of ['LONG', 'SHORT'] as const) {
+      const screen: ScreenRank = {
+        symbol: '',
+        direction,
+        score,
+        rawScore: score,
+        qualityPenalty: Number.NEGATIVE_INFINITY,
+        fakePenalty: Number.NEGATIVE_INFINITY,
+      };
+      const primary = { analyst: 'ceiling', direction, confidence: ceiling(screen) };
+      if (combine({ screen, primary }, options).accepted) return score;
+    }
+  }
+  return 101;
 }
 
 /** A whole number in [0, 1000): four of them pack exactly into one safe integer. */
@@ -149,6 +177,8 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
     return answer;
   };
 
+  const floor = ceiling ? scoreFloor(ceiling, combineOptions) : Number.NEGATIVE_INFINITY;
+
   return {
     warmUp(symbol, role, candles) {
       const screener = screeners.get(symbol)!;
@@ -164,7 +194,7 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
       const outcomes: RankOutcome[] = new Array(symbols.length);
       for (let i = 0; i < symbols.length; i++) {
         const screener = screeners.get(symbols[i]!)!;
-        outcomes[i] = ceiling ? screener.rank() : screener.screen();
+        outcomes[i] = ceiling ? screener.rank(undefined, floor) : screener.screen();
       }
       counts.screens += symbols.length;
       // The counts first, then the order: rankOutcomes' order is a total one (directional by score,
@@ -183,7 +213,8 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
           counts.blockedByDedup++;
           continue;
         }
-        if (ceiling && hopeless(o, ceiling(o))) {
+        // Under the floor a rank's numbers may be bounds only (SymbolScreener.rank), and hopeless.
+        if (ceiling && (o.score < floor || hopeless(o, ceiling(o)))) {
           counts.analysed++;
           counts.rejected++;
           counts.belowCeiling++;

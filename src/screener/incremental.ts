@@ -34,8 +34,12 @@ export interface SymbolScreener {
   /** Feed one closed candle of a role's timeframe, oldest first. */
   push(role: TimeframeRole, candle: Candle): void;
   screen(whale?: WhaleSignal): ScreenOutcome;
-  /** screen()'s numbers alone, cheaper: the same direction, score and penalties (see rankViews). */
-  rank(whale?: WhaleSignal): RankOutcome;
+  /**
+   * screen()'s numbers alone, cheaper: the same direction, score and penalties (see rankViews);
+   * with a `floor`, a rank sure to score under it may stop short (its direction exact, its
+   * numbers bounds: see rankViews).
+   */
+  rank(whale?: WhaleSignal, floor?: number): RankOutcome;
 }
 
 function valid(c: Candle): boolean {
@@ -272,8 +276,8 @@ class IncrementalScreener implements SymbolScreener {
     return this.prepare(whale) ?? scoreViews(scratchViews, this.config);
   }
 
-  rank(whale?: WhaleSignal): RankOutcome {
-    return this.prepare(whale) ?? rankViews(scratchViews, this.config);
+  rank(whale?: WhaleSignal, floor?: number): RankOutcome {
+    return this.prepare(whale) ?? rankViews(scratchViews, this.config, floor);
   }
 
   /** Fills scratchViews with what a screen scores; or why the symbol is skipped. */

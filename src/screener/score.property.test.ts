@@ -172,3 +172,40 @@ describe('rankViews and scoreViews', () => {
     expect(directional).toBeGreaterThan(40);
   });
 });
+
+describe('rankViews with a floor', () => {
+  it('is exact at or above the floor; under it, the direction is exact and the numbers bounds', () => {
+    let stoppedShort = 0;
+    let exactDirectional = 0;
+    fc.assert(
+      fc.property(
+        arbViews,
+        fc.integer({ min: -5, max: 110 }),
+        fc.integer({ min: -20, max: 70 }),
+        ({ views, config: base }, floor, minScore) => {
+          const config: ScreenerConfig = { ...base, base: { ...base.base, minScore } };
+          const want = reference(views, config);
+          const ranked = rankViews(views, config, floor);
+          expect(ranked.symbol).toBe('PROPUSDT');
+          expect(ranked.direction).toBe(want.direction);
+          if (want.score >= floor) {
+            expect(ranked).toEqual({ symbol: 'PROPUSDT', ...want });
+            if (want.direction !== 'NEUTRAL') exactDirectional++;
+            return;
+          }
+          expect(ranked.score).toBeLessThan(floor);
+          expect(ranked.score).toBeGreaterThanOrEqual(want.score);
+          expect(ranked.rawScore).toBeGreaterThanOrEqual(want.rawScore);
+          expect(ranked.qualityPenalty).toBeLessThanOrEqual(want.qualityPenalty);
+          expect(ranked.fakePenalty).toBe(want.fakePenalty);
+          if (ranked.rawScore !== want.rawScore || ranked.qualityPenalty !== want.qualityPenalty)
+            stoppedShort++;
+        },
+      ),
+      { numRuns: 600, seed: 20261130 },
+    );
+    // Both ways are taken: ranks that stop short and directional ranks worked out in full.
+    expect(stoppedShort).toBeGreaterThan(30);
+    expect(exactDirectional).toBeGreaterThan(20);
+  });
+});

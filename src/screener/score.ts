@@ -74,19 +74,67 @@ const rank = (
 ): ScreenRank => ({ symbol, direction, score, rawScore, qualityPenalty, fakePenalty });
 
 export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenResult {
-  return evaluate(views, config, true) as ScreenResult;
+  return evaluate(views, config, true, Number.NEGATIVE_INFINITY) as ScreenResult;
 }
 
 /**
  * scoreViews' numbers alone (direction, score, penalties), without the metrics and the words: a
  * backtest ranks every symbol at every close and builds the full result for the few it analyses.
  * One code path for both, so the numbers are the same.
+ *
+ * `floor`: the score below which the caller has no use for a rank beyond its direction (a
+ * backtest analyses no screen under it). A rank whose score is sure to be under it, before the
+ * market structure and the levels in the way are looked at (the two dearest filters, whose points
+ * lie in known ranges), stops there: its direction is exact, its score and raw score are upper
+ * bounds (the score under `floor`), its quality penalty a lower bound, its fake penalty exact.
+ * Every other rank is exact. Without a floor, every rank is.
  */
-export function rankViews(views: ScreenViews, config: ScreenerConfig): ScreenRank {
-  return evaluate(views, config, false);
+export function rankViews(
+  views: ScreenViews,
+  config: ScreenerConfig,
+  floor: number = Number.NEGATIVE_INFINITY,
+): ScreenRank {
+  return evaluate(views, config, false, floor);
 }
 
-function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): ScreenResult | ScreenRank {
+/** The lowest and highest points a filter of these possible points can add (after safePoints). */
+const lowest = (a: number, b: number, c: number): number =>
+  Math.min(safePoints(a), safePoints(b), safePoints(c));
+const highest = (a: number, b: number, c: number): number =>
+  Math.max(safePoints(a), safePoints(b), safePoints(c));
+
+/**
+ * A rank sure to score under `floor` (see rankViews), or null: `partial` points so far (`quality`
+ * its quality penalty), the filters still to come adding between `low` and `high`. `dead`: killed
+ * by the anti-fake or downgraded by a conflict, NEUTRAL whatever the points.
+ */
+function stopShort(
+  symbol: string,
+  side: Side,
+  dead: boolean,
+  partial: number,
+  quality: number,
+  low: number,
+  high: number,
+  fakePenalty: number,
+  config: ScreenerConfig,
+  floor: number,
+): ScreenRank | null {
+  const most = partial + high;
+  const minScore = config.base.minScore;
+  if (dead || most < minScore) return rank(symbol, 'NEUTRAL', 0, most, quality, fakePenalty);
+  const bound = clamp(most, 0, 100);
+  if (partial + low >= minScore && bound < floor)
+    return rank(symbol, side, bound, most, quality, fakePenalty);
+  return null;
+}
+
+function evaluate(
+  views: ScreenViews,
+  config: ScreenerConfig,
+  full: boolean,
+  floor: number,
+): ScreenResult | ScreenRank {
   const p = views.primary;
   const { n, first } = p;
   // The newest row, read in place (NaN for an empty view): a back() the optimiser leaves as a call
@@ -129,7 +177,8 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
   const volHit = volumeAnomalyHit(volRatio, config);
   const sustainCount = volumeSustainCount(p, config);
   const sustainHit = sustainCount >= config.volumeSustain.needed;
-  const structure = marketStructureState(p, config);
+  // A rank looks at the structure (and the levels) last, if at all (see rankViews' floor).
+  const structure = full ? marketStructureState(p, config) : 'MIXED';
   const atrNow = has ? (p.atr[last] as number) : Number.NaN;
 
   const metrics: ScreenMetrics | null = !full
@@ -189,13 +238,7 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
   const conflict = confirmationConflict(side, views.confirm, whale, config);
   const downgrade = conflict && config.confirmation.onConflict === 'neutral';
   const confirmPoints = conflict && !downgrade ? -config.confirmation.conflictPenalty : 0;
-  // A rank needs whether a level is in the way, not which (see levelInPathHit).
   const levels = full ? nearestLevelInPath(side, price, p, config) : undefined;
-  const levelPoints = levels
-    ? levels.points
-    : levelInPathHit(side, price, p, config)
-      ? -config.levels.penalty
-      : 0;
   const h = config.hurst;
   const hurstPoints =
     hurstValue > h.persistentAbove ? h.points : hurstValue < h.meanRevertingBelow ? -h.penalty : 0;
@@ -212,11 +255,68 @@ function evaluate(views: ScreenViews, config: ScreenerConfig, full: boolean): Sc
   points[4] = safePoints(trendPoints(side, views.trend, config));
   points[5] = safePoints(rsiZonePoints(side, rsiNow, config));
   points[6] = safePoints(confirmPoints);
-  points[7] = safePoints(structurePoints(side, structure, config));
-  points[8] = safePoints(levelPoints);
   points[9] = safePoints(sustainHit ? config.volumeSustain.points : 0);
   points[10] = safePoints(hurstPoints);
   points[11] = safePoints(-fakePenalty);
+  if (full) {
+    points[7] = safePoints(structurePoints(side, structure, config));
+    points[8] = safePoints(levels!.points);
+  } else {
+    points[7] = 0;
+    points[8] = 0;
+    if (floor > 0) {
+      // What the structure and the levels can still add: their points' ranges (a clean trend's
+      // bonus, chop or a trend against the side, nothing; a level's penalty or nothing). Checked
+      // before each of the two, the dearer first.
+      const st = config.structure;
+      const stHigh = highest(st.cleanPoints, -st.choppyPenalty, 0);
+      const stLow = lowest(st.cleanPoints, -st.choppyPenalty, 0);
+      const lvHigh = highest(-config.levels.penalty, 0, 0);
+      const lvLow = lowest(-config.levels.penalty, 0, 0);
+      let partial = 0;
+      let quality = 0;
+      for (let i = 0; i < points.length; i++) {
+        const pts = points[i] as number;
+        partial += pts;
+        if (pts < 0 && i !== ANTI_FAKE_FILTER) quality -= pts;
+      }
+      const dead = antiFakeKilled(fakePenalty, config) || downgrade;
+      const before = stopShort(
+        views.symbol,
+        side,
+        dead,
+        partial,
+        quality,
+        stLow + lvLow,
+        stHigh + lvHigh,
+        fakePenalty,
+        config,
+        floor,
+      );
+      if (before !== null) return before;
+      const stPoints = safePoints(structurePoints(side, marketStructureState(p, config), config));
+      points[7] = stPoints;
+      partial += stPoints;
+      if (stPoints < 0) quality -= stPoints;
+      const between = stopShort(
+        views.symbol,
+        side,
+        false,
+        partial,
+        quality,
+        lvLow,
+        lvHigh,
+        fakePenalty,
+        config,
+        floor,
+      );
+      if (between !== null) return between;
+    } else {
+      points[7] = safePoints(structurePoints(side, marketStructureState(p, config), config));
+    }
+    // A rank needs whether a level is in the way, not which (see levelInPathHit).
+    points[8] = safePoints(levelInPathHit(side, price, p, config) ? -config.levels.penalty : 0);
+  }
 
   let rawScore = 0;
   let qualityPenalty = 0;
