@@ -25,7 +25,7 @@ import type {
   TrendView,
   WhaleSignal,
 } from './types.js';
-import { gapsBetween, higherTimeframeProblem, isValidCandle } from './validate.js';
+import { gapsBetween, higherTimeframeProblem, higherTimeframeUsable, isValidCandle } from './validate.js';
 
 export type TimeframeRole = 'primary' | 'confirm' | 'trend';
 
@@ -273,15 +273,19 @@ class IncrementalScreener implements SymbolScreener {
   }
 
   screen(whale?: WhaleSignal): ScreenOutcome {
-    return this.prepare(whale) ?? scoreViews(scratchViews, this.config);
+    return this.prepare(whale, true) ?? scoreViews(scratchViews, this.config);
   }
 
   rank(whale?: WhaleSignal, floor?: number): RankOutcome {
-    return this.prepare(whale) ?? rankViews(scratchViews, this.config, floor);
+    return this.prepare(whale, false) ?? rankViews(scratchViews, this.config, floor);
   }
 
-  /** Fills scratchViews with what a screen scores; or why the symbol is skipped. */
-  private prepare(whale: WhaleSignal | undefined): ScreenSkip | undefined {
+  /**
+   * Fills scratchViews with what a screen scores; or why the symbol is skipped. `notes`: whether
+   * the views carry their notes (the words of a full result; a rank reads none, and half the ranks
+   * of a backtest have one to make, a new string each time).
+   */
+  private prepare(whale: WhaleSignal | undefined, words: boolean): ScreenSkip | undefined {
     const { config, symbol, primary, confirm, trend } = this;
     const { periods, timeframes } = config;
     const cols = primary.cols;
@@ -293,16 +297,42 @@ class IncrementalScreener implements SymbolScreener {
           (primary.dropped > 0 ? ` (${primary.dropped} before an invalid row ignored)` : ''),
       );
     }
+    const view = primary.view();
+    const primaryClose = cols.last(F.openTime) + this.pMs;
+    const views = scratchViews;
+    views.symbol = symbol;
+    views.primary = view;
+    views.whale = whale;
+    if (!words) {
+      views.confirm = higherTimeframeUsable(
+        timeframes.confirm,
+        confirm.count,
+        periods.emaSlow,
+        confirm.lastOpenTime,
+        primaryClose,
+      )
+        ? confirm.confirmView()
+        : undefined;
+      views.trend = higherTimeframeUsable(
+        timeframes.trend,
+        trend.count,
+        periods.emaTrend,
+        trend.lastOpenTime,
+        primaryClose,
+      )
+        ? trend.trendView()
+        : undefined;
+      views.notes = undefined;
+      return undefined;
+    }
     // Most screens have no notes: the array only when there is one (scoreViews shares an empty one).
     let notes: string[] | undefined;
     if (primary.dropped > 0) {
       notes = [`${timeframes.primary}: ${primary.dropped} candle(s) before an invalid row ignored`];
     }
-    const view = primary.view();
     const gaps = primary.gaps;
     if (gaps > 0)
       notes = withNote(notes, `${timeframes.primary}: ${gaps} missing candle(s) in the recent window`);
-    const primaryClose = cols.last(F.openTime) + this.pMs;
     const confirmProblem = higherTimeframeProblem(
       'confirmation',
       timeframes.confirm,
@@ -321,12 +351,8 @@ class IncrementalScreener implements SymbolScreener {
       primaryClose,
     );
     if (trendProblem) notes = withNote(notes, trendProblem);
-    const views = scratchViews;
-    views.symbol = symbol;
-    views.primary = view;
     views.confirm = confirmProblem ? undefined : confirm.confirmView();
     views.trend = trendProblem ? undefined : trend.trendView();
-    views.whale = whale;
     views.notes = notes;
     return undefined;
   }

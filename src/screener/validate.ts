@@ -88,7 +88,18 @@ export function isStale(lastOpenTime: number, tf: Timeframe, primaryClose: numbe
   return primaryClose - (lastOpenTime + timeframeMs(tf)) >= timeframeMs(tf);
 }
 
-/** Why a higher timeframe cannot be used, or undefined when it can. */
+/** Whether a higher timeframe can be used: higherTimeframeProblem without the words. */
+export function higherTimeframeUsable(
+  tf: Timeframe,
+  validCandles: number,
+  minCandles: number,
+  lastOpenTime: number,
+  primaryClose: number,
+): boolean {
+  return validCandles !== 0 && validCandles >= minCandles && !isStale(lastOpenTime, tf, primaryClose);
+}
+
+/** Why a higher timeframe cannot be used, or undefined when it can (see higherTimeframeUsable). */
 export function higherTimeframeProblem(
   role: 'confirmation' | 'trend',
   tf: Timeframe,
