@@ -28,24 +28,29 @@ export function noTrade(
   };
 }
 
-/** Validate a plan; a rejected plan becomes a NONE proposal carrying the reason. */
+/**
+ * Validate a plan; a rejected plan becomes a NONE proposal carrying the reason. `reasoning` may be
+ * a function that words it: a valid plan's reasoning is then formatted when first read (the rule
+ * analyst's quotes the screen's reasons, words a backtest formats only for executed signals).
+ */
 export function proposalFromPlan(
   analyst: string,
   plan: RawPlan,
   context: AnalystContext,
-  reasoning: string,
+  reasoning: string | (() => string),
   fixes: string[] = [],
   rules: ValidationRules = VALIDATION_DEFAULTS,
 ): Proposal {
   const result = validatePlan(plan, context, rules);
   if (!result.ok) {
-    return noTrade(analyst, reasoning, {
+    return noTrade(analyst, typeof reasoning === 'string' ? reasoning : reasoning(), {
       confidence: clampConfidence(plan.confidence),
       fixes: [...fixes, ...result.fixes],
       rejected: `invalid ${plan.direction} plan: ${result.reason}`,
     });
   }
   const { plan: valid } = result;
+  let text: string | undefined;
   const proposal: Proposal = {
     analyst,
     direction: valid.direction,
@@ -54,7 +59,14 @@ export function proposalFromPlan(
     entry: valid.entry,
     stopLoss: valid.stopLoss,
     takeProfit: valid.takeProfit,
-    reasoning: `${reasoning} Entry: ${valid.entryNote}; RR ${valid.rewardToRisk.toFixed(2)}, stop ${valid.stopPct.toFixed(2)}%.`,
+    // An own accessor, not a prototype one: a spread of the proposal copies its value.
+    get reasoning(): string {
+      text ??= `${typeof reasoning === 'string' ? reasoning : reasoning()} Entry: ${valid.entryNote}; RR ${valid.rewardToRisk.toFixed(2)}, stop ${valid.stopPct.toFixed(2)}%.`;
+      return text;
+    },
+    set reasoning(value: string) {
+      text = value;
+    },
     fixes: [...fixes, ...valid.fixes],
     rejected: null,
     fallback: null,
