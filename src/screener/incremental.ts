@@ -244,6 +244,8 @@ class IncrementalScreener implements SymbolScreener {
   private readonly confirm: HigherTrack;
   private readonly trend: HigherTrack;
   private readonly pMs: number;
+  private readonly confirmMs: number;
+  private readonly trendMs: number;
 
   constructor(
     readonly symbol: string,
@@ -264,6 +266,8 @@ class IncrementalScreener implements SymbolScreener {
     this.confirm = new HigherTrack(makeConfirm, confirmStates, memory, spare);
     this.trend = new HigherTrack(makeTrend, trendStates, memory, spare + confirmSlots);
     this.pMs = timeframeMs(timeframes.primary);
+    this.confirmMs = timeframeMs(timeframes.confirm);
+    this.trendMs = timeframeMs(timeframes.trend);
   }
 
   push(role: TimeframeRole, candle: Candle): void {
@@ -305,7 +309,7 @@ class IncrementalScreener implements SymbolScreener {
     views.whale = whale;
     if (!words) {
       views.confirm = higherTimeframeUsable(
-        timeframes.confirm,
+        this.confirmMs,
         confirm.count,
         periods.emaSlow,
         confirm.lastOpenTime,
@@ -314,7 +318,7 @@ class IncrementalScreener implements SymbolScreener {
         ? confirm.confirmView()
         : undefined;
       views.trend = higherTimeframeUsable(
-        timeframes.trend,
+        this.trendMs,
         trend.count,
         periods.emaTrend,
         trend.lastOpenTime,

@@ -18,7 +18,13 @@ describe('higherTimeframeUsable', () => {
         (tf, validCandles, minCandles, hoursLater) => {
           const lastOpenTime = start;
           const primaryClose = start + timeframeMs(tf) + hoursLater * H;
-          const ok = higherTimeframeUsable(tf, validCandles, minCandles, lastOpenTime, primaryClose);
+          const ok = higherTimeframeUsable(
+            timeframeMs(tf),
+            validCandles,
+            minCandles,
+            lastOpenTime,
+            primaryClose,
+          );
           const problem = higherTimeframeProblem(
             'trend',
             tf,
