@@ -49,12 +49,7 @@ export function contextFromScreen(screen: ScreenResult, extras: ContextExtras): 
       qualityPenalty: screen.qualityPenalty,
       fakePenalty: screen.fakePenalty,
       source: screen.source,
-      // Read when an analyst reads it: a screen's reasons are its words, formatted on first read
-      // (LazyScreenResult), and the rule analyst's plan needs them only for its reasoning, which
-      // is itself formatted when read (a backtest reads the words of executed signals only).
-      get reasons() {
-        return screen.reasons;
-      },
+      reasons: screen.reasons,
     },
   };
   if (extras.whale)

@@ -28,29 +28,24 @@ export function noTrade(
   };
 }
 
-/**
- * Validate a plan; a rejected plan becomes a NONE proposal carrying the reason. `reasoning` may be
- * a function that words it: a valid plan's reasoning is then formatted when first read (the rule
- * analyst's quotes the screen's reasons, words a backtest formats only for executed signals).
- */
+/** Validate a plan; a rejected plan becomes a NONE proposal carrying the reason. */
 export function proposalFromPlan(
   analyst: string,
   plan: RawPlan,
   context: AnalystContext,
-  reasoning: string | (() => string),
+  reasoning: string,
   fixes: string[] = [],
   rules: ValidationRules = VALIDATION_DEFAULTS,
 ): Proposal {
   const result = validatePlan(plan, context, rules);
   if (!result.ok) {
-    return noTrade(analyst, typeof reasoning === 'string' ? reasoning : reasoning(), {
+    return noTrade(analyst, reasoning, {
       confidence: clampConfidence(plan.confidence),
       fixes: [...fixes, ...result.fixes],
       rejected: `invalid ${plan.direction} plan: ${result.reason}`,
     });
   }
   const { plan: valid } = result;
-  let text: string | undefined;
   const proposal: Proposal = {
     analyst,
     direction: valid.direction,
@@ -59,14 +54,7 @@ export function proposalFromPlan(
     entry: valid.entry,
     stopLoss: valid.stopLoss,
     takeProfit: valid.takeProfit,
-    // An own accessor, not a prototype one: a spread of the proposal copies its value.
-    get reasoning(): string {
-      text ??= `${typeof reasoning === 'string' ? reasoning : reasoning()} Entry: ${valid.entryNote}; RR ${valid.rewardToRisk.toFixed(2)}, stop ${valid.stopPct.toFixed(2)}%.`;
-      return text;
-    },
-    set reasoning(value: string) {
-      text = value;
-    },
+    reasoning: `${reasoning} Entry: ${valid.entryNote}; RR ${valid.rewardToRisk.toFixed(2)}, stop ${valid.stopPct.toFixed(2)}%.`,
     fixes: [...fixes, ...valid.fixes],
     rejected: null,
     fallback: null,

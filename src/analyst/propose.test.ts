@@ -110,39 +110,6 @@ describe('proposeSignal with the rule analyst', () => {
     });
   });
 
-  it("words the reasons and the proposals' records when they are first read, the same as ever", async () => {
-    // A screen whose words count their reads (a LazyScreenResult formats them on first read).
-    let reads = 0;
-    const base = screen();
-    const counting = Object.defineProperty({ ...base }, 'reasons', {
-      enumerable: true,
-      get: () => {
-        reads++;
-        return ['LONG from momentum', 'trend aligned', 'volume 1.6x', 'a fourth reason'];
-      },
-    }) as ScreenResult;
-    const s = (await proposeSignal(counting, extras, ruleDeps())).signal!;
-    expect(reads).toBe(0);
-    const reasoning =
-      'LONG from the screen (score 82): LONG from momentum; trend aligned; volume 1.6x. Stop 1 ATR, target 2R. ' +
-      'Entry: momentum: MARKET; RR 2.00, stop 0.80%.';
-    expect(s.reasons).toEqual([
-      'base 82: screen 82 x 0.4 + analysts 82 x 0.6',
-      'combined 82',
-      `rule: ${reasoning}`,
-    ]);
-    expect(reads).toBe(1);
-    expect(s.reasons).toBe(s.reasons);
-    expect(s.proposals).toEqual([expect.objectContaining({ analyst: 'rule', reasoning, entry: '2500' })]);
-    expect(reads).toBe(1);
-    // A spread and JSON carry them, in their place among the keys.
-    const json = JSON.parse(JSON.stringify({ ...s }));
-    expect(json.reasons).toEqual(s.reasons);
-    expect(json.proposals).toEqual(s.proposals);
-    expect(Object.keys(json)).toEqual(Object.keys(s));
-    expect(Object.keys(s).indexOf('reasons')).toBe(Object.keys(s).indexOf('vetoes') + 1);
-  });
-
   it.each([
     ['a NEUTRAL screen', screen({ direction: 'NEUTRAL', score: 0 }), /screen is NEUTRAL/],
     ['no ATR', screen({}, { atr: null }), /no usable ATR/],

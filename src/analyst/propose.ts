@@ -169,11 +169,6 @@ export async function proposeSignal(
     reward_to_risk: round2(figures.rewardToRisk),
     llm_fallback: primary.fallback ? 1 : 0,
   };
-  // The reasons and the proposals' records are words (the rule analyst's reasoning quotes the
-  // screen's): made when first read, as own accessors (a spread or JSON of the draft has them, in
-  // their place). A backtest reads them for executed signals only, after its pass.
-  let reasons: string[] | undefined;
-  let records: Record<string, unknown>[] | undefined;
   const draft: SignalDraft = {
     symbol: screen.symbol,
     direction: primary.direction,
@@ -190,26 +185,14 @@ export async function proposeSignal(
     timeframe: context.timeframe,
     fixes: primary.fixes,
     vetoes: decision.vetoes,
-    get reasons(): string[] {
-      reasons ??= [
-        ...decision.reasons,
-        ...(primary.reasoning ? [`${primary.analyst}: ${primary.reasoning}`] : []),
-        ...(vision?.rejected ? [`vision: ${vision.rejected}`] : []),
-      ];
-      return reasons;
-    },
-    set reasons(value: string[]) {
-      reasons = value;
-    },
+    reasons: [
+      ...decision.reasons,
+      ...(primary.reasoning ? [`${primary.analyst}: ${primary.reasoning}`] : []),
+      ...(vision?.rejected ? [`vision: ${vision.rejected}`] : []),
+    ],
     features,
     screen,
-    get proposals(): Record<string, unknown>[] {
-      records ??= proposals.map(proposalToRecord);
-      return records;
-    },
-    set proposals(value: Record<string, unknown>[]) {
-      records = value;
-    },
+    proposals: proposals.map(proposalToRecord),
     expiresAt: new Date(now + (deps.signalTtlMs ?? 4 * timeframeMs(context.timeframe))),
   };
   return {

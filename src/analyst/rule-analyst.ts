@@ -31,22 +31,16 @@ export function ruleProposal(
   minScore = 0,
   rules: ValidationRules = VALIDATION_DEFAULTS,
 ): Proposal {
-  const screen = context.screen;
-  const { direction, score } = screen;
+  const { direction, score, reasons } = context.screen;
   if (direction === 'NEUTRAL') return noTrade('rule', 'screen is NEUTRAL: no direction');
   if (score < minScore) return noTrade('rule', `screen score ${score} < ${minScore}`);
   const { stopLoss, takeProfit } = atrPlan(direction, context.price, context.atr, rules);
-  // The words when the proposal's reasoning is read (see proposalFromPlan).
-  const reasoning = (): string => {
-    const reasons = screen.reasons;
-    const why = reasons.length > 0 ? reasons.slice(0, 3).join('; ') : `screen ${direction}`;
-    return `${direction} from the screen (score ${score}): ${why}. Stop ${rules.stopAtr} ATR, target ${rules.rewardToRisk}R.`;
-  };
+  const why = reasons.length > 0 ? reasons.slice(0, 3).join('; ') : `screen ${direction}`;
   return proposalFromPlan(
     'rule',
     { direction, confidence: score, entry: context.price, stopLoss, takeProfit },
     context,
-    reasoning,
+    `${direction} from the screen (score ${score}): ${why}. Stop ${rules.stopAtr} ATR, target ${rules.rewardToRisk}R.`,
     [],
     rules,
   );

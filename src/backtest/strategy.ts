@@ -142,13 +142,8 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   const book = createSignalBook(options.dedupWindowMs, () => `sig-${++seq}`);
   /** Stored signals waiting for their execution outcome. */
   const waiting = new Map<string, SignalDraft>();
-  /**
-   * Executed ones, by entry client order id: the draft, and its TradeSignal once asked for. The
-   * report reads each once, after the pass; formatting them (the draft as JSON, the screen's
-   * words) when they are asked for keeps that work out of the pass, and the result is the same:
-   * a draft is never changed once made, and its screen's words are formatted from numbers.
-   */
-  const executed = new Map<string, { id: string; draft: SignalDraft; signal?: TradeSignal }>();
+  /** Executed ones, by entry client order id. */
+  const executed = new Map<string, TradeSignal>();
   const deps = { ...options.analysts, clock };
   const ceiling = options.onScan || options.analysts.vision ? undefined : options.analystCeiling;
   const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
@@ -283,13 +278,10 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
       if (outcome.status !== 'placed' || !draft) return;
       counts.executed++;
       book.markExecuted(signal.id);
-      executed.set(options.entryClientOrderId(signal.id), { id: signal.id, draft });
+      executed.set(options.entryClientOrderId(signal.id), tradeSignal(signal.id, draft));
     },
     signalOf(entryClientOrderId) {
-      const e = executed.get(entryClientOrderId);
-      if (e === undefined) return undefined;
-      e.signal ??= tradeSignal(e.id, e.draft);
-      return e.signal;
+      return executed.get(entryClientOrderId);
     },
   };
 }
