@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Candle, candleAt, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
 import type { Simulator } from '../exchange/index.js';
-import { bucketOpen, createCandleAggregator, type SimulatedFeed } from '../market/index.js';
+import { bucketOpen, CandleBuckets, type SimulatedFeed } from '../market/index.js';
 import type { TimeframeRole } from '../screener/index.js';
 import { watchBaseRows } from './base-rows.js';
 import type { SplitEquity } from './equity.js';
@@ -83,8 +83,9 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       else coarse.push({ tf, roles: [role] });
     }
   }
-  const aggregators: ReturnType<typeof createCandleAggregator>[][] = [];
   const baseMs = timeframeMs(options.baseTimeframe);
+  const volumeDecimals: (number | undefined)[] = [];
+  const primers: Candle[][] = [];
 
   // Warm-up: the history the feed shows before the start, as a live scan would read it.
   for (const symbol of symbols) {
@@ -100,21 +101,30 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       from: oldest,
       to: clock.now() - baseMs,
     });
-    const volumeDecimals = decimalsOf(recent.map((c) => c.volume));
-    const list = coarse.map((c) => {
-      const aggregator = createCandleAggregator(options.baseTimeframe, c.tf, { volumeDecimals });
-      // Primed with the bucket in progress (its closed part was history, already warmed up).
-      const bucket = bucketOpen(clock.now() - baseMs, c.tf);
-      for (const candle of recent) if (candle.openTime >= bucket) aggregator.push(candle);
-      return aggregator;
-    });
-    aggregators.push(list);
+    volumeDecimals.push(decimalsOf(recent.map((c) => c.volume)));
+    primers.push(recent);
     const last = recent[recent.length - 1];
     if (last) {
       lastClose[index.get(symbol)!] = last.close;
       sim.onPrice(symbol, { last: last.close, time: clock.now() });
     }
   }
+
+  const buckets = new CandleBuckets(
+    options.baseTimeframe,
+    coarse.map((c) => c.tf),
+    volumeDecimals,
+  );
+  primers.forEach((recent, i) => {
+    coarse.forEach((c, t) => {
+      // Primed with the bucket in progress (its closed part was history, already warmed up).
+      const bucket = bucketOpen(clock.now() - baseMs, c.tf);
+      for (const k of recent) {
+        if (k.openTime >= bucket) buckets.addTo(i, t, k.openTime, k.open, k.high, k.low, k.close, k.volume);
+      }
+    });
+  });
+  primers.length = 0;
 
   const rows = watchBaseRows(feed, symbols, options.baseTimeframe);
   const names = symbols.map((s) => s as string);
@@ -150,11 +160,11 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       for (let b = 0; b < baseRoles.length; b++) strategy.onClosed(symbol, baseRoles[b]!, c);
     }
     if (primaryIsBase) closedNow.push(symbol);
-    const list = aggregators[i]!;
-    for (let a = 0; a < list.length; a++) {
-      const aggregator = list[a]!;
-      if (!aggregator.add(openTime, open, high, low, close, volume)) continue;
-      const candle = aggregator.candle();
+    const closed = buckets.add(i, openTime, open, high, low, close, volume);
+    if (closed === 0) return;
+    for (let a = 0; a < coarse.length; a++) {
+      if ((closed & (1 << a)) === 0) continue;
+      const candle = buckets.candle(i, a);
       const roles = coarse[a]!.roles;
       for (let b = 0; b < roles.length; b++) {
         strategy.onClosed(symbol, roles[b]!, candle);

@@ -84,6 +84,7 @@ export {
   type Aggregation,
   aggregateCandles,
   bucketOpen,
+  CandleBuckets,
   type CandleGap,
   canAggregate,
   columnsToCandles,

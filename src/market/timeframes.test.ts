@@ -10,6 +10,7 @@ import { decimalPlaces } from './rules-file.js';
 import {
   aggregateCandles,
   bucketOpen,
+  CandleBuckets,
   columnsToCandles,
   createCandleAggregator,
   findGaps,
@@ -146,6 +147,76 @@ describe('aggregateCandles', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('CandleBuckets', () => {
+  it('closes, per series and target, exactly the whole buckets of the batch aggregation', () => {
+    const targets = ['15m', '1h', '4h'] as const;
+    let whole4h = 0;
+    fc.assert(
+      fc.property(
+        fc.array(
+          // A missing candle now and then: most 4h buckets whole, some not.
+          fc.array(
+            fc.record({
+              skip: fc.integer({ min: 0, max: 99 }).map((x) => x === 0),
+              r: fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+            }),
+            { minLength: 60, maxLength: 400, size: 'max' },
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.array(fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }), {
+          minLength: 4,
+          maxLength: 4,
+        }),
+        (perSeries, decimals) => {
+          // Series k: 5m candles, some skipped (gaps), volumes with three decimals.
+          const series = perSeries.map((steps, k) => {
+            let price = 100 + k;
+            const rows: Candle[] = [];
+            steps.forEach((s, i) => {
+              const next = price * (1 + s.r);
+              if (!s.skip || i === 0) {
+                const high = Math.max(price, next) + 0.5;
+                const low = Math.min(price, next) - 0.5;
+                rows.push(candle(T0 + 10 * M + i * 5 * M, price, high, low, next, (i * 37 + k) / 1000 + 0.1));
+              }
+              price = next;
+            });
+            return rows;
+          });
+          const buckets = new CandleBuckets('5m', targets, decimals.slice(0, series.length));
+          const closed = series.map(() => targets.map((): Candle[] => []));
+          // Interleaved by time across the series, as a backtest's steps hand them over.
+          const events = series
+            .flatMap((rows, k) => rows.map((c) => ({ k, c })))
+            .sort((a, b) => a.c.openTime - b.c.openTime || a.k - b.k);
+          for (const { k, c } of events) {
+            const bits = buckets.add(k, c.openTime, c.open, c.high, c.low, c.close, c.volume);
+            targets.forEach((_, t) => {
+              if (bits & (1 << t)) closed[k]![t]!.push(buckets.candle(k, t));
+            });
+          }
+          series.forEach((rows, k) => {
+            targets.forEach((target, t) => {
+              const batch = aggregateCandles(toColumns(rows), '5m', target, { volumeDecimals: decimals[k] });
+              const whole = columnsToCandles(batch.candles).filter((_, i) => batch.complete[i] === 1);
+              expect(closed[k]![t]).toEqual(whole);
+              if (target === '4h') whole4h += whole.length;
+            });
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // The cases reached whole 4h buckets (48 base candles in a row), not only partial ones.
+    expect(whole4h).toBeGreaterThan(10);
+  });
+
+  it('refuses a target that is not a whole multiple of the base', () => {
+    expect(() => new CandleBuckets('5m', ['15m', '3m'], [undefined])).toThrow(/cannot be built/);
   });
 });
 

@@ -190,7 +190,7 @@ export interface AggregatedUpdate {
   closed: boolean;
 }
 
-/** Slots of an aggregator's running bucket (see createCandleAggregator). */
+/** Slots of one running bucket (see CandleBuckets). */
 const AGG_BUCKET = 0;
 const AGG_END = 1;
 const AGG_COUNT = 2;
@@ -204,73 +204,160 @@ const AGG_VOLUME = 8;
 const AGG_SLOTS = 9;
 
 /**
+ * Streaming aggregation of many base series (a backtest's symbols) into several target
+ * timeframes at once: base candles go in one at a time per series (ascending), and `add` answers
+ * which targets' buckets that candle closed. A bucket with a missing base candle never closes.
+ * Every running bucket sits in one Float64Array (series-major, a row of AGG_SLOTS per target), so
+ * a base candle is one monomorphic call that touches one cache line or two, with nothing boxed and
+ * nothing allocated; a candle object is built by `candle` only for a bucket that closed. (One
+ * closure aggregator per symbol and timeframe cost about three times as much per base candle: a
+ * call site shared by sixty closures, each with its own context and array to load.)
+ */
+export class CandleBuckets {
+  /** Number of target timeframes (at most 30: `add` answers with a bit per target). */
+  readonly targets: number;
+  private readonly state: Float64Array;
+  private readonly baseSize: number;
+  private readonly sizes: Float64Array;
+  /** Base candles in a whole bucket, per target. */
+  private readonly perBucket: Float64Array;
+  /** Per series: 10^volumeDecimals (exact integer volume sums), or 1 (float sums). */
+  private readonly scales: Float64Array;
+
+  /** `volumeDecimals[i]`: see AggregateOptions, for series i (its length is the number of series). */
+  constructor(
+    baseTimeframe: Timeframe,
+    targets: readonly Timeframe[],
+    volumeDecimals: readonly (number | undefined)[],
+  ) {
+    if (targets.length > 30) throw new RangeError(`at most 30 target timeframes (got ${targets.length})`);
+    for (const target of targets) assertAggregatable(baseTimeframe, target);
+    this.targets = targets.length;
+    this.baseSize = timeframeMs(baseTimeframe);
+    this.sizes = Float64Array.from(targets, timeframeMs);
+    this.perBucket = this.sizes.map((size) => size / this.baseSize);
+    this.scales = Float64Array.from(volumeDecimals, volumeScale);
+    // No bucket yet: the NaN bounds make the first base candle start one.
+    this.state = new Float64Array(volumeDecimals.length * targets.length * AGG_SLOTS).fill(Number.NaN);
+    for (let p = 0; p < this.state.length; p += AGG_SLOTS) {
+      this.state[p + AGG_COUNT] = 0;
+      for (let k = AGG_OPEN; k <= AGG_VOLUME; k++) this.state[p + k] = 0;
+    }
+  }
+
+  /** A base candle of `series` into every target; bit t of the answer: target t's bucket closed. */
+  add(
+    series: number,
+    openTime: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): number {
+    const scale = this.scales[series]!;
+    const v = scale === 1 ? volume : Math.round(volume * scale);
+    let closed = 0;
+    for (let t = 0, p = series * this.targets * AGG_SLOTS; t < this.targets; t++, p += AGG_SLOTS) {
+      if (this.step(p, t, openTime, open, high, low, close, v)) closed |= 1 << t;
+    }
+    return closed;
+  }
+
+  /** A base candle of `series` into target `target` only; true when it closed the bucket. */
+  addTo(
+    series: number,
+    target: number,
+    openTime: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): boolean {
+    const scale = this.scales[series]!;
+    const p = (series * this.targets + target) * AGG_SLOTS;
+    return this.step(
+      p,
+      target,
+      openTime,
+      open,
+      high,
+      low,
+      close,
+      scale === 1 ? volume : Math.round(volume * scale),
+    );
+  }
+
+  /** The bucket of `series` in `target` as it stands after the latest base candle. */
+  candle(series: number, target: number): Candle {
+    const s = this.state;
+    const p = (series * this.targets + target) * AGG_SLOTS;
+    const scale = this.scales[series]!;
+    const v = s[p + AGG_VOLUME]!;
+    return {
+      openTime: s[p + AGG_BUCKET]!,
+      open: s[p + AGG_OPEN]!,
+      high: s[p + AGG_HIGH]!,
+      low: s[p + AGG_LOW]!,
+      close: s[p + AGG_CLOSE]!,
+      volume: scale === 1 ? v : v / scale,
+    };
+  }
+
+  /** One bucket at slot `p` of target `t`; `volume` already scaled. */
+  private step(
+    p: number,
+    t: number,
+    openTime: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): boolean {
+    const s = this.state;
+    // Inside [bucket, bucketEnd) is the same bucket: no division on the common path.
+    if (!(openTime >= s[p + AGG_BUCKET]! && openTime < s[p + AGG_END]!)) {
+      const size = this.sizes[t]!;
+      const bucket = Math.floor(openTime / size) * size;
+      s[p + AGG_BUCKET] = bucket;
+      s[p + AGG_END] = bucket + size;
+      s[p + AGG_COUNT] = 0;
+      s[p + AGG_OPEN] = open;
+      s[p + AGG_HIGH] = high;
+      s[p + AGG_LOW] = low;
+      s[p + AGG_VOLUME] = 0;
+      // A bucket is only whole if it starts at its boundary and no base candle is skipped.
+      s[p + AGG_NEXT] = bucket;
+    } else {
+      if (high > s[p + AGG_HIGH]!) s[p + AGG_HIGH] = high;
+      if (low < s[p + AGG_LOW]!) s[p + AGG_LOW] = low;
+    }
+    if (openTime === s[p + AGG_NEXT]) s[p + AGG_COUNT]!++;
+    s[p + AGG_NEXT] = openTime + this.baseSize;
+    s[p + AGG_CLOSE] = close;
+    s[p + AGG_VOLUME]! += volume;
+    return s[p + AGG_COUNT] === this.perBucket[t] && openTime + this.baseSize === s[p + AGG_END];
+  }
+}
+
+/**
  * Streaming form for live updates: feed base candles one at a time (ascending), get the
  * target candle as it forms. A bucket with a missing base candle never reports closed.
- * `push` answers with a fresh candle object each time; hot loops use `add` (the base candle as
- * numbers, answers whether the bucket just closed) and build the candle with `candle()` only
- * when they need it.
+ * `push` answers with a fresh candle object each time; `add` takes the base candle as numbers
+ * and answers whether the bucket just closed, `candle()` builds the candle when needed. (One
+ * series and one target of CandleBuckets; hot loops over many symbols use CandleBuckets itself.)
  */
 export function createCandleAggregator(
   baseTimeframe: Timeframe,
   target: Timeframe,
   options: AggregateOptions = {},
 ) {
-  assertAggregatable(baseTimeframe, target);
-  const scale = volumeScale(options.volumeDecimals);
-  const baseSize = timeframeMs(baseTimeframe);
-  const size = timeframeMs(target);
-  const perBucket = size / baseSize;
-  // The running bucket in one Float64Array rather than closure variables: a double kept in a
-  // closure's context is boxed, so each store there allocated a heap number (several per base
-  // candle, per aggregator); a typed array stores them in place.
-  const s = new Float64Array(AGG_SLOTS).fill(Number.NaN);
-  s[AGG_COUNT] = 0;
-  for (const k of [AGG_OPEN, AGG_HIGH, AGG_LOW, AGG_CLOSE, AGG_VOLUME]) s[k] = 0;
-
-  /** A base candle outside the running bucket starts the next one. */
-  function startBucket(openTime: number, open: number, high: number, low: number): void {
-    const bucket = Math.floor(openTime / size) * size;
-    s[AGG_BUCKET] = bucket;
-    s[AGG_END] = bucket + size;
-    s[AGG_COUNT] = 0;
-    s[AGG_OPEN] = open;
-    s[AGG_HIGH] = high;
-    s[AGG_LOW] = low;
-    s[AGG_VOLUME] = 0;
-    // A bucket is only whole if it starts at its boundary and no base candle is skipped.
-    s[AGG_NEXT] = bucket;
-  }
-
-  // The bucket's start is kept out of `add` so that add stays under V8's inlining size (460
-  // bytes of bytecode): an add that is not inlined gets its six numbers as heap numbers, one
-  // allocation each per base candle per aggregator (a fifth of a backtest pass's garbage).
-  function add(openTime: number, open: number, high: number, low: number, close: number, volume: number) {
-    // Inside [bucket, bucketEnd) is the same bucket: no division on the common path.
-    if (!(openTime >= s[AGG_BUCKET]! && openTime < s[AGG_END]!)) {
-      startBucket(openTime, open, high, low);
-    } else {
-      if (high > s[AGG_HIGH]!) s[AGG_HIGH] = high;
-      if (low < s[AGG_LOW]!) s[AGG_LOW] = low;
-    }
-    if (openTime === s[AGG_NEXT]) s[AGG_COUNT]!++;
-    s[AGG_NEXT] = openTime + baseSize;
-    s[AGG_CLOSE] = close;
-    s[AGG_VOLUME]! += scale === 1 ? volume : Math.round(volume * scale);
-    return s[AGG_COUNT] === perBucket && openTime + baseSize === s[AGG_END];
-  }
-
-  function candle(): Candle {
-    const v = s[AGG_VOLUME]!;
-    return {
-      openTime: s[AGG_BUCKET]!,
-      open: s[AGG_OPEN]!,
-      high: s[AGG_HIGH]!,
-      low: s[AGG_LOW]!,
-      close: s[AGG_CLOSE]!,
-      volume: scale === 1 ? v : v / scale,
-    };
-  }
-
+  const buckets = new CandleBuckets(baseTimeframe, [target], [options.volumeDecimals]);
+  const add = (openTime: number, open: number, high: number, low: number, close: number, volume: number) =>
+    buckets.addTo(0, 0, openTime, open, high, low, close, volume);
+  const candle = (): Candle => buckets.candle(0, 0);
   return {
     push(base: Candle): AggregatedUpdate {
       const closed = add(base.openTime, base.open, base.high, base.low, base.close, base.volume);
