@@ -24,6 +24,41 @@ describe('synthetic market', () => {
     expect(lb.drain()).toEqual(events);
   });
 
+  it('publishes rows of columns equal to the candle watch while the market is generated step by step', async () => {
+    const feed = createSyntheticFeed({ seed: 3, symbols: 3, historyDays: 1, pace: 'manual' });
+    const symbols = (await feed.universe()).map((r) => r.symbol);
+    const objects = feed.watchCandles(symbols, '5m');
+    const rows = feed.watchCandleRows(symbols);
+    const end = feed.clock.now() + 2 * DAY;
+    let candles = 0;
+    let steps = 0;
+    while (feed.nextEventTime()! <= end) {
+      feed.step();
+      steps++;
+      const n = rows.drain();
+      const got = [];
+      for (let k = 0; k < n; k++) {
+        const c = rows.candles;
+        got.push({
+          symbol: symbols[rows.symbolIndex[k]!],
+          candle: {
+            openTime: c.openTime[k],
+            open: c.open[k],
+            high: c.high[k],
+            low: c.low[k],
+            close: c.close[k],
+            volume: c.volume[k],
+          },
+        });
+      }
+      expect(got).toEqual(objects.drain().map(({ symbol, candle }) => ({ symbol, candle })));
+      candles += n;
+    }
+    // Two days of 5m candles of every symbol, one step per base close (the market grows as it goes).
+    expect(candles).toBe(3 * 576);
+    expect(steps).toBeGreaterThanOrEqual(576);
+  });
+
   it('gives a symbol the same path however many symbols the market holds', async () => {
     const small = createSyntheticFeed({ seed: 5, symbols: 2, historyDays: 1, pace: 'manual' });
     const large = createSyntheticFeed({ seed: 5, symbols: 25, historyDays: 1, pace: 'manual' });
