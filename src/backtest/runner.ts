@@ -13,7 +13,14 @@
  * strategy, the intrabar driver), about a third as many as there are base candles.
  */
 import { performance } from 'node:perf_hooks';
-import { type Candle, candleAt, type MarketSymbol, type Timeframe, timeframeMs } from '../domain/index.js';
+import {
+  type Candle,
+  type CandleColumns,
+  candleAt,
+  type MarketSymbol,
+  type Timeframe,
+  timeframeMs,
+} from '../domain/index.js';
 import type { Simulator } from '../exchange/index.js';
 import { bucketOpen, CandleBuckets, type SimulatedFeed } from '../market/index.js';
 import type { TimeframeRole } from '../screener/index.js';
@@ -135,9 +142,8 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   // every double stored there a new heap number), and one price update object is reused for
   // the simulator's fast path (it reads the fields and keeps nothing).
   const update = { last: 0, high: 0, low: 0, volume: 0, time: 0 };
-  const played = (k: number, now: number, plain: boolean): void => {
-    const i = rows.symbolIndex[k]!;
-    const cols = rows.candles;
+  let closedNow: string[] = [];
+  const played = (i: number, cols: CandleColumns, k: number, now: number, plain: boolean): void => {
     const openTime = cols.openTime[k]!;
     const open = cols.open[k]!;
     const high = cols.high[k]!;
@@ -172,9 +178,22 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       }
     }
   };
+  /**
+   * Rows [from, n) of the batch played in order while nothing works on their symbol (no call
+   * into the async loop per candle); answers the first row that needs the intrabar driver, or n.
+   */
+  const playPlain = (from: number, n: number, now: number): number => {
+    const symbolIndex = rows.symbolIndex;
+    const cols = rows.candles;
+    for (let k = from; k < n; k++) {
+      const i = symbolIndex[k]!;
+      if (executor.levels(names[i]!) !== undefined) return k;
+      played(i, cols, k, now, true);
+    }
+    return n;
+  };
   const start = clock.now();
   const span = Math.max(1, to - start);
-  let closedNow: string[] = [];
   let candles = 0;
   let steps = 0;
   let ambiguousCandles = 0;
@@ -190,13 +209,10 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       // what needs one (the intrabar driver, a closed candle for the strategy).
       const n = rows.drain();
       const symbolIndex = rows.symbolIndex;
-      for (let k = 0; k < n; k++) {
+      candles += n;
+      // The plain candles in a synchronous loop; this one only for those of a working symbol.
+      for (let k = playPlain(0, n, now); k < n; k = playPlain(k + 1, n, now)) {
         const symbol = names[symbolIndex[k]!]!;
-        candles++;
-        if (executor.levels(symbol) === undefined) {
-          played(k, now, true);
-          continue;
-        }
         const candle = candleAt(rows.candles, k);
         lastClose[symbolIndex[k]!] = candle.close;
         // Most candles of an open position only move it: no async call for those.
@@ -204,7 +220,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
         if (plain === false) {
           if (await driveCandle(deps, symbol, candle, now)) ambiguousCandles++;
         } else if (plain !== null) await plain;
-        played(k, now, false);
+        played(symbolIndex[k]!, rows.candles, k, now, false);
       }
       if (closedNow.length > 0) {
         const signals = await strategy.scan(now, closedNow);
