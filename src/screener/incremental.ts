@@ -285,7 +285,7 @@ class IncrementalScreener implements SymbolScreener {
   }
 
   /**
-   * Fills scratchViews with what a screen scores; or why the symbol is skipped. `notes`: whether
+   * Fills scratchViews with what a screen scores; or why the symbol is skipped. `words`: whether
    * the views carry their notes (the words of a full result; a rank reads none, and half the ranks
    * of a backtest have one to make, a new string each time).
    */

@@ -85,7 +85,12 @@ export function gapsBetween(prevOpenTime: number, openTime: number, tfMs: number
 
 /** A higher timeframe is stale when a newer candle of it should have closed by `primaryClose`. */
 export function isStale(lastOpenTime: number, tf: Timeframe, primaryClose: number): boolean {
-  return primaryClose - (lastOpenTime + timeframeMs(tf)) >= timeframeMs(tf);
+  return staleBy(lastOpenTime, timeframeMs(tf), primaryClose);
+}
+
+/** isStale with the timeframe's length at hand (`tfMs`). */
+function staleBy(lastOpenTime: number, tfMs: number, primaryClose: number): boolean {
+  return primaryClose - (lastOpenTime + tfMs) >= tfMs;
 }
 
 /**
@@ -100,8 +105,7 @@ export function higherTimeframeUsable(
   lastOpenTime: number,
   primaryClose: number,
 ): boolean {
-  // isStale, with the length at hand.
-  return validCandles !== 0 && validCandles >= minCandles && !(primaryClose - (lastOpenTime + tfMs) >= tfMs);
+  return validCandles !== 0 && validCandles >= minCandles && !staleBy(lastOpenTime, tfMs, primaryClose);
 }
 
 /** Why a higher timeframe cannot be used, or undefined when it can (see higherTimeframeUsable). */
