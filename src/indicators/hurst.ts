@@ -25,6 +25,11 @@ export const MIN_HURST_WINDOW = 17;
 const MIN_CHUNK = 8;
 /** Below this fraction of the mean absolute return, a chunk's deviation is rounding noise. */
 const FLAT_CHUNK_RATIO = 1e-9;
+/**
+ * log(chunk size) of each level (8, 16, 32, ...), worked out once: a fit took one Math.log per
+ * level per output for the same few numbers (the same values: Math.log is deterministic).
+ */
+const LOG_CHUNK = Float64Array.from({ length: 48 }, (_, level) => Math.log(MIN_CHUNK * 2 ** level));
 
 function validPrice(x: number): boolean {
   return x - x === 0 && x > 0;
@@ -82,10 +87,9 @@ function fitChunk(rs: number): void {
   fit.usable++;
 }
 
-/** Closes the current chunk size: its point enters the fit unless no chunk was usable. */
-function fitSize(size: number): void {
+/** Closes the current chunk size (of `lx`, its log): its point enters the fit unless no chunk was usable. */
+function fitSize(lx: number): void {
   if (fit.usable > 0) {
-    const lx = Math.log(size);
     const ly = Math.log(fit.sumRs / fit.usable);
     fit.levels++;
     fit.sumX += lx;
@@ -107,10 +111,10 @@ function fitSlope(): number {
 function rescaledRangeHurst(r: Float64Array, from: number, to: number): number {
   const count = to - from;
   fitStart();
-  for (let size = MIN_CHUNK; size <= count; size *= 2) {
+  for (let size = MIN_CHUNK, level = 0; size <= count; size *= 2, level++) {
     const chunks = Math.floor(count / size);
     for (let c = 0; c < chunks; c++) fitChunk(chunkRs(r, to - (c + 1) * size, to - c * size));
-    fitSize(size);
+    fitSize(LOG_CHUNK[level]!);
   }
   return fitSlope();
 }
@@ -199,7 +203,7 @@ export function createHurstState(window: number): StreamingIndicator {
           k -= n;
           if (k < 0) k += size;
         }
-        fitSize(n);
+        fitSize(LOG_CHUNK[level]!);
       }
       return fitSlope();
     },
