@@ -34,6 +34,11 @@ import type { LedgerTrade, TradeLedger } from './ledger.js';
 export interface PassStrategy {
   /** Closed candles of a role's timeframe from before the start, oldest first. */
   warmUp(symbol: string, role: TimeframeRole, candles: readonly Candle[]): void;
+  /**
+   * A closed candle of a role's timeframe. The object is the runner's and is reused for the next
+   * closed candle: copy what you keep (a pass closes a few hundred thousand candles; an object
+   * each was a tenth of what it allocated).
+   */
   onClosed(symbol: string, role: TimeframeRole, candle: Candle): void;
   /** The primary candle of `symbols` closed at `at`: signals to execute, in order (or none). */
   scan(at: number, symbols: readonly string[]): Promise<BacktestSignal[] | null> | BacktestSignal[] | null;
@@ -142,6 +147,8 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   // every double stored there a new heap number), and one price update object is reused for
   // the simulator's fast path (it reads the fields and keeps nothing).
   const update = { last: 0, high: 0, low: 0, volume: 0, time: 0 };
+  // The closed candle handed to the strategy, reused (see PassStrategy.onClosed).
+  const closedCandle: Candle = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   let closedNow: string[] = [];
   const played = (i: number, cols: CandleColumns, k: number, now: number, plain: boolean): void => {
     const openTime = cols.openTime[k]!;
@@ -162,18 +169,26 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     }
     options.onCandle?.(i, close);
     if (baseRoles.length > 0) {
-      const c: Candle = { openTime, open, high, low, close, volume };
-      for (let b = 0; b < baseRoles.length; b++) strategy.onClosed(symbol, baseRoles[b]!, c);
+      for (let b = 0; b < baseRoles.length; b++) {
+        const c = closedCandle;
+        c.openTime = openTime;
+        c.open = open;
+        c.high = high;
+        c.low = low;
+        c.close = close;
+        c.volume = volume;
+        strategy.onClosed(symbol, baseRoles[b]!, c);
+      }
     }
     if (primaryIsBase) closedNow.push(symbol);
     const closed = buckets.add(i, openTime, open, high, low, close, volume);
     if (closed === 0) return;
     for (let a = 0; a < coarse.length; a++) {
       if ((closed & (1 << a)) === 0) continue;
-      const candle = buckets.candle(i, a);
       const roles = coarse[a]!.roles;
       for (let b = 0; b < roles.length; b++) {
-        strategy.onClosed(symbol, roles[b]!, candle);
+        // Written again per role: a strategy may have changed the object it was handed.
+        strategy.onClosed(symbol, roles[b]!, buckets.candle(i, a, closedCandle));
         if (roles[b] === 'primary') closedNow.push(symbol);
       }
     }

@@ -289,20 +289,24 @@ export class CandleBuckets {
     );
   }
 
-  /** The bucket of `series` in `target` as it stands after the latest base candle. */
-  candle(series: number, target: number): Candle {
+  /**
+   * The bucket of `series` in `target` as it stands after the latest base candle: a new candle, or
+   * written into `into` (a caller that hands each closed candle on to code that copies its numbers
+   * needs no new object per close).
+   */
+  candle(series: number, target: number, into?: Candle): Candle {
     const s = this.state;
     const p = (series * this.targets + target) * AGG_SLOTS;
     const scale = this.scales[series]!;
     const v = s[p + AGG_VOLUME]!;
-    return {
-      openTime: s[p + AGG_BUCKET]!,
-      open: s[p + AGG_OPEN]!,
-      high: s[p + AGG_HIGH]!,
-      low: s[p + AGG_LOW]!,
-      close: s[p + AGG_CLOSE]!,
-      volume: scale === 1 ? v : v / scale,
-    };
+    const out = into ?? { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+    out.openTime = s[p + AGG_BUCKET]!;
+    out.open = s[p + AGG_OPEN]!;
+    out.high = s[p + AGG_HIGH]!;
+    out.low = s[p + AGG_LOW]!;
+    out.close = s[p + AGG_CLOSE]!;
+    out.volume = scale === 1 ? v : v / scale;
+    return out;
   }
 
   /** One bucket at slot `p` of target `t`; `volume` already scaled. */
