@@ -20,6 +20,7 @@ import type {
   PrimaryView,
   RankOutcome,
   ScreenOutcome,
+  ScreenRank,
   ScreenSkip,
   ScreenViews,
   TrendView,
@@ -37,7 +38,9 @@ export interface SymbolScreener {
   /**
    * screen()'s numbers alone, cheaper: the same direction, score and penalties (see rankViews);
    * with a `floor`, a rank sure to score under it may stop short (its direction exact, its
-   * numbers bounds: see rankViews).
+   * numbers bounds: see rankViews). The answer (unless SKIPPED) is this screener's own object,
+   * written again by its next rank: read it before ranking the symbol again (a backtest ranks
+   * every symbol at every close, and an object per rank was a tenth of what it allocated).
    */
   rank(whale?: WhaleSignal, floor?: number): RankOutcome;
 }
@@ -246,12 +249,15 @@ class IncrementalScreener implements SymbolScreener {
   private readonly pMs: number;
   private readonly confirmMs: number;
   private readonly trendMs: number;
+  /** What rank() answers, written again by each rank (see SymbolScreener.rank). */
+  private readonly ranked: ScreenRank;
 
   constructor(
     readonly symbol: string,
     private readonly config: ScreenerConfig,
   ) {
     const { periods, timeframes } = config;
+    this.ranked = { symbol, direction: 'NEUTRAL', score: 0, rawScore: 0, qualityPenalty: 0, fakePenalty: 0 };
     const makeConfirm = () => [
       createEmaState(periods.emaFast),
       createEmaState(periods.emaSlow),
@@ -281,7 +287,7 @@ class IncrementalScreener implements SymbolScreener {
   }
 
   rank(whale?: WhaleSignal, floor?: number): RankOutcome {
-    return this.prepare(whale, false) ?? rankViews(scratchViews, this.config, floor);
+    return this.prepare(whale, false) ?? rankViews(scratchViews, this.config, floor, this.ranked);
   }
 
   /**

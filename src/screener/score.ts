@@ -63,7 +63,10 @@ const safePoints = (points: number): number => (isNum(points) ? Math.round(point
  */
 const POINTS = new Float64Array(FILTER_NAMES.length);
 
-/** A ScreenRank, keys in one order (one object shape for every rank). */
+/** Where the rank being worked out goes: the caller's object (see rankViews' `into`), or a new one. */
+let rankInto: ScreenRank | undefined;
+
+/** A ScreenRank, keys in one order (one object shape for every rank), in `rankInto` if given. */
 const rank = (
   symbol: string,
   direction: ScreenRank['direction'],
@@ -71,7 +74,17 @@ const rank = (
   rawScore: number,
   qualityPenalty: number,
   fakePenalty: number,
-): ScreenRank => ({ symbol, direction, score, rawScore, qualityPenalty, fakePenalty });
+): ScreenRank => {
+  const into = rankInto;
+  if (into === undefined) return { symbol, direction, score, rawScore, qualityPenalty, fakePenalty };
+  into.symbol = symbol;
+  into.direction = direction;
+  into.score = score;
+  into.rawScore = rawScore;
+  into.qualityPenalty = qualityPenalty;
+  into.fakePenalty = fakePenalty;
+  return into;
+};
 
 export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenResult {
   return evaluate(views, config, true, Number.NEGATIVE_INFINITY) as ScreenResult;
@@ -88,13 +101,20 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
  * lie in known ranges), stops there: its direction is exact, its score and raw score are upper
  * bounds (the score under `floor`), its quality penalty a lower bound, its fake penalty exact.
  * Every other rank is exact. Without a floor, every rank is.
+ *
+ * `into`: the rank is written into this object and it is returned (a caller ranking one symbol
+ * at every close keeps one object per symbol instead of making one per rank); otherwise a new one.
  */
 export function rankViews(
   views: ScreenViews,
   config: ScreenerConfig,
   floor: number = Number.NEGATIVE_INFINITY,
+  into?: ScreenRank,
 ): ScreenRank {
-  return evaluate(views, config, false, floor);
+  rankInto = into;
+  const ranked = evaluate(views, config, false, floor) as ScreenRank;
+  rankInto = undefined;
+  return ranked;
 }
 
 /** The lowest and highest points a filter of these possible points can add (after safePoints). */
