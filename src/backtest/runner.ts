@@ -238,7 +238,10 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
         played(symbolIndex[k]!, rows.candles, k, now, false);
       }
       if (closedNow.length > 0) {
-        const signals = await strategy.scan(now, closedNow);
+        // Awaited only when the strategy answers later: most scans end in no candidate, and an
+        // await even of a plain value is a trip through the microtask queue.
+        const scanned = strategy.scan(now, closedNow);
+        const signals = scanned instanceof Promise ? await scanned : scanned;
         closedNow = [];
         if (signals) {
           for (const signal of signals) strategy.executed(signal, await executor.execute(signal));
