@@ -14,19 +14,25 @@ import {
   ErrorCode,
   type Liquidation,
   type ManualClock,
-  type MarketSymbol,
   type SymbolRules,
   systemClock,
   type Ticker24h,
-  type Timeframe,
-  timeframeMs,
 } from '../domain/index.js';
 import type { CandleQuery, CandleRowWatch, MarkPrice, Pace, SimulatedFeed, Subscription } from './feed.js';
 import type { LiquidationTape } from './liquidation-tape.js';
 import { RowQueue } from './row-queue.js';
-import { type CandleSeries, ROW_FIELDS } from './series.js';
+import type { CandleSeries } from './series.js';
 import { createSubscription, type SubscriptionSink } from './subscription.js';
-import { bucketOpen, canAggregate, columnsToCandles, createCandleAggregator } from './timeframes.js';
+import {
+  newSymbolState,
+  publishCandle,
+  recount,
+  refresh,
+  type SymbolState,
+  syncRows,
+  watchOf,
+} from './symbol-state.js';
+import { canAggregate, columnsToCandles } from './timeframes.js';
 
 /** What a replay recording or the synthetic generator hands to the engine. */
 export interface SimulatedSource {
@@ -56,35 +62,6 @@ export interface SimulatedFeedOptions {
   maxQueue?: number | undefined;
 }
 
-interface CandleWatch {
-  timeframe: Timeframe;
-  aggregator: ReturnType<typeof createCandleAggregator> | undefined;
-  sinks: Set<SubscriptionSink<CandleUpdate>>;
-}
-
-interface SymbolState {
-  symbol: MarketSymbol;
-  series: CandleSeries;
-  baseMs: number;
-  /** Index of the next base candle not yet published. */
-  cursor: number;
-  /** Close time of that candle; +Infinity when it does not exist (yet). */
-  nextClose: number;
-  candleWatches: Map<Timeframe, CandleWatch>;
-  markSinks: Set<SubscriptionSink<MarkPrice>>;
-  /** Row watches of this symbol, with the symbol's index in each. */
-  rowWatches: { queue: RowQueue; index: number }[];
-  /**
-   * What publishing a candle reads, on the state itself (a step touches every symbol's state,
-   * mostly from cold cache: each object less to reach is a cache miss less): candle watches plus
-   * mark sinks, and for row watches the series' interleaved rows [rowsFrom, rowsEnd).
-   */
-  watchers: number;
-  rows: Float64Array;
-  rowsFrom: number;
-  rowsEnd: number;
-}
-
 export function notFound(symbol: string): DomainError {
   return new DomainError(ErrorCode.NOT_FOUND, `symbol ${symbol} is not in this market's universe`, {
     details: { symbol },
@@ -105,22 +82,9 @@ export function createSimulatedFeed(
   for (const rule of source.rules) {
     const series = source.series.get(rule.symbol);
     if (!series) throw new Error(`simulated source has no series for ${rule.symbol}`);
-    const baseMs = timeframeMs(series.baseTimeframe);
-    maxBaseMs = Math.max(maxBaseMs, baseMs);
-    states.set(rule.symbol, {
-      symbol: rule.symbol,
-      series,
-      baseMs,
-      cursor: 0,
-      nextClose: Number.POSITIVE_INFINITY,
-      candleWatches: new Map(),
-      markSinks: new Set(),
-      rowWatches: [],
-      watchers: 0,
-      rows: new Float64Array(0),
-      rowsFrom: 0,
-      rowsEnd: 0,
-    });
+    const state = newSymbolState(rule.symbol, series);
+    maxBaseMs = Math.max(maxBaseMs, state.baseMs);
+    states.set(rule.symbol, state);
   }
   const all = [...states.values()];
   source.ensureUntil(clock.now() + 2 * maxBaseMs);
@@ -149,11 +113,6 @@ export function createSimulatedFeed(
     return s;
   };
 
-  function refresh(s: SymbolState): void {
-    s.nextClose =
-      s.cursor < s.series.length ? s.series.raw.openTime[s.cursor]! + s.baseMs : Number.POSITIVE_INFINITY;
-  }
-
   function nextCandleTime(): number {
     const known = nextClose[0]!;
     if (!Number.isNaN(known)) return known;
@@ -176,49 +135,6 @@ export function createSimulatedFeed(
     const liq = tape.at(liqCursor)?.time ?? Number.POSITIVE_INFINITY;
     const t = Math.min(nextCandleTime(), liq);
     return Number.isFinite(t) ? (t as EpochMs) : undefined;
-  }
-
-  function publishCandle(s: SymbolState): void {
-    const i = s.cursor++;
-    if (s.rowWatches.length > 0) {
-      // Row watches read the series' interleaved rows, the next close too (the same stream).
-      if (s.cursor >= s.rowsEnd) syncRows(s, i);
-      const rows = s.rows;
-      const at = (i - s.rowsFrom) * ROW_FIELDS;
-      for (let w = 0; w < s.rowWatches.length; w++) {
-        const watch = s.rowWatches[w]!;
-        watch.queue.push(watch.index, rows, at);
-      }
-      s.nextClose = s.cursor < s.rowsEnd ? rows[at + ROW_FIELDS]! + s.baseMs : Number.POSITIVE_INFINITY;
-    } else refresh(s);
-    if (s.watchers === 0) return;
-    const candle = s.series.candleAt(i);
-    for (const watch of s.candleWatches.values()) {
-      const update: CandleUpdate = watch.aggregator
-        ? { symbol: s.symbol, timeframe: watch.timeframe, ...watch.aggregator.push(candle) }
-        : { symbol: s.symbol, timeframe: watch.timeframe, candle, closed: true };
-      for (const sink of watch.sinks) sink.push(update);
-    }
-    if (s.markSinks.size > 0) {
-      const mark: MarkPrice = {
-        symbol: s.symbol,
-        markPrice: candle.close,
-        time: (candle.openTime + s.baseMs) as EpochMs,
-      };
-      for (const sink of s.markSinks) sink.push(mark);
-    }
-  }
-
-  /** The state's copy of the series' interleaved rows, from row `from` to the series' end. */
-  function syncRows(s: SymbolState, from: number): void {
-    s.rows = s.series.rowMajor(from);
-    s.rowsFrom = s.series.rowMajorFrom;
-    s.rowsEnd = s.series.length;
-  }
-
-  /** After a candle watch or a mark sink came or went. */
-  function recount(s: SymbolState): void {
-    s.watchers = s.candleWatches.size + s.markSinks.size;
   }
 
   function publishLiquidation(event: Liquidation): void {
@@ -449,29 +365,6 @@ export function createSimulatedFeed(
       endAll();
     },
   };
-
-  /** The shared per-(symbol, timeframe) aggregator, primed with the bucket's already-closed part. */
-  function watchOf(s: SymbolState, timeframe: Timeframe): CandleWatch {
-    let w = s.candleWatches.get(timeframe);
-    if (w) return w;
-    let aggregator: CandleWatch['aggregator'];
-    if (timeframe !== s.series.baseTimeframe) {
-      aggregator = createCandleAggregator(s.series.baseTimeframe, timeframe, {
-        volumeDecimals: s.series.volumeDecimals,
-      });
-      if (s.cursor > 0) {
-        const times = s.series.raw.openTime;
-        const bucket = bucketOpen(times[s.cursor - 1]!, timeframe);
-        let i = s.cursor;
-        while (i > 0 && times[i - 1]! >= bucket) i--;
-        for (; i < s.cursor; i++) aggregator.push(s.series.candleAt(i));
-      }
-    }
-    w = { timeframe, aggregator, sinks: new Set() };
-    s.candleWatches.set(timeframe, w);
-    recount(s);
-    return w;
-  }
 
   return feed;
 }
