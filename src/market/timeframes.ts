@@ -255,8 +255,7 @@ export class CandleBuckets {
     close: number,
     volume: number,
   ): number {
-    const scale = this.scales[series]!;
-    const v = scale === 1 ? volume : Math.round(volume * scale);
+    const v = this.scaled(series, volume);
     let closed = 0;
     for (let t = 0, p = series * this.targets * AGG_SLOTS; t < this.targets; t++, p += AGG_SLOTS) {
       if (this.step(p, t, openTime, open, high, low, close, v)) closed |= 1 << t;
@@ -275,18 +274,14 @@ export class CandleBuckets {
     close: number,
     volume: number,
   ): boolean {
-    const scale = this.scales[series]!;
     const p = (series * this.targets + target) * AGG_SLOTS;
-    return this.step(
-      p,
-      target,
-      openTime,
-      open,
-      high,
-      low,
-      close,
-      scale === 1 ? volume : Math.round(volume * scale),
-    );
+    return this.step(p, target, openTime, open, high, low, close, this.scaled(series, volume));
+  }
+
+  /** A volume of `series` as the buckets sum it: a whole number of its smallest unit when known. */
+  private scaled(series: number, volume: number): number {
+    const scale = this.scales[series]!;
+    return scale === 1 ? volume : Math.round(volume * scale);
   }
 
   /**
