@@ -11,11 +11,13 @@
  * Reference points from the issue: Jesse ~183k 1m candles/s (step mode) on a Raspberry Pi 5; a
  * typed-array strategy loop ~76M candles/s per core on this kind of machine, OO TypeScript ~22M.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { type BacktestOptions, type BacktestReport, runBacktest } from '../../src/backtest/index.js';
@@ -31,6 +33,9 @@ import { marketDataDir } from '../../test/support/market-data.js';
 import { fmt, median, table } from '../stats.js';
 
 const RUNS = 3;
+/** Fresh processes of the `backtest` command: each one's only pass, JIT warm-up included. */
+const CLI_RUNS = 5;
+const BIN = fileURLToPath(new URL('../../bin/neurotrade.js', import.meta.url));
 /** The engine is slower per trade (its books are in a database): fewer runs of it. */
 const ENGINE_RUNS = 1;
 type Kind = 'engine' | 'direct';
@@ -232,6 +237,46 @@ async function repeat(options: BacktestOptions, kind: Kind): Promise<Measured[]>
   return runs;
 }
 
+/**
+ * `neurotrade backtest --executor direct --json` in a new process each time, as a user runs it:
+ * the one pass of a process pays the JIT's warm-up, which the repeated runs above mostly do not.
+ */
+function cliRow(dir: string, what: string): (string | number)[] {
+  const reports: { candles: number; candlesPerSecond: number; trades: number }[] = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    const out = execFileSync(
+      process.execPath,
+      [
+        BIN,
+        'backtest',
+        '--data',
+        dir,
+        '--symbols',
+        RECORDED.join(','),
+        '--executor',
+        'direct',
+        '--json',
+        '--no-store',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+    );
+    reports.push(JSON.parse(out));
+  }
+  const speeds = reports.map((r) => r.candlesPerSecond);
+  const candles = reports[0]!.candles;
+  const mid = median(speeds);
+  return [
+    what,
+    candles,
+    fmt(candles / mid, 2),
+    fmt(mid, 0),
+    '',
+    '',
+    '',
+    `${CLI_RUNS} processes: ${speeds.map((v) => fmt(v, 0)).join(', ')} candles/s; ${reports[0]!.trades} trades`,
+  ];
+}
+
 /** What the engine adds per trade over the direct executor (same trades, same candles). */
 function perTradeRow(label: string, engine: Measured[], direct: Measured[]): (string | number)[] {
   const e = median(engine.map((m) => m.report.performance.seconds));
@@ -270,6 +315,7 @@ export async function run(): Promise<void> {
     const what = `recorded: ${RECORDED.length} symbols x ${fmt((r.params.to - r.params.from) / DAY_MS, 1)} days of 5m, rule analyst`;
     rows.push(resultRow(`${what}, execution engine`, engine));
     rows.push(resultRow(`${what}, direct executor`, direct));
+    rows.push(cliRow(dir!, '  same, `neurotrade backtest --executor direct`, a fresh process per run'));
     engineRows.push(perTradeRow('recorded, 20 symbols', engine, direct));
     const withBaselines = await measured({ ...options, executor: 'direct', randomBaseline: true });
     rows.push([
@@ -361,7 +407,9 @@ export async function run(): Promise<void> {
   engineRows.push(perTradeRow(`synthetic, ${SYNTHETIC_SYMBOLS} symbols`, sEngine, sDirect));
 
   console.log(
-    `Medians of ${RUNS} runs (direct executor) and ${ENGINE_RUNS} (execution engine) on one core; ` +
+    `Medians of ${RUNS} runs in this process (direct executor: the first pays the JIT's warm-up, ` +
+      `the next ones mostly not) and ${ENGINE_RUNS} (execution engine), and of ${CLI_RUNS} fresh ` +
+      'processes of the command (each one pass, warm-up included: what a user sees) on one core; ' +
       'target >= 1,000,000 candles/s per core. Load average at the end: ' +
       `${loadavg()
         .map((l) => l.toFixed(1))
