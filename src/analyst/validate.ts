@@ -118,11 +118,13 @@ interface RuleDecimals {
   stopAtr: number;
   rewardToRisk: number;
   maxRewardToRisk: number;
+  dipAtr: number;
   minStopShare: Decimal;
   maxStopShare: Decimal;
   stopAtrDec: Decimal;
   rewardToRiskDec: Decimal;
   maxRewardToRiskDec: Decimal;
+  dipAtrDec: Decimal;
 }
 const ruleDecimalsCache = new WeakMap<ValidationRules, RuleDecimals>();
 function ruleDecimals(rules: ValidationRules): RuleDecimals {
@@ -133,7 +135,8 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
     cached.maxStopPct === rules.maxStopPct &&
     cached.stopAtr === rules.stopAtr &&
     cached.rewardToRisk === rules.rewardToRisk &&
-    cached.maxRewardToRisk === rules.maxRewardToRisk
+    cached.maxRewardToRisk === rules.maxRewardToRisk &&
+    cached.dipAtr === rules.smartEntry.dipAtr
   )
     return cached;
   const made: RuleDecimals = {
@@ -142,11 +145,13 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
     stopAtr: rules.stopAtr,
     rewardToRisk: rules.rewardToRisk,
     maxRewardToRisk: rules.maxRewardToRisk,
+    dipAtr: rules.smartEntry.dipAtr,
     minStopShare: new Dec(rules.minStopPct).div(HUNDRED),
     maxStopShare: new Dec(rules.maxStopPct).div(HUNDRED),
     stopAtrDec: new Dec(rules.stopAtr),
     rewardToRiskDec: new Dec(rules.rewardToRisk),
     maxRewardToRiskDec: new Dec(rules.maxRewardToRisk),
+    dipAtrDec: new Dec(rules.smartEntry.dipAtr),
   };
   ruleDecimalsCache.set(rules, made);
   return made;
@@ -197,7 +202,7 @@ export function smartEntry(
   const long = direction === 'LONG';
   const { dipRsiLong, dipRsiShort, dipAtr } = rules.smartEntry;
   if (rsi !== null && (long ? rsi < dipRsiLong : rsi > dipRsiShort)) {
-    const offset = dec(context.atr, 'atr').mul(dipAtr);
+    const offset = dec(context.atr, 'atr').mul(ruleDecimals(rules).dipAtrDec);
     return {
       entryType: 'LIMIT',
       entry: long ? p.sub(offset) : p.add(offset),
@@ -231,9 +236,19 @@ const reject = (fixes: string[], reason: string): ValidationResult => ({ ok: fal
 const round = (v: Decimal, tick: Decimal | undefined): Decimal => (tick ? roundToTick(v, tick) : v);
 const roundDir = (v: Decimal, tick: Decimal | undefined, dir: 'up' | 'down'): Decimal =>
   tick ? roundToTickDirected(v, tick, dir) : v;
+/**
+ * |from - to| for a plan on side s, as `s x (from - to)` when that is not negative: the distance of
+ * a target from its entry (from = target) or of an entry from its stop (from = entry), without the
+ * copy abs() makes of a value that is already positive. Rounding half up is symmetric, so
+ * `to.sub(from)` is `from.sub(to)` negated, digit for digit.
+ */
+function gap(from: Decimal, to: Decimal, s: number): Decimal {
+  const d = s > 0 ? from.sub(to) : to.sub(from);
+  return d.s === -1 ? d.abs() : d;
+}
 /** |target - entry| / stopDistance as a float (the plan's reward-to-risk). */
-const rewardToRiskOf = (entry: Decimal, target: Decimal, stopDistance: Decimal): number =>
-  divideToFloat(target.sub(entry).abs(), stopDistance);
+const rewardToRiskOf = (entry: Decimal, target: Decimal, stopDistance: Decimal, s: number): number =>
+  divideToFloat(gap(target, entry, s), stopDistance);
 
 /** Validate an analyst's plan against the context; fix what can be fixed, reject the rest. */
 export function validatePlan(
@@ -311,7 +326,7 @@ export function validatePlan(
   const ruleDecs = ruleDecimals(rules);
   const nearest = entry.mul(ruleDecs.minStopShare); // smallest allowed risk
   const farthest = entry.mul(ruleDecs.maxStopShare); // largest allowed risk
-  const riskBefore = entry.sub(stop).abs();
+  const riskBefore = gap(entry, stop, s);
   const risk = smaller(farthest, larger(nearest, riskBefore));
   if (!risk.eq(riskBefore)) {
     fixes.push(
@@ -324,15 +339,15 @@ export function validatePlan(
   const targetSide = direction === 'LONG' ? 'up' : 'down';
   stop = round(toward(entry, risk, s), tick);
   // |entry − stop| of the final stop, computed once (the checks below all start from it).
-  let stopDistance = entry.sub(stop).abs();
+  let stopDistance = gap(entry, stop, s);
   const tooNear = stopDistance.lt(nearest);
   if (tooNear || stopDistance.gt(farthest)) {
     stop = tooNear
       ? roundDir(toward(entry, nearest, s), tick, stopSide)
       : roundDir(toward(entry, farthest, s), tick, targetSide);
-    stopDistance = entry.sub(stop).abs();
+    stopDistance = gap(entry, stop, s);
   }
-  if (rewardToRiskOf(entry, target, stopDistance) > rules.maxRewardToRisk) {
+  if (rewardToRiskOf(entry, target, stopDistance, s) > rules.maxRewardToRisk) {
     const was = fmt(target);
     target = away(entry, stopDistance.mul(ruleDecs.maxRewardToRiskDec), s);
     fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);
@@ -354,7 +369,7 @@ export function validatePlan(
       `stop distance ${stopPct.toFixed(3)}% cannot be kept within ${rules.minStopPct}%..${rules.maxStopPct}% at tick ${String(tick)}`,
     );
   }
-  const rewardToRisk = rewardToRiskOf(entry, target, stopDistance);
+  const rewardToRisk = rewardToRiskOf(entry, target, stopDistance, s);
   if (rewardToRisk < rules.minRewardToRisk) {
     return reject(fixes, `reward-to-risk ${rewardToRisk.toFixed(2)} below ${rules.minRewardToRisk}`);
   }
