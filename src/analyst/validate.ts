@@ -15,6 +15,7 @@ import {
   roundToTick,
   roundToTickDirected,
 } from '../domain/index.js';
+import { quotientExceeds } from './quotient-exceeds.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
 
 export interface ValidationRules {
@@ -347,7 +348,9 @@ export function validatePlan(
       : roundDir(toward(entry, farthest, s), tick, targetSide);
     stopDistance = gap(entry, stop, s);
   }
-  if (rewardToRiskOf(entry, target, stopDistance, s) > rules.maxRewardToRisk) {
+  // Is the target more than maxRewardToRisk risks away? The same answer as comparing the plan's
+  // reward-to-risk, nearly always without its division (quotientExceeds).
+  if (quotientExceeds(gap(target, entry, s), stopDistance, rules.maxRewardToRisk)) {
     const was = fmt(target);
     target = away(entry, stopDistance.mul(ruleDecs.maxRewardToRiskDec), s);
     fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);
