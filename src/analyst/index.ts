@@ -3,7 +3,8 @@
  *
  * Entry points:
  * - proposeSignal(screenResult, { timeframe, whale?, book?, tickSize?, candles? }, deps) ->
- *   { signal | null, reason, candidate, decision, proposals }; signalToJson(draft) for `scan --json`.
+ *   { signal | null, reason, candidate, decision, proposals }; signalToJson(draft) for `scan --json`,
+ *   signalRecord(draft, screen) for a backtest's trade (the same plus features and screen).
  * - createAnalysts(config, { clock, cache?, mode?, kind? }) -> { analyst, vision, combine }.
  * - The Analyst port and its adapters: createRuleAnalyst (default, deterministic),
  *   createLlmAnalyst (any OpenAI-compatible endpoint, cached, token-capped, falls back to rule),
@@ -51,6 +52,7 @@ export {
   type ProposeOutcome,
   proposeSignal,
   type SignalDraft,
+  signalRecord,
   signalToJson,
 } from './propose.js';
 export { createRuleAnalyst, type RuleAnalystOptions, ruleProposal } from './rule-analyst.js';

@@ -10,7 +10,7 @@ import { isSkip, SCREENER_DEFAULTS, type ScreenResult, screenSymbol } from '../s
 import { createSignalsRepository } from '../store/index.js';
 import { createChatClient } from './llm/client.js';
 import { createLlmAnalyst } from './llm/llm-analyst.js';
-import { type ProposeDeps, proposeSignal, signalToJson } from './propose.js';
+import { type ProposeDeps, proposeSignal, signalRecord, signalToJson } from './propose.js';
 import { createRuleAnalyst } from './rule-analyst.js';
 import type { Analyst } from './types.js';
 
@@ -96,6 +96,26 @@ describe('proposeSignal with the rule analyst', () => {
       llm_fallback: 0,
     });
     expect(s.proposals).toHaveLength(1);
+    // Every feature of the aggregator's decision, first and in its order, then the plan's own.
+    const decided = Object.entries(outcome.decision!.features);
+    expect(Object.entries(s.features).slice(0, decided.length)).toEqual(decided);
+    expect(Object.keys(s.features).slice(decided.length)).toEqual([
+      'rsi',
+      'atr_pct',
+      'volume_ratio',
+      'hurst',
+      'bollinger_position',
+      'stop_pct',
+      'reward_to_risk',
+      'llm_fallback',
+    ]);
+    // A backtest trade's record: signalToJson's keys and values in order, then features and screen.
+    const record = signalRecord(s, { score: 82 });
+    expect(Object.entries(record)).toEqual([
+      ...Object.entries(signalToJson(s)),
+      ['features', s.features],
+      ['screen', { score: 82 }],
+    ]);
     expect(signalToJson(s)).toMatchObject({
       direction: 'LONG',
       combinedConfidence: 82,

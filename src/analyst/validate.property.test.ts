@@ -212,6 +212,62 @@ describe('validatePlan', () => {
       { numRuns: 10_000 },
     );
   });
+
+  it('rounds a stop and target of more than 40 digits as moving them by the kept entry (0) did', () => {
+    // The analyst's own decimals are kept as parsed (decimal.js does not round on parsing): the
+    // move by the smart entry's delta, 0 when the entry stays, rounded them to 40 digits.
+    const Long = Dec.clone({ precision: 80 });
+    const share = fc.stringMatching(/^0[1-9][0-9]{38,50}$/).map((d) => new Long(`0.${d}`));
+    fc.assert(
+      fc.property(
+        direction,
+        fc.integer({ min: 1, max: 10_000_000_000 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+        share,
+        share,
+        (dir, units, priceDecimals, tickDecimals, stopShare, targetShare) => {
+          const p = new Dec(units).div(10 ** priceDecimals);
+          const s = sign(dir);
+          const long = new Long(p.toString());
+          const plan: RawPlan = {
+            direction: dir,
+            confidence: 80,
+            entry: p,
+            stopLoss: new Dec(long.sub(long.mul(stopShare).mul(s)).toString()),
+            takeProfit: new Dec(long.add(long.mul(targetShare).mul(s)).toString()),
+          };
+          const context = testContext({
+            price: p as never,
+            atr: 1,
+            rsi: 50,
+            bollingerPosition: dir === 'LONG' ? 1.5 : -0.5, // a breakout: MARKET at the price
+            tickSize: tickDecimals === undefined ? undefined : new Dec(1).div(10 ** tickDecimals),
+          });
+          const rules = { ...VALIDATION_DEFAULTS, minRewardToRisk: 0, maxRewardToRisk: 1e6 };
+          const got = validatePlan(plan, context, rules);
+          const want = context.tickSize === undefined ? null : referencePlan(plan, context, rules);
+          if (!got.ok || want === null) {
+            // Without a tick the reference cannot run; with stop and target moved by a zero
+            // delta it is the same validation: compare against that.
+            const moved: RawPlan = {
+              ...plan,
+              stopLoss: plan.stopLoss!.add(p.sub(p)),
+              takeProfit: plan.takeProfit!.add(p.sub(p)),
+            };
+            expect(validatePlan(moved, context, rules)).toEqual(got);
+            return;
+          }
+          same(got.plan.entry, want.entry);
+          same(got.plan.stopLoss, want.stop);
+          same(got.plan.takeProfit, want.target);
+          expect(Object.is(got.plan.stopPct, want.stopPct)).toBe(true);
+          expect(Object.is(got.plan.rewardToRisk, want.rewardToRisk)).toBe(true);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
 });
 
 describe('proposeSignal features', () => {

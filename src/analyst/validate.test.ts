@@ -48,6 +48,16 @@ describe('smart entry', () => {
     expect(chosen.entryType).toBe(type);
     expect(chosen.entry.toFixed()).toBe(dec(entry).toFixed());
   });
+
+  it('follows a change of the dip distance in a rules object already used', () => {
+    const rules = { ...VALIDATION_DEFAULTS, smartEntry: { ...VALIDATION_DEFAULTS.smartEntry } };
+    const context = testContext({ rsi: 30, atr: 1 });
+    expect(smartEntry(context, 'LONG', rules).entry.toFixed()).toBe('99.8');
+    rules.smartEntry.dipAtr = 0.35;
+    expect(smartEntry(context, 'LONG', rules).entry.toFixed()).toBe('99.65');
+    rules.smartEntry = { ...rules.smartEntry, dipAtr: 0.1 };
+    expect(smartEntry(context, 'LONG', rules).entry.toFixed()).toBe('99.9');
+  });
 });
 
 describe('atrPlan', () => {

@@ -15,6 +15,7 @@ import {
   roundToTick,
   roundToTickDirected,
 } from '../domain/index.js';
+import { quotientExceeds } from './quotient-exceeds.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
 
 export interface ValidationRules {
@@ -73,11 +74,21 @@ const HUNDRED = new Dec(100);
 /** +1 for LONG, -1 for SHORT: the side a target lies on; the stop lies on the other. */
 const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);
 /**
- * `v.mul(s)` for s = +1 or -1, without a multiplication: v itself or its negation. The same value
- * whenever v has at most 40 significant digits (the product would round to 40), which holds for
- * every v here: each is the result of an operation, so already rounded to our precision.
+ * `base.add(v.mul(s))` and `base.sub(v.mul(s))` for s = +1 or -1, as one addition or subtraction:
+ * decimal.js itself turns `a.sub(-b)` into `a.add(b)` (and `a.add(-b)` into `a.sub(b)`), so the
+ * same digits without the negated copy (a multiplication by ±1 of a value of at most 40 digits, as
+ * every v here is: the result of an operation, already rounded to our precision, is v or -v).
  */
-const signed = (v: Decimal, s: number): Decimal => (s > 0 ? v : v.neg());
+const away = (base: Decimal, v: Decimal, s: number): Decimal => (s > 0 ? base.add(v) : base.sub(v));
+const toward = (base: Decimal, v: Decimal, s: number): Decimal => (s > 0 ? base.sub(v) : base.add(v));
+/**
+ * Is `price` on the stop's side of `entry` (s x (price - entry) < 0)? By comparison, without the
+ * difference: a correctly rounded difference has the exact one's sign, and is 0 only when they
+ * are equal. Both finite (callers check isUsable first).
+ */
+const onStopSide = (price: Decimal, entry: Decimal, s: number): boolean => price.cmp(entry) * s < 0;
+/** Is `price` on the target's side of `entry` (s x (price - entry) > 0)? As onStopSide. */
+const onTargetSide = (price: Decimal, entry: Decimal, s: number): boolean => price.cmp(entry) * s > 0;
 
 /**
  * Dec.max(a, b) and Dec.min(a, b) without their copies: decimal.js picks an operand by the same
@@ -108,11 +119,13 @@ interface RuleDecimals {
   stopAtr: number;
   rewardToRisk: number;
   maxRewardToRisk: number;
+  dipAtr: number;
   minStopShare: Decimal;
   maxStopShare: Decimal;
   stopAtrDec: Decimal;
   rewardToRiskDec: Decimal;
   maxRewardToRiskDec: Decimal;
+  dipAtrDec: Decimal;
 }
 const ruleDecimalsCache = new WeakMap<ValidationRules, RuleDecimals>();
 function ruleDecimals(rules: ValidationRules): RuleDecimals {
@@ -123,7 +136,8 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
     cached.maxStopPct === rules.maxStopPct &&
     cached.stopAtr === rules.stopAtr &&
     cached.rewardToRisk === rules.rewardToRisk &&
-    cached.maxRewardToRisk === rules.maxRewardToRisk
+    cached.maxRewardToRisk === rules.maxRewardToRisk &&
+    cached.dipAtr === rules.smartEntry.dipAtr
   )
     return cached;
   const made: RuleDecimals = {
@@ -132,11 +146,13 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
     stopAtr: rules.stopAtr,
     rewardToRisk: rules.rewardToRisk,
     maxRewardToRisk: rules.maxRewardToRisk,
+    dipAtr: rules.smartEntry.dipAtr,
     minStopShare: new Dec(rules.minStopPct).div(HUNDRED),
     maxStopShare: new Dec(rules.maxStopPct).div(HUNDRED),
     stopAtrDec: new Dec(rules.stopAtr),
     rewardToRiskDec: new Dec(rules.rewardToRisk),
     maxRewardToRiskDec: new Dec(rules.maxRewardToRisk),
+    dipAtrDec: new Dec(rules.smartEntry.dipAtr),
   };
   ruleDecimalsCache.set(rules, made);
   return made;
@@ -145,7 +161,12 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
 const fmt = (v: Decimal): string => v.toSignificantDigits(10).toString();
 /** distance.div(base).mul(100).toNumber(), the same double without the 40-digit long division. */
 const pctOf = (distance: Decimal, base: Decimal): number => divideToFloat(distance, base, 2);
-const isUsable = (v: Decimal | null): v is Decimal => v?.isFinite() === true && v.gt(0);
+/**
+ * Finite and > 0, read from decimal.js's documented representation (digits `d`: null when not
+ * finite, [0] for zero; sign `s`) instead of `v.gt(0)`, which parses a decimal 0 at every call.
+ */
+const isUsable = (v: Decimal | null | undefined): v is Decimal =>
+  v !== null && v !== undefined && !!v.d && v.s === 1 && v.d[0] !== 0;
 
 /** Stop at stopAtr x ATR (kept inside the stop band), target at rewardToRisk x risk. */
 export function atrPlan(
@@ -158,10 +179,12 @@ export function atrPlan(
   const r = ruleDecimals(rules);
   const minRisk = entry.mul(r.minStopShare);
   const maxRisk = entry.mul(r.maxStopShare);
-  const risk = smaller(maxRisk, larger(minRisk, dec(atr, 'atr').mul(r.stopAtrDec)));
+  // A float's decimal has at most 17 digits: times 1 (the usual rule) it is itself.
+  const atrDec = dec(atr, 'atr');
+  const risk = smaller(maxRisk, larger(minRisk, r.stopAtr === 1 ? atrDec : atrDec.mul(r.stopAtrDec)));
   return {
-    stopLoss: entry.sub(signed(risk, s)),
-    takeProfit: entry.add(signed(risk.mul(r.rewardToRiskDec), s)),
+    stopLoss: toward(entry, risk, s),
+    takeProfit: away(entry, risk.mul(r.rewardToRiskDec), s),
   };
 }
 
@@ -180,7 +203,7 @@ export function smartEntry(
   const long = direction === 'LONG';
   const { dipRsiLong, dipRsiShort, dipAtr } = rules.smartEntry;
   if (rsi !== null && (long ? rsi < dipRsiLong : rsi > dipRsiShort)) {
-    const offset = dec(context.atr, 'atr').mul(dipAtr);
+    const offset = dec(context.atr, 'atr').mul(ruleDecimals(rules).dipAtrDec);
     return {
       entryType: 'LIMIT',
       entry: long ? p.sub(offset) : p.add(offset),
@@ -214,9 +237,19 @@ const reject = (fixes: string[], reason: string): ValidationResult => ({ ok: fal
 const round = (v: Decimal, tick: Decimal | undefined): Decimal => (tick ? roundToTick(v, tick) : v);
 const roundDir = (v: Decimal, tick: Decimal | undefined, dir: 'up' | 'down'): Decimal =>
   tick ? roundToTickDirected(v, tick, dir) : v;
+/**
+ * |from - to| for a plan on side s, as `s x (from - to)` when that is not negative: the distance of
+ * a target from its entry (from = target) or of an entry from its stop (from = entry), without the
+ * copy abs() makes of a value that is already positive. Rounding half up is symmetric, so
+ * `to.sub(from)` is `from.sub(to)` negated, digit for digit.
+ */
+function gap(from: Decimal, to: Decimal, s: number): Decimal {
+  const d = s > 0 ? from.sub(to) : to.sub(from);
+  return d.s === -1 ? d.abs() : d;
+}
 /** |target - entry| / stopDistance as a float (the plan's reward-to-risk). */
-const rewardToRiskOf = (entry: Decimal, target: Decimal, stopDistance: Decimal): number =>
-  divideToFloat(target.sub(entry).abs(), stopDistance);
+const rewardToRiskOf = (entry: Decimal, target: Decimal, stopDistance: Decimal, s: number): number =>
+  divideToFloat(gap(target, entry, s), stopDistance);
 
 /** Validate an analyst's plan against the context; fix what can be fixed, reject the rest. */
 export function validatePlan(
@@ -237,10 +270,12 @@ export function validatePlan(
   let target = plan.takeProfit;
 
   // 1. Entry: 0, missing, negative or far from the price -> the price, with an ATR-based plan.
+  // The price itself (the rule analyst's entry) is 0% from the price: no subtraction to learn that.
+  const deviationPct = !isUsable(entry) ? Number.NaN : entry === p ? 0 : pctOf(entry.sub(p).abs(), p);
   const entryProblem = !isUsable(entry)
     ? `entry ${entry === null ? 'missing' : fmt(entry)}`
-    : pctOf(entry.sub(p).abs(), p) > rules.maxEntryDeviationPct
-      ? `entry ${fmt(entry)} is ${pctOf(entry.sub(p).abs(), p).toFixed(2)}% from price ${fmt(p)}`
+    : deviationPct > rules.maxEntryDeviationPct
+      ? `entry ${fmt(entry)} is ${deviationPct.toFixed(2)}% from price ${fmt(p)}`
       : null;
   if (entryProblem !== null) {
     entry = p;
@@ -253,7 +288,7 @@ export function validatePlan(
       const was = stop === null ? 'missing' : fmt(stop);
       stop = atrPlan(direction, entry, context.atr, rules).stopLoss;
       fixes.push(`stop-loss ${was}: set ${rules.stopAtr} ATR from entry at ${fmt(stop)}`);
-    } else if (signed(stop.sub(entry), s).gte(0)) {
+    } else if (!onStopSide(stop, entry, s)) {
       return reject(
         fixes,
         `stop-loss ${fmt(stop)} is on the wrong side of entry ${fmt(entry)} for ${direction}`,
@@ -262,9 +297,9 @@ export function validatePlan(
     // 3. Target: missing -> from the reward-to-risk rule; on the wrong side -> rejected.
     if (!isUsable(target)) {
       const was = target === null ? 'missing' : fmt(target);
-      target = entry.add(signed(entry.sub(stop).abs().mul(ruleDecimals(rules).rewardToRiskDec), s));
+      target = away(entry, entry.sub(stop).abs().mul(ruleDecimals(rules).rewardToRiskDec), s);
       fixes.push(`take-profit ${was}: set at ${rules.rewardToRisk}x risk at ${fmt(target)}`);
-    } else if (signed(target.sub(entry), s).lte(0)) {
+    } else if (!onTargetSide(target, entry, s)) {
       return reject(
         fixes,
         `take-profit ${fmt(target)} is on the wrong side of entry ${fmt(entry)} for ${direction}`,
@@ -275,11 +310,15 @@ export function validatePlan(
   target = target as Decimal;
 
   // 4. Smart entry; the stop and target move with the entry, keeping the analyst's distances.
+  // An entry kept as it is (the same decimal) moves nothing: adding a zero delta gives stop and
+  // target back, digit for digit, when they have at most 40 digits (five words hold at most 35).
   const chosen = smartEntry(context, direction, rules);
-  const delta = chosen.entry.sub(entry);
+  if (chosen.entry !== entry || (stop.d as number[]).length > 5 || (target.d as number[]).length > 5) {
+    const delta = chosen.entry.sub(entry);
+    stop = stop.add(delta);
+    target = target.add(delta);
+  }
   entry = chosen.entry;
-  stop = stop.add(delta);
-  target = target.add(delta);
 
   // 5. Tick rounding, with the stop kept inside the band and the target capped at maxRewardToRisk.
   const tick = context.tickSize;
@@ -288,7 +327,7 @@ export function validatePlan(
   const ruleDecs = ruleDecimals(rules);
   const nearest = entry.mul(ruleDecs.minStopShare); // smallest allowed risk
   const farthest = entry.mul(ruleDecs.maxStopShare); // largest allowed risk
-  const riskBefore = entry.sub(stop).abs();
+  const riskBefore = gap(entry, stop, s);
   const risk = smaller(farthest, larger(nearest, riskBefore));
   if (!risk.eq(riskBefore)) {
     fixes.push(
@@ -299,19 +338,21 @@ export function validatePlan(
   // Rounding directions: toward the stop's side of entry, or toward the target's side.
   const stopSide = direction === 'LONG' ? 'down' : 'up';
   const targetSide = direction === 'LONG' ? 'up' : 'down';
-  stop = round(entry.sub(signed(risk, s)), tick);
+  stop = round(toward(entry, risk, s), tick);
   // |entry − stop| of the final stop, computed once (the checks below all start from it).
-  let stopDistance = entry.sub(stop).abs();
+  let stopDistance = gap(entry, stop, s);
   const tooNear = stopDistance.lt(nearest);
   if (tooNear || stopDistance.gt(farthest)) {
     stop = tooNear
-      ? roundDir(entry.sub(signed(nearest, s)), tick, stopSide)
-      : roundDir(entry.sub(signed(farthest, s)), tick, targetSide);
-    stopDistance = entry.sub(stop).abs();
+      ? roundDir(toward(entry, nearest, s), tick, stopSide)
+      : roundDir(toward(entry, farthest, s), tick, targetSide);
+    stopDistance = gap(entry, stop, s);
   }
-  if (rewardToRiskOf(entry, target, stopDistance) > rules.maxRewardToRisk) {
+  // Is the target more than maxRewardToRisk risks away? The same answer as comparing the plan's
+  // reward-to-risk, nearly always without its division (quotientExceeds).
+  if (quotientExceeds(gap(target, entry, s), stopDistance, rules.maxRewardToRisk)) {
     const was = fmt(target);
-    target = entry.add(signed(stopDistance.mul(ruleDecs.maxRewardToRiskDec), s));
+    target = away(entry, stopDistance.mul(ruleDecs.maxRewardToRiskDec), s);
     fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);
     target = roundDir(target, tick, stopSide);
   } else {
@@ -321,7 +362,7 @@ export function validatePlan(
 
   // 6. The invariants, checked on the final numbers.
   if (!isUsable(stop) || !isUsable(target)) return reject(fixes, `non-positive price after adjustment`);
-  if (signed(stop.sub(entry), s).gte(0) || signed(target.sub(entry), s).lte(0)) {
+  if (!onStopSide(stop, entry, s) || !onTargetSide(target, entry, s)) {
     return reject(fixes, `stop or target on the wrong side after rounding to tick ${String(tick)}`);
   }
   const stopPct = pctOf(stopDistance, entry);
@@ -331,7 +372,7 @@ export function validatePlan(
       `stop distance ${stopPct.toFixed(3)}% cannot be kept within ${rules.minStopPct}%..${rules.maxStopPct}% at tick ${String(tick)}`,
     );
   }
-  const rewardToRisk = rewardToRiskOf(entry, target, stopDistance);
+  const rewardToRisk = rewardToRiskOf(entry, target, stopDistance, s);
   if (rewardToRisk < rules.minRewardToRisk) {
     return reject(fixes, `reward-to-risk ${rewardToRisk.toFixed(2)} below ${rules.minRewardToRisk}`);
   }

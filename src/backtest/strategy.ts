@@ -23,7 +23,7 @@ import {
   type ProposeOutcome,
   proposeSignal,
   type SignalDraft,
-  signalToJson,
+  signalRecord,
 } from '../analyst/index.js';
 import { type Clock, type MarketSymbol, toFloat } from '../domain/index.js';
 import {
@@ -87,20 +87,18 @@ export function tradeSignal(id: string, draft: SignalDraft): TradeSignal {
     takeProfit: toFloat(draft.takeProfit),
     analyst: draft.analyst,
     features: draft.features,
-    draft: {
-      ...signalToJson(draft),
-      features: draft.features,
-      screen:
-        screen && !isSkip(screen)
-          ? {
-              direction: screen.direction,
-              score: screen.score,
-              source: screen.source,
-              metrics: screen.metrics,
-              contributions: screen.contributions,
-            }
-          : null,
-    },
+    draft: signalRecord(
+      draft,
+      screen && !isSkip(screen)
+        ? {
+            direction: screen.direction,
+            score: screen.score,
+            source: screen.source,
+            metrics: screen.metrics,
+            contributions: screen.contributions,
+          }
+        : null,
+    ),
   };
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { combine, resolveCombineOptions } from './combine.js';
-import { canTransition, collapseBatch, isLiveSignal } from './lifecycle.js';
+import { canTransition, collapseBatch, isLiveSignal, LIVE_SIGNAL_STATUSES } from './lifecycle.js';
 import type { CombineInput } from './types.js';
 
 const input = (overrides: Partial<CombineInput> = {}): CombineInput => ({
@@ -179,6 +179,8 @@ describe('lifecycle and dedup policy', () => {
     expect(canTransition('EXECUTED', 'EXPIRED')).toBe(false);
     expect(['PENDING', 'EXECUTED'].every((s) => isLiveSignal(s as never))).toBe(true);
     expect(isLiveSignal('EXPIRED')).toBe(false);
+    for (const status of ['PENDING', 'EXECUTED', 'EXPIRED', 'REJECTED'] as const)
+      expect(isLiveSignal(status)).toBe(LIVE_SIGNAL_STATUSES.includes(status));
   });
 
   it('collapses a batch to the most confident signal per symbol and direction', () => {
@@ -189,5 +191,7 @@ describe('lifecycle and dedup policy', () => {
       { symbol: 'B', direction: 'LONG' as const, combinedConfidence: 70 },
     ];
     expect(collapseBatch(batch).keptIndexOf).toEqual([2, 1, 2, 3]);
+    expect(collapseBatch(batch.slice(3)).keptIndexOf).toEqual([0]);
+    expect(collapseBatch([]).keptIndexOf).toEqual([]);
   });
 });

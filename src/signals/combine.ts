@@ -57,9 +57,11 @@ const clampPct = (value: number, fallback = 0): number =>
   Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : fallback;
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 const opposite = (d: Direction): Direction => (d === 'LONG' ? 'SHORT' : 'LONG');
+const NO_OTHERS: readonly AnalystOpinion[] = [];
 
 export function combine(input: CombineInput, options: CombineOptions = COMBINE_DEFAULTS): Decision {
-  const { screen, primary, weights } = { ...input, weights: options.weights };
+  const { screen, primary } = input;
+  const weights = options.weights;
   const vetoes: string[] = [];
   const reasons: string[] = [];
   const screenScore = clampPct(screen.score);
@@ -73,25 +75,29 @@ export function combine(input: CombineInput, options: CombineOptions = COMBINE_D
   }
 
   // The logic analysts: the primary carries the plan, every other one with a direction must agree.
-  const logic: AnalystOpinion[] = [primary, ...(input.others ?? [])];
-  const directed = logic.filter((o) => o.direction !== 'NONE');
+  // One pass over the primary then the others (no lists built): a disagreeing one is a veto, the
+  // agreeing ones' confidences are summed in that order and averaged.
+  let agreeing = 0;
+  let confidenceSum = 0;
   if (direction !== null) {
-    for (const other of directed) {
-      if (other.direction !== direction) {
+    const others = input.others ?? NO_OTHERS;
+    for (let i = -1; i < others.length; i++) {
+      const o = i < 0 ? primary : (others[i] as AnalystOpinion);
+      if (o.direction === 'NONE') continue;
+      if (o.direction !== direction) {
         vetoes.push(
-          `analysts disagree: ${primary.analyst} says ${direction}, ${other.analyst} says ${other.direction}`,
+          `analysts disagree: ${primary.analyst} says ${direction}, ${o.analyst} says ${o.direction}`,
         );
+      } else {
+        confidenceSum += clampPct(o.confidence);
+        agreeing++;
       }
     }
     if (screen.direction === opposite(direction)) {
       vetoes.push(`analyst ${primary.analyst} says ${direction} against the screen's ${screen.direction}`);
     }
   }
-  const agreeing = direction === null ? [] : directed.filter((o) => o.direction === direction);
-  const analystConfidence =
-    agreeing.length === 0
-      ? null
-      : agreeing.reduce((sum, o) => sum + clampPct(o.confidence), 0) / agreeing.length;
+  const analystConfidence = agreeing === 0 ? null : confidenceSum / agreeing;
 
   let confidence =
     analystConfidence === null

@@ -10,7 +10,8 @@ export const DEFAULT_DEDUP_WINDOW_MS = 120 * MINUTE_MS;
 
 export const LIVE_SIGNAL_STATUSES: readonly SignalStatus[] = ['PENDING', 'EXECUTED'];
 
-export const isLiveSignal = (status: SignalStatus): boolean => LIVE_SIGNAL_STATUSES.includes(status);
+/** One of LIVE_SIGNAL_STATUSES, by two comparisons (a backtest asks it for every directional screen). */
+export const isLiveSignal = (status: SignalStatus): boolean => status === 'PENDING' || status === 'EXECUTED';
 
 const TRANSITIONS: Readonly<Record<SignalStatus, readonly SignalStatus[]>> = {
   PENDING: ['EXECUTED', 'EXPIRED', 'REJECTED'],
@@ -42,12 +43,19 @@ export interface Deduplicable {
  * survives (the first on a tie). `keptIndexOf[i]` is the index of the item that stands for item i.
  */
 export function collapseBatch<T extends Deduplicable>(items: readonly T[]): { keptIndexOf: number[] } {
+  // One item stands for itself (most of a backtest's scans store one signal or two).
+  if (items.length === 1) return { keptIndexOf: [0] };
+  const keys = new Array<string>(items.length);
   const best = new Map<string, number>();
-  items.forEach((item, i) => {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const key = dedupKey(item.symbol, item.direction);
+    keys[i] = key;
     const current = best.get(key);
     if (current === undefined || item.combinedConfidence > items[current]!.combinedConfidence)
       best.set(key, i);
-  });
-  return { keptIndexOf: items.map((item) => best.get(dedupKey(item.symbol, item.direction))!) };
+  }
+  const keptIndexOf = new Array<number>(items.length);
+  for (let i = 0; i < items.length; i++) keptIndexOf[i] = best.get(keys[i]!)!;
+  return { keptIndexOf };
 }
