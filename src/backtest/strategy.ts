@@ -172,6 +172,61 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
 
   const floor = ceiling ? scoreFloor(ceiling, combineOptions) : Number.NEGATIVE_INFINITY;
 
+  /** A scan's candidates (counted, not yet in rank order) through the analysts into signals. */
+  async function analyse(at: number, picked: RankOutcome[]): Promise<BacktestSignal[] | null> {
+    const candidates: ScreenResult[] = [];
+    for (const o of picked.length > 1 ? rankOutcomes(picked) : picked) {
+      candidates.push(ceiling ? (screeners.get(o.symbol)!.screen() as ScreenResult) : (o as ScreenResult));
+    }
+    const results = await Promise.all(
+      candidates.map((o) => proposeSignal(o, { timeframe, tickSize: options.tickSizes.get(o.symbol) }, deps)),
+    );
+    counts.analysed += results.length;
+    const drafts: SignalDraft[] = [];
+    for (const r of results) {
+      for (const p of r.proposals) {
+        if (p.cacheMiss) counts.llmCacheMisses++;
+        else if (p.cached) counts.llmCacheHits++;
+      }
+      if (r.signal) drafts.push(r.signal);
+      else counts.rejected++;
+    }
+    options.onScan?.(at, results);
+    counts.accepted += drafts.length;
+    if (drafts.length === 0) return null;
+    const ids = book.insertBatch(
+      drafts.map((d) => ({
+        symbol: d.symbol,
+        direction: d.direction,
+        combinedConfidence: d.combinedConfidence,
+        expiresAt: d.expiresAt.getTime(),
+      })),
+      at,
+    );
+    const signals: BacktestSignal[] = [];
+    ids.forEach((id, i) => {
+      if (id === null) {
+        counts.duplicates++;
+        return;
+      }
+      const d = drafts[i]!;
+      waiting.set(id, d);
+      signals.push({
+        id,
+        symbol: d.symbol as MarketSymbol,
+        direction: d.direction,
+        entryType: d.entryType,
+        entry: d.entry,
+        stopLoss: d.stopLoss,
+        takeProfit: d.takeProfit,
+        combinedConfidence: d.combinedConfidence,
+        createdAt: at,
+        expiresAt: d.expiresAt.getTime(),
+      });
+    });
+    return signals;
+  }
+
   return {
     warmUp(symbol, role, candles) {
       const screener = screeners.get(symbol)!;
@@ -180,7 +235,9 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
     onClosed(symbol, role, candle) {
       screeners.get(symbol)!.push(role, candle);
     },
-    async scan(at, symbols) {
+    // Not async: a scan whose screens all end as counts answers at once (most of them), and the
+    // runner awaits only a promise.
+    scan(at, symbols) {
       counts.scans++;
       counts.expiredSignals += book.expireDue(at);
       // With a ceiling, the numbers alone (see above); without, every directional screen is analysed.
@@ -216,59 +273,7 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
         picked.push(o);
       }
       if (picked.length === 0) return null;
-      const candidates: ScreenResult[] = [];
-      for (const o of picked.length > 1 ? rankOutcomes(picked) : picked) {
-        candidates.push(ceiling ? (screeners.get(o.symbol)!.screen() as ScreenResult) : (o as ScreenResult));
-      }
-      const results = await Promise.all(
-        candidates.map((o) =>
-          proposeSignal(o, { timeframe, tickSize: options.tickSizes.get(o.symbol) }, deps),
-        ),
-      );
-      counts.analysed += results.length;
-      const drafts: SignalDraft[] = [];
-      for (const r of results) {
-        for (const p of r.proposals) {
-          if (p.cacheMiss) counts.llmCacheMisses++;
-          else if (p.cached) counts.llmCacheHits++;
-        }
-        if (r.signal) drafts.push(r.signal);
-        else counts.rejected++;
-      }
-      options.onScan?.(at, results);
-      counts.accepted += drafts.length;
-      if (drafts.length === 0) return null;
-      const ids = book.insertBatch(
-        drafts.map((d) => ({
-          symbol: d.symbol,
-          direction: d.direction,
-          combinedConfidence: d.combinedConfidence,
-          expiresAt: d.expiresAt.getTime(),
-        })),
-        at,
-      );
-      const signals: BacktestSignal[] = [];
-      ids.forEach((id, i) => {
-        if (id === null) {
-          counts.duplicates++;
-          return;
-        }
-        const d = drafts[i]!;
-        waiting.set(id, d);
-        signals.push({
-          id,
-          symbol: d.symbol as MarketSymbol,
-          direction: d.direction,
-          entryType: d.entryType,
-          entry: d.entry,
-          stopLoss: d.stopLoss,
-          takeProfit: d.takeProfit,
-          combinedConfidence: d.combinedConfidence,
-          createdAt: at,
-          expiresAt: d.expiresAt.getTime(),
-        });
-      });
-      return signals;
+      return analyse(at, picked);
     },
     executed(signal, outcome) {
       const draft = waiting.get(signal.id);
