@@ -11,7 +11,7 @@
  * orders against the position in one-way mode. The open loss of a resting order (FAQ "cost
  * required to open") is charged in the placement check only, not held while it rests.
  */
-import { type Dec, ZERO } from '../../domain/index.js';
+import { type Dec, divideBy, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import { liquidationPrice, maintenanceMargin, maintenanceMarginF, unrealizedPnl } from './margin.js';
 import { maxNotionalFor } from './spec.js';
@@ -71,12 +71,12 @@ function symbolOrderMargin(p: Position | undefined, orders: Iterable<OrderLike>,
       const used = dmin(open, reducibleByBuys);
       reducibleByBuys = reducibleByBuys.minus(used);
       open = open.minus(used);
-      if (!open.isZero()) buy = buy.plus(open.mul(o.price).div(leverage));
+      if (!open.isZero()) buy = buy.plus(divideBy(open.mul(o.price), leverage));
     } else {
       const used = dmin(open, reducibleBySells);
       reducibleBySells = reducibleBySells.minus(used);
       open = open.minus(used);
-      if (!open.isZero()) sell = sell.plus(open.mul(o.price).div(leverage));
+      if (!open.isZero()) sell = sell.plus(divideBy(open.mul(o.price), leverage));
     }
   }
   return dmax(buy, sell);
@@ -105,7 +105,11 @@ export function openOrderInitialMargin(account: Account): Dec {
   if (account.orderMarginDirty.size > 0) {
     for (const book of account.orderMarginDirty) {
       const before = account.orderMargin.get(book) ?? ZERO;
-      const after = bookOrderMargin(account, book);
+      // A symbol with no open order locks nothing (what the sum over no orders gives); nothing
+      // locked before and after leaves the total as it is (most dirty marks: a filled MARKET).
+      const idle = openOrdersOn(account, book).size === 0;
+      if (idle && before.isZero()) continue;
+      const after = idle ? ZERO : bookOrderMargin(account, book);
       account.orderMarginTotal = account.orderMarginTotal.minus(before).plus(after);
       if (after.isZero()) account.orderMargin.delete(book);
       else account.orderMargin.set(book, after);
@@ -160,12 +164,19 @@ export function accountSummary(state: EngineState, account: Account): SimAccount
 export function availableBalance(account: Account): Dec {
   let crossUpnl = ZERO;
   let crossIm = ZERO;
+  let cross = false;
   for (const p of account.positions.values()) {
     if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
+    cross = true;
     crossUpnl = crossUpnl.plus(positionUpnl(p));
     crossIm = crossIm.plus(positionInitialMargin(p));
   }
-  return crossWallet(account).plus(crossUpnl).minus(crossIm).minus(openOrderInitialMargin(account));
+  // Adding or taking away zero gives a decimal of 40 digits back as it was (only the sign of a
+  // zero result could differ, and callers only compare): skipped for isolated-only accounts.
+  let available = crossWallet(account);
+  if (cross) available = available.plus(crossUpnl).minus(crossIm);
+  const orderIm = openOrderInitialMargin(account);
+  return orderIm.isZero() ? available : available.minus(orderIm);
 }
 
 /** The part of an order of `qty` on `side` that would open rather than reduce the position. */
@@ -197,9 +208,7 @@ export function checkOrderMargin(
   if (order.immediate) {
     const mark = p.book.hasPrice ? markOf(p.book) : order.price;
     const openLoss = order.side === 'BUY' ? order.price.minus(mark) : mark.minus(order.price);
-    cost = open
-      .mul(order.price)
-      .div(p.leverage)
+    cost = divideBy(open.mul(order.price), p.leverage)
       .plus(open.mul(dmax(ZERO, openLoss)))
       .plus(order.qty.mul(order.price).mul(account.takerRate));
   } else {

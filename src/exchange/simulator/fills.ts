@@ -8,7 +8,7 @@
  * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
  * liquidation level is recomputed, and a liquidation check is queued.
  */
-import { type Dec, divide, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, divide, divideBy, toFloat, ZERO } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
 import {
@@ -54,7 +54,9 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   } else {
     const absPrev = prevAmt.abs();
     const closeQty = qty.lt(absPrev) ? qty : absPrev;
-    realized = roundMoney(closeQty.mul(price.minus(pos.entryPrice)).mul(prevAmt.gt(0) ? 1 : -1));
+    // A short gains what the price fell: the negation is the product by -1 (zero's sign too).
+    const gain = closeQty.mul(price.minus(pos.entryPrice));
+    realized = roundMoney(prevAmt.gt(0) ? gain : gain.neg());
     if (!pos.isolatedWallet.isZero()) {
       const released = closeQty.eq(absPrev)
         ? pos.isolatedWallet
@@ -80,7 +82,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
 
   order.executedQty = order.executedQty.plus(qty);
   order.cumQuote = order.cumQuote.plus(quote);
-  order.avgPrice = order.cumQuote.div(order.executedQty);
+  order.avgPrice = divide(order.cumQuote, order.executedQty);
   order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = state.now;
   const tradeId = order.book.nextTradeId++;
@@ -122,7 +124,7 @@ function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
   pos.entryPrice = absOld.isZero() ? price : divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
   pos.amt = pos.amt.plus(signed);
   if (pos.marginType === 'ISOLATED') {
-    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(value.div(pos.leverage))));
+    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(divideBy(value, pos.leverage))));
   }
 }
 
