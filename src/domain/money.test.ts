@@ -9,6 +9,7 @@ import {
   divideToFloat,
   floorToStep,
   isMultipleOf,
+  roundFloatToTickDirected,
   roundToTick,
   roundToTickDirected,
   toFloat,
@@ -263,6 +264,83 @@ describe('rounding to the tick and the step', () => {
 
 /** decimal.js's representation: sign, exponent, words. Equal for equal values of one configuration. */
 const parts = (d: Decimal) => [d.s, d.e, d.d === null ? null : [...d.d]];
+
+describe('roundFloatToTickDirected', () => {
+  const TICKS = [
+    '1',
+    '0.1',
+    '0.01',
+    '0.001',
+    '0.0001',
+    '0.00001',
+    '0.000001',
+    '1e-7',
+    '1e-8',
+    '0.5',
+    '0.0025',
+    '10',
+  ];
+  const same = (value: number, tick: string, direction: 'up' | 'down') => {
+    const t = new Dec(tick);
+    const got = roundFloatToTickDirected(value, t, direction);
+    const want = roundToTickDirected(dec(value), t, direction);
+    expect(parts(got), `${value} ${tick} ${direction}`).toEqual(parts(want));
+  };
+
+  it('is roundToTickDirected(dec(value)) for prices moved by a slippage fraction', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.double({ min: 0, max: 0.02, noNaN: true }),
+        fc.constantFrom(...TICKS),
+        fc.boolean(),
+        (n, places, fraction, tick, up) => {
+          const base = n / 10 ** places;
+          same(up ? base * (1 + fraction) : base * (1 - fraction), tick, up ? 'up' : 'down');
+          // On the grid and a few ulps beside it: where the shortcut must step aside.
+          for (let j = -3; j <= 3; j++) same(base * (1 + j * Number.EPSILON), tick, up ? 'up' : 'down');
+        },
+      ),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('is roundToTickDirected(dec(value)) for any double, on the grid, beside it and at the edges', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom(...TICKS),
+        fc.boolean(),
+        (value, tick, up) => {
+          same(value, tick, up ? 'up' : 'down');
+          const next = value * (1 + Number.EPSILON);
+          if (Number.isFinite(next)) same(next, tick, up ? 'up' : 'down');
+        },
+      ),
+      { numRuns: 50_000 },
+    );
+    for (const value of [
+      0.1 + 0.2,
+      1.0000000000000002,
+      2 ** 40 / 10,
+      2 ** 40 + 0.5,
+      1e-9,
+      5e-324,
+      0.999999999999,
+      123.45,
+    ]) {
+      for (const tick of TICKS) for (const d of ['up', 'down'] as const) same(value, tick, d);
+    }
+  });
+
+  it('refuses what dec refuses', () => {
+    expect(() => roundFloatToTickDirected(Number.NaN, new Dec('0.01'), 'up')).toThrow(TypeError);
+    expect(() => roundFloatToTickDirected(Number.POSITIVE_INFINITY, new Dec('0.01'), 'up')).toThrow(
+      TypeError,
+    );
+  });
+});
 
 describe('divide', () => {
   it('is x.div(y), word for word, for any two decimals of up to 45 digits', () => {

@@ -214,6 +214,31 @@ export function roundToTickDirected<T extends Decimal>(
   return (direction === 'up' ? steps.ceil() : steps.floor()).mul(t) as T;
 }
 
+/**
+ * `roundToTickDirected(dec(value), tick, direction)` for a float (a price the slippage moved),
+ * without parsing the float's text when the answer is plain: for a positive value and a tick of
+ * 10^-p, y = value x 10^p is one correctly rounded product, and the decimal of the value's text
+ * (within half an ulp of it) times 10^p lies within 1.5 ulps of y. When y is farther than that
+ * from the nearest whole number (checked with a margin: 2^-49 of y), the decimal answer and y
+ * round to the same whole number k, and the answer is k x 10^-p. Anything else (a value on or
+ * near the grid, another tick, zero, NaN, a y beyond 2^40) takes the decimal way.
+ */
+export function roundFloatToTickDirected(value: number, tick: Decimal, direction: 'up' | 'down'): Decimal {
+  const places = tick.constructor === Dec ? placesOfPowerOfTen(tick) : -1;
+  if (places >= 0 && places <= 22 && value > 0) {
+    const y = value * POW10[places]!;
+    if (y < 2 ** 40) {
+      const below = Math.floor(y);
+      const margin = y * 2 ** -49;
+      if (y - below > margin && below + 1 - y > margin) {
+        const k = direction === 'up' ? below + 1 : below;
+        if (k > 0) return fromDigits(1, String(k), -places);
+      }
+    }
+  }
+  return roundToTickDirected(dec(value), tick, direction);
+}
+
 /** 10^i as bigints, for i up to twice our precision and a margin. */
 const BIG_POW10 = Array.from({ length: 90 }, (_, i) => 10n ** BigInt(i));
 const PRECISION = 40;

@@ -12,7 +12,7 @@ import {
   dec,
   floorToStep,
   type OrderSide,
-  roundToTickDirected,
+  roundFloatToTickDirected,
   toFloat,
   ZERO,
 } from '../../domain/index.js';
@@ -94,9 +94,10 @@ export function takerPrice(state: EngineState, book: Book, side: OrderSide, qty:
     volume: book.volumeF,
     random: state.random,
   });
-  const raw = fraction > 0 ? dec(side === 'BUY' ? base * (1 + fraction) : base * (1 - fraction)) : dec(base);
+  const raw = fraction > 0 ? (side === 'BUY' ? base * (1 + fraction) : base * (1 - fraction)) : base;
   const tick = book.spec.tickSize;
-  const onTick = roundToTickDirected(raw, tick, side === 'BUY' ? 'up' : 'down');
+  // The decimal of the float's text, rounded to the tick (without the text when it can be).
+  const onTick = roundFloatToTickDirected(raw, tick, side === 'BUY' ? 'up' : 'down');
   return onTick.lte(0) ? tick : onTick;
 }
 
