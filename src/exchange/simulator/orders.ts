@@ -43,6 +43,7 @@ import {
   checkPercentPrice,
   checkPrice,
   checkQuantity,
+  clearsMinNotional,
   duplicateClientId,
   notRequired,
   requireParam,
@@ -193,7 +194,10 @@ export function placeOrder(state: EngineState, accountId: string, req: PlaceOrde
   }
   if (market && !book.hasPrice) throw binanceError(BinanceCode.UNABLE_TO_FILL);
   const reduceOnly = req.reduceOnly === true;
-  checkMinNotional(spec, qty, market ? lastOf(book) : price, reduceOnly);
+  // A market order's notional at the last price, when it clears the minimum by far in floats,
+  // needs neither the decimal product nor the last price as a decimal.
+  if (!(market && !reduceOnly && clearsMinNotional(spec, qty, book.lastF)))
+    checkMinNotional(spec, qty, market ? lastOf(book) : price, reduceOnly);
   const pos = positionOf(state, account, book);
   if (reduceOnly && !reduces(pos, req.side)) throw binanceError(BinanceCode.REDUCE_ONLY_REJECT);
   const immediate = market || isMarketable(book, req.side, price);

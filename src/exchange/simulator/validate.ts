@@ -4,7 +4,7 @@
  * (-4001/-4013/-4002), trigger bounds (-4006/-4007), PERCENT_PRICE (-4016/-4024), MIN_NOTIONAL
  * (-4164, reduce-only exempt), client order ids (-4015/-4116).
  */
-import { CLIENT_ORDER_ID_PATTERN, type Dec, isMultipleOf } from '../../domain/index.js';
+import { CLIENT_ORDER_ID_PATTERN, type Dec, isMultipleOf, toFloat } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import type { SimSymbolSpec } from './spec.js';
 
@@ -64,6 +64,19 @@ export function checkMinNotional(spec: SimSymbolSpec, qty: Dec, price: Dec, redu
       message: binanceMessage(BinanceCode.MIN_NOTIONAL, spec.minNotional.toFixed()),
     });
   }
+}
+
+/**
+ * Is qty × the decimal of the double `price` (a last price as the book keeps it) certainly at
+ * least the minimum notional? Both sides as doubles are within a few ulps of the decimals
+ * checkMinNotional compares: a product above the minimum by more than 2^-40 of it is above it
+ * in decimals too, and the exact check (and the price's decimal) can be skipped. False when
+ * unsure.
+ */
+export function clearsMinNotional(spec: SimSymbolSpec, qty: Dec, price: number): boolean {
+  const notional = toFloat(qty) * price;
+  const min = toFloat(spec.minNotional);
+  return notional < 1e200 && min > 1e-200 && notional > min * (1 + 2 ** -40);
 }
 
 export function checkClientIdFormat(id: string): void {
