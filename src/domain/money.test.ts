@@ -59,6 +59,31 @@ describe('toFloat', () => {
     );
   });
 
+  it('is toNumber() at the ends of the doubles: overflow, subnormals, underflow, long digits', () => {
+    for (const text of [
+      '1e400',
+      '-1e400',
+      '1e-400',
+      '-1e-400',
+      '4.9e-324',
+      '2.4e-324',
+      '2.5e-324',
+      '2.2250738585072011e-308',
+      '2.2250738585072014e-308',
+      '1.7976931348623157e308',
+      '1.7976931348623158e308',
+      '1.8e308',
+      '9007199254740993',
+      '9007199254740993.00000000000000000000001',
+      '0.1000000000000000055511151231257827021181583404541015625',
+      '123456789012345678901234567890123456789',
+      '-0.000000000000000000000000000000000000012345678901234567',
+    ]) {
+      const x = new Dec(text);
+      expect(Object.is(toFloat(x), x.toNumber()), text).toBe(true);
+    }
+  });
+
   it('keeps the edges: zeros with their sign, non-finite values, the largest exact exponents', () => {
     for (const text of ['0', '-0', '1e22', '1e23', '123456789012345e22', '1e-22', '1e-23', '0.1', '-0.3']) {
       const d = new Dec(text);

@@ -90,28 +90,44 @@ function integerOf(words: readonly number[]): number {
  * `value.toNumber()`, without its trip through text when the value allows: a decimal of at most
  * 15 significant digits is an integer N < 10^15 times 10^k; for |k| <= 22 both N and 10^|k| are
  * exact doubles, and one IEEE multiplication or division rounds correctly, which is exactly what
- * Number(text) returns (Clinger's fast path). Anything else (more digits, larger exponents, NaN,
- * infinities) goes through toNumber(). Reads decimal.js's documented digits (`d`, base 1e7
- * words, most significant first), exponent (`e`, base 10) and sign (`s`).
+ * Number(text) returns (Clinger's fast path). Other finite values are parsed from their digits
+ * (textToFloat); NaN and infinities go through toNumber(). Reads decimal.js's documented digits
+ * (`d`, base 1e7 words, most significant first), exponent (`e`, base 10) and sign (`s`).
  */
 export function toFloat(value: Decimal): number {
   const words = value.d;
-  if (!words || words.length > 3) return value.toNumber();
+  if (!words) return value.toNumber();
+  if (words.length > 3) return textToFloat(value, words);
   const first = words[0]!;
   if (first === 0) return value.s < 0 ? -0 : 0;
   const digits = digitsOf(words);
-  if (digits > 15) return value.toNumber();
+  if (digits > 15) return textToFloat(value, words);
   const n = integerOf(words);
   const k = value.e - digits + 1;
   let x: number;
   if (k >= 0) {
-    if (k > 22) return value.toNumber();
+    if (k > 22) return textToFloat(value, words);
     x = n * POW10[k]!;
   } else {
-    if (k < -22) return value.toNumber();
+    if (k < -22) return textToFloat(value, words);
     x = n / POW10[-k]!;
   }
   return value.s < 0 ? -x : x;
+}
+
+/**
+ * A finite nonzero decimal as a double, parsed from its digits written as an integer with an
+ * exponent: the same value as the text toNumber() parses (decimal.js writes it with a point, or
+ * zeros, instead), and JavaScript parses any decimal text correctly rounded, so the same double,
+ * without decimal.js's formatting on the way.
+ */
+function textToFloat(value: Decimal, words: readonly number[]): number {
+  let digits = String(words[0]);
+  for (let i = 1; i < words.length; i++) {
+    const w = String(words[i]);
+    digits += '0000000'.slice(w.length) + w;
+  }
+  return Number(`${value.s < 0 ? '-' : ''}${digits}e${value.e - digits.length + 1}`);
 }
 
 /** A decimal of at most 15 significant digits as integer x 10^exponent, or null (more digits, NaN, infinite). */
