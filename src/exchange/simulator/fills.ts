@@ -80,9 +80,17 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   pos.updateTime = state.now;
   refreshCrossWallet(account);
 
-  order.executedQty = order.executedQty.plus(qty);
-  order.cumQuote = order.cumQuote.plus(quote);
-  order.avgPrice = divide(order.cumQuote, order.executedQty);
+  if (order.executedQty.isZero() && qty.d.length + price.d.length <= 5) {
+    // The order's first fill, qty and price of at most five words (35 digits) together, so the
+    // quote is exact: the sums from zero are qty and the quote, their quotient the price itself.
+    order.executedQty = qty;
+    order.cumQuote = quote;
+    order.avgPrice = price;
+  } else {
+    order.executedQty = order.executedQty.plus(qty);
+    order.cumQuote = order.cumQuote.plus(quote);
+    order.avgPrice = divide(order.cumQuote, order.executedQty);
+  }
   order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = state.now;
   const tradeId = order.book.nextTradeId++;
