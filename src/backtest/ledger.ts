@@ -8,7 +8,7 @@
  * be marked to market every step without touching a decimal.
  */
 import type { Decimal } from 'decimal.js';
-import { type Direction, divideToFloat, toFloat, ZERO } from '../domain/index.js';
+import { type Direction, divideToFloat, isNotPositive, isPositive, toFloat, ZERO } from '../domain/index.js';
 import type { Exchange, Fill, UserStreamEvent } from '../exchange/index.js';
 import type { ExitReason } from './types.js';
 
@@ -136,7 +136,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     w.position.qty = sign * num(w.openQty);
     // The average entry moves with entry fills only (an exit leaves its decimals as they were).
     if (side === w.direction) w.position.entryPrice = divideToFloat(w.entryValue, w.entryQty);
-    if (w.openQty.lte(0)) finish(w, fill.time);
+    if (isNotPositive(w.openQty)) finish(w, fill.time);
   }
 
   function finish(w: Working, time: number): void {
@@ -150,7 +150,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       exitTime: time,
       // entryValue / entryQty, as the last entry fill left it.
       entryPrice: w.position.entryPrice,
-      exitPrice: w.exitQty.gt(0) ? divideToFloat(w.exitValue, w.exitQty) : Number.NaN,
+      exitPrice: isPositive(w.exitQty) ? divideToFloat(w.exitValue, w.exitQty) : Number.NaN,
       qty: entryQty,
       notional: num(w.entryValue),
       pnl: num(w.realized.minus(w.fees)),

@@ -9,6 +9,9 @@ import {
   divideToFloat,
   floorToStep,
   isMultipleOf,
+  isNegative,
+  isNotPositive,
+  isPositive,
   roundFloatToTickDirected,
   roundToTick,
   roundToTickDirected,
@@ -92,6 +95,22 @@ describe('toFloat', () => {
     expect(toFloat(new Dec(Number.NaN))).toBeNaN();
     expect(toFloat(new Dec(Number.POSITIVE_INFINITY))).toBe(Number.POSITIVE_INFINITY);
     expect(toFloat(new Dec(Number.NEGATIVE_INFINITY))).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('signs', () => {
+  it('isPositive, isNegative and isNotPositive answer as gt(0), lt(0) and lte(0)', () => {
+    const check = (x: Decimal) => {
+      expect(isPositive(x), x.toString()).toBe(x.gt(0));
+      expect(isNegative(x), x.toString()).toBe(x.lt(0));
+      expect(isNotPositive(x), x.toString()).toBe(x.lte(0));
+    };
+    fc.assert(
+      fc.property(decimalText, (text) => check(new Dec(text))),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['0', '-0', 'Infinity', '-Infinity', 'NaN', '1e-400', '-1e-400', '5', '-5'])
+      check(new Dec(text));
   });
 });
 

@@ -46,6 +46,18 @@ export const money = (value: DecimalInput, field = 'amount'): Money => dec(value
 
 export const ZERO = new Dec(0);
 
+/**
+ * `value.gt(0)` read from the sign and digits (decimal.js's comparison first copies 0 into a new
+ * decimal): positive and not zero; +Infinity counts, NaN does not.
+ */
+export const isPositive = (value: Decimal): boolean => value.s > 0 && value.d?.[0] !== 0;
+
+/** `value.lt(0)`, likewise: negative and not zero (-0 is not); -Infinity counts, NaN does not. */
+export const isNegative = (value: Decimal): boolean => value.s < 0 && value.d?.[0] !== 0;
+
+/** `value.lte(0)`, likewise: zero (either sign) or negative; NaN is neither. */
+export const isNotPositive = (value: Decimal): boolean => value.s < 0 || value.d?.[0] === 0;
+
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -200,7 +212,7 @@ function roundToPlaces(value: Decimal, grid: Decimal, mode: Decimal.Rounding): D
 /** Round a quantity DOWN to the symbol's step (never buy more than the margin pays for). */
 export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T {
   const s = dec(step, 'stepSize');
-  if (s.lte(0)) return value;
+  if (isNotPositive(s)) return value;
   // Already on the step: the division, floor and product would give the same value back.
   if (onGrid(value, s)) return value;
   return (roundToPlaces(value, s, Decimal.ROUND_FLOOR) ?? value.div(s).floor().mul(s)) as T;
@@ -209,7 +221,7 @@ export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T 
 /** Round a price to the nearest tick, half up, as Binance and ccxt do. */
 export function roundToTick<T extends Decimal>(value: T, tick: DecimalInput): T {
   const t = dec(tick, 'tickSize');
-  if (t.lte(0)) return value;
+  if (isNotPositive(t)) return value;
   if (onGrid(value, t)) return value;
   return (roundToPlaces(value, t, Decimal.ROUND_HALF_UP) ??
     value.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t)) as T;
@@ -222,7 +234,7 @@ export function roundToTickDirected<T extends Decimal>(
   direction: 'up' | 'down',
 ): T {
   const t = dec(tick, 'tickSize');
-  if (t.lte(0)) return value;
+  if (isNotPositive(t)) return value;
   if (onGrid(value, t)) return value;
   const quick = roundToPlaces(value, t, direction === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR);
   if (quick !== null) return quick as T;

@@ -11,6 +11,8 @@ import {
   type Dec,
   dec,
   floorToStep,
+  isNotPositive,
+  isPositive,
   type OrderSide,
   roundFloatToTickDirected,
   toFloat,
@@ -99,7 +101,7 @@ export function takerPrice(state: EngineState, book: Book, side: OrderSide, qty:
   const tick = book.spec.tickSize;
   // The decimal of the float's text, rounded to the tick (without the text when it can be).
   const onTick = roundFloatToTickDirected(raw, tick, side === 'BUY' ? 'up' : 'down');
-  return onTick.lte(0) ? tick : onTick;
+  return isNotPositive(onTick) ? tick : onTick;
 }
 
 export function newOrderRecord(
@@ -241,7 +243,7 @@ export function fillNow(state: EngineState, order: OrderRec, price: Dec): void {
     const room = reduces(pos, order.side) ? pos.amt.abs() : ZERO;
     if (room.lt(qty)) qty = room;
   }
-  if (qty.gt(0)) executeFill(state, { order, qty, price, maker: false, executionType: 'TRADE' });
+  if (isPositive(qty)) executeFill(state, { order, qty, price, maker: false, executionType: 'TRADE' });
   if (isOpenOrder(order)) {
     const reason = order.reduceOnly
       ? ExpiryReason.REDUCE_ONLY_KNOCKED_OUT

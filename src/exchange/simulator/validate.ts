@@ -4,7 +4,13 @@
  * (-4001/-4013/-4002), trigger bounds (-4006/-4007), PERCENT_PRICE (-4016/-4024), MIN_NOTIONAL
  * (-4164, reduce-only exempt), client order ids (-4015/-4116).
  */
-import { CLIENT_ORDER_ID_PATTERN, type Dec, isMultipleOf, toFloat } from '../../domain/index.js';
+import {
+  CLIENT_ORDER_ID_PATTERN,
+  type Dec,
+  isMultipleOf,
+  isNotPositive,
+  toFloat,
+} from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import type { SimSymbolSpec } from './spec.js';
 
@@ -24,7 +30,7 @@ export function notRequired(name: string): never {
 }
 
 export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): void {
-  if (qty.lte(0)) throw binanceError(BinanceCode.QTY_LESS_THAN_ZERO);
+  if (isNotPositive(qty)) throw binanceError(BinanceCode.QTY_LESS_THAN_ZERO);
   if (qty.decimalPlaces() > spec.quantityPrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(qty, spec.stepSize)) throw binanceError(BinanceCode.QTY_NOT_INCREASED_BY_STEP_SIZE);
   if (qty.lt(spec.minQty)) throw binanceError(BinanceCode.QTY_LESS_THAN_MIN_QTY);
@@ -33,7 +39,7 @@ export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): v
 }
 
 export function checkPrice(spec: SimSymbolSpec, price: Dec): void {
-  if (price.lte(0)) throw binanceError(BinanceCode.PRICE_LESS_THAN_ZERO);
+  if (isNotPositive(price)) throw binanceError(BinanceCode.PRICE_LESS_THAN_ZERO);
   if (price.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(price, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
   if (price.lt(spec.minPrice)) throw binanceError(BinanceCode.PRICE_LESS_THAN_MIN_PRICE);
@@ -41,7 +47,7 @@ export function checkPrice(spec: SimSymbolSpec, price: Dec): void {
 }
 
 export function checkTriggerPrice(spec: SimSymbolSpec, trigger: Dec): void {
-  if (trigger.lte(0)) throw binanceError(BinanceCode.STOP_PRICE_LESS_THAN_ZERO);
+  if (isNotPositive(trigger)) throw binanceError(BinanceCode.STOP_PRICE_LESS_THAN_ZERO);
   if (trigger.gt(spec.maxPrice)) throw binanceError(BinanceCode.STOP_PRICE_GREATER_THAN_MAX_PRICE);
   if (trigger.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(trigger, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
