@@ -131,7 +131,8 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       w.exitPrice = exact && w.exitQty.isZero() ? num(fill.price) : Number.NaN;
       w.exitQty = w.exitQty.plus(fill.qty);
       w.exitValue = w.exitValue.plus(value);
-      w.openQty = w.openQty.minus(fill.qty);
+      // The exit of what is open leaves zero (+0, as the subtraction would, more slowly).
+      w.openQty = fill.qty.eq(w.openQty) ? ZERO : w.openQty.minus(fill.qty);
       const key = `${symbol}:${fill.orderId}`;
       w.reason ??= fill.liquidation
         ? 'liquidation'

@@ -65,7 +65,9 @@ export function executeFill(state: EngineState, f: FillRequest): void {
         whole ? ZERO : pos.isolatedWallet.minus(floorMoney(pos.isolatedWallet.mul(closeQty).div(absPrev))),
       );
     }
-    pos.amt = isPositive(prevAmt) ? prevAmt.minus(closeQty) : prevAmt.plus(closeQty);
+    // A whole close leaves zero (what the subtraction gives, +0), without decimal.js's slow
+    // way to a zero difference.
+    pos.amt = whole ? ZERO : isPositive(prevAmt) ? prevAmt.minus(closeQty) : prevAmt.plus(closeQty);
     if (pos.amt.isZero()) {
       pos.entryPrice = ZERO;
       // Whatever is left in the isolated wallet (funding, rounding) goes back to cross.
