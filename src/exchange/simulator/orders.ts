@@ -235,10 +235,19 @@ export function placeOrder(state: EngineState, accountId: string, req: PlaceOrde
   return orderSnapshot(order);
 }
 
+/**
+ * What is left of an order: all of it before its first fill (what taking away zero gives back for
+ * a quantity of at most 35 digits), else the decimal difference.
+ */
+const remainingOf = (order: OrderRec): Dec =>
+  order.executedQty.isZero() && order.origQty.d.length <= 5
+    ? order.origQty
+    : order.origQty.minus(order.executedQty);
+
 /** Fill an order as taker at `price` now, capped at the position if reduce-only; expire the rest. */
 export function fillNow(state: EngineState, order: OrderRec, price: Dec): void {
   const pos = positionOf(state, order.account, order.book);
-  let qty = order.origQty.minus(order.executedQty);
+  let qty = remainingOf(order);
   if (order.reduceOnly) {
     const room = reduces(pos, order.side) ? pos.amt.abs() : ZERO;
     if (room.lt(qty)) qty = room;

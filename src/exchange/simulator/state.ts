@@ -293,7 +293,9 @@ export function setIsolatedWallet(pos: Position, value: Dec): void {
   // Taking away or adding zero gives the total (a decimal result, of 40 digits at most) back as
   // it is: an opening fill only adds, a closing one only takes away.
   let total = account.isolatedTotal;
-  if (!pos.isolatedWallet.isZero()) total = total.minus(pos.isolatedWallet);
+  // The last isolated wallet released leaves zero (+0, as the slower subtraction would).
+  if (!pos.isolatedWallet.isZero())
+    total = total.eq(pos.isolatedWallet) ? ZERO : total.minus(pos.isolatedWallet);
   if (!value.isZero()) total = total.plus(value);
   account.isolatedTotal = total;
   pos.isolatedWallet = value;
