@@ -5,7 +5,6 @@ import {
   Dec,
   dec,
   divide,
-  divideBy,
   divideToFloat,
   floorToStep,
   isMultipleOf,
@@ -459,26 +458,6 @@ describe('divide', () => {
     const got = divide(x, new Dec(3));
     expect(got.constructor).toBe(Short);
     expect(got.toString()).toBe('0.66666');
-  });
-});
-
-describe('divideBy', () => {
-  it('is x.div(n), word for word, for leverages, other whole numbers and fractions', () => {
-    fc.assert(
-      fc.property(
-        decimalText,
-        fc.oneof(
-          fc.integer({ min: 1, max: 125 }),
-          fc.integer({ min: 0, max: 1000 }),
-          fc.double({ noNaN: true }),
-        ),
-        (a, n) => {
-          const x = new Dec(a);
-          expect(parts(divideBy(x, n))).toEqual(parts(x.div(n)));
-        },
-      ),
-      { numRuns: 20_000 },
-    );
   });
 });
 

@@ -297,17 +297,6 @@ export function divide(x: Decimal, y: Decimal): Decimal {
   return fromDigits(x.s === y.s ? 1 : -1, quotient.digits, quotient.exponent);
 }
 
-/** Decimals of the whole numbers below 256 (leverages), made once for divideBy. */
-const WHOLE = Array.from({ length: 256 }, (_, i) => new Dec(i));
-
-/**
- * `x.div(n)` for a number n (a leverage): divide() with n as a decimal, which x.div(n) would
- * have parsed from it anyway. Zero is parsed each time: -0 is an integer too and keeps its sign.
- */
-export function divideBy(x: Decimal, n: number): Decimal {
-  return divide(x, Number.isInteger(n) && n > 0 && n < 256 ? WHOLE[n]! : new Dec(n));
-}
-
 /**
  * `x.div(y).mul(10^scale).toNumber()` (scale a small whole number: 2 for a percentage): the same
  * double, from the quotient's 40 digits without building the decimal (a JavaScript number parsed

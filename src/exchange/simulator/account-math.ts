@@ -11,7 +11,7 @@
  * orders against the position in one-way mode. The open loss of a resting order (FAQ "cost
  * required to open") is charged in the placement check only, not held while it rests.
  */
-import { type Dec, divideBy, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import { liquidationPrice, maintenanceMargin, maintenanceMarginF, unrealizedPnl } from './margin.js';
 import { maxNotionalFor } from './spec.js';
@@ -71,12 +71,12 @@ function symbolOrderMargin(p: Position | undefined, orders: Iterable<OrderLike>,
       const used = dmin(open, reducibleByBuys);
       reducibleByBuys = reducibleByBuys.minus(used);
       open = open.minus(used);
-      if (!open.isZero()) buy = buy.plus(divideBy(open.mul(o.price), leverage));
+      if (!open.isZero()) buy = buy.plus(open.mul(o.price).div(leverage));
     } else {
       const used = dmin(open, reducibleBySells);
       reducibleBySells = reducibleBySells.minus(used);
       open = open.minus(used);
-      if (!open.isZero()) sell = sell.plus(divideBy(open.mul(o.price), leverage));
+      if (!open.isZero()) sell = sell.plus(open.mul(o.price).div(leverage));
     }
   }
   return dmax(buy, sell);
@@ -209,7 +209,9 @@ export function checkOrderMargin(
   if (order.immediate) {
     const mark = p.book.hasPrice ? markOf(p.book) : order.price;
     const openLoss = order.side === 'BUY' ? order.price.minus(mark) : mark.minus(order.price);
-    cost = divideBy(open.mul(order.price), p.leverage)
+    cost = open
+      .mul(order.price)
+      .div(p.leverage)
       .plus(open.mul(dmax(ZERO, openLoss)))
       .plus(order.qty.mul(order.price).mul(account.takerRate));
   } else {

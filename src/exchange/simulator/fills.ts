@@ -8,7 +8,7 @@
  * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
  * liquidation level is recomputed, and a liquidation check is queued.
  */
-import { type Dec, divide, divideBy, isNegative, isPositive, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, divide, isNegative, isPositive, toFloat, ZERO } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
 import {
@@ -139,7 +139,7 @@ function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
   pos.entryPrice = absOld.isZero() ? price : divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
   pos.amt = pos.amt.plus(signed);
   if (pos.marginType === 'ISOLATED') {
-    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(divideBy(value, pos.leverage))));
+    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(value.div(pos.leverage))));
   }
 }
 
