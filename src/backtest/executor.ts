@@ -328,7 +328,8 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       working.set(signal.symbol, w);
       byEntryId.set(w.entryId, w);
       try {
-        await configure(signal.symbol);
+        // Once per symbol (no async call for the symbols already set up).
+        if (!configured.has(signal.symbol)) await configure(signal.symbol);
         await exchange.createOrder({
           symbol: signal.symbol,
           side: entrySide(signal.direction),
@@ -342,7 +343,9 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
         return refuse(isDomainError(err) ? err.code : 'EXCHANGE_ERROR', describeError(err));
       }
       stats.placed++;
-      await this.settle();
+      // Protection of a filled entry, if any is on its way (a resting entry has none to wait for).
+      const protecting = this.settle();
+      if (protecting) await protecting;
       return { status: 'placed' };
     },
     nextDeadline() {

@@ -8,7 +8,7 @@
  * be marked to market every step without touching a decimal.
  */
 import type { Decimal } from 'decimal.js';
-import { type Direction, toFloat, ZERO } from '../domain/index.js';
+import { type Direction, divideToFloat, isNotPositive, isPositive, toFloat, ZERO } from '../domain/index.js';
 import type { Exchange, Fill, UserStreamEvent } from '../exchange/index.js';
 import type { ExitReason } from './types.js';
 
@@ -47,6 +47,8 @@ interface Working {
   entryValue: Decimal;
   exitQty: Decimal;
   exitValue: Decimal;
+  /** The exit price when one fill (of an exact quote) did all the exiting so far, else NaN. */
+  exitPrice: number;
   realized: Decimal;
   fees: Decimal;
   reason: ExitReason | null;
@@ -102,6 +104,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         entryValue: ZERO,
         exitQty: ZERO,
         exitValue: ZERO,
+        exitPrice: Number.NaN,
         realized: ZERO,
         fees: ZERO,
         reason: null,
@@ -114,14 +117,22 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     w.fees = w.fees.plus(fill.fee);
     w.realized = w.realized.plus(fill.realizedPnl);
     const value = fill.qty.mul(fill.price);
+    // A side's first fill, quantity and price of at most five words (35 digits) together: its
+    // value is exact, so value / quantity, the side's average price, is the fill's price itself.
+    const exact = fill.qty.d.length + fill.price.d.length <= 5;
     if (side === w.direction) {
+      const first = exact && w.entryQty.isZero();
       w.entryQty = w.entryQty.plus(fill.qty);
       w.entryValue = w.entryValue.plus(value);
       w.openQty = w.openQty.plus(fill.qty);
+      // The average entry moves with entry fills only (an exit leaves its decimals as they were).
+      w.position.entryPrice = first ? num(fill.price) : divideToFloat(w.entryValue, w.entryQty);
     } else {
+      w.exitPrice = exact && w.exitQty.isZero() ? num(fill.price) : Number.NaN;
       w.exitQty = w.exitQty.plus(fill.qty);
       w.exitValue = w.exitValue.plus(value);
-      w.openQty = w.openQty.minus(fill.qty);
+      // The exit of what is open leaves zero (+0, as the subtraction would, more slowly).
+      w.openQty = fill.qty.eq(w.openQty) ? ZERO : w.openQty.minus(fill.qty);
       const key = `${symbol}:${fill.orderId}`;
       w.reason ??= fill.liquidation
         ? 'liquidation'
@@ -134,9 +145,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     }
     const sign = w.direction === 'LONG' ? 1 : -1;
     w.position.qty = sign * num(w.openQty);
-    // The average entry moves with entry fills only (an exit leaves its decimals as they were).
-    if (side === w.direction) w.position.entryPrice = num(w.entryValue.div(w.entryQty));
-    if (w.openQty.lte(0)) finish(w, fill.time);
+    if (isNotPositive(w.openQty)) finish(w, fill.time);
   }
 
   function finish(w: Working, time: number): void {
@@ -150,7 +159,11 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       exitTime: time,
       // entryValue / entryQty, as the last entry fill left it.
       entryPrice: w.position.entryPrice,
-      exitPrice: w.exitQty.gt(0) ? num(w.exitValue.div(w.exitQty)) : Number.NaN,
+      exitPrice: !isPositive(w.exitQty)
+        ? Number.NaN
+        : Number.isNaN(w.exitPrice)
+          ? divideToFloat(w.exitValue, w.exitQty)
+          : w.exitPrice,
       qty: entryQty,
       notional: num(w.entryValue),
       pnl: num(w.realized.minus(w.fees)),

@@ -8,6 +8,10 @@ import {
   divideToFloat,
   floorToStep,
   isMultipleOf,
+  isNegative,
+  isNotPositive,
+  isPositive,
+  roundFloatToTickDirected,
   roundToTick,
   roundToTickDirected,
   toFloat,
@@ -57,6 +61,31 @@ describe('toFloat', () => {
     );
   });
 
+  it('is toNumber() at the ends of the doubles: overflow, subnormals, underflow, long digits', () => {
+    for (const text of [
+      '1e400',
+      '-1e400',
+      '1e-400',
+      '-1e-400',
+      '4.9e-324',
+      '2.4e-324',
+      '2.5e-324',
+      '2.2250738585072011e-308',
+      '2.2250738585072014e-308',
+      '1.7976931348623157e308',
+      '1.7976931348623158e308',
+      '1.8e308',
+      '9007199254740993',
+      '9007199254740993.00000000000000000000001',
+      '0.1000000000000000055511151231257827021181583404541015625',
+      '123456789012345678901234567890123456789',
+      '-0.000000000000000000000000000000000000012345678901234567',
+    ]) {
+      const x = new Dec(text);
+      expect(Object.is(toFloat(x), x.toNumber()), text).toBe(true);
+    }
+  });
+
   it('keeps the edges: zeros with their sign, non-finite values, the largest exact exponents', () => {
     for (const text of ['0', '-0', '1e22', '1e23', '123456789012345e22', '1e-22', '1e-23', '0.1', '-0.3']) {
       const d = new Dec(text);
@@ -65,6 +94,22 @@ describe('toFloat', () => {
     expect(toFloat(new Dec(Number.NaN))).toBeNaN();
     expect(toFloat(new Dec(Number.POSITIVE_INFINITY))).toBe(Number.POSITIVE_INFINITY);
     expect(toFloat(new Dec(Number.NEGATIVE_INFINITY))).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('signs', () => {
+  it('isPositive, isNegative and isNotPositive answer as gt(0), lt(0) and lte(0)', () => {
+    const check = (x: Decimal) => {
+      expect(isPositive(x), x.toString()).toBe(x.gt(0));
+      expect(isNegative(x), x.toString()).toBe(x.lt(0));
+      expect(isNotPositive(x), x.toString()).toBe(x.lte(0));
+    };
+    fc.assert(
+      fc.property(decimalText, (text) => check(new Dec(text))),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['0', '-0', 'Infinity', '-Infinity', 'NaN', '1e-400', '-1e-400', '5', '-5'])
+      check(new Dec(text));
   });
 });
 
@@ -262,6 +307,83 @@ describe('rounding to the tick and the step', () => {
 
 /** decimal.js's representation: sign, exponent, words. Equal for equal values of one configuration. */
 const parts = (d: Decimal) => [d.s, d.e, d.d === null ? null : [...d.d]];
+
+describe('roundFloatToTickDirected', () => {
+  const TICKS = [
+    '1',
+    '0.1',
+    '0.01',
+    '0.001',
+    '0.0001',
+    '0.00001',
+    '0.000001',
+    '1e-7',
+    '1e-8',
+    '0.5',
+    '0.0025',
+    '10',
+  ];
+  const same = (value: number, tick: string, direction: 'up' | 'down') => {
+    const t = new Dec(tick);
+    const got = roundFloatToTickDirected(value, t, direction);
+    const want = roundToTickDirected(dec(value), t, direction);
+    expect(parts(got), `${value} ${tick} ${direction}`).toEqual(parts(want));
+  };
+
+  it('is roundToTickDirected(dec(value)) for prices moved by a slippage fraction', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.double({ min: 0, max: 0.02, noNaN: true }),
+        fc.constantFrom(...TICKS),
+        fc.boolean(),
+        (n, places, fraction, tick, up) => {
+          const base = n / 10 ** places;
+          same(up ? base * (1 + fraction) : base * (1 - fraction), tick, up ? 'up' : 'down');
+          // On the grid and a few ulps beside it: where the shortcut must step aside.
+          for (let j = -3; j <= 3; j++) same(base * (1 + j * Number.EPSILON), tick, up ? 'up' : 'down');
+        },
+      ),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('is roundToTickDirected(dec(value)) for any double, on the grid, beside it and at the edges', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom(...TICKS),
+        fc.boolean(),
+        (value, tick, up) => {
+          same(value, tick, up ? 'up' : 'down');
+          const next = value * (1 + Number.EPSILON);
+          if (Number.isFinite(next)) same(next, tick, up ? 'up' : 'down');
+        },
+      ),
+      { numRuns: 50_000 },
+    );
+    for (const value of [
+      0.1 + 0.2,
+      1.0000000000000002,
+      2 ** 40 / 10,
+      2 ** 40 + 0.5,
+      1e-9,
+      5e-324,
+      0.999999999999,
+      123.45,
+    ]) {
+      for (const tick of TICKS) for (const d of ['up', 'down'] as const) same(value, tick, d);
+    }
+  });
+
+  it('refuses what dec refuses', () => {
+    expect(() => roundFloatToTickDirected(Number.NaN, new Dec('0.01'), 'up')).toThrow(TypeError);
+    expect(() => roundFloatToTickDirected(Number.POSITIVE_INFINITY, new Dec('0.01'), 'up')).toThrow(
+      TypeError,
+    );
+  });
+});
 
 describe('divide', () => {
   it('is x.div(y), word for word, for any two decimals of up to 45 digits', () => {

@@ -46,6 +46,18 @@ export const money = (value: DecimalInput, field = 'amount'): Money => dec(value
 
 export const ZERO = new Dec(0);
 
+/**
+ * `value.gt(0)` read from the sign and digits (decimal.js's comparison first copies 0 into a new
+ * decimal): positive and not zero; +Infinity counts, NaN does not.
+ */
+export const isPositive = (value: Decimal): boolean => value.s > 0 && value.d?.[0] !== 0;
+
+/** `value.lt(0)`, likewise: negative and not zero (-0 is not); -Infinity counts, NaN does not. */
+export const isNegative = (value: Decimal): boolean => value.s < 0 && value.d?.[0] !== 0;
+
+/** `value.lte(0)`, likewise: zero (either sign) or negative; NaN is neither. */
+export const isNotPositive = (value: Decimal): boolean => value.s < 0 || value.d?.[0] === 0;
+
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -90,28 +102,44 @@ function integerOf(words: readonly number[]): number {
  * `value.toNumber()`, without its trip through text when the value allows: a decimal of at most
  * 15 significant digits is an integer N < 10^15 times 10^k; for |k| <= 22 both N and 10^|k| are
  * exact doubles, and one IEEE multiplication or division rounds correctly, which is exactly what
- * Number(text) returns (Clinger's fast path). Anything else (more digits, larger exponents, NaN,
- * infinities) goes through toNumber(). Reads decimal.js's documented digits (`d`, base 1e7
- * words, most significant first), exponent (`e`, base 10) and sign (`s`).
+ * Number(text) returns (Clinger's fast path). Other finite values are parsed from their digits
+ * (textToFloat); NaN and infinities go through toNumber(). Reads decimal.js's documented digits
+ * (`d`, base 1e7 words, most significant first), exponent (`e`, base 10) and sign (`s`).
  */
 export function toFloat(value: Decimal): number {
   const words = value.d;
-  if (!words || words.length > 3) return value.toNumber();
+  if (!words) return value.toNumber();
+  if (words.length > 3) return textToFloat(value, words);
   const first = words[0]!;
   if (first === 0) return value.s < 0 ? -0 : 0;
   const digits = digitsOf(words);
-  if (digits > 15) return value.toNumber();
+  if (digits > 15) return textToFloat(value, words);
   const n = integerOf(words);
   const k = value.e - digits + 1;
   let x: number;
   if (k >= 0) {
-    if (k > 22) return value.toNumber();
+    if (k > 22) return textToFloat(value, words);
     x = n * POW10[k]!;
   } else {
-    if (k < -22) return value.toNumber();
+    if (k < -22) return textToFloat(value, words);
     x = n / POW10[-k]!;
   }
   return value.s < 0 ? -x : x;
+}
+
+/**
+ * A finite nonzero decimal as a double, parsed from its digits written as an integer with an
+ * exponent: the same value as the text toNumber() parses (decimal.js writes it with a point, or
+ * zeros, instead), and JavaScript parses any decimal text correctly rounded, so the same double,
+ * without decimal.js's formatting on the way.
+ */
+function textToFloat(value: Decimal, words: readonly number[]): number {
+  let digits = String(words[0]);
+  for (let i = 1; i < words.length; i++) {
+    const w = String(words[i]);
+    digits += '0000000'.slice(w.length) + w;
+  }
+  return Number(`${value.s < 0 ? '-' : ''}${digits}e${value.e - digits.length + 1}`);
 }
 
 /** A decimal of at most 15 significant digits as integer x 10^exponent, or null (more digits, NaN, infinite). */
@@ -184,7 +212,7 @@ function roundToPlaces(value: Decimal, grid: Decimal, mode: Decimal.Rounding): D
 /** Round a quantity DOWN to the symbol's step (never buy more than the margin pays for). */
 export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T {
   const s = dec(step, 'stepSize');
-  if (s.lte(0)) return value;
+  if (isNotPositive(s)) return value;
   // Already on the step: the division, floor and product would give the same value back.
   if (onGrid(value, s)) return value;
   return (roundToPlaces(value, s, Decimal.ROUND_FLOOR) ?? value.div(s).floor().mul(s)) as T;
@@ -193,7 +221,7 @@ export function floorToStep<T extends Decimal>(value: T, step: DecimalInput): T 
 /** Round a price to the nearest tick, half up, as Binance and ccxt do. */
 export function roundToTick<T extends Decimal>(value: T, tick: DecimalInput): T {
   const t = dec(tick, 'tickSize');
-  if (t.lte(0)) return value;
+  if (isNotPositive(t)) return value;
   if (onGrid(value, t)) return value;
   return (roundToPlaces(value, t, Decimal.ROUND_HALF_UP) ??
     value.div(t).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(t)) as T;
@@ -206,12 +234,37 @@ export function roundToTickDirected<T extends Decimal>(
   direction: 'up' | 'down',
 ): T {
   const t = dec(tick, 'tickSize');
-  if (t.lte(0)) return value;
+  if (isNotPositive(t)) return value;
   if (onGrid(value, t)) return value;
   const quick = roundToPlaces(value, t, direction === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR);
   if (quick !== null) return quick as T;
   const steps = value.div(t);
   return (direction === 'up' ? steps.ceil() : steps.floor()).mul(t) as T;
+}
+
+/**
+ * `roundToTickDirected(dec(value), tick, direction)` for a float (a price the slippage moved),
+ * without parsing the float's text when the answer is plain: for a positive value and a tick of
+ * 10^-p, y = value x 10^p is one correctly rounded product, and the decimal of the value's text
+ * (within half an ulp of it) times 10^p lies within 1.5 ulps of y. When y is farther than that
+ * from the nearest whole number (checked with a margin: 2^-49 of y), the decimal answer and y
+ * round to the same whole number k, and the answer is k x 10^-p. Anything else (a value on or
+ * near the grid, another tick, zero, NaN, a y beyond 2^40) takes the decimal way.
+ */
+export function roundFloatToTickDirected(value: number, tick: Decimal, direction: 'up' | 'down'): Decimal {
+  const places = tick.constructor === Dec ? placesOfPowerOfTen(tick) : -1;
+  if (places >= 0 && places <= 22 && value > 0) {
+    const y = value * POW10[places]!;
+    if (y < 2 ** 40) {
+      const below = Math.floor(y);
+      const margin = y * 2 ** -49;
+      if (y - below > margin && below + 1 - y > margin) {
+        const k = direction === 'up' ? below + 1 : below;
+        if (k > 0) return fromDigits(1, String(k), -places);
+      }
+    }
+  }
+  return roundToTickDirected(dec(value), tick, direction);
 }
 
 /** 10^i as bigints, for i up to twice our precision and a margin. */

@@ -10,6 +10,7 @@ import {
   dec,
   divide,
   floorToStep,
+  isNotPositive,
   type Price,
   type Qty,
   roundToTick,
@@ -43,7 +44,12 @@ export function sizeEntry(input: SizingInput): SizingResult {
   } catch (err) {
     return { ok: false, reason: 'BAD_INPUT', message: (err as Error).message };
   }
-  if (margin.lte(0) || rawPrice.lte(0) || !Number.isInteger(input.leverage) || input.leverage < 1) {
+  if (
+    isNotPositive(margin) ||
+    isNotPositive(rawPrice) ||
+    !Number.isInteger(input.leverage) ||
+    input.leverage < 1
+  ) {
     return {
       ok: false,
       reason: 'BAD_INPUT',
@@ -58,11 +64,11 @@ export function sizeEntry(input: SizingInput): SizingResult {
     };
   }
   const price = roundToTick(rawPrice, rules.tickSize) as Price;
-  const notionalWanted = margin.mul(input.leverage);
+  const notionalWanted = notionalOf(margin, input.leverage);
   const qty = floorToStep(divide(notionalWanted, price), rules.stepSize) as Qty;
   const notional = qty.mul(price);
 
-  if (qty.lt(rules.minQty) || qty.lte(0) || notional.lt(rules.minNotional)) {
+  if (qty.lt(rules.minQty) || isNotPositive(qty) || notional.lt(rules.minNotional)) {
     const smallest = smallestMargin(rules, price, input.leverage);
     const what = qty.lt(rules.minQty) || qty.lte(0) ? 'BELOW_MIN_QTY' : 'BELOW_MIN_NOTIONAL';
     return {
@@ -83,6 +89,20 @@ export function sizeEntry(input: SizingInput): SizingResult {
     };
   }
   return { ok: true, qty, price, notional };
+}
+
+// margin x leverage of the last sizing: a user's margin and leverage are the same decimal and
+// number order after order, and the product the same value (one multiplication per entry fewer).
+let lastMargin: Decimal | undefined;
+let lastLeverage = 0;
+let lastNotional: Decimal = new Dec(0);
+function notionalOf(margin: Decimal, leverage: number): Decimal {
+  if (margin !== lastMargin || leverage !== lastLeverage) {
+    lastNotional = margin.mul(leverage);
+    lastMargin = margin;
+    lastLeverage = leverage;
+  }
+  return lastNotional;
 }
 
 /**

@@ -11,7 +11,7 @@
  * orders against the position in one-way mode. The open loss of a resting order (FAQ "cost
  * required to open") is charged in the placement check only, not held while it rests.
  */
-import { type Dec, ZERO } from '../../domain/index.js';
+import { type Dec, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import { liquidationPrice, maintenanceMargin, maintenanceMarginF, unrealizedPnl } from './margin.js';
 import { maxNotionalFor } from './spec.js';
@@ -105,7 +105,11 @@ export function openOrderInitialMargin(account: Account): Dec {
   if (account.orderMarginDirty.size > 0) {
     for (const book of account.orderMarginDirty) {
       const before = account.orderMargin.get(book) ?? ZERO;
-      const after = bookOrderMargin(account, book);
+      // A symbol with no open order locks nothing (what the sum over no orders gives); nothing
+      // locked before and after leaves the total as it is (most dirty marks: a filled MARKET).
+      const idle = openOrdersOn(account, book).size === 0;
+      if (idle && before.isZero()) continue;
+      const after = idle ? ZERO : bookOrderMargin(account, book);
       account.orderMarginTotal = account.orderMarginTotal.minus(before).plus(after);
       if (after.isZero()) account.orderMargin.delete(book);
       else account.orderMargin.set(book, after);
@@ -160,12 +164,19 @@ export function accountSummary(state: EngineState, account: Account): SimAccount
 export function availableBalance(account: Account): Dec {
   let crossUpnl = ZERO;
   let crossIm = ZERO;
+  let cross = false;
   for (const p of account.positions.values()) {
     if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
+    cross = true;
     crossUpnl = crossUpnl.plus(positionUpnl(p));
     crossIm = crossIm.plus(positionInitialMargin(p));
   }
-  return crossWallet(account).plus(crossUpnl).minus(crossIm).minus(openOrderInitialMargin(account));
+  // Adding or taking away zero gives a decimal of 40 digits back as it was (only the sign of a
+  // zero result could differ, and callers only compare): skipped for isolated-only accounts.
+  let available = crossWallet(account);
+  if (cross) available = available.plus(crossUpnl).minus(crossIm);
+  const orderIm = openOrderInitialMargin(account);
+  return orderIm.isZero() ? available : available.minus(orderIm);
 }
 
 /** The part of an order of `qty` on `side` that would open rather than reduce the position. */
@@ -186,6 +197,7 @@ export function checkOrderMargin(
   order: { side: 'BUY' | 'SELL'; qty: Dec; price: Dec; reduceOnly: boolean; immediate: boolean },
 ): void {
   if (order.reduceOnly) return;
+  if (order.immediate && p.amt.isZero() && p.book.hasPrice && openingFits(account, p, order)) return;
   const open = openingQty(p, order.side, order.qty);
   if (open.isZero()) return;
   const signed = order.side === 'BUY' ? order.qty : order.qty.neg();
@@ -219,6 +231,38 @@ export function checkOrderMargin(
     cost = after.minus(before).plus(openLoss);
   }
   if (cost.gt(available)) throw binanceError(BinanceCode.MARGIN_NOT_SUFFICIENT);
+}
+
+/**
+ * checkOrderMargin's two checks for an immediate order opening a position from flat, in floats:
+ * true only when neither can fail. The decimals the exact checks compare and the floats here
+ * differ by a few ulps of the terms: every input is a correctly rounded double of its decimal
+ * (the mark is the double the decimal was parsed from), each float operation adds at most half
+ * an ulp, and the price − mark difference at most an ulp of (price + mark). So the float cost is
+ * within 2^-48 of S = qty × (price × (1/leverage + taker rate) + price + mark) of the decimal
+ * one (whose own 40-digit roundings are far smaller); a cost below the available balance by more
+ * than 2^-40 of S (and 2^-50 of the balance, for its conversion) is below it in decimals too.
+ * Likewise the notional against the bracket cap. Anything closer, or odd (NaN, extreme
+ * magnitudes), is left to the decimals.
+ */
+export function openingFits(
+  account: Account,
+  p: Position,
+  order: { side: 'BUY' | 'SELL'; qty: Dec; price: Dec },
+): boolean {
+  const qty = toFloat(order.qty);
+  const price = toFloat(order.price);
+  const mark = p.book.markF;
+  const notional = qty * price;
+  const cap = toFloat(maxNotionalFor(p.book.spec.brackets, p.leverage));
+  if (!(notional * (1 + 2 ** -40) < cap * (1 - 2 ** -50))) return false;
+  const rate = toFloat(account.takerRate);
+  const loss = order.side === 'BUY' ? price - mark : mark - price;
+  const cost = notional / p.leverage + qty * Math.max(0, loss) + notional * rate;
+  const scale = qty * (price * (1 / p.leverage + rate) + price + mark);
+  if (!(scale > 1e-200 && scale < 1e200 && rate >= 0 && mark > 0)) return false;
+  const available = toFloat(availableBalance(account));
+  return cost + scale * 2 ** -40 < available - Math.abs(available) * 2 ** -50;
 }
 
 /** The wallet-like margin that backs `p` in the liquidation formula. */

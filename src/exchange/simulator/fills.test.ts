@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UserStreamEvent } from '../port.js';
 import { createTestSimulator, d, trace } from './fixtures.js';
@@ -176,6 +177,42 @@ describe('limit orders', () => {
       'ORDER_TRADE_UPDATE:TRADE:FILLED',
       'ACCOUNT_UPDATE:ORDER',
     ]);
+  });
+
+  it("an order's quote and average price are its trades', filled whole or in parts", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 2_000 }),
+        fc.integer({ min: 900_000, max: 999_999 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 6 }),
+        (thousandths, tenths, volumes) => {
+          const { sim } = createTestSimulator({ limitFillVolumeShare: 0.1, deposit: 1e9 });
+          const o = sim.placeOrder(
+            'a',
+            order({
+              type: 'LIMIT',
+              timeInForce: 'GTC',
+              price: d(tenths).div(10),
+              quantity: d(thousandths).div(1000),
+            }),
+          );
+          let last = tenths / 10;
+          for (const volume of volumes) {
+            last -= 0.1;
+            sim.onPrice('BTCUSDT', { last, volume: volume / 100 });
+            const now = sim.getOrder('a', 'BTCUSDT', { orderId: o.orderId });
+            const trades = sim.trades('a').filter((t) => t.orderId === o.orderId);
+            if (trades.length === 0) continue;
+            const quote = trades.reduce((sum, t) => sum.plus(t.quoteQty), d(0));
+            const qty = trades.reduce((sum, t) => sum.plus(t.qty), d(0));
+            expect(now.cumQuote.eq(quote)).toBe(true);
+            expect(now.executedQty.eq(qty)).toBe(true);
+            expect(now.avgPrice.eq(quote.div(qty))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('reserves open-order margin: available balance drops by notional / leverage while it rests', () => {

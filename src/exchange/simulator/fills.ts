@@ -8,7 +8,7 @@
  * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
  * liquidation level is recomputed, and a liquidation check is queued.
  */
-import { type Dec, divide, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, divide, isNegative, isPositive, toFloat, ZERO } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
 import {
@@ -49,26 +49,35 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   // margin of an opening fill all start from it.
   const quote = qty.mul(price);
   let realized = ZERO;
-  if (prevAmt.isZero() || prevAmt.gt(0) === signed.gt(0)) {
+  if (prevAmt.isZero() || isPositive(prevAmt) === isPositive(signed)) {
     increase(pos, signed, price, quote);
   } else {
     const absPrev = prevAmt.abs();
     const closeQty = qty.lt(absPrev) ? qty : absPrev;
-    realized = roundMoney(closeQty.mul(price.minus(pos.entryPrice)).mul(prevAmt.gt(0) ? 1 : -1));
+    // A short gains what the price fell: the negation is the product by -1 (zero's sign too).
+    const gain = closeQty.mul(price.minus(pos.entryPrice));
+    realized = roundMoney(isPositive(prevAmt) ? gain : gain.neg());
+    const whole = closeQty.eq(absPrev);
     if (!pos.isolatedWallet.isZero()) {
-      const released = closeQty.eq(absPrev)
-        ? pos.isolatedWallet
-        : floorMoney(pos.isolatedWallet.mul(closeQty).div(absPrev));
-      setIsolatedWallet(pos, pos.isolatedWallet.minus(released));
+      // Closing it all releases the whole isolated wallet (what it less itself leaves: zero).
+      setIsolatedWallet(
+        pos,
+        whole ? ZERO : pos.isolatedWallet.minus(floorMoney(pos.isolatedWallet.mul(closeQty).div(absPrev))),
+      );
     }
-    pos.amt = prevAmt.gt(0) ? prevAmt.minus(closeQty) : prevAmt.plus(closeQty);
+    // A whole close leaves zero (what the subtraction gives, +0), without decimal.js's slow
+    // way to a zero difference.
+    pos.amt = whole ? ZERO : isPositive(prevAmt) ? prevAmt.minus(closeQty) : prevAmt.plus(closeQty);
     if (pos.amt.isZero()) {
       pos.entryPrice = ZERO;
       // Whatever is left in the isolated wallet (funding, rounding) goes back to cross.
-      setIsolatedWallet(pos, ZERO);
+      if (!pos.isolatedWallet.isZero()) setIsolatedWallet(pos, ZERO);
     }
-    const openQty = qty.minus(closeQty);
-    if (openQty.gt(0)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
+    // Beyond the position the rest opens the other way (none when the fill closed exactly).
+    if (closeQty !== qty) {
+      const openQty = qty.minus(closeQty);
+      if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
+    }
   }
   const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
   account.wallet = account.wallet.plus(realized).minus(fee);
@@ -78,9 +87,17 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   pos.updateTime = state.now;
   refreshCrossWallet(account);
 
-  order.executedQty = order.executedQty.plus(qty);
-  order.cumQuote = order.cumQuote.plus(quote);
-  order.avgPrice = order.cumQuote.div(order.executedQty);
+  if (order.executedQty.isZero() && qty.d.length + price.d.length <= 5) {
+    // The order's first fill, qty and price of at most five words (35 digits) together, so the
+    // quote is exact: the sums from zero are qty and the quote, their quotient the price itself.
+    order.executedQty = qty;
+    order.cumQuote = quote;
+    order.avgPrice = price;
+  } else {
+    order.executedQty = order.executedQty.plus(qty);
+    order.cumQuote = order.cumQuote.plus(quote);
+    order.avgPrice = divide(order.cumQuote, order.executedQty);
+  }
   order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = state.now;
   const tradeId = order.book.nextTradeId++;
@@ -174,7 +191,7 @@ export function endAlgo(
 
 /** Would a reduce-only order on `side` still reduce this position? */
 export const reduces = (p: Position, side: 'BUY' | 'SELL'): boolean =>
-  side === 'BUY' ? p.amt.lt(0) : p.amt.gt(0);
+  side === 'BUY' ? isNegative(p.amt) : isPositive(p.amt);
 
 export function afterPositionChange(state: EngineState, pos: Position, prevAmt: Dec): void {
   pos.amtF = toFloat(pos.amt);
@@ -185,12 +202,15 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
 
   const account = pos.account;
   account.orderMarginDirty.add(book);
-  for (const o of [...openOrdersOn(account, book)]) {
-    if (o.reduceOnly && !reduces(pos, o.side)) {
-      endOrder(state, o, 'EXPIRED', ExpiryReason.REDUCE_ONLY_KNOCKED_OUT);
+  const orders = openOrdersOn(account, book);
+  if (orders.size > 0) {
+    for (const o of [...orders]) {
+      if (o.reduceOnly && !reduces(pos, o.side)) {
+        endOrder(state, o, 'EXPIRED', ExpiryReason.REDUCE_ONLY_KNOCKED_OUT);
+      }
     }
   }
-  const wasGone = !prevAmt.isZero() && (pos.amt.isZero() || pos.amt.gt(0) !== prevAmt.gt(0));
+  const wasGone = !prevAmt.isZero() && (pos.amt.isZero() || isPositive(pos.amt) !== isPositive(prevAmt));
   if (wasGone) {
     for (const a of [...openAlgosOn(account, book)]) {
       if (a.closePosition && !reduces(pos, a.side)) endAlgo(state, a, 'EXPIRED');
@@ -212,7 +232,7 @@ export function refreshLiquidationTrigger(state: EngineState, pos: Position): vo
   const lp = positionLiquidationPrice(pos);
   if (lp === null) return;
   const book = pos.book;
-  const long = pos.amt.gt(0);
+  const long = isPositive(pos.amt);
   const level = toFloat(lp);
   if (book.hasPrice && (long ? book.markF <= level : book.markF >= level)) {
     state.pendingChecks.add(pos);

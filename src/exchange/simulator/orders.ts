@@ -11,8 +11,10 @@ import {
   type Dec,
   dec,
   floorToStep,
+  isNotPositive,
+  isPositive,
   type OrderSide,
-  roundToTickDirected,
+  roundFloatToTickDirected,
   toFloat,
   ZERO,
 } from '../../domain/index.js';
@@ -43,6 +45,7 @@ import {
   checkPercentPrice,
   checkPrice,
   checkQuantity,
+  clearsMinNotional,
   duplicateClientId,
   notRequired,
   requireParam,
@@ -94,10 +97,11 @@ export function takerPrice(state: EngineState, book: Book, side: OrderSide, qty:
     volume: book.volumeF,
     random: state.random,
   });
-  const raw = fraction > 0 ? dec(side === 'BUY' ? base * (1 + fraction) : base * (1 - fraction)) : dec(base);
+  const raw = fraction > 0 ? (side === 'BUY' ? base * (1 + fraction) : base * (1 - fraction)) : base;
   const tick = book.spec.tickSize;
-  const onTick = roundToTickDirected(raw, tick, side === 'BUY' ? 'up' : 'down');
-  return onTick.lte(0) ? tick : onTick;
+  // The decimal of the float's text, rounded to the tick (without the text when it can be).
+  const onTick = roundFloatToTickDirected(raw, tick, side === 'BUY' ? 'up' : 'down');
+  return isNotPositive(onTick) ? tick : onTick;
 }
 
 export function newOrderRecord(
@@ -192,7 +196,10 @@ export function placeOrder(state: EngineState, accountId: string, req: PlaceOrde
   }
   if (market && !book.hasPrice) throw binanceError(BinanceCode.UNABLE_TO_FILL);
   const reduceOnly = req.reduceOnly === true;
-  checkMinNotional(spec, qty, market ? lastOf(book) : price, reduceOnly);
+  // A market order's notional at the last price, when it clears the minimum by far in floats,
+  // needs neither the decimal product nor the last price as a decimal.
+  if (!(market && !reduceOnly && clearsMinNotional(spec, qty, book.lastF)))
+    checkMinNotional(spec, qty, market ? lastOf(book) : price, reduceOnly);
   const pos = positionOf(state, account, book);
   if (reduceOnly && !reduces(pos, req.side)) throw binanceError(BinanceCode.REDUCE_ONLY_REJECT);
   const immediate = market || isMarketable(book, req.side, price);
@@ -228,15 +235,24 @@ export function placeOrder(state: EngineState, accountId: string, req: PlaceOrde
   return orderSnapshot(order);
 }
 
+/**
+ * What is left of an order: all of it before its first fill (what taking away zero gives back for
+ * a quantity of at most 35 digits), else the decimal difference.
+ */
+const remainingOf = (order: OrderRec): Dec =>
+  order.executedQty.isZero() && order.origQty.d.length <= 5
+    ? order.origQty
+    : order.origQty.minus(order.executedQty);
+
 /** Fill an order as taker at `price` now, capped at the position if reduce-only; expire the rest. */
 export function fillNow(state: EngineState, order: OrderRec, price: Dec): void {
   const pos = positionOf(state, order.account, order.book);
-  let qty = order.origQty.minus(order.executedQty);
+  let qty = remainingOf(order);
   if (order.reduceOnly) {
     const room = reduces(pos, order.side) ? pos.amt.abs() : ZERO;
     if (room.lt(qty)) qty = room;
   }
-  if (qty.gt(0)) executeFill(state, { order, qty, price, maker: false, executionType: 'TRADE' });
+  if (isPositive(qty)) executeFill(state, { order, qty, price, maker: false, executionType: 'TRADE' });
   if (isOpenOrder(order)) {
     const reason = order.reduceOnly
       ? ExpiryReason.REDUCE_ONLY_KNOCKED_OUT

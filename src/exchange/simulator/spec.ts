@@ -99,10 +99,22 @@ export function bracketFor(brackets: readonly LeverageBracket[], notional: Dec):
   return brackets[brackets.length - 1]!;
 }
 
+/** maxNotionalFor's answers per bracket table and leverage (decimals are immutable: shared). */
+const maxNotionals = new WeakMap<readonly LeverageBracket[], Map<number, Dec>>();
+
 /** Largest position notional allowed at `leverage` (leverageBracket's maxNotionalValue). */
 export function maxNotionalFor(brackets: readonly LeverageBracket[], leverage: number): Dec {
-  let cap = dec(0);
-  for (const b of brackets) if (b.initialLeverage >= leverage) cap = b.notionalCap;
+  let known = maxNotionals.get(brackets);
+  if (!known) {
+    known = new Map();
+    maxNotionals.set(brackets, known);
+  }
+  let cap = known.get(leverage);
+  if (cap === undefined) {
+    cap = dec(0);
+    for (const b of brackets) if (b.initialLeverage >= leverage) cap = b.notionalCap;
+    known.set(leverage, cap);
+  }
   return cap;
 }
 

@@ -290,7 +290,14 @@ export function crossWalletFloat(account: Account): number {
 /** The only way an isolated wallet changes, so the account's total stays exact. */
 export function setIsolatedWallet(pos: Position, value: Dec): void {
   const account = pos.account;
-  account.isolatedTotal = account.isolatedTotal.minus(pos.isolatedWallet).plus(value);
+  // Taking away or adding zero gives the total (a decimal result, of 40 digits at most) back as
+  // it is: an opening fill only adds, a closing one only takes away.
+  let total = account.isolatedTotal;
+  // The last isolated wallet released leaves zero (+0, as the slower subtraction would).
+  if (!pos.isolatedWallet.isZero())
+    total = total.eq(pos.isolatedWallet) ? ZERO : total.minus(pos.isolatedWallet);
+  if (!value.isZero()) total = total.plus(value);
+  account.isolatedTotal = total;
   pos.isolatedWallet = value;
 }
 

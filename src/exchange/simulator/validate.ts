@@ -4,7 +4,13 @@
  * (-4001/-4013/-4002), trigger bounds (-4006/-4007), PERCENT_PRICE (-4016/-4024), MIN_NOTIONAL
  * (-4164, reduce-only exempt), client order ids (-4015/-4116).
  */
-import { CLIENT_ORDER_ID_PATTERN, type Dec, isMultipleOf } from '../../domain/index.js';
+import {
+  CLIENT_ORDER_ID_PATTERN,
+  type Dec,
+  isMultipleOf,
+  isNotPositive,
+  toFloat,
+} from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import type { SimSymbolSpec } from './spec.js';
 
@@ -24,7 +30,7 @@ export function notRequired(name: string): never {
 }
 
 export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): void {
-  if (qty.lte(0)) throw binanceError(BinanceCode.QTY_LESS_THAN_ZERO);
+  if (isNotPositive(qty)) throw binanceError(BinanceCode.QTY_LESS_THAN_ZERO);
   if (qty.decimalPlaces() > spec.quantityPrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(qty, spec.stepSize)) throw binanceError(BinanceCode.QTY_NOT_INCREASED_BY_STEP_SIZE);
   if (qty.lt(spec.minQty)) throw binanceError(BinanceCode.QTY_LESS_THAN_MIN_QTY);
@@ -33,7 +39,7 @@ export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): v
 }
 
 export function checkPrice(spec: SimSymbolSpec, price: Dec): void {
-  if (price.lte(0)) throw binanceError(BinanceCode.PRICE_LESS_THAN_ZERO);
+  if (isNotPositive(price)) throw binanceError(BinanceCode.PRICE_LESS_THAN_ZERO);
   if (price.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(price, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
   if (price.lt(spec.minPrice)) throw binanceError(BinanceCode.PRICE_LESS_THAN_MIN_PRICE);
@@ -41,7 +47,7 @@ export function checkPrice(spec: SimSymbolSpec, price: Dec): void {
 }
 
 export function checkTriggerPrice(spec: SimSymbolSpec, trigger: Dec): void {
-  if (trigger.lte(0)) throw binanceError(BinanceCode.STOP_PRICE_LESS_THAN_ZERO);
+  if (isNotPositive(trigger)) throw binanceError(BinanceCode.STOP_PRICE_LESS_THAN_ZERO);
   if (trigger.gt(spec.maxPrice)) throw binanceError(BinanceCode.STOP_PRICE_GREATER_THAN_MAX_PRICE);
   if (trigger.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(trigger, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
@@ -64,6 +70,19 @@ export function checkMinNotional(spec: SimSymbolSpec, qty: Dec, price: Dec, redu
       message: binanceMessage(BinanceCode.MIN_NOTIONAL, spec.minNotional.toFixed()),
     });
   }
+}
+
+/**
+ * Is qty × the decimal of the double `price` (a last price as the book keeps it) certainly at
+ * least the minimum notional? Both sides as doubles are within a few ulps of the decimals
+ * checkMinNotional compares: a product above the minimum by more than 2^-40 of it is above it
+ * in decimals too, and the exact check (and the price's decimal) can be skipped. False when
+ * unsure.
+ */
+export function clearsMinNotional(spec: SimSymbolSpec, qty: Dec, price: number): boolean {
+  const notional = toFloat(qty) * price;
+  const min = toFloat(spec.minNotional);
+  return notional < 1e200 && min > 1e-200 && notional > min * (1 + 2 ** -40);
 }
 
 export function checkClientIdFormat(id: string): void {
