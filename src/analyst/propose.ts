@@ -220,29 +220,9 @@ export async function proposeSignal(
   };
 }
 
-/**
- * signalToJson(draft) followed by `features` and `screen`: what a backtest's trade keeps of its
- * signal. One literal, the same keys in the same order (a test checks): a spread of signalToJson's
- * object with two keys added cost a clone and a grown property store per trade.
- */
+/** signalToJson(draft) followed by `features` and `screen`: what a backtest's trade keeps of its signal. */
 export function signalRecord(draft: SignalDraft, screen: unknown) {
-  return {
-    direction: draft.direction,
-    status: draft.status,
-    combinedConfidence: draft.combinedConfidence,
-    entry: draft.entry.toFixed(),
-    stopLoss: draft.stopLoss.toFixed(),
-    takeProfit: draft.takeProfit.toFixed(),
-    entryType: draft.entryType,
-    analyst: draft.analyst,
-    fixes: draft.fixes,
-    vetoes: draft.vetoes,
-    fallback: draft.fallback,
-    reasons: draft.reasons,
-    expiresAt: draft.expiresAt.toISOString(),
-    features: draft.features,
-    screen,
-  };
+  return { ...signalToJson(draft), features: draft.features, screen };
 }
 
 /** The scan command's `signal` object: what a script reads. Decimals as strings. */
