@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createAnalysts, createRuleAnalyst } from '../analyst/index.js';
-import { dec, type ManualClock, MINUTE_MS, systemClock, timeframeMs } from '../domain/index.js';
+import { dec, isPositive, type ManualClock, MINUTE_MS, systemClock, timeframeMs } from '../domain/index.js';
 import { Simulator, simSymbolsFromRules } from '../exchange/index.js';
 import type { RiskLimits } from '../risk/index.js';
 import { resolveScreenerConfig } from '../screener/index.js';
@@ -125,8 +125,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
         dedupWindowMs: dedup ? o.dedupWindowMinutes * MINUTE_MS : 0,
         limitEntryTtlMs: o.limitEntryTtlMs,
         markPrice: (symbol) => {
-          const last = sim.marketState(symbol).lastPrice;
-          return last.gt(0) ? last : undefined;
+          const last = sim.lastPrice(symbol);
+          return isPositive(last) ? last : undefined;
         },
       };
       const executor = await factory(context);

@@ -2,7 +2,7 @@
  * Read-only views (the GET endpoints): orders and algo orders, trades, account totals, position
  * risk, symbol config, ledger, market state. Everything returned is a copy.
  */
-import { ZERO } from '../../domain/index.js';
+import { type Dec, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import {
   accountSummary,
@@ -131,6 +131,12 @@ export function symbolConfig(state: EngineState, accountId: string, symbol?: str
 export function ledger(state: EngineState, accountId: string): SimLedger {
   const acc = requireAccount(state, accountId);
   return { ...acc.ledger };
+}
+
+/** marketState's last price alone (zero before the symbol's first price), without the rest of it. */
+export function lastPrice(state: EngineState, symbol: string): Dec {
+  const book = requireBook(state, symbol);
+  return book.hasPrice ? lastOf(book) : ZERO;
 }
 
 export function marketState(state: EngineState, symbol: string): MarketState {

@@ -313,6 +313,14 @@ export class Simulator {
     return queries.marketState(this.state, symbol);
   }
 
+  /**
+   * marketState(symbol).lastPrice without the rest of the state (its mark, funding rate and
+   * times): what sizing a MARKET entry reads, once per signal.
+   */
+  lastPrice(symbol: string): Dec {
+    return queries.lastPrice(this.state, symbol);
+  }
+
   /** Engine time: the latest of the clock at the last command and the last update's time. */
   now(): number {
     return this.state.now;
