@@ -187,6 +187,12 @@ describe('market state', () => {
     const m = sim.marketState('BTCUSDT');
     expect(m.lastPrice.toNumber()).toBe(101_000);
     expect(m.markPrice.toNumber()).toBe(100_900);
+    // lastPrice: the market state's last price alone; zero before a symbol's first price.
+    expect(sim.lastPrice('BTCUSDT').eq(m.lastPrice)).toBe(true);
+    const unpriced = createTestSimulator({ prices: {} }).sim;
+    expect(unpriced.lastPrice('BTCUSDT').isZero()).toBe(true);
+    expect(unpriced.marketState('BTCUSDT').lastPrice.isZero()).toBe(true);
+    expect(() => sim.lastPrice('NOPEUSDT')).toThrow(/-1121/);
     try {
       sim.onPrice('NOPEUSDT', { last: 1 });
       expect.unreachable();
