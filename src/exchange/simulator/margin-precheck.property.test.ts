@@ -9,53 +9,24 @@ import { describe, expect, it } from 'vitest';
 import { type Dec, dec, ZERO } from '../../domain/index.js';
 import { openingFits } from './account-math.js';
 import { ALT_BRACKETS, maxNotionalFor, simSymbol } from './spec.js';
-import { type Account, type Book, newAccount, type Position } from './state.js';
-import { TriggerList } from './trigger-list.js';
+import { type Account, type Book, newAccount, newBook, newPosition, type Position } from './state.js';
 import { clearsMinNotional } from './validate.js';
 
 const SPEC = simSymbol({ symbol: 'ALTUSDT', tickSize: '0.0001', stepSize: '0.1', minNotional: '5' });
 
+/** The symbol's book with a price (every price field at the mark). */
 function book(markF: number): Book {
-  return {
-    spec: SPEC,
-    symbol: SPEC.symbol,
-    hasPrice: true,
-    lastF: markF,
-    markF,
-    highF: markF,
-    lowF: markF,
-    volumeF: Number.NaN,
-    volumeBudget: Number.POSITIVE_INFINITY,
-    fundingRate: undefined,
-    nextOrderId: 1,
-    nextTradeId: 1,
-    orders: new Map(),
-    up: new TriggerList('up'),
-    down: new TriggerList('down'),
-    markUp: new TriggerList('up'),
-    markDown: new TriggerList('down'),
-    crossHolders: new Set(),
-  };
+  const b = newBook(SPEC, 1);
+  b.hasPrice = true;
+  b.lastF = markF;
+  b.markF = markF;
+  b.highF = markF;
+  b.lowF = markF;
+  return b;
 }
 
-function flat(account: Account, b: Book, leverage: number): Position {
-  return {
-    account,
-    book: b,
-    amt: ZERO,
-    entryPrice: ZERO,
-    isolatedWallet: ZERO,
-    accumulatedRealized: ZERO,
-    leverage,
-    marginType: 'ISOLATED',
-    amtF: 0,
-    entryF: 0,
-    upnlF: 0,
-    mmF: 0,
-    liqTrigger: null,
-    updateTime: 0,
-  };
-}
+const flat = (account: Account, b: Book, leverage: number): Position =>
+  newPosition(account, b, leverage, 'ISOLATED');
 
 /** checkOrderMargin's decimal cost of an immediate order opening from flat. */
 function exactCost(qty: Dec, price: Dec, mark: Dec, side: 'BUY' | 'SELL', leverage: number, rate: Dec): Dec {

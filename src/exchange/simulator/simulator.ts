@@ -34,8 +34,7 @@ import { type ExportAccountOptions, exportAccountSnapshot } from './snapshot-exp
 import { type ImportAccountResult, importAccountSnapshot } from './snapshot-import.js';
 import type { SimAccountSnapshot } from './snapshot-schema.js';
 import type { SimSymbolSpec } from './spec.js';
-import { type Book, type EngineState, flush, requireBook } from './state.js';
-import { TriggerList } from './trigger-list.js';
+import { type Book, type EngineState, flush, newBook, requireBook } from './state.js';
 import type {
   MarketState,
   PlaceAlgoOrderRequest,
@@ -139,26 +138,7 @@ export class Simulator {
 
   addSymbol(spec: SimSymbolSpec): void {
     if (this.state.books.has(spec.symbol)) throw new RangeError(`symbol ${spec.symbol} is already listed`);
-    const book: Book = {
-      spec,
-      symbol: spec.symbol,
-      hasPrice: false,
-      lastF: Number.NaN,
-      markF: Number.NaN,
-      highF: Number.NaN,
-      lowF: Number.NaN,
-      volumeF: Number.NaN,
-      volumeBudget: Number.POSITIVE_INFINITY,
-      fundingRate: undefined,
-      nextOrderId: this.orderIdStart,
-      nextTradeId: 1,
-      orders: new Map(),
-      up: new TriggerList('up'),
-      down: new TriggerList('down'),
-      markUp: new TriggerList('up'),
-      markDown: new TriggerList('down'),
-      crossHolders: new Set(),
-    };
+    const book = newBook(spec, this.orderIdStart);
     this.state.books.set(spec.symbol, book);
   }
 

@@ -18,7 +18,7 @@ import {
 import { BinanceCode, binanceError } from '../errors.js';
 import type { SlippageModel } from './slippage.js';
 import type { SimSymbolSpec } from './spec.js';
-import type { TriggerEntry, TriggerList } from './trigger-list.js';
+import { type TriggerEntry, TriggerList } from './trigger-list.js';
 import type { SimAlgoOrder, SimEvent, SimEventListener, SimLedger, SimOrder, SimTrade } from './types.js';
 
 export interface FundingConfig {
@@ -224,25 +224,60 @@ export function requireAccount(state: EngineState, accountId: string): Account {
 export function positionOf(state: EngineState, account: Account, book: Book): Position {
   let pos = account.positions.get(book.symbol);
   if (!pos) {
-    pos = {
-      account,
-      book,
-      amt: ZERO,
-      entryPrice: ZERO,
-      isolatedWallet: ZERO,
-      accumulatedRealized: ZERO,
-      leverage: Math.min(state.config.defaultLeverage, book.spec.maxLeverage),
-      marginType: state.config.defaultMarginType,
-      amtF: 0,
-      entryF: 0,
-      upnlF: 0,
-      mmF: 0,
-      liqTrigger: null,
-      updateTime: 0,
-    };
+    const leverage = Math.min(state.config.defaultLeverage, book.spec.maxLeverage);
+    pos = newPosition(account, book, leverage, state.config.defaultMarginType);
     account.positions.set(book.symbol, pos);
   }
   return pos;
+}
+
+/** A flat position of `account` on `book` (not yet in the account's positions). */
+export function newPosition(
+  account: Account,
+  book: Book,
+  leverage: number,
+  marginType: MarginMode,
+): Position {
+  return {
+    account,
+    book,
+    amt: ZERO,
+    entryPrice: ZERO,
+    isolatedWallet: ZERO,
+    accumulatedRealized: ZERO,
+    leverage,
+    marginType,
+    amtF: 0,
+    entryF: 0,
+    upnlF: 0,
+    mmF: 0,
+    liqTrigger: null,
+    updateTime: 0,
+  };
+}
+
+/** A listed symbol's empty book, before its first price; its order ids start at `firstOrderId`. */
+export function newBook(spec: SimSymbolSpec, firstOrderId: number): Book {
+  return {
+    spec,
+    symbol: spec.symbol,
+    hasPrice: false,
+    lastF: Number.NaN,
+    markF: Number.NaN,
+    highF: Number.NaN,
+    lowF: Number.NaN,
+    volumeF: Number.NaN,
+    volumeBudget: Number.POSITIVE_INFINITY,
+    fundingRate: undefined,
+    nextOrderId: firstOrderId,
+    nextTradeId: 1,
+    orders: new Map(),
+    up: new TriggerList('up'),
+    down: new TriggerList('down'),
+    markUp: new TriggerList('up'),
+    markDown: new TriggerList('down'),
+    crossHolders: new Set(),
+  };
 }
 
 /** Engine time for a command: the injected clock, never going backwards. */
