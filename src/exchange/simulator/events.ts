@@ -6,13 +6,13 @@
  */
 import { type Dec, dec, type MarketSymbol, ZERO } from '../../domain/index.js';
 import { crossWallet } from './account-math.js';
+import { emit } from './event-queue.js';
 import { breakEvenPrice, unrealizedPnl } from './margin.js';
 import {
   type Account,
   type AlgoRec,
   algoSnapshot,
   type EngineState,
-  emit,
   type OrderRec,
   orderSnapshot,
   type Position,

@@ -7,6 +7,7 @@
 import { type Dec, type DecimalInput, dec, type MarginMode, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import { availableBalance, crossWallet, positionNotional } from './account-math.js';
+import { emit } from './event-queue.js';
 import { emitAccountUpdate } from './events.js';
 import { refreshLiquidationTrigger } from './fills.js';
 import { maxNotionalFor } from './spec.js';
@@ -14,7 +15,6 @@ import {
   type Account,
   commandTime,
   type EngineState,
-  emit,
   newAccount,
   openAlgosOn,
   openOrdersOn,

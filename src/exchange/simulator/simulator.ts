@@ -21,6 +21,7 @@ import {
 } from '../../domain/index.js';
 import type { Exchange } from '../port.js';
 import { type AlgoRef, cancelAlgoOrder, cancelAllAlgoOrders, placeAlgoOrder } from './algo.js';
+import { flush } from './event-queue.js';
 import { nextBoundary, settleFundingUpTo } from './funding.js';
 import { pruneHistory } from './history.js';
 import { checkCrossHolders, runPendingChecks } from './liquidation.js';
@@ -34,7 +35,7 @@ import { type ExportAccountOptions, exportAccountSnapshot } from './snapshot-exp
 import { type ImportAccountResult, importAccountSnapshot } from './snapshot-import.js';
 import type { SimAccountSnapshot } from './snapshot-schema.js';
 import type { SimSymbolSpec } from './spec.js';
-import { type Book, type EngineState, flush, newBook, requireBook } from './state.js';
+import { type Book, type EngineState, newBook, requireBook } from './state.js';
 import type {
   MarketState,
   PlaceAlgoOrderRequest,

@@ -1,8 +1,7 @@
 /**
  * The engine's mutable state and the small helpers every part of it shares: lookups that answer
- * with Binance's codes, money rounding, snapshots (copies handed out, never the live records) and
- * the event queue. Events are queued while a command runs and delivered when it has finished, so
- * a listener that calls back into the simulator never sees a half-applied change.
+ * with Binance's codes, money rounding and snapshots (copies handed out, never the live records).
+ * The events a command makes are queued and delivered by ./event-queue.ts.
  */
 import {
   type Clock,
@@ -380,51 +379,6 @@ export function removeOpenAlgo(algo: AlgoRec): void {
   const account = algo.account;
   if (!account.openAlgos.delete(algo)) return;
   account.algosByBook.get(algo.book)?.delete(algo);
-}
-
-export function emit(state: EngineState, event: SimEvent): void {
-  state.events.push(event);
-}
-
-/**
- * Deliver queued events. A listener's exception never stops delivery to the others; it goes to
- * `onListenerError`, or without one is rethrown once everyone has been served.
- */
-export function flush(state: EngineState): void {
-  // Called after every command and price step, most of them with nothing to deliver.
-  if (state.flushing || state.events.length === 0) return;
-  state.flushing = true;
-  let failure: { error: unknown } | undefined;
-  try {
-    while (state.events.length > 0) {
-      const batch = state.events;
-      state.events = [];
-      for (const event of batch) {
-        for (const l of state.listeners) failure = deliver(state, l, event, failure);
-        const own = state.accountListeners.get(event.accountId);
-        if (own) for (const l of own) failure = deliver(state, l, event, failure);
-      }
-    }
-  } finally {
-    state.flushing = false;
-  }
-  if (failure !== undefined) throw failure.error;
-}
-
-/** One event to one listener; returns the first failure so far (a module function: no closure per flush). */
-function deliver(
-  state: EngineState,
-  l: SimEventListener,
-  event: SimEvent,
-  failure: { error: unknown } | undefined,
-): { error: unknown } | undefined {
-  try {
-    l(event);
-  } catch (error) {
-    if (state.onListenerError) state.onListenerError(error, event);
-    else if (failure === undefined) return { error };
-  }
-  return failure;
 }
 
 export function orderSnapshot(o: OrderRec): SimOrder {
