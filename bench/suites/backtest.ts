@@ -329,14 +329,25 @@ export async function run(): Promise<void> {
       `baseline pass ${fmt(withBaselines.report.performance.baselineSeconds, 2)} s`,
     ]);
 
-    // Where the time goes: one profiled run of the pipeline (direct executor).
+    // Where the time goes: the strategy pass of one run (direct executor), from its first progress
+    // call to its last, so loading the candles and building the report are not in it.
     const session = new Session();
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
-    await session.post('Profiler.start');
-    await runBacktest({ ...options, executor: 'direct' });
-    const { profile } = await session.post('Profiler.stop');
+    let started: Promise<unknown> | undefined;
+    let stopped: Promise<{ profile: unknown }> | undefined;
+    await runBacktest({
+      ...options,
+      executor: 'direct',
+      onProgress: (phase, done) => {
+        if (phase !== 'strategy') return;
+        if (started === undefined) started = session.post('Profiler.start');
+        else if (done === 1 && stopped === undefined) stopped = session.post('Profiler.stop');
+      },
+    });
+    await started;
+    const { profile } = await stopped!;
     session.disconnect();
     profileRows = byModule(profile as never);
     stageRows = await stageCosts(dir!, recordedFrom);
@@ -442,7 +453,7 @@ export async function run(): Promise<void> {
     console.log(table(['stage', 'candles', 'seconds', 'candles/s', 'ns per candle', ''], stageRows));
   }
   if (profileRows.length > 0) {
-    console.log('\nWhere the time goes (CPU profile of one recorded run, self time):\n');
+    console.log('\nWhere the time goes (CPU profile of the strategy pass of one recorded run, self time):\n');
     console.log(table(['module', '% of samples'], profileRows.slice(0, 18)));
   }
   if (memoryRows.length > 0) {
