@@ -11,6 +11,7 @@ import {
   type Direction,
   dec,
   divideToFloat,
+  isShortDecimal,
   type Price,
   roundToTick,
   roundToTickDirected,
@@ -311,9 +312,9 @@ export function validatePlan(
 
   // 4. Smart entry; the stop and target move with the entry, keeping the analyst's distances.
   // An entry kept as it is (the same decimal) moves nothing: adding a zero delta gives stop and
-  // target back, digit for digit, when they have at most 40 digits (five words hold at most 35).
+  // target back, digit for digit, when they are short enough (isShortDecimal).
   const chosen = smartEntry(context, direction, rules);
-  if (chosen.entry !== entry || (stop.d as number[]).length > 5 || (target.d as number[]).length > 5) {
+  if (chosen.entry !== entry || !isShortDecimal(stop) || !isShortDecimal(target)) {
     const delta = chosen.entry.sub(entry);
     stop = stop.add(delta);
     target = target.add(delta);

@@ -8,7 +8,15 @@
  * be marked to market every step without touching a decimal.
  */
 import type { Decimal } from 'decimal.js';
-import { type Direction, divideToFloat, isNotPositive, isPositive, toFloat, ZERO } from '../domain/index.js';
+import {
+  type Direction,
+  divideToFloat,
+  isExactProduct,
+  isNotPositive,
+  isPositive,
+  toFloat,
+  ZERO,
+} from '../domain/index.js';
 import type { Exchange, Fill, UserStreamEvent } from '../exchange/index.js';
 import type { ExitReason } from './types.js';
 
@@ -117,9 +125,8 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     w.fees = w.fees.plus(fill.fee);
     w.realized = w.realized.plus(fill.realizedPnl);
     const value = fill.qty.mul(fill.price);
-    // A side's first fill, quantity and price of at most five words (35 digits) together: its
-    // value is exact, so value / quantity, the side's average price, is the fill's price itself.
-    const exact = fill.qty.d.length + fill.price.d.length <= 5;
+    // A side's first fill of an exact value (isExactProduct): so value / quantity, the side's average price, is the fill's price itself.
+    const exact = isExactProduct(fill.qty, fill.price);
     if (side === w.direction) {
       const first = exact && w.entryQty.isZero();
       w.entryQty = w.entryQty.plus(fill.qty);

@@ -7,10 +7,12 @@ import {
   divide,
   divideToFloat,
   floorToStep,
+  isExactProduct,
   isMultipleOf,
   isNegative,
   isNotPositive,
   isPositive,
+  isShortDecimal,
   roundFloatToTickDirected,
   roundToTick,
   roundToTickDirected,
@@ -94,6 +96,35 @@ describe('toFloat', () => {
     expect(toFloat(new Dec(Number.NaN))).toBeNaN();
     expect(toFloat(new Dec(Number.POSITIVE_INFINITY))).toBe(Number.POSITIVE_INFINITY);
     expect(toFloat(new Dec(Number.NEGATIVE_INFINITY))).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('short decimals and exact products', () => {
+  it('a short decimal comes back digit for digit from a sum with zero; an exact product is the exact one', () => {
+    fc.assert(
+      fc.property(decimalText, decimalText, (x, y) => {
+        const a = new Dec(x);
+        const b = new Dec(y);
+        if (isShortDecimal(a)) {
+          expect(a.plus(0).toFixed(), x).toBe(a.toFixed());
+          expect(a.minus(0).toFixed(), x).toBe(a.toFixed());
+        }
+        if (isExactProduct(a, b)) {
+          // At 90 digits every product of two 45-digit numbers is exact.
+          const Wide = Decimal.clone({ precision: 90 });
+          expect(a.mul(b).toFixed(), `${x} x ${y}`).toBe(new Wide(x).mul(new Wide(y)).toFixed());
+          expect(isShortDecimal(a) && isShortDecimal(b)).toBe(true);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    // The bounds: 35 digits are short, 36 are not (a sum with zero would still keep them, but the
+    // rule is the five words, which 36 digits exceed).
+    expect(isShortDecimal(new Dec('1'.repeat(35)))).toBe(true);
+    expect(isShortDecimal(new Dec('1'.repeat(36)))).toBe(false);
+    expect(isShortDecimal(new Dec(Number.NaN))).toBe(false);
+    expect(isExactProduct(new Dec('1'.repeat(14)), new Dec('1'.repeat(21)))).toBe(true);
+    expect(isExactProduct(new Dec(Number.POSITIVE_INFINITY), new Dec(1))).toBe(false);
   });
 });
 

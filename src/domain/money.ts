@@ -58,6 +58,22 @@ export const isNegative = (value: Decimal): boolean => value.s < 0 && value.d?.[
 /** `value.lte(0)`, likewise: zero (either sign) or negative; NaN is neither. */
 export const isNotPositive = (value: Decimal): boolean => value.s < 0 || value.d?.[0] === 0;
 
+/**
+ * decimal.js keeps 7 digits a word, and our precision is 40 digits: a finite decimal of at most
+ * five words (35 digits) comes back digit for digit from a sum with zero, and a product whose two
+ * factors have at most five words between them is exact. What lets a first fill or an unmoved
+ * price skip an addition of zero or a division that would give its own value back.
+ */
+const EXACT_WORDS = 5;
+
+/** Does `value` (finite) come back unchanged from adding or taking away zero? (see EXACT_WORDS) */
+export const isShortDecimal = (value: Decimal): boolean =>
+  (value.d?.length ?? EXACT_WORDS + 1) <= EXACT_WORDS;
+
+/** Is `a` × `b` (both finite) exact at our precision? (see EXACT_WORDS) */
+export const isExactProduct = (a: Decimal, b: Decimal): boolean =>
+  (a.d?.length ?? EXACT_WORDS) + (b.d?.length ?? EXACT_WORDS) <= EXACT_WORDS;
+
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 

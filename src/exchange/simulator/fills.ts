@@ -8,7 +8,15 @@
  * close-position conditional orders of a position that is gone expire (GTE_GTC), the isolated
  * liquidation level is recomputed, and a liquidation check is queued.
  */
-import { type Dec, divide, isNegative, isPositive, toFloat, ZERO } from '../../domain/index.js';
+import {
+  type Dec,
+  divide,
+  isExactProduct,
+  isNegative,
+  isPositive,
+  toFloat,
+  ZERO,
+} from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
 import {
@@ -73,7 +81,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
       // Whatever is left in the isolated wallet (funding, rounding) goes back to cross.
       if (!pos.isolatedWallet.isZero()) setIsolatedWallet(pos, ZERO);
     }
-    // Beyond the position the rest opens the other way (none when the fill closed exactly).
+    // Beyond the position the rest opens the other way (closeQty is qty itself when there is no rest).
     if (closeQty !== qty) {
       const openQty = qty.minus(closeQty);
       if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
@@ -87,9 +95,9 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   pos.updateTime = state.now;
   refreshCrossWallet(account);
 
-  if (order.executedQty.isZero() && qty.d.length + price.d.length <= 5) {
-    // The order's first fill, qty and price of at most five words (35 digits) together, so the
-    // quote is exact: the sums from zero are qty and the quote, their quotient the price itself.
+  if (order.executedQty.isZero() && isExactProduct(qty, price)) {
+    // The order's first fill, its quote exact (isExactProduct): the sums from zero are qty and
+    // the quote, their quotient the price itself.
     order.executedQty = qty;
     order.cumQuote = quote;
     order.avgPrice = price;

@@ -13,6 +13,7 @@ import {
   floorToStep,
   isNotPositive,
   isPositive,
+  isShortDecimal,
   type OrderSide,
   roundFloatToTickDirected,
   toFloat,
@@ -237,10 +238,10 @@ export function placeOrder(state: EngineState, accountId: string, req: PlaceOrde
 
 /**
  * What is left of an order: all of it before its first fill (what taking away zero gives back for
- * a quantity of at most 35 digits), else the decimal difference.
+ * a short quantity: isShortDecimal), else the decimal difference.
  */
 const remainingOf = (order: OrderRec): Dec =>
-  order.executedQty.isZero() && order.origQty.d.length <= 5
+  order.executedQty.isZero() && isShortDecimal(order.origQty)
     ? order.origQty
     : order.origQty.minus(order.executedQty);
 
