@@ -339,9 +339,13 @@ describe.skipIf(!hasChromium)(
       // open or already closed.
       // A LIMIT entry shows first as PENDING ENTRY (no PnL yet), and one that expires unfilled
       // is listed as closed with status CANCELLED and no PnL: only a filled one counts.
+      // Rows are found by their data-status, not by their text: a row's text runs its cells
+      // together ("$25.00 × 20OPENChartClose"), which a match such as /\bOPEN\b/ never finds.
+      // The badge the trader reads is checked below.
       const notEarlier = [...earlier].map((id) => `:not([data-position-id="${id}"])`).join('');
+      const openRows = p.locator(`table[aria-label="Open positions"] tbody tr${notEarlier}`);
       const openRow = p
-        .locator(`table[aria-label="Open positions"] tbody tr${notEarlier}`, { hasText: /\bOPEN\b/ })
+        .locator(`table[aria-label="Open positions"] tbody tr[data-status="OPEN"]${notEarlier}`)
         .first();
       const closedRow = p
         .locator(`table[aria-label="Closed positions"] tbody tr[data-status^="CLOSED_"]${notEarlier}`)
@@ -376,13 +380,21 @@ describe.skipIf(!hasChromium)(
           .split('\n')
           .filter((line) => /signals fanned out|executing a signal for a user failed/.test(line))
           .slice(-5);
+        // What the page showed, so a failure tells a row that is missing from one not recognised.
+        const rows: string[] = [];
+        for (const tr of await openRows.all()) {
+          rows.push(`${await tr.getAttribute('data-status')}: ${await tr.textContent()}`);
+        }
         throw new Error(
           `no OPEN or closed position within 150 s of a new signal the user trades: positions ${JSON.stringify(held)}; ` +
-            `new signals ${JSON.stringify(tradable(page))}; server: ${fanOuts.join(' | ') || 'no fan-out logged'}`,
+            `new signals ${JSON.stringify(tradable(page))}; open rows on the page ${JSON.stringify(rows)}; ` +
+            `live status ${JSON.stringify(await p.locator('.conn').textContent())}; ` +
+            `server: ${fanOuts.join(' | ') || 'no fan-out logged'}`,
         );
       }
       await b.shot('14-dashboard-position');
       if ((await openRow.count()) > 0) {
+        expect(await openRow.locator('td .badge').textContent()).toBe('OPEN');
         const pnl = openRow.getByTestId('pnl');
         const first = await pnl.textContent().catch(() => null);
         // Mark prices arrive every 5 market minutes (5 s here); the row may close meanwhile.

@@ -76,7 +76,7 @@ export function OpenPositions() {
               {items.map((p) => {
                 const f = liveFigures(p, live, positions.dataUpdatedAt, now);
                 return (
-                  <tr key={p.id} data-position-id={p.id}>
+                  <tr key={p.id} data-position-id={p.id} data-status={p.status}>
                     <th scope="row">
                       {p.symbol} {p.mode === 'REAL' ? <Badge kind="real">REAL</Badge> : null}
                     </th>
