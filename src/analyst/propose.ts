@@ -222,7 +222,9 @@ export async function proposeSignal(
 
 /** signalToJson(draft) followed by `features` and `screen`: what a backtest's trade keeps of its signal. */
 export function signalRecord(draft: SignalDraft, screen: unknown) {
-  return { ...signalToJson(draft), features: draft.features, screen };
+  // Added to signalToJson's own object, keys in the same order as a spread would give: the spread
+  // copied its thirteen keys into a second object, ~9 us a trade in a backtest profile.
+  return Object.assign(signalToJson(draft), { features: draft.features, screen });
 }
 
 /** The scan command's `signal` object: what a script reads. Decimals as strings. */
