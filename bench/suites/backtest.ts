@@ -241,7 +241,7 @@ async function repeat(options: BacktestOptions, kind: Kind): Promise<Measured[]>
  * `neurotrade backtest --executor direct --json` in a new process each time, as a user runs it:
  * the one pass of a process pays the JIT's warm-up, which the repeated runs above mostly do not.
  */
-function cliRow(dir: string, what: string): (string | number)[] {
+function cliRow(dir: string, what: string, extra: readonly string[] = []): (string | number)[] {
   const reports: { candles: number; candlesPerSecond: number; trades: number }[] = [];
   for (let i = 0; i < CLI_RUNS; i++) {
     const out = execFileSync(
@@ -257,6 +257,7 @@ function cliRow(dir: string, what: string): (string | number)[] {
         'direct',
         '--json',
         '--no-store',
+        ...extra,
       ],
       { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
     );
@@ -316,6 +317,15 @@ export async function run(): Promise<void> {
     rows.push(resultRow(`${what}, execution engine`, engine));
     rows.push(resultRow(`${what}, direct executor`, direct));
     rows.push(cliRow(dir!, '  same, `neurotrade backtest --executor direct`, a fresh process per run'));
+    // The same pass with almost no trades: every candle, aggregation, push, rank and scan as above,
+    // without the per-trade path (proposal, validation, orders, fills, protection, exits). The
+    // difference between the two rows is what the trades cost.
+    rows.push(
+      cliRow(dir!, '  same with `--min-confidence 100` (next to no trades), a fresh process per run', [
+        '--min-confidence',
+        '100',
+      ]),
+    );
     engineRows.push(perTradeRow('recorded, 20 symbols', engine, direct));
     const withBaselines = await measured({ ...options, executor: 'direct', randomBaseline: true });
     rows.push([
