@@ -199,6 +199,43 @@ describe('runBacktest', () => {
     expect(split.outOfSample.randomEntry!.metrics.trades).toBe(oos.trades);
   });
 
+  it('leaves out a symbol with no candles in the period, says so, and runs the baseline without it', async () => {
+    const candles = await marketCandles();
+    // One symbol's candles moved 14 days later: none of them lies in the period any more.
+    const later = candles[3]!;
+    const cols = later.candles as CandleColumns;
+    const shift = (DAYS + 10) * DAY_MS;
+    const moved: MemorySymbol = {
+      ...later,
+      candles: { ...cols, openTime: cols.openTime.map((t) => t + shift) },
+    };
+    const r = await runBacktest(base([...candles.slice(0, 3), moved]));
+    expect(r.market.symbols).toEqual(candles.slice(0, 3).map((c) => c.symbol));
+    expect(r.market.excluded).toEqual([
+      {
+        symbol: later.symbol,
+        // The recording begins with the indicators' 8 days of history, so 6 days after the end.
+        reason:
+          'no candles from 2026-01-12T00:00:00.000Z to 2026-01-16T00:00:00.000Z ' +
+          '(recorded from 2026-01-18T00:00:00.000Z to 2026-01-29T23:55:00.000Z)',
+      },
+    ]);
+    // The random-entry pass ran over the same symbols (it replays only the period's candles).
+    expect(r.trades.length).toBeGreaterThan(0);
+    expect(r.baselineTrades.randomEntry).toHaveLength(r.trades.length);
+    // Only that symbol: the period before its listing is empty.
+    await expect(runBacktest(base([moved]))).rejects.toThrow(/the backtest period is empty/);
+    // One delisted before the period and one listed after it: nothing to trade in between.
+    const early = candles[0]!.candles as CandleColumns;
+    const gone: MemorySymbol = {
+      ...candles[0]!,
+      candles: { ...early, openTime: early.openTime.map((t) => t - (DAYS + 10) * DAY_MS) },
+    };
+    await expect(runBacktest(base([gone, moved]))).rejects.toThrow(
+      /^no symbol has candles from 2026-01-12T00:00:00\.000Z to 2026-01-16T00:00:00\.000Z: /,
+    );
+  });
+
   it('replays recorded LLM answers only: a missing answer is counted, never invented', async () => {
     const candles = await marketCandles();
     const rule = await runBacktest(base(candles, { randomBaseline: false }));

@@ -20,6 +20,7 @@ import {
   createReplayFeed,
   createSyntheticFeed,
   type MemorySymbol,
+  type ReplayFeed,
   type SimulatedFeed,
   SYNTHETIC_DEFAULT_START,
 } from '../market/index.js';
@@ -118,7 +119,27 @@ export async function openMarket(spec: MarketSpec, selection: MarketSelection): 
     top: selection.top,
   });
   for (const e of chosen.excluded) if (e.requested) excluded.push({ symbol: e.symbol, reason: e.reason });
-  const rules = chosen.selected;
+  // A symbol whose recording lies wholly outside the period (listed after its end, or delisted
+  // before its start) has nothing to trade: left out and said so, rather than played as an idle
+  // symbol by one pass and missing from the baseline's (which replays only the period's candles).
+  const spans = recordedSpans(spec, feed);
+  const rules: SymbolRules[] = [];
+  for (const r of chosen.selected) {
+    const span = spans?.get(r.symbol);
+    if (span === undefined || (span.last >= from && span.first < to)) rules.push(r);
+    else
+      excluded.push({
+        symbol: r.symbol,
+        reason: `no candles from ${iso(from)} to ${iso(to)} (recorded from ${iso(span.first)} to ${iso(span.last)})`,
+      });
+  }
+  if (rules.length === 0 && chosen.selected.length > 0) {
+    throw new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      `no symbol has candles from ${iso(from)} to ${iso(to)}: ${excluded.map((e) => `${e.symbol} (${e.reason})`).join('; ')}`,
+      { details: { from, to, excluded } },
+    );
+  }
   // The feed publishes in the order of its universe; keep that order (determinism).
   const order = new Map(universe.map((r, i) => [r.symbol as string, i]));
   rules.sort((a, b) => order.get(a.symbol)! - order.get(b.symbol)!);
@@ -145,6 +166,32 @@ export async function openMarket(spec: MarketSpec, selection: MarketSelection): 
       return again;
     },
   };
+}
+
+/**
+ * Open times of each symbol's first and last recorded candle, where the market has a recording
+ * (replayed files, candles in memory); undefined for the synthetic market, which trades every
+ * symbol throughout.
+ */
+function recordedSpans(
+  spec: MarketSpec,
+  feed: SimulatedFeed,
+): Map<string, { first: number; last: number }> | undefined {
+  if (spec.kind === 'replay') {
+    const { report } = feed as ReplayFeed;
+    return new Map(report.symbols.map((s) => [s.symbol as string, { first: s.first, last: s.last }]));
+  }
+  if (spec.kind === 'memory') {
+    const spans = new Map<string, { first: number; last: number }>();
+    for (const s of spec.symbols) {
+      const c = s.candles;
+      const n = 'openTime' in c ? c.openTime.length : c.length;
+      const at = (i: number) => ('openTime' in c ? c.openTime[i]! : c[i]!.openTime);
+      if (n > 0) spans.set(s.symbol, { first: at(0), last: at(n - 1) });
+    }
+    return spans;
+  }
+  return undefined;
 }
 
 function align(time: number, tf: Timeframe): number {

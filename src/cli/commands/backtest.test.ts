@@ -184,6 +184,32 @@ describe('neurotrade backtest --json', () => {
       expect(json.baselines.buyAndHold.trades).toBe(2);
     });
 
+    it('leaves out a symbol recorded only after the period, says so, and runs both baselines', async () => {
+      // SPACEUSDT's recording starts on 2026-01-23: the random-entry pass used to stop at it.
+      const { code, stdout, stderr } = await cli([
+        'backtest',
+        '--data',
+        dir!,
+        '--symbols',
+        'BTCUSDT,SPACEUSDT',
+        '--from',
+        '2025-12-10T00:00:00Z',
+        '--to',
+        '2025-12-12T00:00:00Z',
+        '--executor',
+        'direct',
+        '--no-store',
+      ]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('1 symbols');
+      expect(stdout).toContain(
+        'left out: SPACEUSDT: no candles from 2025-12-10T00:00:00.000Z to 2025-12-12T00:00:00.000Z ' +
+          '(recorded from 2026-01-23T11:45:00.000Z',
+      );
+      expect(stdout).toMatch(/^random entries +\d+/m);
+    });
+
     it('says which symbol has no candles', async () => {
       const err = await runBacktestCommand({ data: dir, symbols: 'BTCUSDT,FOOUSDT', json: true }).catch(
         (e: unknown) => e,

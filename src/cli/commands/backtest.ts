@@ -348,6 +348,7 @@ export function renderSummary(report: BacktestReport): string {
   const lines = [
     `backtest ${iso(report.params.from)} -> ${iso(report.params.to)} UTC, ${report.market.symbols.length} symbols, ` +
       `analyst ${report.params.analyst}, executor ${report.params.executor ?? 'direct'}`,
+    ...report.market.excluded.map((e) => `left out: ${e.symbol}: ${e.reason}`),
     '',
     ...periodRows(report.full),
   ];
