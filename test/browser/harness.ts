@@ -4,7 +4,7 @@
  * a downloaded browser), with console errors collected and screenshots saved for a person to look at.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,20 +27,53 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Build web/ into web/dist, so the test drives the current sources, not an old build. */
+/** What vitest adds to its workers' environment (its markers and import.meta.env's fields). */
+const VITEST_ENV = [
+  'VITEST',
+  'VITEST_MODE',
+  'VITEST_POOL_ID',
+  'VITEST_WORKER_ID',
+  'TEST',
+  'MODE',
+  'DEV',
+  'PROD',
+  'SSR',
+  'BASE_URL',
+  'FORCE_TTY',
+];
+
+/** What `vite build` leaves in a bundle only when React is built for development. */
+const REACT_DEV_ONLY = 'Download the React DevTools';
+
+/**
+ * Build web/ into web/dist with `npm run build:web`, the product's own build, so the tests drive
+ * the bundle users get. The script runs with NODE_ENV=production: vitest sets NODE_ENV=test in its
+ * workers, and `vite build` takes NODE_ENV from its environment when set, so passing vitest's on
+ * gave React's development build (977 KB against 558 KB, StrictMode's double effects, the DevTools
+ * message). vitest's other variables (VITEST, MODE, DEV, ...) are dropped so the build sees a
+ * user's shell; Vite reads only NODE_ENV and VITE_* from it.
+ *
+ * It builds on every call, never reusing a web/dist it finds: a bundle left there may be from older
+ * sources or from a development build, and a build takes about a second. Keeping web/dist as the
+ * output (rather than a test-only directory, which the server has no setting to serve) is safe
+ * because the build is the product's: `npm start` builds web/dist only when it is missing, and
+ * what a test run leaves there is byte for byte what `npm run build:web` makes from the same
+ * sources (content-hashed file names included), so neither replaces the other's bundle with a
+ * different mode. The check below fails the run if a development build ever comes back.
+ */
 export async function buildDashboard(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: REPO_ROOT, timeout: 120_000 },
-  );
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  for (const name of VITEST_ENV) delete env[name];
+  await promisify(execFile)('npm', ['run', 'build:web', '--', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    env,
+    timeout: 120_000,
+  });
+  const assets = join(REPO_ROOT, 'web', 'dist', 'assets');
+  for (const file of readdirSync(assets).filter((f) => f.endsWith('.js'))) {
+    if (readFileSync(join(assets, file), 'utf8').includes(REACT_DEV_ONLY))
+      throw new Error(`web/dist/assets/${file} is a React development build ("${REACT_DEV_ONLY}")`);
+  }
 }
 
 export interface Server {
