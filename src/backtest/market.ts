@@ -7,6 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
+  type Candle,
+  type CandleColumns,
   DAY_MS,
   DomainError,
   ErrorCode,
@@ -14,6 +16,7 @@ import {
   type SymbolRules,
   type Timeframe,
   timeframeMs,
+  toColumns,
 } from '../domain/index.js';
 import {
   createMemoryFeed,
@@ -158,8 +161,11 @@ export async function openMarket(spec: MarketSpec, selection: MarketSelection): 
       const memory: MemorySymbol[] = [];
       for (const r of rules) {
         const candles = await feed.candleColumns(r.symbol, base, { from: from - historyMs, to: to - baseMs });
-        if (candles.openTime.length > 0)
-          memory.push({ symbol: r.symbol, timeframe: base, candles, rules: r });
+        // Selection kept only symbols with candles in the period (see above): one without would
+        // be missing from this pass's universe, so it is a fault, said here rather than later.
+        if (candles.openTime.length === 0)
+          throw new Error(`backtest: no ${base} candles of ${r.symbol} from ${iso(from)} to ${iso(to)}`);
+        memory.push({ symbol: r.symbol, timeframe: base, candles, rules: r });
       }
       const again = createMemoryFeed({ symbols: memory, pace: 'manual' });
       if (again.clock.now() < from) again.advanceTo(from);
@@ -184,10 +190,11 @@ function recordedSpans(
   if (spec.kind === 'memory') {
     const spans = new Map<string, { first: number; last: number }>();
     for (const s of spec.symbols) {
-      const c = s.candles;
-      const n = 'openTime' in c ? c.openTime.length : c.length;
-      const at = (i: number) => ('openTime' in c ? c.openTime[i]! : c[i]!.openTime);
-      if (n > 0) spans.set(s.symbol, { first: at(0), last: at(n - 1) });
+      // Either form the memory feed takes, read as the feed reads it (columns).
+      const open = (
+        Array.isArray(s.candles) ? toColumns(s.candles as Candle[]) : (s.candles as CandleColumns)
+      ).openTime;
+      if (open.length > 0) spans.set(s.symbol, { first: open[0]!, last: open[open.length - 1]! });
     }
     return spans;
   }
