@@ -10,7 +10,8 @@
  * future Drizzle), or a client whose own parsers were replaced since (PGlite re-registers array
  * types when asked to refresh them), keeps Drizzle's options as they are.
  */
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type QueryOptions as PgliteQueryOptions } from '@electric-sql/pglite';
+import { forgetPrepared, isDataStatement, preparable, preparedQuery } from './pglite-prepared.js';
 
 const keptAsText = (value: string) => value;
 /** timestamp, timestamptz, interval, date, numeric[], timestamp[], timestamptz[], interval[], date[] */
@@ -53,7 +54,7 @@ function withoutOwnParsers(client: PGlite, options: QueryOptions | undefined): Q
   return rest;
 }
 
-function wrapQuery<T extends Queryable>(target: T, client: PGlite): T {
+function wrapQuery<T extends Queryable>(target: T, client: PGlite, inTransaction: boolean): T {
   // A `query` or `transaction` set on the wrapper (a statement counter, say) goes around ours, not
   // in place of the client's own: written to the client, ours would end up calling itself.
   const around = new Map<PropertyKey, unknown>();
@@ -61,12 +62,24 @@ function wrapQuery<T extends Queryable>(target: T, client: PGlite): T {
     get(obj, prop) {
       if (around.has(prop)) return around.get(prop);
       if (prop === 'query')
-        return (sql: string, params?: unknown[], options?: QueryOptions) =>
-          obj.query(sql, params, withoutOwnParsers(client, options));
+        return (sql: string, params?: unknown[], options?: QueryOptions) => {
+          const own = withoutOwnParsers(client, options);
+          // Data statements through named prepared statements (./pglite-prepared.ts); anything
+          // else may change the schema, which makes the prepared ones stale.
+          if (preparable(sql, own as PgliteQueryOptions))
+            return preparedQuery(client, sql, params, own as PgliteQueryOptions, inTransaction);
+          if (!isDataStatement(sql)) forgetPrepared(client);
+          return obj.query(sql, params, own);
+        };
+      if (prop === 'exec' && typeof (obj as Record<PropertyKey, unknown>)[prop] === 'function')
+        return (sql: string, options?: unknown) => {
+          forgetPrepared(client);
+          return (obj as unknown as { exec(s: string, o?: unknown): Promise<unknown> }).exec(sql, options);
+        };
       if (prop === 'transaction' && typeof (obj as Record<PropertyKey, unknown>)[prop] === 'function')
         return <R>(fn: (tx: Queryable) => Promise<R>) =>
           (obj as unknown as { transaction(f: (tx: Queryable) => Promise<R>): Promise<R> }).transaction(
-            (tx) => fn(wrapQuery(tx, client)),
+            (tx) => fn(wrapQuery(tx, client, true)),
           );
       const value = Reflect.get(obj, prop, obj);
       // PGlite's methods use private fields: they must run on the client itself, not the proxy.
@@ -80,7 +93,10 @@ function wrapQuery<T extends Queryable>(target: T, client: PGlite): T {
   });
 }
 
-/** The client as Drizzle should see it: queries (in transactions too) without the parser copy. */
+/**
+ * The client as Drizzle should see it: queries (in transactions too) without the parser copy, data
+ * statements prepared once (./pglite-prepared.ts).
+ */
 export function forDrizzle(client: PGlite): PGlite {
-  return wrapQuery(client as unknown as Queryable, client) as unknown as PGlite;
+  return wrapQuery(client as unknown as Queryable, client, false) as unknown as PGlite;
 }
