@@ -186,6 +186,22 @@ describe('runBacktest', () => {
     expect(log.filter((o) => o.signal === null).length).toBeGreaterThanOrEqual(fast.pipeline.belowCeiling);
   });
 
+  it('says funding is not charged, and on how many trades live trading would have charged it', async () => {
+    const report = await runBacktest(base(await marketCandles(), { randomBaseline: false }));
+    expect(report.trades.length).toBeGreaterThan(3);
+    // Counted here from the funding times themselves: 00:00, 08:00 and 16:00 UTC of every day.
+    const fundingTimes: number[] = [];
+    for (let t = START - DAY_MS; t <= START + (DAYS + 1) * DAY_MS; t += 8 * 60 * MINUTE_MS)
+      fundingTimes.push(t);
+    const across = report.trades.filter((t) => fundingTimes.some((f) => t.entryTime < f && f <= t.exitTime));
+    expect(across.length).toBeGreaterThan(0);
+    expect(across.length).toBeLessThan(report.trades.length);
+    expect(report.notes).toContain(
+      `Funding is not charged (the market data has no funding rates): ${across.length} of ` +
+        `${report.trades.length} trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC).`,
+    );
+  });
+
   it('reports in-sample and out-of-sample side by side', async () => {
     const r = await runBacktest(base(await marketCandles(), { split: 0.5 }));
     const split = r.split!;

@@ -273,6 +273,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
           };
     const notes = buildNotes(
       counts,
+      trades,
       random?.unfilled ?? 0,
       market.excluded.length,
       o.analyst ?? 'rule',
@@ -347,8 +348,20 @@ function records(list: LedgerTrade[], signalOf: (entryId: string) => TradeSignal
   return list.map((t, i) => toTradeRecord(t, i + 1, signalOf(t.entryClientOrderId)));
 }
 
+/** Binance USDⓈ-M funding times: every 8 hours from 00:00 UTC. */
+const FUNDING_INTERVAL_MS = 8 * 3_600_000;
+
+/** Trades open across at least one funding time (entered before it, still open at it). */
+export function tradesAcrossFunding(trades: readonly Pick<TradeRecord, 'entryTime' | 'exitTime'>[]): number {
+  let n = 0;
+  for (const t of trades)
+    if (Math.floor(t.exitTime / FUNDING_INTERVAL_MS) > Math.floor(t.entryTime / FUNDING_INTERVAL_MS)) n++;
+  return n;
+}
+
 function buildNotes(
   counts: BacktestReport['pipeline'],
+  trades: readonly TradeRecord[],
   unfilled: number,
   excluded: number,
   analyst: string,
@@ -367,6 +380,10 @@ function buildNotes(
           'the simulator, in memory: risk gate, sizing, entry, STOP_MARKET and TAKE_PROFIT_MARKET with ' +
           'closePosition); it makes the same trades as the engine.'
         : `Execution: a custom executor (${executor}).`,
+    // The recorded and synthetic markets carry no funding rates, so none is charged: a trader
+    // should know how many trades live trading would have charged or paid it on.
+    `Funding is not charged (the market data has no funding rates): ${tradesAcrossFunding(trades)} of ` +
+      `${trades.length} trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC).`,
   ];
   if (analyst === 'llm-cache')
     notes.push(

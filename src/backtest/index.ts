@@ -27,7 +27,7 @@
  * (counted: pipeline.belowCeiling; exact, see ./strategy.ts): the main cost of a run otherwise.
  */
 
-export { runBacktest } from './backtest.js';
+export { runBacktest, tradesAcrossFunding } from './backtest.js';
 export { createEngineExecutor, type EngineExecutorOptions } from './engine-executor.js';
 export { openBacktestStore } from './engine-store.js';
 export { EquityTracker, SplitEquity } from './equity.js';

@@ -318,7 +318,8 @@ function metricRows(rows: [string, JsonMetrics | null][]): string[] {
           name,
           String(m.trades),
           m.winRate === null ? '-' : (m.winRate * 100).toFixed(1),
-          f(m.profitFactor),
+          // null in the JSON both without trades and without a losing one; here the second is ∞.
+          m.profitFactor === null && m.trades > 0 && m.winRate === 1 ? '∞' : f(m.profitFactor),
           f(m.expectancy, 3),
           f(m.totalReturnPct),
           f(m.maxDrawdownPct),
