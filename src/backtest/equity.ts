@@ -1,25 +1,44 @@
 /**
  * The equity curve, marked to market at every step, in O(1) memory per step: the running peak and
  * the deepest drawdown at full resolution, one closing value per UTC day (Sharpe, Sortino), the
- * time with a position open, and a bounded, evenly spaced sample for charts. Memory grows with
- * the number of days, never with the number of candles.
+ * time with a position open, and a bounded sample for charts. Memory grows with the number of
+ * days, never with the number of candles.
+ *
+ * The chart sample cuts the period into equal buckets and keeps, of each, the marks with the
+ * lowest and the highest equity and the deepest drawdown (in time order), plus the start and the
+ * last mark: the charts reach the extremes the metrics report (a sample taken every so often
+ * missed them: on the recorded 20-symbol run the buy-and-hold drawdown chart bottomed at 51.4 %
+ * against a max drawdown of 53.6 %).
  */
 import { DAY_MS } from '../domain/index.js';
 import type { EquityStats } from './metrics.js';
 import type { EquitySample } from './types.js';
+
+/** Marks kept per bucket: the lowest equity, the highest, the deepest drawdown. */
+const PER_BUCKET = 3;
+
+interface Kept extends EquitySample {
+  /** Order of the mark (marks may share a time). */
+  seq: number;
+}
 
 export class EquityTracker {
   private peak: number;
   private maxDd = 0;
   private last: number;
   private lastTime: number;
-  private lastExposed = false;
+  private lastExposed: boolean;
   private exposedMs = 0;
   private day: number;
   private readonly dayCloses: number[] = [];
   private readonly sampled: EquitySample[] = [];
-  private nextSample: number;
   private readonly interval: number;
+  private readonly buckets: number;
+  private bucket = -1;
+  private seq = 0;
+  private low: Kept | null = null;
+  private high: Kept | null = null;
+  private deep: Kept | null = null;
 
   constructor(
     readonly from: number,
@@ -30,18 +49,17 @@ export class EquityTracker {
     this.peak = startEquity;
     this.last = startEquity;
     this.lastTime = from;
+    this.lastExposed = false;
     // A mark at exactly 00:00 closes the previous day's last candle: it belongs to that day.
     this.day = Math.floor((from - 1) / DAY_MS);
-    this.interval = Math.max(1, (to - from) / maxSamples);
-    this.nextSample = from;
+    this.buckets = Math.max(1, Math.floor((maxSamples - 2) / PER_BUCKET));
+    this.interval = Math.max(1, (to - from) / this.buckets);
     this.sampled.push({ time: from, equity: startEquity, drawdownPct: 0 });
-    this.nextSample = from + this.interval;
   }
 
   /** Equity at `time`, and whether a position was open from this mark to the next. */
   mark(time: number, equity: number, exposed: boolean): void {
     if (this.lastExposed && time > this.lastTime) this.exposedMs += time - this.lastTime;
-    this.lastExposed = exposed;
     this.lastTime = time;
     const day = Math.floor((time - 1) / DAY_MS);
     // Days without a mark (a gap in the data) keep the equity: zero returns.
@@ -53,10 +71,42 @@ export class EquityTracker {
     if (equity > this.peak) this.peak = equity;
     const dd = this.peak > 0 ? ((this.peak - equity) / this.peak) * 100 : 0;
     if (dd > this.maxDd) this.maxDd = dd;
-    if (time >= this.nextSample) {
-      this.sampled.push({ time, equity, drawdownPct: dd });
-      this.nextSample = time + this.interval;
+    const bucket = Math.min(this.buckets - 1, Math.floor((time - this.from) / this.interval));
+    if (bucket !== this.bucket) {
+      this.flush(this.sampled);
+      this.bucket = bucket;
     }
+    // Objects only for a new extreme of the bucket (most marks are none).
+    const low = this.low;
+    const high = this.high;
+    const deep = this.deep;
+    if (
+      low === null ||
+      equity < low.equity ||
+      high === null ||
+      equity > high.equity ||
+      deep === null ||
+      dd > deep.drawdownPct
+    ) {
+      const kept: Kept = { time, equity, drawdownPct: dd, seq: this.seq };
+      if (low === null || equity < low.equity) this.low = kept;
+      if (high === null || equity > high.equity) this.high = kept;
+      if (deep === null || dd > deep.drawdownPct) this.deep = kept;
+    }
+    this.seq++;
+    this.lastExposed = exposed;
+  }
+
+  /** The current bucket's kept marks, in order, into `out`; the bucket starts empty again. */
+  private flush(out: EquitySample[]): void {
+    const kept = [this.low, this.high, this.deep].filter(
+      (k, i, all): k is Kept => k !== null && all.indexOf(k) === i,
+    );
+    kept.sort((a, b) => a.seq - b.seq);
+    for (const k of kept) out.push({ time: k.time, equity: k.equity, drawdownPct: k.drawdownPct });
+    this.low = null;
+    this.high = null;
+    this.deep = null;
   }
 
   get equity(): number {
@@ -86,15 +136,23 @@ export class EquityTracker {
     };
   }
 
+  /** The chart sample: the start, each bucket's extremes in time order, and the last mark. */
   samples(): EquitySample[] {
     const out = [...this.sampled];
-    const tail = out[out.length - 1]!;
-    if (tail.time !== this.lastTime) {
-      out.push({
-        time: this.lastTime,
-        equity: this.last,
-        drawdownPct: this.peak > 0 ? ((this.peak - this.last) / this.peak) * 100 : 0,
-      });
+    const { low, high, deep } = this;
+    this.flush(out);
+    this.low = low;
+    this.high = high;
+    this.deep = deep;
+    if (this.seq > 0) {
+      const tail = out[out.length - 1]!;
+      if (tail.time !== this.lastTime || tail.equity !== this.last) {
+        out.push({
+          time: this.lastTime,
+          equity: this.last,
+          drawdownPct: this.peak > 0 ? ((this.peak - this.last) / this.peak) * 100 : 0,
+        });
+      }
     }
     return out;
   }

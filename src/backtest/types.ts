@@ -116,7 +116,11 @@ export interface EquitySample {
 export interface Result {
   metrics: Metrics;
   perSymbol: SymbolMetrics[];
-  /** At most ~2000 samples, evenly spaced in time, for charts. */
+  /**
+   * At most 2000 samples for charts: the start, then for each of equal time buckets the marks with
+   * the lowest and the highest equity and the deepest drawdown (in time order), and the last mark.
+   * The deepest sample is the max drawdown the metrics report.
+   */
   equity: EquitySample[];
 }
 

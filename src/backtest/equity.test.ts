@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EquityTracker } from './equity.js';
+
+const DAY = 86_400_000;
+const MIN = 60_000;
+const t0 = Date.UTC(2026, 0, 1);
+
+const extremes = (eq: EquityTracker) => {
+  const s = eq.samples();
+  return {
+    deepest: Math.max(...s.map((x) => x.drawdownPct)),
+    lowest: Math.min(...s.map((x) => x.equity)),
+    highest: Math.max(...s.map((x) => x.equity)),
+  };
+};
+
+describe('EquityTracker chart samples', () => {
+  it('keep the deepest drawdown, the lowest and the highest equity, whichever marks they fall on', () => {
+    // 10 days of minute marks, 100 samples at most: about one mark in 144 could be drawn. A
+    // one-minute trough at 05:00 and a one-minute spike at 07:01 fall between sample times.
+    const eq = new EquityTracker(t0, t0 + 10 * DAY, 1000, 100);
+    for (let t = t0 + MIN; t <= t0 + 10 * DAY; t += MIN) {
+      const e = t === t0 + 300 * MIN ? 700 : t === t0 + 421 * MIN ? 1500 : 1000 + Math.sin(t / 1e7) * 10;
+      eq.mark(t, e, false);
+    }
+    const stats = eq.stats();
+    // From the 1500 spike back to about 990.
+    expect(stats.maxDrawdownPct).toBeGreaterThan(33);
+    const chart = extremes(eq);
+    // What the chart shows is what the report says: the drawdown chart reaches the max drawdown.
+    expect(chart.deepest).toBe(stats.maxDrawdownPct);
+    expect(chart.lowest).toBe(700);
+    expect(chart.highest).toBe(1500);
+    const samples = eq.samples();
+    expect(samples.length).toBeLessThanOrEqual(102);
+    expect(samples[0]).toEqual({ time: t0, equity: 1000, drawdownPct: 0 });
+    expect(samples[samples.length - 1]!.time).toBe(t0 + 10 * DAY);
+    for (let i = 1; i < samples.length; i++)
+      expect(samples[i]!.time).toBeGreaterThanOrEqual(samples[i - 1]!.time);
+  });
+
+  it('for any path: bounded, in time order, ending at the last mark, and as deep as the max drawdown', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), {
+          minLength: 1,
+          maxLength: 3000,
+          size: 'large',
+        }),
+        fc.integer({ min: 3, max: 300 }),
+        (steps, maxSamples) => {
+          const to = t0 + steps.length * 5 * MIN;
+          const eq = new EquityTracker(t0, to, 1000, maxSamples);
+          let e = 1000;
+          steps.forEach((r, i) => {
+            e *= 1 + r;
+            eq.mark(t0 + (i + 1) * 5 * MIN, e, false);
+          });
+          const samples = eq.samples();
+          expect(samples.length).toBeLessThanOrEqual(maxSamples + 2);
+          for (let i = 1; i < samples.length; i++)
+            expect(samples[i]!.time).toBeGreaterThanOrEqual(samples[i - 1]!.time);
+          expect(samples[samples.length - 1]).toMatchObject({ time: to, equity: e });
+          expect(extremes(eq).deepest).toBe(eq.stats().maxDrawdownPct);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('ends at the equity of the last mark when two marks share the last time (closed at the end)', () => {
+    // One sample every 5 minutes: every mark at its own sample time, the last one too.
+    const eq = new EquityTracker(t0, t0 + DAY, 1000, 288);
+    for (let t = t0 + 5 * MIN; t <= t0 + DAY; t += 5 * MIN) eq.mark(t, 1010, true);
+    eq.mark(t0 + DAY, 1009.5, false);
+    const samples = eq.samples();
+    expect(samples[samples.length - 1]).toMatchObject({ time: t0 + DAY, equity: 1009.5 });
+    expect(eq.stats().endEquity).toBe(1009.5);
+  });
+});
