@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EquityTracker } from './equity.js';
+import { EquityTracker, SplitEquity } from './equity.js';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -77,5 +77,65 @@ describe('EquityTracker chart samples', () => {
     const samples = eq.samples();
     expect(samples[samples.length - 1]).toMatchObject({ time: t0 + DAY, equity: 1009.5 });
     expect(eq.stats().endEquity).toBe(1009.5);
+  });
+});
+
+describe('SplitEquity', () => {
+  const at = t0 + 2 * DAY;
+
+  it('counts a position open across the split in both parts: exposure adds up to the whole', () => {
+    const split = new SplitEquity(t0, t0 + 4 * DAY, 1000, at);
+    split.mark(at - 10 * MIN, 1000, false);
+    split.mark(at - 5 * MIN, 1000, true); // opened at the close 5 minutes before the split
+    split.mark(at, 1001, true);
+    split.mark(at + 5 * MIN, 1002, true);
+    split.mark(at + 10 * MIN, 1003, false); // closed in the candle that ends 10 minutes after
+    split.mark(t0 + 4 * DAY, 1003, false);
+    expect(split.whole.stats().exposedMs).toBe(15 * MIN);
+    expect(split.inSample!.stats().exposedMs).toBe(5 * MIN);
+    expect(split.outOfSample!.stats().exposedMs).toBe(10 * MIN);
+  });
+
+  it('for any sequence of marks, the parts add up to the whole (exposure, time, return)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 1, max: 300 }),
+            exposed: fc.boolean(),
+            r: fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 400,
+          },
+        ),
+        fc.integer({ min: 1, max: 99 }),
+        (marks, share) => {
+          const total = marks.reduce((s, m) => s + m.gap, 0) * 5 * MIN;
+          const to = t0 + total;
+          const splitAt = t0 + Math.round((total * share) / 100 / (5 * MIN)) * 5 * MIN;
+          const split = new SplitEquity(t0, to, 1000, splitAt);
+          let t = t0;
+          let e = 1000;
+          for (const m of marks) {
+            t += m.gap * 5 * MIN;
+            e *= 1 + m.r;
+            split.mark(t, e, m.exposed);
+          }
+          const whole = split.whole.stats();
+          const is = split.inSample!.stats();
+          const oos = split.outOfSample!.stats();
+          expect(is.exposedMs + oos.exposedMs).toBe(whole.exposedMs);
+          expect(is.spanMs + oos.spanMs).toBe(whole.spanMs);
+          expect(oos.startEquity).toBe(is.endEquity);
+          expect((is.endEquity / is.startEquity) * (oos.endEquity / oos.startEquity)).toBeCloseTo(
+            whole.endEquity / whole.startEquity,
+            12,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

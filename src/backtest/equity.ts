@@ -40,16 +40,21 @@ export class EquityTracker {
   private high: Kept | null = null;
   private deep: Kept | null = null;
 
+  /**
+   * `exposed`: a position is already open at `from` (the out-of-sample part of a split starts
+   * with what the in-sample part left open).
+   */
   constructor(
     readonly from: number,
     readonly to: number,
     readonly startEquity: number,
     maxSamples = 2000,
+    exposed = false,
   ) {
     this.peak = startEquity;
     this.last = startEquity;
     this.lastTime = from;
-    this.lastExposed = false;
+    this.lastExposed = exposed;
     // A mark at exactly 00:00 closes the previous day's last candle: it belongs to that day.
     this.day = Math.floor((from - 1) / DAY_MS);
     this.buckets = Math.max(1, Math.floor((maxSamples - 2) / PER_BUCKET));
@@ -95,6 +100,11 @@ export class EquityTracker {
     }
     this.seq++;
     this.lastExposed = exposed;
+  }
+
+  /** Whether a position was open at the latest mark. */
+  get exposed(): boolean {
+    return this.lastExposed;
   }
 
   /** The current bucket's kept marks, in order, into `out`; the bucket starts empty again. */
@@ -160,7 +170,9 @@ export class EquityTracker {
 
 /**
  * The whole period, plus its in-sample and out-of-sample parts when split at `splitAt`: the
- * out-of-sample part starts from the equity the in-sample part ended with.
+ * out-of-sample part starts from the equity the in-sample part ended with, and with the position
+ * it left open; the in-sample part runs to `splitAt` (marked there with its last equity when the
+ * data has no mark at the split). Time exposed and time spanned add up to the whole.
  */
 export class SplitEquity {
   readonly whole: EquityTracker;
@@ -179,17 +191,22 @@ export class SplitEquity {
 
   mark(time: number, equity: number, exposed: boolean): void {
     this.whole.mark(time, equity, exposed);
-    if (this.splitAt === null || this.inSample === null) return;
-    if (time <= this.splitAt) this.inSample.mark(time, equity, exposed);
-    else {
-      this.outOfSampleTracker ??= new EquityTracker(this.splitAt, this.to, this.inSample.equity);
-      this.outOfSampleTracker.mark(time, equity, exposed);
+    const { splitAt, inSample } = this;
+    if (splitAt === null || inSample === null) return;
+    if (time <= splitAt) {
+      inSample.mark(time, equity, exposed);
+      return;
     }
+    // The first mark after the split: the in-sample part is brought to the split first.
+    if (this.outOfSampleTracker === null && inSample.time < splitAt)
+      inSample.mark(splitAt, inSample.equity, inSample.exposed);
+    this.outOfSample!.mark(time, equity, exposed);
   }
 
   get outOfSample(): EquityTracker | null {
-    if (this.splitAt === null || this.inSample === null) return null;
-    this.outOfSampleTracker ??= new EquityTracker(this.splitAt, this.to, this.inSample.equity);
+    const { splitAt, inSample } = this;
+    if (splitAt === null || inSample === null) return null;
+    this.outOfSampleTracker ??= new EquityTracker(splitAt, this.to, inSample.equity, 2000, inSample.exposed);
     return this.outOfSampleTracker;
   }
 }
