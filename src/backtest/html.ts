@@ -72,13 +72,16 @@ function lineChart(series: Series[], options: { height: number; format: (v: numb
   );
 }
 
+/** The JSON says null where no trade lost; here a trader reads ∞ (profits, no loss) or – (none). */
+const profitFactor = (v: number | null, noLoss: boolean): string => (v === null && noLoss ? '∞' : num(v));
+
 const curve = (samples: EquitySample[], pick: (s: EquitySample) => number) =>
   samples.map((s) => ({ t: s.time, v: pick(s) }));
 
 const ROWS: [string, (m: Metrics) => string][] = [
   ['Trades', (m) => String(m.trades)],
   ['Win rate', (m) => (m.winRate === null ? '–' : pct(m.winRate * 100, 1))],
-  ['Profit factor', (m) => num(m.profitFactor)],
+  ['Profit factor', (m) => profitFactor(m.profitFactor, m.grossProfit > 0 && m.grossLoss === 0)],
   ['Expectancy (USDT / trade)', (m) => num(m.expectancy, 3)],
   ['Expectancy (R / trade)', (m) => num(m.expectancyR, 3)],
   ['Net PnL (USDT)', (m) => num(m.netPnl)],
@@ -129,19 +132,25 @@ function tradesTable(trades: TradeRecord[], limit = 2000): string {
 
 export function renderHtmlReport(report: BacktestReport): string {
   const { full, split, params, market } = report;
-  const equityChart = lineChart(
+  const strategyLine: Series = {
+    name: 'Strategy',
+    color: '#1f6feb',
+    points: curve(full.strategy.equity, (s) => s.equity),
+  };
+  const randomLine: Series[] = full.randomEntry
+    ? [{ name: 'Random entries', color: '#d29922', points: curve(full.randomEntry.equity, (s) => s.equity) }]
+    : [];
+  // Trades of margin x leverage move the balance far less than holding all of it: on one scale
+  // with buy and hold, the strategy's curve is a flat line. First on its own scale.
+  const equityChart = lineChart([strategyLine, ...randomLine], {
+    height: 320,
+    format: (v) => v.toFixed(0),
+  });
+  const withHoldChart = lineChart(
     [
-      { name: 'Strategy', color: '#1f6feb', points: curve(full.strategy.equity, (s) => s.equity) },
+      strategyLine,
       { name: 'Buy and hold', color: '#8b949e', points: curve(full.buyAndHold.equity, (s) => s.equity) },
-      ...(full.randomEntry
-        ? [
-            {
-              name: 'Random entries',
-              color: '#d29922',
-              points: curve(full.randomEntry.equity, (s) => s.equity),
-            },
-          ]
-        : []),
+      ...randomLine,
     ],
     { height: 320, format: (v) => v.toFixed(0) },
   );
@@ -160,11 +169,13 @@ export function renderHtmlReport(report: BacktestReport): string {
     .map(
       (s) =>
         `<tr><td>${esc(s.symbol)}</td><td>${s.trades}</td><td>${s.winRate === null ? '–' : pct(s.winRate * 100, 1)}</td>` +
-        `<td>${num(s.netPnl)}</td><td>${num(s.profitFactor)}</td><td>${num(s.avgTradeMinutes, 1)}</td></tr>`,
+        `<td>${num(s.netPnl)}</td><td>${profitFactor(s.profitFactor, s.trades > 0 && s.wins === s.trades)}</td>` +
+        `<td>${num(s.avgTradeMinutes, 1)}</td></tr>`,
     )
     .join('');
   const splitSection = split
     ? `<h2>In-sample and out-of-sample (split at ${esc(date(split.at))})</h2>
+<p class="muted">Trades count in the part they were entered in (a trade open across the split counts once, in-sample, with all its PnL); return, drawdown, Sharpe, Sortino and exposure come from the equity within each part, the out-of-sample part starting from the equity at the split.</p>
 <div class="cols"><div><h3>In-sample ${esc(date(split.inSample.from))} – ${esc(date(split.inSample.to))}</h3>${comparison(split.inSample)}</div>
 <div><h3>Out-of-sample ${esc(date(split.outOfSample.from))} – ${esc(date(split.outOfSample.to))}</h3>${comparison(split.outOfSample)}</div></div>`
     : '';
@@ -188,7 +199,9 @@ analyst ${esc(params.analyst)}; balance ${params.balance} USDT, margin ${params.
 fees ${params.makerFeePct}% maker / ${params.takerFeePct}% taker; slippage ${esc(params.slippage)};
 minimum confidence ${params.minConfidence}; random seed ${params.seed}${params.executor ? `; executor ${esc(params.executor)}` : ''}.</p>
 <h2>Results</h2>${comparison(full)}
+<p class="muted">Buy and hold: the balance split equally across the symbols, each bought at 1x (no leverage) at its first close in the period, taker fee in and out, no slippage or funding, sold at its last price at the end (a symbol whose recording ends early keeps its last price). Random entries: as many trades as the strategy (per part when split), MARKET entries at random ${esc(market.timeframes.primary)} closes in random directions (seed ${params.seed}), the same stop and target rule, sizing (${params.margin} USDT x ${params.leverage}), fees and slippage. A win is a trade with net PnL above 0; Sharpe and Sortino are on daily returns of the marked-to-market equity (closing prices), annualised over 365 days.</p>
 <h2>Equity</h2>${equityChart}
+<h3>With buy and hold</h3>${withHoldChart}
 <h2>Drawdown</h2>${ddChart}
 ${splitSection}
 <h2>Per symbol</h2><table><tr><th>Symbol</th><th>Trades</th><th>Win rate</th><th>Net PnL</th><th>Profit factor</th><th>Avg minutes</th></tr>${perSymbol}</table>
