@@ -80,6 +80,22 @@ describe('EquityTracker chart samples', () => {
   });
 });
 
+describe('EquityTracker daily returns', () => {
+  it('counts days without a mark (a gap in the data) as days of zero return', () => {
+    const eq = new EquityTracker(t0, t0 + 5 * DAY, 1000);
+    eq.mark(t0 + 12 * 3_600_000, 1010, true); // day 1
+    eq.mark(t0 + DAY, 1020, true); // closes day 1
+    // nothing on days 2 and 3; day 4 closes lower, day 5 flat
+    eq.mark(t0 + 3 * DAY + 3_600_000, 969, false);
+    eq.mark(t0 + 4 * DAY, 969, false);
+    eq.mark(t0 + 5 * DAY, 969, false);
+    const s = eq.stats();
+    expect(s.dailyReturns.map((r) => Number(r.toFixed(12)))).toEqual([0.02, 0, 0, -0.05, 0]);
+    // exposed from 12:00 on day 1 until the first mark after the gap (the position was open)
+    expect(s.exposedMs).toBe(3 * DAY - 11 * 3_600_000);
+  });
+});
+
 describe('SplitEquity', () => {
   const at = t0 + 2 * DAY;
 

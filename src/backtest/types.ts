@@ -124,6 +124,12 @@ export interface Result {
   equity: EquitySample[];
 }
 
+/**
+ * The strategy and both baselines over one period. With a split, trades belong to the part they
+ * were entered in (a trade open across the split counts once, in-sample, with all its PnL); the
+ * equity metrics (return, drawdown, Sharpe, Sortino, exposure) come from the equity within the
+ * part, the out-of-sample part starting from the equity (and the open positions) at the split.
+ */
 export interface PeriodResults {
   from: number;
   to: number;
