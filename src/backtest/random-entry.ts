@@ -46,7 +46,7 @@ export interface RandomEntryOptions {
 
 export interface RandomEntryStrategy extends PassStrategy {
   signalOf(entryClientOrderId: string): TradeSignal | undefined;
-  /** Picks that found no close to trade on before the end. */
+  /** Picks that found no close to trade on before their period ended, over every period. */
   readonly unfilled: number;
 }
 
@@ -69,6 +69,8 @@ export function createRandomEntryStrategy(options: RandomEntryOptions): RandomEn
   let seen = 0;
   let picked = 0;
   let owed = 0;
+  /** Picks of earlier periods that were never placed (not carried into the next period). */
+  let dropped = 0;
   let seq = 0;
   const signals = new Map<string, BacktestSignal>();
   const byEntry = new Map<string, TradeSignal>();
@@ -126,10 +128,11 @@ export function createRandomEntryStrategy(options: RandomEntryOptions): RandomEn
       let out: BacktestSignal[] | null = null;
       for (const symbol of symbols) {
         while (period < options.periods.length && at > options.periods[period]!.until) {
-          // A new period: picks it could not place are not carried into the next one.
+          // A new period: picks it could not place are not carried into the next one (but counted).
           period++;
           seen = 0;
           picked = 0;
+          dropped += owed;
           owed = 0;
         }
         const p = options.periods[period];
@@ -175,7 +178,7 @@ export function createRandomEntryStrategy(options: RandomEntryOptions): RandomEn
       return byEntry.get(entryClientOrderId);
     },
     get unfilled() {
-      return owed;
+      return dropped + owed;
     },
   };
 }
