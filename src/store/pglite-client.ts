@@ -11,7 +11,7 @@
  * types when asked to refresh them), keeps Drizzle's options as they are.
  */
 import { PGlite, type PGliteOptions, type QueryOptions as PgliteQueryOptions } from '@electric-sql/pglite';
-import { forgetPrepared, isDataStatement, preparable, preparedQuery } from './pglite-prepared.js';
+import { forgetPrepared, mayChangeSchema, preparable, preparedQuery } from './pglite-prepared.js';
 
 const keptAsText = (value: string) => value;
 /** timestamp, timestamptz, interval, date, numeric[], timestamp[], timestamptz[], interval[], date[] */
@@ -68,7 +68,7 @@ function wrapQuery<T extends Queryable>(target: T, client: PGlite, inTransaction
           // else may change the schema, which makes the prepared ones stale.
           if (preparable(sql, own as PgliteQueryOptions))
             return preparedQuery(client, sql, params, own as PgliteQueryOptions, inTransaction);
-          if (!isDataStatement(sql)) forgetPrepared(client);
+          if (mayChangeSchema(sql)) forgetPrepared(client);
           return obj.query(sql, params, own);
         };
       if (prop === 'exec' && typeof (obj as Record<PropertyKey, unknown>)[prop] === 'function')

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglite, forDrizzle } from './pglite-client.js';
-import { preparable } from './pglite-prepared.js';
+import { mayChangeSchema, preparable } from './pglite-prepared.js';
 
 /** What a query answers, without the object identity of its rows. */
 const shape = (r: { rows: unknown[]; fields: unknown[]; affectedRows?: number }) =>
@@ -159,6 +159,14 @@ describe('prepared statements of the embedded store’s PGlite client', () => {
     expect(preparable('copy t to stdout', undefined)).toBe(false);
     expect(preparable('select 1', { blob: new Blob([]) })).toBe(false);
     expect(preparable('select 1', { paramTypes: [23] })).toBe(false);
+    // What forgets the prepared ones: anything but data statements and transaction control.
+    expect(mayChangeSchema('alter table t add column b int')).toBe(true);
+    expect(mayChangeSchema('drop table t')).toBe(true);
+    expect(mayChangeSchema('set search_path to x')).toBe(true);
+    expect(mayChangeSchema('savepoint sp1')).toBe(false);
+    expect(mayChangeSchema('release savepoint sp1')).toBe(false);
+    expect(mayChangeSchema('rollback to savepoint sp1')).toBe(false);
+    expect(mayChangeSchema('select 1')).toBe(false);
   });
 });
 

@@ -20,8 +20,9 @@
  * - Prepared statements outlive a rolled-back transaction (they are the session's, not the
  *   transaction's), so a statement is remembered once its parse succeeded, wherever that was.
  * - A schema change can change what a statement returns ("cached plan must not change result
- *   type"): any other statement run through the client (DDL, SET, COPY, …) forgets every prepared
- *   one, and outside a transaction that error is answered by preparing the statement again.
+ *   type"): any other statement run through the client but transaction control (DDL, SET, COPY,
+ *   …) forgets every prepared one, and outside a transaction that error is answered by preparing
+ *   the statement again.
  * - Anything unusual (options other than the row mode and parsers, a blob) takes PGlite's path.
  * - At most MAX_STATEMENTS names; the oldest is closed when a new one needs the room.
  */
@@ -65,8 +66,15 @@ function cacheOf(client: PGlite): StatementCache {
   return cache;
 }
 
+/** Statements that change no table's shape either (Drizzle's savepoints of a nested transaction). */
+const TRANSACTION_CONTROL = /^\s*(savepoint|release|rollback|commit|begin|start\s+transaction|show)\b/i;
+
 /** select, insert, update, delete or with: a statement that cannot change the schema. */
-export const isDataStatement = (sql: string): boolean => DATA_STATEMENT.test(sql);
+const isDataStatement = (sql: string): boolean => DATA_STATEMENT.test(sql);
+
+/** Could this statement change what a prepared statement returns (DDL, and anything unknown)? */
+export const mayChangeSchema = (sql: string): boolean =>
+  !DATA_STATEMENT.test(sql) && !TRANSACTION_CONTROL.test(sql);
 
 /** Would `preparedQuery` take this statement, with these options? */
 export function preparable(sql: string, options: QueryOptions | undefined): boolean {
