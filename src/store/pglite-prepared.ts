@@ -9,8 +9,9 @@
  * those trips and the parsing and planning.
  *
  * Here a data statement (select, insert, update, delete, with) is parsed once under a name, with
- * its parameter types (what PGlite's own `query` serialises parameters by), and every run after
- * is one trip: bind, describe, execute, sync (~100 µs for the same statements). Results are
+ * its parameter types (what PGlite's own `query` serialises parameters by) and its row
+ * description, and every run after is one trip: bind, execute, sync (~100 µs for the same
+ * statements; the rows are read with the row description kept from the parse). Results are
  * shaped by PGlite's own parseResults and errors are PGlite's own, with the query attached the
  * way PGlite attaches it, so callers see what `query` would give them.
  *
@@ -34,9 +35,17 @@ const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
 /** SQLSTATE feature_not_supported: "cached plan must not change result type" after a schema change. */
 const CACHED_PLAN_CHANGED = '0A000';
 
+type BackendMessages = Awaited<ReturnType<PGlite['execProtocolStream']>>;
+
 interface Prepared {
   name: string;
   paramTypes: number[];
+  /**
+   * The statement's row description (or none), as its describe answered at parse time: what a
+   * describe of each portal would answer again (a change would be "cached plan must not change
+   * result type"), so runs skip it and their rows are read with this one.
+   */
+  rowDescription: BackendMessages;
 }
 
 interface StatementCache {
@@ -121,7 +130,7 @@ async function runPrepared<T>(
   const pg = client as unknown as PgliteInternals;
   const cache = cacheOf(client);
   try {
-    let messages: Awaited<ReturnType<PGlite['execProtocolStream']>>;
+    let messages: BackendMessages;
     try {
       messages = await execute(client, cache, sql, params);
     } catch (err) {
@@ -149,16 +158,16 @@ async function execute(client: PGlite, cache: StatementCache, sql: string, param
     const serializer = serializers[prepared.paramTypes[i]!];
     return serializer ? serializer(value) : String(value);
   });
-  return client.execProtocolStream(
+  const answered = await client.execProtocolStream(
     joined([
       ...closing(cache),
       serialize.bind({ statement: prepared.name, values }),
-      serialize.describe({ type: 'P' }),
       serialize.execute({}),
       serialize.sync(),
     ]),
     { syncToFs: false },
   );
+  return prepared.rowDescription.length === 0 ? answered : [...prepared.rowDescription, ...answered];
 }
 
 async function prepare(client: PGlite, cache: StatementCache, sql: string): Promise<Prepared> {
@@ -178,7 +187,11 @@ async function prepare(client: PGlite, cache: StatementCache, sql: string): Prom
     { syncToFs: false },
   );
   // Remembered only once Postgres has it (a parse that failed threw above).
-  const prepared = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+  const prepared = {
+    name,
+    paramTypes: parse.parseDescribeStatementResults(messages),
+    rowDescription: messages.filter((m) => m.name === 'rowDescription'),
+  };
   cache.byText.set(sql, prepared);
   return prepared;
 }
