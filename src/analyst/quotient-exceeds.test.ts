@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec, divideToFloat } from '../domain/index.js';
-import { quotientExceeds } from './quotient-exceeds.js';
+import { quotientExceeds, quotientToFloat } from './quotient-exceeds.js';
 
 /** A decimal of up to 45 digits (more than our precision), exponents -30..30, any sign. */
 const decimal = fc
@@ -58,5 +58,71 @@ describe('quotientExceeds', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+});
+
+/** A decimal of up to 17 digits (tick-rounded prices and more), exponents -20..20, any sign. */
+const short = fc
+  .tuple(fc.boolean(), fc.stringMatching(/^[1-9][0-9]{0,16}$/), fc.integer({ min: -20, max: 20 }))
+  .map(([negative, digits, exponent]) => new Dec(`${negative ? '-' : ''}${digits}e${exponent}`));
+
+describe('quotientToFloat', () => {
+  it('gives divideToFloat(x, y, scale) for short and long operands, any scale', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(short, decimal),
+        fc.oneof(short, decimal),
+        fc.integer({ min: 0, max: 4 }),
+        (x, y, scale) => {
+          expect(quotientToFloat(x, y, scale)).toBe(divideToFloat(x, y, scale));
+        },
+      ),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('prices and distances as the validation divides them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 99_999_999 }),
+        fc.integer({ min: 1, max: 999_999 }),
+        fc.integer({ min: 0, max: 8 }),
+        (priceUnits, distanceUnits, places) => {
+          const entry = new Dec(`${priceUnits}e-${places}`);
+          const distance = new Dec(`${distanceUnits}e-${places}`);
+          expect(quotientToFloat(distance, entry, 2)).toBe(divideToFloat(distance, entry, 2));
+          expect(quotientToFloat(entry, distance)).toBe(divideToFloat(entry, distance));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('refuses a scaled operand over 2^53, whose double product is rounded', () => {
+    // 626462810368644 x 10^5 / 80896 as doubles is 774405175000796; the quotient's own double is
+    // 774405175000796.1. Without the 2^53 guard on n x 10^k the shortcut would answer the first.
+    const x = new Dec('626462810368644');
+    const y = new Dec('0.80896');
+    expect((626462810368644 * 1e5) / 80896).toBe(774405175000796);
+    expect(quotientToFloat(x, y)).toBe(774405175000796.1);
+    expect(quotientToFloat(x, y)).toBe(divideToFloat(x, y));
+    // The same for the divisor scaled instead, and coefficients at and past 2^53.
+    const big = new Dec('8543734320847098');
+    expect(quotientToFloat(big, new Dec('589.788'))).toBe(divideToFloat(big, new Dec('589.788')));
+    for (const c of ['9007199254740991', '9007199254740992', '9007199254740993', '12345678901234567891']) {
+      expect(quotientToFloat(new Dec(c), new Dec('3'))).toBe(divideToFloat(new Dec(c), new Dec('3')));
+      expect(quotientToFloat(new Dec('7'), new Dec(c), 2)).toBe(divideToFloat(new Dec('7'), new Dec(c), 2));
+    }
+  });
+
+  it('answers as divideToFloat for signs, zeros, NaN, infinities and another precision', () => {
+    const values = ['0', '-0', '-2', '3', 'NaN', 'Infinity', '-Infinity', '1e-40', '7e40'].map(
+      (v) => new Dec(v),
+    );
+    for (const x of values)
+      for (const y of values) expect(quotientToFloat(x, y, 2)).toBe(divideToFloat(x, y, 2));
+    const Short = Dec.clone({ precision: 5 });
+    const x = new Short('1.23456789');
+    expect(quotientToFloat(x, new Dec('7'))).toBe(divideToFloat(x, new Dec('7')));
   });
 });

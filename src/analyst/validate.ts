@@ -10,13 +10,12 @@ import {
   Dec,
   type Direction,
   dec,
-  divideToFloat,
   isShortDecimal,
   type Price,
   roundToTick,
   roundToTickDirected,
 } from '../domain/index.js';
-import { quotientExceeds } from './quotient-exceeds.js';
+import { quotientExceeds, quotientToFloat } from './quotient-exceeds.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
 
 export interface ValidationRules {
@@ -160,8 +159,12 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
 }
 // toString, not toFixed: a huge or tiny value prints with an exponent instead of a million digits.
 const fmt = (v: Decimal): string => v.toSignificantDigits(10).toString();
-/** distance.div(base).mul(100).toNumber(), the same double without the 40-digit long division. */
-const pctOf = (distance: Decimal, base: Decimal): number => divideToFloat(distance, base, 2);
+/**
+ * distance.div(base).mul(100).toNumber(), the same double without the 40-digit long division
+ * (divideToFloat), and for the short decimals of tick-rounded prices with one division of
+ * doubles (quotientToFloat).
+ */
+const pctOf = (distance: Decimal, base: Decimal): number => quotientToFloat(distance, base, 2);
 /**
  * Finite and > 0, read from decimal.js's documented representation (digits `d`: null when not
  * finite, [0] for zero; sign `s`) instead of `v.gt(0)`, which parses a decimal 0 at every call.
@@ -250,7 +253,7 @@ function gap(from: Decimal, to: Decimal, s: number): Decimal {
 }
 /** |target - entry| / stopDistance as a float (the plan's reward-to-risk). */
 const rewardToRiskOf = (entry: Decimal, target: Decimal, stopDistance: Decimal, s: number): number =>
-  divideToFloat(gap(target, entry, s), stopDistance);
+  quotientToFloat(gap(target, entry, s), stopDistance);
 
 /** Validate an analyst's plan against the context; fix what can be fixed, reject the rest. */
 export function validatePlan(
