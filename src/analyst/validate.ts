@@ -82,13 +82,34 @@ const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);
 const away = (base: Decimal, v: Decimal, s: number): Decimal => (s > 0 ? base.add(v) : base.sub(v));
 const toward = (base: Decimal, v: Decimal, s: number): Decimal => (s > 0 ? base.sub(v) : base.add(v));
 /**
+ * `a.cmp(b)` without the copy of `b` decimal.js makes first (`new Ctor(b)`, the same digits for a
+ * finite decimal of the same configuration): its own comparison of two finite values, read from
+ * the documented representation (sign `s`, exponent `e`, digits `d` in base 1e7 words). Anything
+ * else (NaN, infinities, another configuration) asks decimal.js.
+ */
+export function compare(a: Decimal, b: Decimal): number {
+  const ad = a.d;
+  const bd = b.d;
+  if (!ad || !bd || a.constructor !== b.constructor) return a.cmp(b);
+  const as = a.s;
+  if (!ad[0] || !bd[0]) return ad[0] ? as : bd[0] ? -b.s : 0;
+  if (as !== b.s) return as;
+  if (a.e !== b.e) return a.e > b.e !== as < 0 ? 1 : -1;
+  const al = ad.length;
+  const bl = bd.length;
+  for (let i = 0, j = al < bl ? al : bl; i < j; ++i) {
+    if (ad[i] !== bd[i]) return (ad[i] as number) > (bd[i] as number) !== as < 0 ? 1 : -1;
+  }
+  return al === bl ? 0 : al > bl !== as < 0 ? 1 : -1;
+}
+/**
  * Is `price` on the stop's side of `entry` (s x (price - entry) < 0)? By comparison, without the
  * difference: a correctly rounded difference has the exact one's sign, and is 0 only when they
  * are equal. Both finite (callers check isUsable first).
  */
-const onStopSide = (price: Decimal, entry: Decimal, s: number): boolean => price.cmp(entry) * s < 0;
+const onStopSide = (price: Decimal, entry: Decimal, s: number): boolean => compare(price, entry) * s < 0;
 /** Is `price` on the target's side of `entry` (s x (price - entry) > 0)? As onStopSide. */
-const onTargetSide = (price: Decimal, entry: Decimal, s: number): boolean => price.cmp(entry) * s > 0;
+const onTargetSide = (price: Decimal, entry: Decimal, s: number): boolean => compare(price, entry) * s > 0;
 
 /**
  * Dec.max(a, b) and Dec.min(a, b) without their copies: decimal.js picks an operand by the same
@@ -97,12 +118,12 @@ const onTargetSide = (price: Decimal, entry: Decimal, s: number): boolean => pri
  */
 function larger(a: Decimal, b: Decimal): Decimal {
   if (!b.s) return b;
-  const k = a.cmp(b);
+  const k = compare(a, b);
   return k === -1 || (k === 0 && a.s === -1) ? b : a;
 }
 function smaller(a: Decimal, b: Decimal): Decimal {
   if (!b.s) return b;
-  const k = a.cmp(b);
+  const k = compare(a, b);
   return k === 1 || (k === 0 && a.s === 1) ? b : a;
 }
 
@@ -333,9 +354,9 @@ export function validatePlan(
   const farthest = entry.mul(ruleDecs.maxStopShare); // largest allowed risk
   const riskBefore = gap(entry, stop, s);
   const risk = smaller(farthest, larger(nearest, riskBefore));
-  if (!risk.eq(riskBefore)) {
+  if (compare(risk, riskBefore) !== 0) {
     fixes.push(
-      `stop distance ${pctOf(riskBefore, entry).toFixed(2)}% ${riskBefore.lt(nearest) ? 'widened' : 'narrowed'} to ${pctOf(risk, entry).toFixed(2)}%`,
+      `stop distance ${pctOf(riskBefore, entry).toFixed(2)}% ${compare(riskBefore, nearest) < 0 ? 'widened' : 'narrowed'} to ${pctOf(risk, entry).toFixed(2)}%`,
     );
   }
   // Nearest tick; if that leaves the band, the band's edge rounded toward its inside.
@@ -345,8 +366,8 @@ export function validatePlan(
   stop = round(toward(entry, risk, s), tick);
   // |entry − stop| of the final stop, computed once (the checks below all start from it).
   let stopDistance = gap(entry, stop, s);
-  const tooNear = stopDistance.lt(nearest);
-  if (tooNear || stopDistance.gt(farthest)) {
+  const tooNear = compare(stopDistance, nearest) < 0;
+  if (tooNear || compare(stopDistance, farthest) > 0) {
     stop = tooNear
       ? roundDir(toward(entry, nearest, s), tick, stopSide)
       : roundDir(toward(entry, farthest, s), tick, targetSide);
