@@ -14,7 +14,7 @@ import {
   roundToTick,
   roundToTickDirected,
 } from '../domain/index.js';
-import { proposalFromPlan } from './proposal.js';
+import { proposalFromPlan, validatedStopAndReward } from './proposal.js';
 import { proposeSignal } from './propose.js';
 import { testContext } from './test-context.js';
 import type { Analyst, AnalystContext, RawPlan } from './types.js';
@@ -375,6 +375,28 @@ describe('proposeSignal features', () => {
     );
     expect(outcome.candidate?.features.stop_pct).toBe(2);
     expect(outcome.candidate?.features.reward_to_risk).toBe(1);
+  });
+
+  it('ride along where no spread, JSON or key list sees them', () => {
+    const context = testContext({ price: dec('100') as never, atr: 1, tickSize: dec('0.01') });
+    const p = proposalFromPlan(
+      'test',
+      {
+        direction: 'LONG',
+        confidence: 90,
+        entry: context.price,
+        stopLoss: dec('99'),
+        takeProfit: dec('102'),
+      },
+      context,
+      'why.',
+    );
+    const keys = ['analyst', 'direction', 'confidence', 'entryType', 'entry', 'stopLoss', 'takeProfit'];
+    expect(Object.keys(p)).toEqual([...keys, 'reasoning', 'fixes', 'rejected', 'fallback']);
+    expect(Object.keys({ ...p })).toEqual(Object.keys(p));
+    expect(Object.keys(JSON.parse(JSON.stringify(p)))).toEqual(Object.keys(p));
+    expect(validatedStopAndReward(p)).toMatchObject({ stopPct: 1, rewardToRisk: 2 });
+    expect(validatedStopAndReward({ ...p })).toBeNull();
   });
 });
 
