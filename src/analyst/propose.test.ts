@@ -175,6 +175,24 @@ describe('proposeSignal with the rule analyst', () => {
     expect(outcome.signal).toBeNull();
     expect(outcome.reason).toMatch(/llm analyst failed: Error: boom/);
   });
+
+  it('takes an answer without waiting when the analyst offers one, and the same outcome', async () => {
+    const rule = createRuleAnalyst();
+    const waiting: Analyst = { name: 'rule', analyze: rule.analyze };
+    const now = await proposeSignal(screen(), extras, ruleDeps({ analyst: rule }));
+    const awaited = await proposeSignal(screen(), extras, ruleDeps({ analyst: waiting }));
+    expect(now.signal).not.toBeNull();
+    expect(now).toEqual(awaited);
+    const failing: Analyst = {
+      name: 'rule',
+      analyze: async () => rule.analyze(undefined as never),
+      analyzeNow: () => {
+        throw new Error('boom now');
+      },
+    };
+    const outcome = await proposeSignal(screen(), extras, ruleDeps({ analyst: failing }));
+    expect(outcome.reason).toMatch(/rule analyst failed: Error: boom now/);
+  });
 });
 
 describe('proposeSignal with AI analysts', () => {

@@ -72,12 +72,28 @@ export interface ProposeOutcome {
   proposals: Proposal[];
 }
 
+// Analysts are built not to throw; if one does anyway, it has no opinion.
+const failed = (analyst: Analyst, err: unknown): Proposal =>
+  noTrade(analyst.name, '', { rejected: `${analyst.name} analyst failed: ${describeError(err)}` });
+
 async function safely(analyst: Analyst, context: AnalystContext, signal?: AbortSignal): Promise<Proposal> {
   try {
     return await analyst.analyze(context, signal);
   } catch (err) {
-    // Analysts are built not to throw; if one does anyway, it has no opinion.
-    return noTrade(analyst.name, '', { rejected: `${analyst.name} analyst failed: ${describeError(err)}` });
+    return failed(analyst, err);
+  }
+}
+
+/** safely() for an analyst that answers without waiting (analyzeNow). */
+function safelyNow(
+  analyst: Analyst,
+  analyzeNow: (context: AnalystContext) => Proposal,
+  context: AnalystContext,
+) {
+  try {
+    return analyzeNow.call(analyst, context);
+  } catch (err) {
+    return failed(analyst, err);
   }
 }
 
@@ -108,13 +124,19 @@ export async function proposeSignal(
   const { context } = built;
 
   // Both analysts at once when there is a vision analyst; without one, a single await (no
-  // Promise.all, its array and its destructuring, paid per candidate of every backtest scan).
-  const primaryAnswer = safely(deps.analyst, context, deps.signal);
+  // Promise.all, its array and its destructuring, paid per candidate of every backtest scan), or
+  // none from an analyst that answers without waiting (the rule analyst: a backtest's every
+  // candidate then runs to its draft without a promise of its own to resume from).
   let primary: Proposal;
   let vision: Proposal | null = null;
-  if (deps.vision)
-    [primary, vision] = await Promise.all([primaryAnswer, safely(deps.vision, context, deps.signal)]);
-  else primary = await primaryAnswer;
+  const answerNow = deps.vision ? undefined : deps.analyst.analyzeNow;
+  if (answerNow !== undefined) primary = safelyNow(deps.analyst, answerNow, context);
+  else {
+    const primaryAnswer = safely(deps.analyst, context, deps.signal);
+    if (deps.vision)
+      [primary, vision] = await Promise.all([primaryAnswer, safely(deps.vision, context, deps.signal)]);
+    else primary = await primaryAnswer;
+  }
   const proposals = vision ? [primary, vision] : [primary];
   if (
     primary.direction === 'NONE' ||

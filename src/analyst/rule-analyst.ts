@@ -22,6 +22,9 @@ export function createRuleAnalyst(options: RuleAnalystOptions = {}): Analyst {
     async analyze(context: AnalystContext): Promise<Proposal> {
       return ruleProposal(context, minScore, rules);
     },
+    analyzeNow(context: AnalystContext): Proposal {
+      return ruleProposal(context, minScore, rules);
+    },
   };
 }
 

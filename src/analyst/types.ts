@@ -86,6 +86,11 @@ export interface Analyst {
   readonly name: string;
   /** Never throws for bad answers or an unavailable provider: it returns a proposal saying why. */
   analyze(context: AnalystContext, signal?: AbortSignal): Promise<Proposal>;
+  /**
+   * The same answer without waiting, from an analyst that never waits for anything (the rule
+   * analyst): proposeSignal then takes it without a promise and an await per screen.
+   */
+  analyzeNow?(context: AnalystContext): Proposal;
 }
 
 /** A trade plan before validation: what an analyst said, prices possibly missing or wrong. */
