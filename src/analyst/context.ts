@@ -3,8 +3,9 @@
  * (with the reason) a result without a usable price or ATR instead of letting an analyst guess.
  */
 import type { Decimal } from 'decimal.js';
-import { type Candle, type Price, price, type Timeframe, timeframeMs } from '../domain/index.js';
+import { type Candle, type Price, type Timeframe, timeframeMs } from '../domain/index.js';
 import type { ScreenResult } from '../screener/index.js';
+import { decimalOfFloat } from './float-decimal.js';
 import type { AnalystContext } from './types.js';
 
 export interface ContextExtras {
@@ -34,7 +35,8 @@ export function contextFromScreen(screen: ScreenResult, extras: ContextExtras): 
     timeframe: extras.timeframe,
     // candleTime is the open time of the last closed candle; it closes one timeframe later.
     candleCloseTime: screen.candleTime + timeframeMs(extras.timeframe),
-    price: price(m.price),
+    // The price's decimal without printing and parsing the float (the same decimal: see there).
+    price: decimalOfFloat(m.price) as Price,
     atr: m.atr,
     rsi: finiteOrNull(m.rsi),
     ema9: finiteOrNull(m.ema9),
