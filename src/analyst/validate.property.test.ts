@@ -138,6 +138,36 @@ describe('atrPlan', () => {
     }
   });
 
+  it('gives the same decimals for an ATR whose double is a band edge’s, or next to it', () => {
+    // An entry of 20+ digits makes band edges of 20+ digits, whose nearest double reads back as
+    // another (shorter) decimal, above or below the edge: only the decimal comparison can tell.
+    const next = (x: number, up: boolean) => x + (up ? 1 : -1) * x * 2 ** -52;
+    let above = 0;
+    fc.assert(
+      fc.property(
+        direction,
+        fc.stringMatching(/^[1-9][0-9]{19,30}$/),
+        fc.integer({ min: -25, max: 5 }),
+        (dir, digits, exponent) => {
+          const entry = new Dec(`${digits}e${exponent}`);
+          for (const edge of [entry.mul(0.005), entry.mul(0.025)]) {
+            const atEdge = edge.toNumber();
+            if (new Dec(atEdge).gt(edge)) above++;
+            for (const atr of [atEdge, next(atEdge, true), next(atEdge, false)]) {
+              const got = atrPlan(dir, entry, atr, VALIDATION_DEFAULTS);
+              const want = referenceAtrPlan(dir, entry, atr, VALIDATION_DEFAULTS);
+              same(got.stopLoss, want.stopLoss);
+              same(got.takeProfit, want.takeProfit);
+            }
+          }
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    // The case that needs the strict comparison: the ATR's decimal above the edge, equal doubles.
+    expect(above).toBeGreaterThan(100);
+  });
+
   it('follows a rules object whose numbers change after a first use', () => {
     const rules: ValidationRules = { ...VALIDATION_DEFAULTS };
     const entry = new Dec('100');

@@ -14,6 +14,7 @@ import {
   type Price,
   roundToTick,
   roundToTickDirected,
+  toFloat,
 } from '../domain/index.js';
 import { quotientExceeds, quotientToFloat } from './quotient-exceeds.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
@@ -204,9 +205,22 @@ export function atrPlan(
   const r = ruleDecimals(rules);
   const minRisk = entry.mul(r.minStopShare);
   const maxRisk = entry.mul(r.maxStopShare);
-  // A float's decimal has at most 17 digits: times 1 (the usual rule) it is itself.
-  const atrDec = dec(atr, 'atr');
-  const risk = smaller(maxRisk, larger(minRisk, r.stopAtr === 1 ? atrDec : atrDec.mul(r.stopAtrDec)));
+  let risk: Decimal;
+  if (r.stopAtr === 1 && Number.isFinite(atr) && atr < toFloat(minRisk)) {
+    // The ATR under the band, seen in doubles: its decimal, which a backtest's 17-digit ATR makes
+    // from the float's text (a third of this function), is not needed. toFloat gives the double
+    // nearest minRisk and dec(atr) is a decimal whose nearest double is atr; rounding to the
+    // nearest double never reverses an order, so atr < toFloat(minRisk) means dec(atr) < minRisk,
+    // and larger() would pick minRisk. Equal doubles (and another stopAtr) take the decimal.
+    risk = smaller(maxRisk, minRisk);
+  } else if (r.stopAtr === 1 && Number.isFinite(atr) && atr > toFloat(maxRisk) && atr > toFloat(minRisk)) {
+    // Likewise above both edges: larger() picks dec(atr), smaller() then maxRisk.
+    risk = maxRisk;
+  } else {
+    // A float's decimal has at most 17 digits: times 1 (the usual rule) it is itself.
+    const atrDec = dec(atr, 'atr');
+    risk = smaller(maxRisk, larger(minRisk, r.stopAtr === 1 ? atrDec : atrDec.mul(r.stopAtrDec)));
+  }
   return {
     stopLoss: toward(entry, risk, s),
     takeProfit: away(entry, risk.mul(r.rewardToRiskDec), s),
