@@ -148,10 +148,21 @@ interface RuleDecimals {
   rewardToRiskDec: Decimal;
   maxRewardToRiskDec: Decimal;
   dipAtrDec: Decimal;
+  /**
+   * The stop band of the last entry asked (entry x each share): atrPlan's, which validatePlan
+   * asks again for the rule analyst's plan, whose entry is the same decimal object. Decimals are
+   * immutable: the same object, the same products.
+   */
+  bandOf: Decimal | null;
+  bandNearest: Decimal;
+  bandFarthest: Decimal;
 }
 const ruleDecimalsCache = new WeakMap<ValidationRules, RuleDecimals>();
+/** The last rules asked and their decimals, before the WeakMap (one rules object in practice). */
+let lastRules: ValidationRules | null = null;
+let lastDecimals: RuleDecimals | null = null;
 function ruleDecimals(rules: ValidationRules): RuleDecimals {
-  const cached = ruleDecimalsCache.get(rules);
+  const cached = (rules === lastRules ? lastDecimals : ruleDecimalsCache.get(rules)) ?? undefined;
   if (
     cached !== undefined &&
     cached.minStopPct === rules.minStopPct &&
@@ -160,8 +171,11 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
     cached.rewardToRisk === rules.rewardToRisk &&
     cached.maxRewardToRisk === rules.maxRewardToRisk &&
     cached.dipAtr === rules.smartEntry.dipAtr
-  )
+  ) {
+    lastRules = rules;
+    lastDecimals = cached;
     return cached;
+  }
   const made: RuleDecimals = {
     minStopPct: rules.minStopPct,
     maxStopPct: rules.maxStopPct,
@@ -175,9 +189,24 @@ function ruleDecimals(rules: ValidationRules): RuleDecimals {
     rewardToRiskDec: new Dec(rules.rewardToRisk),
     maxRewardToRiskDec: new Dec(rules.maxRewardToRisk),
     dipAtrDec: new Dec(rules.smartEntry.dipAtr),
+    bandOf: null,
+    bandNearest: HUNDRED,
+    bandFarthest: HUNDRED,
   };
   ruleDecimalsCache.set(rules, made);
+  lastRules = rules;
+  lastDecimals = made;
   return made;
+}
+
+/** The stop band of `entry` into r.bandNearest and r.bandFarthest (see RuleDecimals.bandOf). */
+function band(r: RuleDecimals, entry: Decimal): RuleDecimals {
+  if (r.bandOf !== entry) {
+    r.bandNearest = entry.mul(r.minStopShare);
+    r.bandFarthest = entry.mul(r.maxStopShare);
+    r.bandOf = entry;
+  }
+  return r;
 }
 // toString, not toFixed: a huge or tiny value prints with an exponent instead of a million digits.
 const fmt = (v: Decimal): string => v.toSignificantDigits(10).toString();
@@ -203,8 +232,7 @@ export function atrPlan(
 ): { stopLoss: Decimal; takeProfit: Decimal } {
   const s = sign(direction);
   const r = ruleDecimals(rules);
-  const minRisk = entry.mul(r.minStopShare);
-  const maxRisk = entry.mul(r.maxStopShare);
+  const { bandNearest: minRisk, bandFarthest: maxRisk } = band(r, entry);
   let risk: Decimal;
   if (r.stopAtr === 1 && Number.isFinite(atr) && atr < toFloat(minRisk)) {
     // The ATR under the band, seen in doubles: its decimal, which a backtest's 17-digit ATR makes
@@ -364,8 +392,8 @@ export function validatePlan(
   entry = round(entry, tick);
   if (!isUsable(entry)) return reject(fixes, `entry ${fmt(entry)} is not a usable price after rounding`);
   const ruleDecs = ruleDecimals(rules);
-  const nearest = entry.mul(ruleDecs.minStopShare); // smallest allowed risk
-  const farthest = entry.mul(ruleDecs.maxStopShare); // largest allowed risk
+  // The smallest and the largest allowed risk.
+  const { bandNearest: nearest, bandFarthest: farthest } = band(ruleDecs, entry);
   const riskBefore = gap(entry, stop, s);
   const risk = smaller(farthest, larger(nearest, riskBefore));
   if (compare(risk, riskBefore) !== 0) {
