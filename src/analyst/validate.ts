@@ -98,7 +98,7 @@ export function compare(a: Decimal, b: Decimal): number {
   if (a.e !== b.e) return a.e > b.e !== as < 0 ? 1 : -1;
   const al = ad.length;
   const bl = bd.length;
-  for (let i = 0, j = al < bl ? al : bl; i < j; ++i) {
+  for (let i = 0, j = Math.min(al, bl); i < j; ++i) {
     if (ad[i] !== bd[i]) return (ad[i] as number) > (bd[i] as number) !== as < 0 ? 1 : -1;
   }
   return al === bl ? 0 : al > bl !== as < 0 ? 1 : -1;
