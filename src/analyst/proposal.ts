@@ -1,6 +1,5 @@
 /** Shared by every analyst: a validated plan (or the reason there is none) as a Proposal. */
 import type { Decimal } from 'decimal.js';
-import type { Price } from '../domain/index.js';
 import type { AnalystContext, Proposal, RawPlan } from './types.js';
 import { VALIDATION_DEFAULTS, type ValidationRules, validatePlan } from './validate.js';
 
@@ -47,92 +46,54 @@ export function proposalFromPlan(
     });
   }
   const { plan: valid } = result;
-  return new ValidatedProposal(
+  lastValidated.entry = valid.entry;
+  lastValidated.stopLoss = valid.stopLoss;
+  lastValidated.takeProfit = valid.takeProfit;
+  lastValidated.stopPct = valid.stopPct;
+  lastValidated.rewardToRisk = valid.rewardToRisk;
+  return {
     analyst,
-    valid.direction,
-    clampConfidence(plan.confidence),
-    valid.entryType,
-    valid.entry,
-    valid.stopLoss,
-    valid.takeProfit,
-    `${reasoning} Entry: ${valid.entryNote}; RR ${valid.rewardToRisk.toFixed(2)}, stop ${valid.stopPct.toFixed(2)}%.`,
-    [...fixes, ...valid.fixes],
-    valid.stopPct,
-    valid.rewardToRisk,
-  );
+    direction: valid.direction,
+    confidence: clampConfidence(plan.confidence),
+    entryType: valid.entryType,
+    entry: valid.entry,
+    stopLoss: valid.stopLoss,
+    takeProfit: valid.takeProfit,
+    reasoning: `${reasoning} Entry: ${valid.entryNote}; RR ${valid.rewardToRisk.toFixed(2)}, stop ${valid.stopPct.toFixed(2)}%.`,
+    fixes: [...fixes, ...valid.fixes],
+    rejected: null,
+    fallback: null,
+  };
 }
 
 /**
- * A proposal made by proposalFromPlan: a Proposal's fields, keys in the order of the object literal
- * it replaced, and the validation's stop percentage and reward-to-risk in a private field, which no
- * spread, JSON or equality sees (a WeakMap entry per proposal cost ~0.5 us in a backtest).
+ * The prices of the last plan proposalFromPlan validated (the decimal objects themselves) and the
+ * stop percentage and reward-to-risk validation computed from them: a function of those three
+ * values alone, so right for any proposal that still carries those very objects. One slot, not a
+ * WeakMap entry per proposal (~0.5 us each in a backtest) nor a private field (which takes a
+ * proposal's spread off V8's fast path): proposeSignal asks at once when its analyst answers
+ * without waiting (analyzeNow); another plan validated in between only costs the recomputation.
  */
-class ValidatedProposal implements Proposal {
-  analyst: string;
-  direction: Proposal['direction'];
-  confidence: number;
-  entryType: Proposal['entryType'];
-  entry: Price;
-  stopLoss: Price;
-  takeProfit: Price;
-  reasoning: string;
-  fixes: string[];
-  rejected: string | null;
-  fallback: string | null;
-  readonly #figures: ValidatedFigures;
-
-  constructor(
-    analyst: string,
-    direction: Proposal['direction'],
-    confidence: number,
-    entryType: Proposal['entryType'],
-    entry: Price,
-    stopLoss: Price,
-    takeProfit: Price,
-    reasoning: string,
-    fixes: string[],
-    stopPct: number,
-    rewardToRisk: number,
-  ) {
-    this.analyst = analyst;
-    this.direction = direction;
-    this.confidence = confidence;
-    this.entryType = entryType;
-    this.entry = entry;
-    this.stopLoss = stopLoss;
-    this.takeProfit = takeProfit;
-    this.reasoning = reasoning;
-    this.fixes = fixes;
-    this.rejected = null;
-    this.fallback = null;
-    this.#figures = { entry, stopLoss, takeProfit, stopPct, rewardToRisk };
-  }
-
-  /** The figures while the prices are still the validated ones (the same decimal objects). */
-  static figures(p: Proposal): { stopPct: number; rewardToRisk: number } | null {
-    if (!(#figures in p)) return null;
-    const f = (p as ValidatedProposal).#figures;
-    return f.entry === p.entry && f.stopLoss === p.stopLoss && f.takeProfit === p.takeProfit ? f : null;
-  }
-}
-
-interface ValidatedFigures {
-  entry: Decimal;
-  stopLoss: Decimal;
-  takeProfit: Decimal;
+const lastValidated: {
+  entry: Decimal | null;
+  stopLoss: Decimal | null;
+  takeProfit: Decimal | null;
   stopPct: number;
   rewardToRisk: number;
-}
+} = { entry: null, stopLoss: null, takeProfit: null, stopPct: 0, rewardToRisk: 0 };
 
 /**
  * The stop distance in percent of entry (|entry - stop| / entry x 100) and the reward-to-risk
- * (|target - entry| / |entry - stop|) of a proposal, as validation computed them, or null when the
- * proposal did not come from proposalFromPlan or its prices are no longer the validated ones
- * (the same decimal objects: decimals are immutable). Saves the caller two 40-digit divisions and
- * their conversions to a float.
+ * (|target - entry| / |entry - stop|) of a proposal, as validation computed them, or null when
+ * its prices are not the last validated ones (the same decimal objects: decimals are immutable).
+ * Saves the caller two divisions and their conversions to a float. The answer is shared: read it
+ * at once.
  */
 export function validatedStopAndReward(p: Proposal): { stopPct: number; rewardToRisk: number } | null {
-  return ValidatedProposal.figures(p);
+  const f = lastValidated;
+  return f.entry !== null && f.entry === p.entry && f.stopLoss === p.stopLoss && f.takeProfit === p.takeProfit
+    ? f
+    : null;
 }
 
 /** A proposal as JSON (decimals as strings) for the cache and the signal record. */

@@ -407,26 +407,31 @@ describe('proposeSignal features', () => {
     expect(outcome.candidate?.features.reward_to_risk).toBe(1);
   });
 
-  it('ride along where no spread, JSON or key list sees them', () => {
+  it('are known for the last validated prices, whatever object carries them', () => {
     const context = testContext({ price: dec('100') as never, atr: 1, tickSize: dec('0.01') });
-    const p = proposalFromPlan(
-      'test',
-      {
-        direction: 'LONG',
-        confidence: 90,
-        entry: context.price,
-        stopLoss: dec('99'),
-        takeProfit: dec('102'),
-      },
-      context,
-      'why.',
-    );
+    const plan = (stop: string) =>
+      proposalFromPlan(
+        'test',
+        {
+          direction: 'LONG',
+          confidence: 90,
+          entry: context.price,
+          stopLoss: dec(stop),
+          takeProfit: dec('102'),
+        },
+        context,
+        'why.',
+      );
+    const p = plan('99');
     const keys = ['analyst', 'direction', 'confidence', 'entryType', 'entry', 'stopLoss', 'takeProfit'];
     expect(Object.keys(p)).toEqual([...keys, 'reasoning', 'fixes', 'rejected', 'fallback']);
-    expect(Object.keys({ ...p })).toEqual(Object.keys(p));
-    expect(Object.keys(JSON.parse(JSON.stringify(p)))).toEqual(Object.keys(p));
     expect(validatedStopAndReward(p)).toMatchObject({ stopPct: 1, rewardToRisk: 2 });
-    expect(validatedStopAndReward({ ...p })).toBeNull();
+    expect(validatedStopAndReward({ ...p, fallback: 'why' })).toMatchObject({ stopPct: 1, rewardToRisk: 2 });
+    // Another plan validated since: the first one's figures are worked out again by the caller.
+    const q = plan('98.5');
+    expect(validatedStopAndReward(p)).toBeNull();
+    expect(validatedStopAndReward(q)).toMatchObject({ stopPct: 1.5 });
+    expect(validatedStopAndReward({ ...q, stopLoss: dec('98.5') as never })).toBeNull();
   });
 });
 
