@@ -167,6 +167,19 @@ describe('runBacktest', () => {
     expect(samples).toHaveLength(one.trades.length);
     expect(samples[0]!.features).toHaveProperty('screen_score');
     expect(samples[0]!.decidedAt).toBeLessThanOrEqual(one.trades[0]!.entryTime);
+    // --json carries the per-symbol table: each row is that symbol's trades, most traded first.
+    const rows = toJsonSummary(one).perSymbol;
+    expect(rows.map((r) => r.symbol).sort()).toEqual([...new Set(one.trades.map((t) => t.symbol))].sort());
+    for (const row of rows) {
+      const mine = one.trades.filter((t) => t.symbol === row.symbol);
+      expect(row.trades).toBe(mine.length);
+      expect(row.wins).toBe(mine.filter((t) => t.pnl > 0).length);
+      expect(row.netPnl).toBeCloseTo(
+        mine.reduce((sum, t) => sum + t.pnl, 0),
+        5,
+      );
+    }
+    expect(rows.map((r) => r.trades)).toEqual(rows.map((r) => r.trades).sort((a, b) => b - a));
   });
 
   it('skips the analysts only for screens no answer could make a signal: same trades, same counts', async () => {

@@ -12,6 +12,7 @@ import type {
   PeriodResults,
   PipelineCounts,
   Result,
+  SymbolMetrics,
   TradeRecord,
   TradeSignal,
 } from './types.js';
@@ -103,11 +104,26 @@ export function jsonMetrics(m: Metrics): JsonMetrics {
   };
 }
 
+/** A row of the per-symbol table, rounded as the headline metrics are. */
+function symbolJson(m: SymbolMetrics) {
+  return {
+    symbol: m.symbol,
+    trades: m.trades,
+    wins: m.wins,
+    winRate: round(m.winRate),
+    netPnl: round(m.netPnl, 6) ?? 0,
+    profitFactor: round(m.profitFactor),
+    avgTradeMinutes: round(m.avgTradeMinutes, 1),
+  };
+}
+
 function periodJson(p: PeriodResults) {
   return {
     from: new Date(p.from).toISOString(),
     to: new Date(p.to).toISOString(),
     ...jsonMetrics(p.strategy.metrics),
+    // The strategy's per-symbol table (most traded first), as the CLI and the HTML report show it.
+    perSymbol: p.strategy.perSymbol.map(symbolJson),
     baselines: {
       buyAndHold: jsonMetrics(p.buyAndHold.metrics),
       randomEntry: p.randomEntry ? jsonMetrics(p.randomEntry.metrics) : null,
@@ -118,8 +134,9 @@ function periodJson(p: PeriodResults) {
 /**
  * `backtest --json`: one object. At least trades (a count), winRate (0..1), profitFactor,
  * totalReturnPct, maxDrawdownPct, sharpe, avgTradeMinutes, candles, candlesPerSecond, and
- * baselines.buyAndHold / baselines.randomEntry with the same metrics. A ratio that does not
- * exist (no losing trade, no variance) is null.
+ * baselines.buyAndHold / baselines.randomEntry with the same metrics; also the strategy's
+ * perSymbol table (for the whole period and each split part). A ratio that does not exist (no
+ * losing trade, no variance) is null.
  */
 export function toJsonSummary(report: BacktestReport, extra: { id?: string | null; htmlPath?: string } = {}) {
   return {
