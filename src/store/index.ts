@@ -42,6 +42,12 @@ export { listMigrations, MIGRATIONS_DIR } from './migrations.js';
 export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './pg-errors.js';
 export * from './repositories/index.js';
 export * as tables from './schema/index.js';
+export {
+  DEFAULT_TEMPLATE_CACHE_DIR,
+  openMigratedMemoryStore,
+  templateFile,
+  templateKey,
+} from './template.js';
 
 export function createRepositories(db: Db) {
   return {
