@@ -7,7 +7,7 @@
  * compare the representation itself. Anything else parses the text.
  */
 import type { Decimal } from 'decimal.js';
-import { Dec } from '../domain/index.js';
+import { Dec, decimalOfParts } from '../domain/index.js';
 
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -48,13 +48,7 @@ export function decimalOf(sign: number, c: number, k: number): Decimal {
   }
   words.reverse();
   while (words[words.length - 1] === 0) words.pop();
-  // decimal.js declares the three read-only (its documented representation, which callers are
-  // not meant to change); this one is ours until it is returned (as money.ts's fromDigits).
-  const result = new Dec(0) as unknown as { s: number; e: number; d: number[] };
-  result.s = sign;
-  result.e = e;
-  result.d = words;
-  return result as unknown as Decimal;
+  return decimalOfParts(sign, e, words);
 }
 
 /**

@@ -383,11 +383,20 @@ function fromDigits(sign: number, digits: string, exponent: number): Decimal {
     i -= len;
   }
   words.push(+(rest + '000000'.slice(0, i)));
+  return decimalOfParts(sign, e, words);
+}
+
+/**
+ * A decimal from decimal.js's documented representation: sign `s`, exponent `e` of the first
+ * digit, digits `d` in words of seven on aligned powers of ten (no trailing zero word). For
+ * callers that computed those parts themselves; they are not checked.
+ */
+export function decimalOfParts(sign: number, exponent: number, words: number[]): Decimal {
   // decimal.js declares the three read-only (they are its documented representation, which
   // callers are not meant to change); this one is ours until it is returned.
   const result = new Dec(0) as unknown as { s: number; e: number; d: number[] };
   result.s = sign;
-  result.e = e;
+  result.e = exponent;
   result.d = words;
   return result as unknown as Decimal;
 }
