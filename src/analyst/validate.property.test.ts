@@ -14,11 +14,12 @@ import {
   roundToTick,
   roundToTickDirected,
 } from '../domain/index.js';
+import { compare } from './decimal-order.js';
 import { proposalFromPlan, validatedStopAndReward } from './proposal.js';
 import { proposeSignal } from './propose.js';
 import { testContext } from './test-context.js';
 import type { Analyst, AnalystContext, RawPlan } from './types.js';
-import { atrPlan, compare, VALIDATION_DEFAULTS, type ValidationRules, validatePlan } from './validate.js';
+import { atrPlan, VALIDATION_DEFAULTS, type ValidationRules, validatePlan } from './validate.js';
 
 const HUNDRED = new Dec(100);
 const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);

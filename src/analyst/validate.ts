@@ -16,6 +16,7 @@ import {
   roundToTickDirected,
   toFloat,
 } from '../domain/index.js';
+import { compare, larger, smaller } from './decimal-order.js';
 import { quotientExceeds, quotientToFloat } from './quotient-exceeds.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
 
@@ -83,27 +84,6 @@ const sign = (d: Direction): number => (d === 'LONG' ? 1 : -1);
 const away = (base: Decimal, v: Decimal, s: number): Decimal => (s > 0 ? base.add(v) : base.sub(v));
 const toward = (base: Decimal, v: Decimal, s: number): Decimal => (s > 0 ? base.sub(v) : base.add(v));
 /**
- * `a.cmp(b)` without the copy of `b` decimal.js makes first (`new Ctor(b)`, the same digits for a
- * finite decimal of the same configuration): its own comparison of two finite values, read from
- * the documented representation (sign `s`, exponent `e`, digits `d` in base 1e7 words). Anything
- * else (NaN, infinities, another configuration) asks decimal.js.
- */
-export function compare(a: Decimal, b: Decimal): number {
-  const ad = a.d;
-  const bd = b.d;
-  if (!ad || !bd || a.constructor !== b.constructor) return a.cmp(b);
-  const as = a.s;
-  if (!ad[0] || !bd[0]) return ad[0] ? as : bd[0] ? -b.s : 0;
-  if (as !== b.s) return as;
-  if (a.e !== b.e) return a.e > b.e !== as < 0 ? 1 : -1;
-  const al = ad.length;
-  const bl = bd.length;
-  for (let i = 0, j = Math.min(al, bl); i < j; ++i) {
-    if (ad[i] !== bd[i]) return (ad[i] as number) > (bd[i] as number) !== as < 0 ? 1 : -1;
-  }
-  return al === bl ? 0 : al > bl !== as < 0 ? 1 : -1;
-}
-/**
  * Is `price` on the stop's side of `entry` (s x (price - entry) < 0)? By comparison, without the
  * difference: a correctly rounded difference has the exact one's sign, and is 0 only when they
  * are equal. Both finite (callers check isUsable first).
@@ -111,22 +91,6 @@ export function compare(a: Decimal, b: Decimal): number {
 const onStopSide = (price: Decimal, entry: Decimal, s: number): boolean => compare(price, entry) * s < 0;
 /** Is `price` on the target's side of `entry` (s x (price - entry) > 0)? As onStopSide. */
 const onTargetSide = (price: Decimal, entry: Decimal, s: number): boolean => compare(price, entry) * s > 0;
-
-/**
- * Dec.max(a, b) and Dec.min(a, b) without their copies: decimal.js picks an operand by the same
- * comparison (NaN as b wins, a NaN as a stays; of equal values max keeps a unless a is negative,
- * min keeps a unless a is positive) and returns a copy of it, the same digits. Ours returns it.
- */
-function larger(a: Decimal, b: Decimal): Decimal {
-  if (!b.s) return b;
-  const k = compare(a, b);
-  return k === -1 || (k === 0 && a.s === -1) ? b : a;
-}
-function smaller(a: Decimal, b: Decimal): Decimal {
-  if (!b.s) return b;
-  const k = compare(a, b);
-  return k === 1 || (k === 0 && a.s === 1) ? b : a;
-}
 
 /**
  * The rules' numbers as decimals, made once per rules object instead of parsed from a float at
