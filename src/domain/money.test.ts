@@ -378,7 +378,8 @@ describe('roundFloatToTickDirected', () => {
       ),
       { numRuns: 50_000 },
     );
-  });
+    // 400,000 decimal roundings: ~20 s alone on a slow VM, past the suite's 30 s under CI's load.
+  }, 120_000);
 
   it('is roundToTickDirected(dec(value)) for any double, on the grid, beside it and at the edges', () => {
     fc.assert(

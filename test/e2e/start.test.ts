@@ -41,7 +41,8 @@ describe('neurotrade start', () => {
     const again = await startAndStop({ DATA_DIR: dataDir });
     expect(again.code).toBe(0);
     expect(again.health.store.migrations).toBe(health.store.migrations);
-  });
+    // Two process starts, the first with PGlite's initdb: 19 s under CI's load on a slow VM.
+  }, 90_000);
 
   it('refuses a bad configuration with exit code 2 and a message naming the variable', async () => {
     const proc = spawnCli(['start'], { PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'nt-bad-')) });

@@ -154,7 +154,8 @@ describe('neurotrade backtest --json', () => {
     expect(page).toContain('<svg');
     expect(page).toContain('In-sample and out-of-sample');
     expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
-  });
+    // A whole backtest in a child process: 16 s under CI's load on a slow VM.
+  }, 90_000);
 
   describe.skipIf(!dir)(`on recorded candles${dir ? '' : ` (${MARKET_DATA_MISSING})`}`, () => {
     it('backtests two symbols over three days of real Binance 5m candles', async () => {
