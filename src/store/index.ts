@@ -43,6 +43,7 @@ export { isUniqueViolation, PG_UNIQUE_VIOLATION } from './pg-errors.js';
 export * from './repositories/index.js';
 export * as tables from './schema/index.js';
 export {
+  buildMigratedDump,
   DEFAULT_TEMPLATE_CACHE_DIR,
   openMigratedMemoryStore,
   templateFile,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { openStore } from '../../src/store/index.js';
+import { buildMigratedDump } from '../../src/store/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,12 +17,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'nt-pglite-template-'));
   const file = join(dir, 'migrated.tar');
-  const store = await openStore({ memory: true });
-  await store.migrate();
-  const client = (store.db as unknown as { $client: { dumpDataDir: (c: 'none') => Promise<Blob> } }).$client;
-  const dump = await client.dumpDataDir('none');
+  const dump = await buildMigratedDump();
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-  await store.close();
   project.provide('pgliteTemplate', file);
   return () => rmSync(dir, { recursive: true, force: true });
 }
