@@ -12,6 +12,7 @@ import { seededRandom } from '../screener/index.js';
 import { runBacktest } from './backtest.js';
 import type { BacktestOptions } from './options.js';
 import { labelledSamples, toJsonSummary } from './report.js';
+import type { TradeRecord } from './types.js';
 
 const START = Date.UTC(2026, 0, 12);
 const DAYS = 4;
@@ -44,6 +45,13 @@ const base = (symbols: MemorySymbol[], over: Partial<BacktestOptions> = {}): Bac
   executor: 'direct',
   ...over,
 });
+
+/** 00:00, 08:00 and 16:00 UTC of every day around the period, worked out here. */
+function fundingTimes(): number[] {
+  const times: number[] = [];
+  for (let t = START - DAY_MS; t <= START + (DAYS + 1) * DAY_MS; t += 8 * 60 * MINUTE_MS) times.push(t);
+  return times;
+}
 
 /** Every row from `from` on moves to a random other row at or after `from` (open times stay). */
 function shuffleFuture(cols: CandleColumns, from: number, seed: number): CandleColumns {
@@ -202,16 +210,94 @@ describe('runBacktest', () => {
   it('says funding is not charged, and on how many trades live trading would have charged it', async () => {
     const report = await runBacktest(base(await marketCandles(), { randomBaseline: false }));
     expect(report.trades.length).toBeGreaterThan(3);
-    // Counted here from the funding times themselves: 00:00, 08:00 and 16:00 UTC of every day.
-    const fundingTimes: number[] = [];
-    for (let t = START - DAY_MS; t <= START + (DAYS + 1) * DAY_MS; t += 8 * 60 * MINUTE_MS)
-      fundingTimes.push(t);
-    const across = report.trades.filter((t) => fundingTimes.some((f) => t.entryTime < f && f <= t.exitTime));
+    const across = report.trades.filter((t) =>
+      fundingTimes().some((f) => t.entryTime < f && f <= t.exitTime),
+    );
     expect(across.length).toBeGreaterThan(0);
     expect(across.length).toBeLessThan(report.trades.length);
+    expect(report.trades.every((t) => t.funding === 0)).toBe(true);
+    expect(report.full.buyAndHold.metrics.funding).toBe(0);
+    expect(report.params.fundingRatePct).toBe(0);
     expect(report.notes).toContain(
       `Funding is not charged (the market data has no funding rates): ${across.length} of ` +
-        `${report.trades.length} trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC).`,
+        `${report.trades.length} trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC); ` +
+        "--funding-rate charges an assumed rate (Binance's baseline is 0.01 % per 8 hours).",
+    );
+  });
+
+  it('charges an assumed funding rate on the positions open at each funding time, baselines too', async () => {
+    const candles = await marketCandles();
+    const free = await runBacktest(base(candles, { split: 0.5 }));
+    const paying = await runBacktest(base(candles, { split: 0.5, fundingRatePct: 0.05 }));
+    expect(paying.params.fundingRatePct).toBe(0.05);
+    // The same trades (sizing does not depend on the wallet here); only their PnL moves.
+    const key = (t: TradeRecord) => [
+      t.symbol,
+      t.direction,
+      t.entryTime,
+      t.exitTime,
+      t.entryPrice,
+      t.exitPrice,
+      t.qty,
+    ];
+    expect(paying.trades.map(key)).toEqual(free.trades.map(key));
+    // Worked out here from the candles: at the first candle at or after each funding time, every
+    // position open at the candle before pays qty x that candle's close x rate (longs pay).
+    const closeBefore = (symbol: string, f: number): number => {
+      const cols = candles.find((c) => c.symbol === symbol)!.candles as CandleColumns;
+      const i = cols.openTime.indexOf(f - 10 * MINUTE_MS);
+      return cols.close[i]!;
+    };
+    let charged = 0;
+    for (const [i, t] of paying.trades.entries()) {
+      const crossed = fundingTimes().filter((f) => t.entryTime < f && f <= t.exitTime);
+      const sign = t.direction === 'LONG' ? 1 : -1;
+      const expected = crossed.reduce((sum, f) => sum + sign * t.qty * closeBefore(t.symbol, f) * 0.0005, 0);
+      expect(t.funding).toBeCloseTo(expected, 6);
+      expect(t.pnl).toBeCloseTo(free.trades[i]!.pnl - t.funding, 6);
+      if (crossed.length > 0) charged++;
+    }
+    expect(charged).toBeGreaterThan(0);
+    const strategy = paying.full.strategy.metrics;
+    expect(strategy.funding).toBeCloseTo(
+      paying.trades.reduce((sum, t) => sum + t.funding, 0),
+      6,
+    );
+    // The wallet pays it: the equity ends lower (or higher) by exactly what the trades paid.
+    expect(strategy.endEquity).toBeCloseTo(free.full.strategy.metrics.endEquity - strategy.funding, 6);
+    // Buy and hold (long all along) pays at every funding time after its purchase, per split part.
+    const hold = paying.full.buyAndHold;
+    expect(hold.metrics.funding).toBeGreaterThan(0);
+    for (const t of paying.baselineTrades.buyAndHold) {
+      const crossed = fundingTimes().filter((f) => t.entryTime < f && f <= t.exitTime);
+      const expected = crossed.reduce((sum, f) => sum + t.qty * closeBefore(t.symbol, f) * 0.0005, 0);
+      expect(t.funding).toBeCloseTo(expected, 9);
+    }
+    const split = paying.split!;
+    expect(
+      split.inSample.buyAndHold.metrics.funding + split.outOfSample.buyAndHold.metrics.funding,
+    ).toBeCloseTo(hold.metrics.funding, 9);
+    expect(hold.metrics.endEquity).toBeCloseTo(
+      free.full.buyAndHold.metrics.endEquity - hold.metrics.funding,
+      6,
+    );
+    // The random entries trade through the same simulator: they pay it too.
+    expect(paying.full.randomEntry!.metrics.funding).not.toBe(0);
+    expect(paying.notes).toContain(
+      'Funding charged at an assumed constant 0.05 % per 8 hours (the market data has no funding rates; ' +
+        'positive: longs pay shorts), at the first candle at or after each funding time (00:00, 08:00, ' +
+        `16:00 UTC) on the positions open at the candle before, at its close: ${charged} of ` +
+        `${paying.trades.length} trade(s) paid or received it, ${strategy.funding.toFixed(2)} USDT in all; ` +
+        `buy-and-hold paid ${hold.metrics.funding.toFixed(2)} USDT.`,
+    );
+  });
+
+  it('refuses a funding rate outside -3 to 3 % per 8 hours, naming what is allowed', async () => {
+    await expect(runBacktest(base(await marketCandles(), { fundingRatePct: 4 }))).rejects.toThrow(
+      'fundingRatePct must be a number from -3 to 3 (percent per 8 hours; got 4)',
+    );
+    await expect(runBacktest(base(await marketCandles(), { fundingRatePct: Number.NaN }))).rejects.toThrow(
+      'fundingRatePct must be a number from -3 to 3',
     );
   });
 

@@ -17,6 +17,7 @@ import { createEngineExecutor } from './engine-executor.js';
 import { openBacktestStore } from './engine-store.js';
 import { type EquityTracker, SplitEquity } from './equity.js';
 import { createDirectExecutor, type Executor } from './executor.js';
+import { fundingNote, MAX_FUNDING_RATE_PCT } from './funding.js';
 import { createTradeLedger, type LedgerTrade } from './ledger.js';
 import { openMarket } from './market.js';
 import {
@@ -44,6 +45,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   const primaryMs = timeframeMs(tf.primary);
   if (o.split !== undefined && !(o.split > 0 && o.split < 1))
     throw new RangeError(`split must be between 0 and 1 (got ${o.split})`);
+  if (!(Math.abs(o.fundingRatePct) <= MAX_FUNDING_RATE_PCT))
+    throw new RangeError(
+      `fundingRatePct must be a number from -${MAX_FUNDING_RATE_PCT} to ${MAX_FUNDING_RATE_PCT} (percent per 8 hours; got ${o.fundingRatePct})`,
+    );
+  const fundingRate = o.fundingRatePct / 100;
   const market = await openMarket(options.market, {
     symbols: options.symbols,
     top: options.top,
@@ -107,6 +113,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
         takerFeeRate: dec(o.takerFeePct).div(100),
         slippage: slippageModel(slippage),
         seed: o.seed,
+        // Off unless asked: the simulator then never looks at the funding clock.
+        funding: fundingRate === 0 ? undefined : { rate: fundingRate },
       });
       sim.createAccount(USER, { deposit: o.balance });
       const exchange = sim.account(USER);
@@ -161,7 +169,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     };
     const equity = new SplitEquity(from, to, o.balance, splitAt);
     const bhEquity = new SplitEquity(from, to, o.balance, splitAt);
-    const bh = createBuyAndHold(symbols, o.balance, o.takerFeePct / 100, bhEquity, splitAt);
+    const bh = createBuyAndHold(symbols, o.balance, o.takerFeePct / 100, bhEquity, splitAt, fundingRate);
     const clock = market.feed.clock;
     const pass = await runPass({
       feed: market.feed,
@@ -278,6 +286,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       market.excluded.length,
       o.analyst ?? 'rule',
       executorKind === 'custom' ? one.executor.kind : executorKind,
+      o.fundingRatePct,
+      bhTrades.whole.reduce((sum, t) => sum + t.funding, 0),
     );
     return {
       version: 1,
@@ -300,6 +310,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
         leverage: o.leverage,
         makerFeePct: o.makerFeePct,
         takerFeePct: o.takerFeePct,
+        fundingRatePct: o.fundingRatePct,
         slippage: describeSlippage(slippage),
         minConfidence: o.minConfidence,
         dedupWindowMinutes: o.dedupWindowMinutes,
@@ -348,17 +359,6 @@ function records(list: LedgerTrade[], signalOf: (entryId: string) => TradeSignal
   return list.map((t, i) => toTradeRecord(t, i + 1, signalOf(t.entryClientOrderId)));
 }
 
-/** Binance USDⓈ-M funding times: every 8 hours from 00:00 UTC. */
-const FUNDING_INTERVAL_MS = 8 * 3_600_000;
-
-/** Trades open across at least one funding time (entered before it, still open at it). */
-export function tradesAcrossFunding(trades: readonly Pick<TradeRecord, 'entryTime' | 'exitTime'>[]): number {
-  let n = 0;
-  for (const t of trades)
-    if (Math.floor(t.exitTime / FUNDING_INTERVAL_MS) > Math.floor(t.entryTime / FUNDING_INTERVAL_MS)) n++;
-  return n;
-}
-
 function buildNotes(
   counts: BacktestReport['pipeline'],
   trades: readonly TradeRecord[],
@@ -366,6 +366,8 @@ function buildNotes(
   excluded: number,
   analyst: string,
   executor: string,
+  fundingRatePct: number,
+  buyAndHoldFunding: number,
 ): string[] {
   const notes = [
     'Stops and targets resolve inside each base candle along open, low, high, close (up candle) or ' +
@@ -380,10 +382,9 @@ function buildNotes(
           'the simulator, in memory: risk gate, sizing, entry, STOP_MARKET and TAKE_PROFIT_MARKET with ' +
           'closePosition); it makes the same trades as the engine.'
         : `Execution: a custom executor (${executor}).`,
-    // The recorded and synthetic markets carry no funding rates, so none is charged: a trader
-    // should know how many trades live trading would have charged or paid it on.
-    `Funding is not charged (the market data has no funding rates): ${tradesAcrossFunding(trades)} of ` +
-      `${trades.length} trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC).`,
+    // The market data carries no funding rates: a trader should know what was assumed, or on how
+    // many trades live trading would have charged or paid it.
+    fundingNote(fundingRatePct, trades, buyAndHoldFunding),
   ];
   if (analyst === 'llm-cache')
     notes.push(

@@ -5,8 +5,12 @@
  * its first candle. Float arithmetic and no exchange rounding: it is a yardstick, not an order.
  * With a split, each period gets its own round trip per symbol (bought at the period's first
  * close, sold at its last), so both periods read like separate holdings.
+ * Funding, when a rate is charged, is paid as the simulator pays it: at the first candle at or
+ * after each funding time, by the holdings of the step before, at their last closes.
  */
+
 import type { SplitEquity } from './equity.js';
+import { nextFundingTime } from './funding.js';
 import type { TradeRecord } from './types.js';
 
 export interface BuyAndHold {
@@ -23,6 +27,9 @@ interface Holding {
   entryTime: number;
   entryPrice: number;
   entryFee: number;
+  /** Funding paid up to the split (in-sample) and after it. */
+  fundingIn: number;
+  fundingOut: number;
   last: number;
   /** Price and time at the split (the in-sample exit and the out-of-sample entry). */
   splitPrice: number;
@@ -35,6 +42,8 @@ export function createBuyAndHold(
   takerFeeRate: number,
   equity: SplitEquity,
   splitAt: number | null,
+  /** Funding rate per 8 hours, a fraction (0: none). */
+  fundingRate = 0,
 ): BuyAndHold {
   const perSymbol = balance / symbols.length;
   const holdings: (Holding | null)[] = symbols.map(() => null);
@@ -45,6 +54,22 @@ export function createBuyAndHold(
    */
   const value = new Float64Array(1);
   let held = 0;
+  let nextFunding = Number.NaN;
+
+  /** Every funding time up to `time`, paid by the holdings as they stand. */
+  const payFunding = (time: number): void => {
+    while (time >= nextFunding) {
+      const at = nextFunding;
+      nextFunding = nextFundingTime(at);
+      for (const h of holdings) {
+        if (!h) continue;
+        const paid = h.qty * h.last * fundingRate;
+        cash -= paid;
+        if (splitAt !== null && at <= splitAt) h.fundingIn += paid;
+        else h.fundingOut += paid;
+      }
+    }
+  };
 
   const trade = (
     i: number,
@@ -54,9 +79,10 @@ export function createBuyAndHold(
     exitPrice: number,
     qty: number,
     fees: number,
+    funding: number,
   ): TradeRecord => {
     const notional = qty * entryPrice;
-    const pnl = qty * (exitPrice - entryPrice) - fees;
+    const pnl = qty * (exitPrice - entryPrice) - fees - funding;
     return {
       id: i + 1,
       symbol: symbols[i]!,
@@ -69,6 +95,7 @@ export function createBuyAndHold(
       notional,
       pnl,
       fees,
+      funding,
       pnlPct: notional > 0 ? (pnl / notional) * 100 : 0,
       rMultiple: null,
       reason: 'end',
@@ -80,6 +107,10 @@ export function createBuyAndHold(
 
   return {
     onCandle(i, close, time) {
+      if (fundingRate !== 0) {
+        if (Number.isNaN(nextFunding)) nextFunding = nextFundingTime(time);
+        else if (time >= nextFunding) payFunding(time);
+      }
       const h = holdings[i];
       if (h) {
         value[0]! += h.qty * (close - h.last);
@@ -100,6 +131,8 @@ export function createBuyAndHold(
         entryTime: time,
         entryPrice: close,
         entryFee: fee,
+        fundingIn: 0,
+        fundingOut: 0,
         last: close,
         splitPrice: close,
         splitTime: time,
@@ -116,13 +149,18 @@ export function createBuyAndHold(
         if (!h) return;
         const exitFee = h.qty * h.last * takerFeeRate;
         cash += h.qty * h.last - exitFee;
-        whole.push(trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee));
+        const funding = h.fundingIn + h.fundingOut;
+        whole.push(trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee, funding));
         if (splitAt === null) return;
         if (h.entryTime <= splitAt) {
-          inSample.push(trade(i, h.entryTime, h.entryPrice, h.splitTime, h.splitPrice, h.qty, h.entryFee));
-          outOfSample.push(trade(i, h.splitTime, h.splitPrice, time, h.last, h.qty, exitFee));
+          inSample.push(
+            trade(i, h.entryTime, h.entryPrice, h.splitTime, h.splitPrice, h.qty, h.entryFee, h.fundingIn),
+          );
+          outOfSample.push(trade(i, h.splitTime, h.splitPrice, time, h.last, h.qty, exitFee, h.fundingOut));
         } else {
-          outOfSample.push(trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee));
+          outOfSample.push(
+            trade(i, h.entryTime, h.entryPrice, time, h.last, h.qty, h.entryFee + exitFee, funding),
+          );
         }
       });
       value[0] = 0;

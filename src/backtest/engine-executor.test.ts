@@ -50,15 +50,18 @@ function expectSameTrades({ direct, engine }: { direct: BacktestReport; engine: 
 
 describe('the execution engine behind the backtest (what `neurotrade backtest` runs)', () => {
   it(
-    'makes the same trades as the direct executor on the synthetic market, baselines included',
+    'makes the same trades as the direct executor on the synthetic market, baselines and funding included',
     async () => {
       const runs = await both({
         market: { kind: 'synthetic', seed: 11, symbols: 4 },
         from: START,
         to: START + 3 * DAY_MS,
         minConfidence: 55,
+        fundingRatePct: 0.03,
       });
       expect(runs.direct.trades.length).toBeGreaterThan(10);
+      // Some trades were open at a funding time: the engine's books saw the same FUNDING_FEE updates.
+      expect(runs.direct.trades.some((t) => t.funding !== 0)).toBe(true);
       expect(runs.direct.baselineTrades.randomEntry.length).toBe(runs.direct.trades.length);
       expectSameTrades(runs);
     },

@@ -47,6 +47,7 @@ describe('renderHtmlReport', () => {
       symbol: 'BTCUSDT',
       pnl,
       fees: 1,
+      funding: 0,
       durationMinutes: 60,
       rMultiple: null,
       reason: 'end' as const,

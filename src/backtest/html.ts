@@ -86,6 +86,8 @@ const ROWS: [string, (m: Metrics) => string][] = [
   ['Expectancy (R / trade)', (m) => num(m.expectancyR, 3)],
   ['Net PnL (USDT)', (m) => num(m.netPnl)],
   ['Fees (USDT)', (m) => num(m.fees)],
+  // Older stored reports carry no funding: none was charged.
+  ['Funding (USDT)', (m) => num(m.funding ?? 0)],
   ['Total return', (m) => pct(m.totalReturnPct)],
   ['Max drawdown', (m) => pct(m.maxDrawdownPct)],
   ['Sharpe (daily, annualised)', (m) => num(m.sharpe)],
@@ -196,10 +198,10 @@ svg .grid{stroke:#eaeef2}
 <p>${esc(market.source)}${market.dir ? ` ${esc(market.dir)}` : ''}${market.seed !== undefined ? ` seed ${market.seed}` : ''},
 ${market.symbols.length} symbols at ${esc(market.baseTimeframe)} (screener ${esc(market.timeframes.primary)} / ${esc(market.timeframes.confirm)} / ${esc(market.timeframes.trend)});
 analyst ${esc(params.analyst)}; balance ${params.balance} USDT, margin ${params.margin} USDT x ${params.leverage};
-fees ${params.makerFeePct}% maker / ${params.takerFeePct}% taker; slippage ${esc(params.slippage)};
+fees ${params.makerFeePct}% maker / ${params.takerFeePct}% taker; ${params.fundingRatePct ? `funding ${params.fundingRatePct}% per 8 h (assumed)` : 'no funding charged'}; slippage ${esc(params.slippage)};
 minimum confidence ${params.minConfidence}; random seed ${params.seed}${params.executor ? `; executor ${esc(params.executor)}` : ''}.</p>
 <h2>Results</h2>${comparison(full)}
-<p class="muted">Buy and hold: the balance split equally across the symbols, each bought at 1x (no leverage) at its first close in the period, taker fee in and out, no slippage or funding, sold at its last price at the end (a symbol whose recording ends early keeps its last price). Random entries: as many trades as the strategy (per part when split), MARKET entries at random ${esc(market.timeframes.primary)} closes in random directions (seed ${params.seed}), the same stop and target rule, sizing (${params.margin} USDT x ${params.leverage}), fees and slippage. A win is a trade with net PnL above 0; Sharpe and Sortino are on daily returns of the marked-to-market equity (closing prices), annualised over 365 days.</p>
+<p class="muted">Buy and hold: the balance split equally across the symbols, each bought at 1x (no leverage) at its first close in the period, taker fee in and out, no slippage, funding at the same rate as the strategy, sold at its last price at the end (a symbol whose recording ends early keeps its last price). Random entries: as many trades as the strategy (per part when split), MARKET entries at random ${esc(market.timeframes.primary)} closes in random directions (seed ${params.seed}), the same stop and target rule, sizing (${params.margin} USDT x ${params.leverage}), fees and slippage. A win is a trade with net PnL above 0; Sharpe and Sortino are on daily returns of the marked-to-market equity (closing prices), annualised over 365 days.</p>
 <h2>Equity</h2>${equityChart}
 <h3>With buy and hold</h3>${withHoldChart}
 <h2>Drawdown</h2>${ddChart}

@@ -27,7 +27,7 @@
  * (counted: pipeline.belowCeiling; exact, see ./strategy.ts): the main cost of a run otherwise.
  */
 
-export { runBacktest, tradesAcrossFunding } from './backtest.js';
+export { runBacktest } from './backtest.js';
 export { createEngineExecutor, type EngineExecutorOptions } from './engine-executor.js';
 export { openBacktestStore } from './engine-store.js';
 export { EquityTracker, SplitEquity } from './equity.js';
@@ -40,6 +40,7 @@ export {
   type ExecutorStats,
   type WorkingLevels,
 } from './executor.js';
+export { FUNDING_INTERVAL_MS, MAX_FUNDING_RATE_PCT, tradesAcrossFunding } from './funding.js';
 export { renderHtmlReport } from './html.js';
 export { driveCandle, reachesBoth } from './intrabar.js';
 export { createTradeLedger, type LedgerTrade, type TradeLedger } from './ledger.js';

@@ -29,8 +29,11 @@ export interface LedgerTrade {
   exitPrice: number;
   qty: number;
   notional: number;
+  /** Net of fees and funding. */
   pnl: number;
   fees: number;
+  /** Funding paid while the trade was open (negative: received). */
+  funding: number;
   reason: ExitReason;
   ambiguous: boolean;
   /** Client order id of the fill that opened the trade (links it back to its signal). */
@@ -59,6 +62,7 @@ interface Working {
   exitPrice: number;
   realized: Decimal;
   fees: Decimal;
+  funding: Decimal;
   reason: ExitReason | null;
   ambiguous: boolean;
   position: OpenPosition;
@@ -94,6 +98,11 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
   const announced = new Map<string, ExitReason>();
   let closed: LedgerTrade[] = [];
   let wallet = startWallet;
+  /**
+   * Funding of the ACCOUNT_UPDATE being read: its balance comes first, then (isolated margin, as
+   * both executors trade) the one position that paid it, which names the trade (see onEvent).
+   */
+  let fundingPaid: Decimal | null = null;
   let classify: ((clientOrderId: string) => ExitReason | undefined) | undefined;
 
   function onFill(fill: Fill): void {
@@ -115,6 +124,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         exitPrice: Number.NaN,
         realized: ZERO,
         fees: ZERO,
+        funding: ZERO,
         reason: null,
         ambiguous: false,
         position,
@@ -173,8 +183,9 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
           : w.exitPrice,
       qty: entryQty,
       notional: num(w.entryValue),
-      pnl: num(w.realized.minus(w.fees)),
+      pnl: num(w.realized.minus(w.fees).minus(w.funding)),
       fees: num(w.fees),
+      funding: num(w.funding),
       reason: w.reason ?? 'market',
       ambiguous: w.ambiguous,
       entryClientOrderId: w.entryClientOrderId,
@@ -201,7 +212,16 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       }
       case 'balance':
         wallet = toFloat(event.walletBalance);
+        fundingPaid = event.reason === 'FUNDING_FEE' ? event.balanceChange.neg() : null;
         return;
+      case 'position': {
+        // Cross margin would carry no position: its funding stays in the wallet (the equity) only.
+        if (event.reason !== 'FUNDING_FEE' || fundingPaid === null) return;
+        const w = open.get(event.symbol as string);
+        if (w) w.funding = w.funding.plus(fundingPaid);
+        fundingPaid = null;
+        return;
+      }
       default:
         return;
     }

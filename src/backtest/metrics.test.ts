@@ -14,6 +14,7 @@ const trade = (symbol: string, pnl: number, minutes: number, r: number | null = 
   symbol,
   pnl,
   fees: 0.5,
+  funding: 0.25,
   durationMinutes: minutes,
   rMultiple: r,
   reason: pnl > 0 ? 'target' : 'stop',
@@ -48,6 +49,7 @@ describe('computeMetrics on hand-made trades', () => {
     expect(m.expectancyR).toBeCloseTo(0.6, 12);
     expect(m.avgTradeMinutes).toBe(50);
     expect(m.fees).toBe(2.5);
+    expect(m.funding).toBe(1.25);
     expect(m.exitReasons).toEqual({ target: 2, stop: 3 });
   });
 

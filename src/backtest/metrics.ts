@@ -20,7 +20,7 @@ export interface EquityStats {
 
 export type MetricTrade = Pick<
   TradeRecord,
-  'symbol' | 'pnl' | 'fees' | 'durationMinutes' | 'rMultiple' | 'reason' | 'ambiguous'
+  'symbol' | 'pnl' | 'fees' | 'funding' | 'durationMinutes' | 'rMultiple' | 'reason' | 'ambiguous'
 >;
 
 const DAYS_PER_YEAR = 365;
@@ -65,6 +65,7 @@ interface Tally {
   grossProfit: number;
   grossLoss: number;
   fees: number;
+  funding: number;
   minutes: number;
   rSum: number;
   rCount: number;
@@ -78,6 +79,7 @@ function tally(trades: readonly MetricTrade[]): Tally {
     grossProfit: 0,
     grossLoss: 0,
     fees: 0,
+    funding: 0,
     minutes: 0,
     rSum: 0,
     rCount: 0,
@@ -89,6 +91,7 @@ function tally(trades: readonly MetricTrade[]): Tally {
       t.grossProfit += trade.pnl;
     } else t.grossLoss -= trade.pnl;
     t.fees += trade.fees;
+    t.funding += trade.funding;
     t.minutes += trade.durationMinutes;
     if (trade.rMultiple !== null && Number.isFinite(trade.rMultiple)) {
       t.rSum += trade.rMultiple;
@@ -118,6 +121,7 @@ export function computeMetrics(trades: readonly MetricTrade[], equity: EquitySta
     grossLoss: t.grossLoss,
     netPnl: net,
     fees: t.fees,
+    funding: t.funding,
     startEquity: equity.startEquity,
     endEquity: equity.endEquity,
     totalReturnPct: equity.startEquity > 0 ? (equity.endEquity / equity.startEquity - 1) * 100 : Number.NaN,

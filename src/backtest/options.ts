@@ -75,6 +75,12 @@ export interface BacktestOptions {
   makerFeePct?: number | undefined;
   takerFeePct?: number | undefined;
   slippage?: SlippageSpec | undefined;
+  /**
+   * Funding charged every 8 hours (00:00, 08:00, 16:00 UTC) on every position open then, percent
+   * of its notional at the mark (positive: longs pay shorts), -3 to 3. The recorded and synthetic
+   * markets carry no funding rates: 0, the default, charges none (./funding.ts).
+   */
+  fundingRatePct?: number | undefined;
   minConfidence?: number | undefined;
   dedupWindowMinutes?: number | undefined;
   cooldownMinutes?: number | undefined;
@@ -110,6 +116,7 @@ export const BACKTEST_DEFAULTS = {
   leverage: 5,
   makerFeePct: 0.02,
   takerFeePct: 0.05,
+  fundingRatePct: 0,
   minConfidence: 75,
   dedupWindowMinutes: 120,
   cooldownMinutes: 30,

@@ -55,6 +55,7 @@ export function toTradeRecord(t: LedgerTrade, id: number, signal: TradeSignal | 
     notional: t.notional,
     pnl: t.pnl,
     fees: t.fees,
+    funding: t.funding,
     pnlPct: t.notional > 0 ? (t.pnl / t.notional) * 100 : 0,
     rMultiple: risk > 0 ? t.pnl / risk : null,
     reason: t.reason,

@@ -49,9 +49,11 @@ export interface TradeRecord {
   qty: number;
   /** Entry notional (qty x entry price), USDT. */
   notional: number;
-  /** Net of every fee, USDT. */
+  /** Net of every fee and of funding, USDT. */
   pnl: number;
   fees: number;
+  /** Funding paid while open, USDT (negative: received); 0 when no funding rate was charged. */
+  funding: number;
   /** pnl / notional x 100. */
   pnlPct: number;
   /** pnl over the planned risk (|entry - stop| x qty); null without a stop. */
@@ -79,6 +81,8 @@ export interface Metrics {
   grossLoss: number;
   netPnl: number;
   fees: number;
+  /** Funding paid by the trades, USDT (negative: received). */
+  funding: number;
   startEquity: number;
   endEquity: number;
   totalReturnPct: number;
@@ -193,6 +197,8 @@ export interface BacktestReport {
     leverage: number;
     makerFeePct: number;
     takerFeePct: number;
+    /** Funding charged, percent per 8 hours (0: none). Absent in older reports: none was charged. */
+    fundingRatePct?: number;
     slippage: string;
     minConfidence: number;
     dedupWindowMinutes: number;

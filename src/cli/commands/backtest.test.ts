@@ -61,6 +61,8 @@ describe('neurotrade backtest: arguments', () => {
     [{ synthetic: '1', analyst: 'llm' }, '--analyst must be rule or llm-cache (got "llm")'],
     [{ synthetic: '1', split: '1.5' }, '--split must be a number from 0.01 to 0.99 (got "1.5")'],
     [{ synthetic: '1', fees: '0.02' }, '--fees takes MAKER,TAKER in percent'],
+    [{ synthetic: '1', fundingRate: '3.5' }, '--funding-rate must be a number from -3 to 3 (got "3.5")'],
+    [{ synthetic: '1', fundingRate: 'high' }, '--funding-rate must be a number from -3 to 3 (got "high")'],
     [{ synthetic: '1', leverage: '2.5' }, '--leverage must be a whole number >= 1 (got "2.5")'],
     [{ synthetic: '1', from: 'yesterday' }, '--from "yesterday" is not an ISO-8601 time'],
     [{ synthetic: '1', from: '2026-01-02', to: '2026-01-01' }, '--to must be after --from'],
@@ -83,13 +85,17 @@ describe('neurotrade backtest: arguments', () => {
     expect(parseBacktestArgs({ synthetic: '1', executor: 'engine' }).executor).toBe('engine');
   });
 
-  it('reads fees in percent and slippage in basis points', () => {
-    expect(parseBacktestArgs({ synthetic: '3', fees: '0.018,0.045', slippage: '2.5' })).toMatchObject({
+  it('reads fees and the funding rate in percent, slippage in basis points', () => {
+    expect(
+      parseBacktestArgs({ synthetic: '3', fees: '0.018,0.045', slippage: '2.5', fundingRate: '-0.01' }),
+    ).toMatchObject({
       market: { kind: 'synthetic', seed: 3 },
       makerFeePct: 0.018,
       takerFeePct: 0.045,
       slippage: { bps: 2.5 },
+      fundingRatePct: -0.01,
     });
+    expect(parseBacktestArgs({ synthetic: '3' }).fundingRatePct).toBeUndefined();
   });
 });
 

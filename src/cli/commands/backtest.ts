@@ -1,7 +1,7 @@
 /**
  * `neurotrade backtest --data DIR | --synthetic SEED [--symbols A,B | --top N] [--from ISO] [--to ISO]
  *  [--analyst rule|llm-cache] [--balance USDT] [--margin USDT] [--leverage N] [--fees MAKER,TAKER]
- *  [--slippage none|range|BPS] [--split 0.7] [--seed N] [--executor engine|direct] [--json]
+ *  [--slippage none|range|BPS] [--funding-rate PCT] [--split 0.7] [--seed N] [--executor engine|direct] [--json]
  *  [--out report.html] [--no-store]`
  *
  * Runs the live pipeline over history on a simulated clock (see src/backtest), through the live
@@ -21,6 +21,7 @@ import {
   type BacktestReport,
   type JsonMetrics,
   jsonMetrics,
+  MAX_FUNDING_RATE_PCT,
   renderHtmlReport,
   runBacktest,
   type SlippageSpec,
@@ -45,6 +46,7 @@ export interface BacktestArgs {
   leverage?: string | undefined;
   fees?: string | undefined;
   slippage?: string | undefined;
+  fundingRate?: string | undefined;
   minConfidence?: string | undefined;
   split?: string | undefined;
   seed?: string | undefined;
@@ -72,6 +74,10 @@ export function register(program: Command): void {
     .option('--leverage <n>', `leverage (default ${BACKTEST_DEFAULTS.leverage})`)
     .option('--fees <maker,taker>', 'fee rates in percent (default 0.02,0.05)')
     .option('--slippage <model>', 'none | range (default) | a fixed number of basis points')
+    .option(
+      '--funding-rate <pct>',
+      'assumed funding rate in percent per 8 h, e.g. 0.01 (default 0: the data has none, none is charged)',
+    )
     .option('--min-confidence <n>', 'minimum combined confidence (default MIN_CONFIDENCE)')
     .option('--split <ratio>', 'in-sample share, e.g. 0.7: in-sample and out-of-sample side by side')
     .option('--seed <n>', 'seed of the random-entry baseline and the slippage noise (default 1)')
@@ -175,6 +181,10 @@ export function parseBacktestArgs(args: BacktestArgs): BacktestOptions {
     makerFeePct: fees?.[0],
     takerFeePct: fees?.[1],
     slippage,
+    fundingRatePct:
+      args.fundingRate === undefined
+        ? undefined
+        : number('--funding-rate', args.fundingRate, -MAX_FUNDING_RATE_PCT, MAX_FUNDING_RATE_PCT),
     minConfidence:
       args.minConfidence === undefined ? undefined : number('--min-confidence', args.minConfidence, 0, 100),
     split: args.split === undefined ? undefined : number('--split', args.split, 0.01, 0.99),

@@ -174,6 +174,8 @@ export interface BacktestMetrics {
   expectancyR: number | null;
   netPnl: number;
   fees: number;
+  /** Absent in reports stored before funding could be charged (none was). */
+  funding?: number;
   startEquity: number;
   endEquity: number;
   totalReturnPct: number;
@@ -248,6 +250,8 @@ export interface BacktestReport {
     leverage: number;
     makerFeePct: number;
     takerFeePct: number;
+    /** Percent per 8 hours; absent in reports stored before funding could be charged (none was). */
+    fundingRatePct?: number;
     slippage: string;
     minConfidence: number;
     split: number | null;

@@ -199,6 +199,7 @@ function Facts({ report }: { report: BacktestReport }) {
     ['Balance', formatUsd(params.balance)],
     ['Margin × leverage', `${formatUsd(params.margin)} × ${params.leverage}`],
     ['Fees (maker / taker)', `${params.makerFeePct}% / ${params.takerFeePct}%`],
+    ['Funding', params.fundingRatePct ? `${params.fundingRatePct}% per 8 h (assumed)` : 'not charged'],
     ['Slippage', params.slippage],
     ['Minimum confidence', `${params.minConfidence}`],
     [
@@ -234,6 +235,7 @@ const METRIC_ROWS: [string, (m: BacktestMetrics) => ReactNode][] = [
   ['Expectancy (R)', (m) => ratio(m.expectancyR)],
   ['Net PnL', (m) => <Signed value={m.netPnl}>{formatUsd(m.netPnl, { signed: true })}</Signed>],
   ['Fees', (m) => formatUsd(m.fees)],
+  ['Funding', (m) => formatUsd(m.funding ?? 0)],
   ['Total return', (m) => <Signed value={m.totalReturnPct}>{formatPercent(m.totalReturnPct)}</Signed>],
   ['Max drawdown', (m) => formatPercent(m.maxDrawdownPct, { signed: false })],
   ['Sharpe (daily)', (m) => ratio(m.sharpe)],
