@@ -63,6 +63,8 @@ describe.skipIf(!hasChromium)(
           '55',
           '--split',
           '0.5',
+          '--funding-rate',
+          '0.01',
           '--json',
         ],
         { DATA_DIR: dataDir },
@@ -155,9 +157,15 @@ describe.skipIf(!hasChromium)(
       const rows = p.getByRole('table', { name: 'Trades' }).locator('tbody tr');
       expect(await rows.count()).toBe(Math.min(summary.trades, 500));
       expect(await rows.first().locator('td').nth(7).textContent()).toMatch(/^(stop|target|end|protection)/);
-      expect(await p.getByRole('list', { name: 'Notes' }).textContent()).toContain(
-        'the live execution engine',
-      );
+      const notes = await p.getByRole('list', { name: 'Notes' }).textContent();
+      expect(notes).toContain('the live execution engine');
+      // Funding at the assumed rate: buy and hold, long across every funding time, paid some.
+      expect(notes).toContain('Funding charged at an assumed constant 0.01 % per 8 hours');
+      const funding = await results
+        .getByRole('row', { name: /^Funding/ })
+        .locator('td')
+        .allTextContents();
+      expect(funding[1]).toMatch(/^\$[1-9]\d*\.\d\d$/);
       await b.shot('backtests-02-report');
 
       await p.getByRole('link', { name: '← All backtests' }).click();
