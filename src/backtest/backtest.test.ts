@@ -281,6 +281,13 @@ describe('runBacktest', () => {
       free.full.buyAndHold.metrics.endEquity - hold.metrics.funding,
       6,
     );
+    // Scripts read the rate and each trade's funding from --json.
+    const json = toJsonSummary(paying);
+    expect(json.fundingRatePct).toBe(0.05);
+    expect(json.tradeList.map((t) => t.funding)).toEqual(
+      paying.trades.map((t) => Number(t.funding.toFixed(6))),
+    );
+    expect(toJsonSummary(free).fundingRatePct).toBe(0);
     // The random entries trade through the same simulator: they pay it too.
     expect(paying.full.randomEntry!.metrics.funding).not.toBe(0);
     expect(paying.notes).toContain(

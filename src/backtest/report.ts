@@ -149,6 +149,7 @@ export function toJsonSummary(report: BacktestReport, extra: { id?: string | nul
     symbols: report.market.symbols,
     analyst: report.params.analyst,
     executor: report.params.executor ?? null,
+    fundingRatePct: report.params.fundingRatePct ?? 0,
     split: report.split
       ? {
           at: new Date(report.split.at).toISOString(),
@@ -167,6 +168,7 @@ export function toJsonSummary(report: BacktestReport, extra: { id?: string | nul
       entryPrice: t.entryPrice,
       exitPrice: t.exitPrice,
       pnl: round(t.pnl, 6),
+      funding: round(t.funding, 6),
       reason: t.reason,
       durationMinutes: t.durationMinutes,
       ambiguous: t.ambiguous,
