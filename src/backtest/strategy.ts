@@ -140,8 +140,14 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   const book = createSignalBook(options.dedupWindowMs, () => `sig-${++seq}`);
   /** Stored signals waiting for their execution outcome. */
   const waiting = new Map<string, SignalDraft>();
-  /** Executed ones, by entry client order id. */
-  const executed = new Map<string, TradeSignal>();
+  /**
+   * Executed ones, by entry client order id: the draft, and its trade record once asked for. The
+   * record is built when the report asks (signalOf, after the pass), not at each execution: it is
+   * a pure function of the draft (decimals, numbers and the screen's words, formatted from numbers
+   * captured at the screen), so the same record either way, and the pass does not pay for text
+   * and copies only the report reads.
+   */
+  const executed = new Map<string, { id: string; draft: SignalDraft; record?: TradeSignal }>();
   const deps = { ...options.analysts, clock };
   const ceiling = options.onScan || options.analysts.vision ? undefined : options.analystCeiling;
   const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
@@ -281,10 +287,13 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
       if (outcome.status !== 'placed' || !draft) return;
       counts.executed++;
       book.markExecuted(signal.id);
-      executed.set(options.entryClientOrderId(signal.id), tradeSignal(signal.id, draft));
+      executed.set(options.entryClientOrderId(signal.id), { id: signal.id, draft });
     },
     signalOf(entryClientOrderId) {
-      return executed.get(entryClientOrderId);
+      const e = executed.get(entryClientOrderId);
+      if (e === undefined) return undefined;
+      e.record ??= tradeSignal(e.id, e.draft);
+      return e.record;
     },
   };
 }
