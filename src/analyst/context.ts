@@ -4,7 +4,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import { type Candle, type Price, type Timeframe, timeframeMs } from '../domain/index.js';
-import type { ScreenResult } from '../screener/index.js';
+import { LazyScreenResult, type ScreenResult } from '../screener/index.js';
 import { decimalOfFloat } from './float-decimal.js';
 import type { AnalystContext } from './types.js';
 
@@ -21,6 +21,20 @@ export type ContextResult = { ok: true; context: AnalystContext } | { ok: false;
 
 const finiteOrNull = (v: number | null | undefined): number | null =>
   v === null || v === undefined || !Number.isFinite(v) ? null : v;
+
+/** The last context's `screen` and the result it reads its reasons from (see leadingReasons). */
+let lastView: AnalystContext['screen'] | null = null;
+let lastResult: ScreenResult | null = null;
+
+/**
+ * `view.reasons.slice(0, count)`. For the context contextFromScreen made last (what an analyst that
+ * answers at once, the rule analyst, is given), the result's first reasons without formatting the
+ * others (LazyScreenResult.firstReasons: the same strings); for any other, the slice.
+ */
+export function leadingReasons(view: AnalystContext['screen'], count: number): string[] {
+  if (view === lastView && lastResult instanceof LazyScreenResult) return lastResult.firstReasons(count);
+  return view.reasons.slice(0, count);
+}
 
 export function contextFromScreen(screen: ScreenResult, extras: ContextExtras): ContextResult {
   const m = screen.metrics;
@@ -51,9 +65,15 @@ export function contextFromScreen(screen: ScreenResult, extras: ContextExtras): 
       qualityPenalty: screen.qualityPenalty,
       fakePenalty: screen.fakePenalty,
       source: screen.source,
-      reasons: screen.reasons,
+      // Read from the result when read: a result formats its words on first read (see
+      // screener/result.ts), and the rule analyst reads three reasons only (leadingReasons).
+      get reasons() {
+        return screen.reasons;
+      },
     },
   };
+  lastView = context.screen;
+  lastResult = screen;
   if (extras.whale)
     context.whale = { direction: extras.whale.direction, confidence: extras.whale.confidence };
   if (extras.book) context.book = extras.book;

@@ -4,6 +4,7 @@
  * target at the reward-to-risk rule, smart entry. Complete enough to trade on its own.
  */
 
+import { leadingReasons } from './context.js';
 import { noTrade, proposalFromPlan } from './proposal.js';
 import type { Analyst, AnalystContext, Proposal } from './types.js';
 import { atrPlan, VALIDATION_DEFAULTS, type ValidationRules } from './validate.js';
@@ -34,12 +35,13 @@ export function ruleProposal(
   minScore = 0,
   rules: ValidationRules = VALIDATION_DEFAULTS,
 ): Proposal {
-  const { direction, score, reasons } = context.screen;
+  const { direction, score } = context.screen;
   if (direction === 'NEUTRAL') return noTrade('rule', 'screen is NEUTRAL: no direction');
   if (score < minScore) return noTrade('rule', `screen score ${score} < ${minScore}`);
   const { stopLoss, takeProfit } = atrPlan(direction, context.price, context.atr, rules);
-  // The first three reasons joined by '; ', concatenated: join copies each into one new flat
-  // string, which a backtest pays per candidate and mostly never reads.
+  // The first three reasons (the others are not formatted for it: leadingReasons) joined by '; ',
+  // concatenated: join copies each into one new flat string, which a backtest pays per candidate.
+  const reasons = leadingReasons(context.screen, 3);
   const n = reasons.length;
   const why =
     n === 0

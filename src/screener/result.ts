@@ -15,6 +15,8 @@ export interface ResultWords {
   contributions(): FilterContribution[];
   /** The reasons; `contributions` is the (cached) list the notes come from. */
   reasons(contributions: FilterContribution[]): string[];
+  /** reasons(contributions()).slice(0, count), formatting no more than it needs. */
+  firstReasons?(count: number): string[];
 }
 
 export type ResultNumbers = Omit<ScreenResult, 'contributions' | 'reasons'>;
@@ -69,6 +71,18 @@ export class LazyScreenResult implements ScreenResult {
 
   set reasons(value: string[]) {
     this.#reasons = value;
+  }
+
+  /**
+   * `reasons.slice(0, count)`, without formatting the rest when nothing is formatted yet (the rule
+   * analyst's text reads three reasons; a contribution list set from outside, or one already made,
+   * is what the reasons come from, as for `reasons`).
+   */
+  firstReasons(count: number): string[] {
+    const words = this.#words;
+    if (this.#reasons !== undefined || this.#contributions !== undefined || words?.firstReasons === undefined)
+      return this.reasons.slice(0, count);
+    return words.firstReasons(count);
   }
 
   /** The plain object a ScreenResult literal would be, keys in the same order. */
