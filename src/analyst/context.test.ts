@@ -17,7 +17,7 @@ const screens = () =>
     .filter((o): o is ScreenResult => !isSkip(o) && o.direction !== 'NEUTRAL');
 
 describe('contextFromScreen: the screen reasons, read when read', () => {
-  it('gives the result’s reasons, to a read, a spread and JSON alike', () => {
+  it('gives the result’s reasons, to a read and to JSON alike, and takes new ones', () => {
     const results = screens();
     expect(results.length).toBeGreaterThan(5);
     for (const r of results) {
@@ -25,8 +25,18 @@ describe('contextFromScreen: the screen reasons, read when read', () => {
       if (!built.ok) continue;
       const view = built.context.screen;
       expect(view.reasons).toBe(r.reasons);
-      expect({ ...view }.reasons).toEqual(r.reasons);
-      expect(JSON.parse(JSON.stringify(view)).reasons).toEqual(r.reasons);
+      expect(JSON.parse(JSON.stringify(view))).toEqual({
+        direction: r.direction,
+        score: r.score,
+        qualityPenalty: r.qualityPenalty,
+        fakePenalty: r.fakePenalty,
+        source: r.source,
+        reasons: r.reasons,
+      });
+      view.reasons = ['set by hand'];
+      expect(view.reasons).toEqual(['set by hand']);
+      expect(leadingReasons(view, 3)).toEqual(['set by hand']);
+      expect(r.reasons).not.toEqual(['set by hand']);
     }
   });
 
@@ -58,13 +68,13 @@ describe('leadingReasons', () => {
     return built.ok ? built.context : null;
   };
 
-  it('is reasons.slice(0, count): for the last context made, from a fresh result, and for any other', () => {
+  it('is reasons.slice(0, count): for a context made here, from a fresh result, and for any other', () => {
     for (const r of screens()) {
       for (const count of [0, 1, 2, 3, 50]) {
         const context = freshContext(r.symbol);
         if (context === null) continue;
         expect(leadingReasons(context.screen, count)).toEqual(r.reasons.slice(0, count));
-        // Not the last view made (a copy): the slice of its own reasons.
+        // Not a view made here (a plain copy): the slice of its own reasons.
         const copy = { ...context.screen, reasons: ['a', 'b', 'c', 'd'] };
         expect(leadingReasons(copy, count)).toEqual(['a', 'b', 'c', 'd'].slice(0, count));
       }

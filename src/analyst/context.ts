@@ -22,18 +22,62 @@ export type ContextResult = { ok: true; context: AnalystContext } | { ok: false;
 const finiteOrNull = (v: number | null | undefined): number | null =>
   v === null || v === undefined || !Number.isFinite(v) ? null : v;
 
-/** The last context's `screen` and the result it reads its reasons from (see leadingReasons). */
-let lastView: AnalystContext['screen'] | null = null;
-let lastResult: ScreenResult | null = null;
-
 /**
- * `view.reasons.slice(0, count)`. For the context contextFromScreen made last (what an analyst that
- * answers at once, the rule analyst, is given), the result's first reasons without formatting the
- * others (LazyScreenResult.firstReasons: the same strings); for any other, the slice.
+ * The screen as an analyst sees it (AnalystContext.screen). Its `reasons` are the result's, read
+ * when read: a result formats its words on first read (see screener/result.ts), and the rule
+ * analyst quotes three of them (firstReasons). A class, not an object literal with a getter (which
+ * V8 builds on a slow path, ~1 us per candidate). As with LazyScreenResult, `reasons` is a
+ * prototype accessor: JSON carries it (toJSON), a spread or structuredClone does not.
  */
+class ScreenView {
+  direction: AnalystContext['screen']['direction'];
+  score: number;
+  qualityPenalty: number;
+  fakePenalty: number;
+  source: string | null;
+  #result: ScreenResult;
+  #reasons: string[] | undefined = undefined;
+
+  constructor(result: ScreenResult) {
+    this.direction = result.direction;
+    this.score = result.score;
+    this.qualityPenalty = result.qualityPenalty;
+    this.fakePenalty = result.fakePenalty;
+    this.source = result.source;
+    this.#result = result;
+  }
+
+  get reasons(): string[] {
+    return this.#reasons ?? this.#result.reasons;
+  }
+
+  set reasons(value: string[]) {
+    this.#reasons = value;
+  }
+
+  /** reasons.slice(0, count), without formatting the others (LazyScreenResult.firstReasons). */
+  firstReasons(count: number): string[] {
+    const result = this.#result;
+    return this.#reasons === undefined && result instanceof LazyScreenResult
+      ? result.firstReasons(count)
+      : this.reasons.slice(0, count);
+  }
+
+  toJSON(): AnalystContext['screen'] {
+    return {
+      direction: this.direction,
+      score: this.score,
+      qualityPenalty: this.qualityPenalty,
+      fakePenalty: this.fakePenalty,
+      source: this.source,
+      reasons: this.reasons,
+    };
+  }
+}
+
+/** `view.reasons.slice(0, count)`; for a context made here, without formatting the other reasons. */
 export function leadingReasons(view: AnalystContext['screen'], count: number): string[] {
-  if (view === lastView && lastResult instanceof LazyScreenResult) return lastResult.firstReasons(count);
-  return view.reasons.slice(0, count);
+  return view instanceof ScreenView ? view.firstReasons(count) : view.reasons.slice(0, count);
 }
 
 export function contextFromScreen(screen: ScreenResult, extras: ContextExtras): ContextResult {
@@ -59,21 +103,8 @@ export function contextFromScreen(screen: ScreenResult, extras: ContextExtras): 
     bollingerPosition: finiteOrNull(m.bollingerPosition),
     volumeRatio: finiteOrNull(m.volumeRatio),
     hurst: finiteOrNull(m.hurst),
-    screen: {
-      direction: screen.direction,
-      score: screen.score,
-      qualityPenalty: screen.qualityPenalty,
-      fakePenalty: screen.fakePenalty,
-      source: screen.source,
-      // Read from the result when read: a result formats its words on first read (see
-      // screener/result.ts), and the rule analyst reads three reasons only (leadingReasons).
-      get reasons() {
-        return screen.reasons;
-      },
-    },
+    screen: new ScreenView(screen),
   };
-  lastView = context.screen;
-  lastResult = screen;
   if (extras.whale)
     context.whale = { direction: extras.whale.direction, confidence: extras.whale.confidence };
   if (extras.book) context.book = extras.book;

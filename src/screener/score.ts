@@ -63,6 +63,16 @@ const safePoints = (points: number): number => (isNum(points) ? Math.round(point
  */
 const POINTS = new Float64Array(FILTER_NAMES.length);
 
+/**
+ * A plain array of the points (what the words keep): Array.from on a typed array walks its
+ * iterator, ~2 us per full result in a backtest profile; a loop copies the same numbers.
+ */
+function copyPoints(points: Float64Array): number[] {
+  const copy: number[] = new Array(points.length);
+  for (let i = 0; i < points.length; i++) copy[i] = points[i] as number;
+  return copy;
+}
+
 /** Where the rank being worked out goes: the caller's object (see rankViews' `into`), or a new one. */
 let rankInto: ScreenRank | undefined;
 
@@ -386,7 +396,7 @@ function evaluate(
       sustainHit,
       hurst: hurstValue,
       fake: fake!,
-      points: Array.from(points),
+      points: copyPoints(points),
       rawScore,
       downgrade,
       notes,
