@@ -33,7 +33,7 @@ import {
   rsiZonePoints,
   trendPoints,
 } from './filters/trend.js';
-import { clamp, isNum, metric } from './filters/util.js';
+import { clamp, copyToArray, isNum, metric } from './filters/util.js';
 import { volumeAnomalyHit, volumeRatio, volumeSustainCount } from './filters/volume.js';
 import { LazyScreenResult } from './result.js';
 import {
@@ -62,16 +62,6 @@ const safePoints = (points: number): number => (isNum(points) ? Math.round(point
  * sums them and keeps nothing; a full result copies them for its words.
  */
 const POINTS = new Float64Array(FILTER_NAMES.length);
-
-/**
- * A plain array of the points (what the words keep): Array.from on a typed array walks its
- * iterator, ~2 us per full result in a backtest profile; a loop copies the same numbers.
- */
-function copyPoints(points: Float64Array): number[] {
-  const copy: number[] = new Array(points.length);
-  for (let i = 0; i < points.length; i++) copy[i] = points[i] as number;
-  return copy;
-}
 
 /** Where the rank being worked out goes: the caller's object (see rankViews' `into`), or a new one. */
 let rankInto: ScreenRank | undefined;
@@ -396,7 +386,7 @@ function evaluate(
       sustainHit,
       hurst: hurstValue,
       fake: fake!,
-      points: copyPoints(points),
+      points: copyToArray(points),
       rawScore,
       downgrade,
       notes,

@@ -14,6 +14,13 @@ export const isNum = (x: number): boolean => Number.isFinite(x);
 /** x when finite, otherwise null: how a metric leaves the screener. */
 export const metric = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/** A typed array's numbers as a plain array, by a loop (Array.from walks its iterator: ~2 us). */
+export function copyToArray(values: Float64Array): number[] {
+  const copy: number[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) copy[i] = values[i] as number;
+  return copy;
+}
+
 export const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
