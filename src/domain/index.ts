@@ -5,6 +5,7 @@
  */
 export * from './brand.js';
 export * from './errors.js';
+export * from './float-decimal.js';
 export * from './ids.js';
 export * from './market.js';
 export * from './money.js';

@@ -8,6 +8,7 @@ import {
   type Dec,
   Dec as DecCtor,
   dec,
+  decimalOfFloat,
   type IdGenerator,
   type MarginMode,
   type MarketSymbol,
@@ -287,14 +288,15 @@ export function commandTime(state: EngineState): number {
 }
 
 // The decimal of the latest price read: a command reads the last and mark prices of one book
-// several times (checks, margin, events) while they stay the same number, and parsing a float
-// into a decimal goes through its text. One entry, keyed by the number itself (0 is not cached,
-// so -0 keeps its sign).
+// several times (checks, margin, events) while they stay the same number. One entry, keyed by the
+// number itself (0 is not cached, so -0 keeps its sign). A finite price is made by decimalOfFloat,
+// the same decimal as dec(value) (new Dec(value), decimal.js's parse of the float's shortest
+// text) without printing and parsing that text; NaN and infinities still meet dec's refusal.
 let cachedPrice = Number.NaN;
 let cachedPriceDec: Dec = ZERO;
 function priceDec(value: number): Dec {
   if (value === cachedPrice && value !== 0) return cachedPriceDec;
-  const d = dec(value);
+  const d = Number.isFinite(value) ? decimalOfFloat(value) : dec(value);
   cachedPrice = value;
   cachedPriceDec = d;
   return d;
