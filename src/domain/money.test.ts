@@ -4,8 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   Dec,
   dec,
-  divide,
-  divideToFloat,
   floorToStep,
   isExactProduct,
   isMultipleOf,
@@ -413,116 +411,6 @@ describe('roundFloatToTickDirected', () => {
     expect(() => roundFloatToTickDirected(Number.NaN, new Dec('0.01'), 'up')).toThrow(TypeError);
     expect(() => roundFloatToTickDirected(Number.POSITIVE_INFINITY, new Dec('0.01'), 'up')).toThrow(
       TypeError,
-    );
-  });
-});
-
-describe('divide', () => {
-  it('is x.div(y), word for word, for any two decimals of up to 45 digits', () => {
-    fc.assert(
-      fc.property(decimalText, decimalText, (a, b) => {
-        const x = new Dec(a);
-        const y = new Dec(b);
-        expect(parts(divide(x, y))).toEqual(parts(x.div(y)));
-      }),
-      { numRuns: 50_000 },
-    );
-  });
-
-  it('is x.div(y) for prices, quantities and their products (the trade path)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 53 - 1 }),
-        fc.integer({ min: 0, max: 12 }),
-        fc.integer({ min: 1, max: 100_000_000 }),
-        fc.integer({ min: 0, max: 8 }),
-        fc.boolean(),
-        (p, pd, q, qd, negative) => {
-          const price = new Dec(p).div(10 ** pd);
-          const qty = new Dec(q).div(10 ** qd);
-          const signed = negative ? qty.neg() : qty;
-          for (const [x, y] of [
-            [price, qty],
-            [signed, price],
-            [price.mul(qty), signed],
-            [price.mul(qty).plus(1), price.minus(qty).plus('0.5')],
-            [new Dec(1), price],
-          ] as const) {
-            expect(parts(divide(x, y))).toEqual(parts(x.div(y)));
-          }
-        },
-      ),
-      { numRuns: 20_000 },
-    );
-  });
-
-  it('rounds half up at the 41st digit, carries past nines, keeps the signs', () => {
-    const forty = '1234567890123456789012345678901234567890';
-    for (const [a, b] of [
-      [`${forty}5`, '1'], // a tie: up
-      [`${forty}4999999`, '1'],
-      [`-${forty}5`, '1'], // a tie of a negative: away from zero
-      ['9'.repeat(41), '1'], // carries to 1e41
-      ['-9'.repeat(1) + '9'.repeat(44), '-3'],
-      ['2', '3'],
-      ['-2', '3'],
-      ['1', '-7'],
-      ['1e-30', '3e30'],
-      ['7e1000', '3'], // beyond the shortcut's exponents: decimal.js decides
-      ['0', '3'],
-      ['-0', '3'],
-      ['3', '0'],
-      ['0', '0'],
-      ['Infinity', '3'],
-      ['3', '-Infinity'],
-      ['NaN', '3'],
-    ]) {
-      const x = new Dec(a!);
-      const y = new Dec(b!);
-      expect(parts(divide(x, y)), `${a} / ${b}`).toEqual(parts(x.div(y)));
-      expect(Object.is(divide(x, y).toNumber(), x.div(y).toNumber())).toBe(true);
-    }
-  });
-
-  it('leaves a decimal of another configuration to its own division', () => {
-    const Short = Decimal.clone({ precision: 5, rounding: Decimal.ROUND_DOWN });
-    const x = new Short(2);
-    const got = divide(x, new Dec(3));
-    expect(got.constructor).toBe(Short);
-    expect(got.toString()).toBe('0.66666');
-  });
-});
-
-describe('divideToFloat', () => {
-  it('is x.div(y).mul(10^scale).toNumber(), bit for bit', () => {
-    fc.assert(
-      fc.property(decimalText, decimalText, fc.integer({ min: 0, max: 4 }), (a, b, scale) => {
-        const x = new Dec(a);
-        const y = new Dec(b);
-        const want = x
-          .div(y)
-          .mul(10 ** scale)
-          .toNumber();
-        expect(Object.is(divideToFloat(x, y, scale), want)).toBe(true);
-      }),
-      { numRuns: 50_000 },
-    );
-  });
-
-  it('is the same for distances and prices (stop percentages, reward-to-risk)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 53 - 1 }),
-        fc.integer({ min: 1, max: 2 ** 40 }),
-        fc.integer({ min: 0, max: 10 }),
-        (p, distance, decimals) => {
-          const entry = new Dec(p).div(10 ** decimals);
-          const d = new Dec(distance).div(10 ** decimals);
-          expect(Object.is(divideToFloat(d, entry, 2), d.div(entry).mul(100).toNumber())).toBe(true);
-          expect(Object.is(divideToFloat(entry, d), entry.div(d).toNumber())).toBe(true);
-        },
-      ),
-      { numRuns: 20_000 },
     );
   });
 });

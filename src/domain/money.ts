@@ -77,8 +77,11 @@ export const isExactProduct = (a: Decimal, b: Decimal): boolean =>
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+// digitsOf, integerOf, scaled, placesOfPowerOfTen and fromDigits read or write decimal.js's
+// representation; they are exported for ./division.ts, the rest of the decimal helper.
+
 /** Significant digits of decimal.js's words (base 1e7, most significant first, no leading zeros). */
-function digitsOf(words: readonly number[]): number {
+export function digitsOf(words: readonly number[]): number {
   const first = words[0]!;
   const lead =
     first < 10
@@ -108,7 +111,7 @@ function significantDigits(words: readonly number[]): number {
 }
 
 /** The words as one integer (exact while it has at most 15 digits: callers check digitsOf first). */
-function integerOf(words: readonly number[]): number {
+export function integerOf(words: readonly number[]): number {
   let n = words[0]!;
   for (let i = 1; i < words.length; i++) n = n * 1e7 + words[i]!;
   return n;
@@ -159,7 +162,7 @@ function textToFloat(value: Decimal, words: readonly number[]): number {
 }
 
 /** A decimal of at most 15 significant digits as integer x 10^exponent, or null (more digits, NaN, infinite). */
-function scaled(value: Decimal): { integer: number; exponent: number } | null {
+export function scaled(value: Decimal): { integer: number; exponent: number } | null {
   const words = value.d;
   if (!words || words.length > 3) return null;
   const digits = digitsOf(words);
@@ -204,7 +207,7 @@ const onGrid = (value: Decimal, grid: Decimal): boolean => multipleByIntegers(va
  * for any other grid. Reads decimal.js's words: one word that is itself a power of ten is a
  * single significant digit 1.
  */
-function placesOfPowerOfTen(grid: Decimal): number {
+export function placesOfPowerOfTen(grid: Decimal): number {
   const words = grid.d;
   if (words?.length !== 1 || grid.s !== 1 || grid.e > 0) return -1;
   const w = words[0]!;
@@ -283,80 +286,6 @@ export function roundFloatToTickDirected(value: number, tick: Decimal, direction
   return roundToTickDirected(dec(value), tick, direction);
 }
 
-/** 10^i as bigints, for i up to twice our precision and a margin. */
-const BIG_POW10 = Array.from({ length: 90 }, (_, i) => 10n ** BigInt(i));
-const PRECISION = 40;
-
-/** A finite nonzero decimal's coefficient (every significant digit, as an integer). */
-function coefficient(words: readonly number[]): bigint {
-  if (words.length <= 2) return BigInt(integerOf(words)); // at most 14 digits: an exact double
-  let text = String(words[0]);
-  for (let i = 1; i < words.length; i++) {
-    const w = String(words[i]);
-    text += '0000000'.slice(w.length) + w;
-  }
-  return BigInt(text);
-}
-
-/**
- * `x.div(y)` at our precision (40 significant digits, ROUND_HALF_UP), with one integer division
- * instead of decimal.js's long division in base 1e7: the same decimal, digit for digit. The
- * coefficients (Cx, Cy: all significant digits as integers) are divided after Cx is scaled to give
- * a quotient of at least 42 digits; its first 40 digits are kept and rounded half up on the 41st
- * (the digits after it and the remainder cannot change a half-up rounding), at the exponent of the
- * last kept digit. decimal.js's division is correctly rounded, so the two agree (property-tested
- * over 45-digit operands). Zeros, NaN, infinities, exponents beyond ±1000 and decimals of another
- * configuration take x.div(y).
- */
-export function divide(x: Decimal, y: Decimal): Decimal {
-  if (!quotientDigits(x, y)) return x.div(y);
-  return fromDigits(x.s === y.s ? 1 : -1, quotient.digits, quotient.exponent);
-}
-
-/**
- * `x.div(y).mul(10^scale).toNumber()` (scale a small whole number: 2 for a percentage): the same
- * double, from the quotient's 40 digits without building the decimal (a JavaScript number parsed
- * from a decimal text is correctly rounded, as decimal.js's toNumber is: it parses its own text).
- */
-export function divideToFloat(x: Decimal, y: Decimal, scale = 0): number {
-  if (!quotientDigits(x, y)) return x.div(y).mul(POW10[scale]!).toNumber();
-  return Number(`${x.s === y.s ? '' : '-'}${quotient.digits}e${quotient.exponent + scale}`);
-}
-
-/** quotientDigits' answer: the quotient is digits x 10^exponent (its sign is the operands'). */
-const quotient = { digits: '', exponent: 0 };
-
-/**
- * x / y rounded half up to 40 significant digits, into `quotient`; false when the shortcut does
- * not apply (zeros, NaN, infinities, exponents beyond ±1000, a decimal of another configuration).
- */
-function quotientDigits(x: Decimal, y: Decimal): boolean {
-  const xw = x.d;
-  const yw = y.d;
-  if (
-    x.constructor !== Dec ||
-    !xw ||
-    !yw ||
-    xw[0] === 0 ||
-    yw[0] === 0 ||
-    x.e > 1000 ||
-    x.e < -1000 ||
-    y.e > 1000 ||
-    y.e < -1000
-  )
-    return false;
-  const xDigits = digitsOf(xw);
-  const yDigits = digitsOf(yw);
-  const shift = Math.max(0, PRECISION + 2 + yDigits - xDigits);
-  const digits = ((coefficient(xw) * BIG_POW10[shift]!) / coefficient(yw)).toString();
-  // The place (power of ten) of the 40th digit of the quotient.
-  quotient.exponent = x.e - xDigits + 1 - (y.e - yDigits + 1) - shift + digits.length - PRECISION;
-  const kept = digits.slice(0, PRECISION);
-  // '5'..'9' after the 40th digit: up (a carry past 9...9 gives 41 digits, 1 and zeros).
-  quotient.digits = digits.charCodeAt(PRECISION) >= 53 ? (BigInt(kept) + 1n).toString() : kept;
-  return true;
-}
-
 /**
  * The decimal sign x digits x 10^exponent (digits: a nonzero integer's text), built as decimal.js
  * builds a parsed one: trailing zeros dropped, `e` the exponent of the first digit, the digits in
@@ -364,7 +293,7 @@ function quotientDigits(x: Decimal, y: Decimal): boolean {
  * Writing the three properties saves the parse of a text (~1 µs); the property tests compare them
  * with decimal.js's own results.
  */
-function fromDigits(sign: number, digits: string, exponent: number): Decimal {
+export function fromDigits(sign: number, digits: string, exponent: number): Decimal {
   let end = digits.length;
   while (digits.charCodeAt(end - 1) === 48) end--;
   const len = end;

@@ -8,8 +8,7 @@ import {
   Dec,
   type DecimalInput,
   dec,
-  divide,
-  floorToStep,
+  divideFloorToStep,
   isNotPositive,
   type Price,
   type Qty,
@@ -65,7 +64,7 @@ export function sizeEntry(input: SizingInput): SizingResult {
   }
   const price = roundToTick(rawPrice, rules.tickSize) as Price;
   const notionalWanted = notionalOf(margin, input.leverage);
-  const qty = floorToStep(divide(notionalWanted, price), rules.stepSize) as Qty;
+  const qty = divideFloorToStep(notionalWanted, price, dec(rules.stepSize, 'stepSize')) as Qty;
   const notional = qty.mul(price);
 
   if (qty.lt(rules.minQty) || isNotPositive(qty) || notional.lt(rules.minNotional)) {
