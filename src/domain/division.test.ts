@@ -1,8 +1,8 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divide, divideFloorToStep, divideToFloat } from './division.js';
-import { Dec, floorToStep } from './money.js';
+import { divide, divideFloorToStep, divideToFloat, divideWithFloat } from './division.js';
+import { Dec, floorToStep, toFloat } from './money.js';
 
 /** A decimal written as text: sign, up to 45 digits, a point anywhere, an exponent. */
 const decimalText = fc
@@ -193,6 +193,59 @@ describe('divideFloorToStep', () => {
       const y = new Dec(b);
       const step = new Dec(s);
       expect(parts(divideFloorToStep(x, y, step)), `${a} / ${b} to ${s}`).toEqual(parts(slow(x, y, step)));
+    }
+  });
+});
+
+describe('divideWithFloat', () => {
+  const check = (x: Decimal, y: Decimal) => {
+    const float = { value: Number.NaN };
+    const got = divideWithFloat(x, y, float);
+    const want = x.div(y);
+    expect(parts(got)).toEqual(parts(want));
+    expect(Object.is(float.value, toFloat(want))).toBe(true);
+    expect(Object.is(float.value, want.toNumber())).toBe(true);
+  };
+
+  it('is x.div(y) and its toFloat, bit for bit, for any two decimals of up to 45 digits', () => {
+    fc.assert(
+      fc.property(decimalText, decimalText, (a, b) => check(new Dec(a), new Dec(b))),
+      { numRuns: 30_000 },
+    );
+  });
+
+  it('for liquidation prices: (wallet - amt x entry) / (|amt| x rate - amt)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 ** 12 }),
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 1, max: 10 ** 10 }),
+        fc.constantFrom('0.004', '0.005', '0.01', '0.025', '0.5'),
+        fc.boolean(),
+        (wallet, qty, entry, rate, short) => {
+          const amt = new Dec(`${short ? '-' : ''}${qty}e-3`);
+          const w = new Dec(`${wallet}e-6`);
+          check(w.minus(amt.mul(new Dec(`${entry}e-2`))), amt.abs().mul(rate).minus(amt));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('at the edges: zeros, infinities, a carry past nines, far exponents', () => {
+    for (const [a, b] of [
+      ['9'.repeat(41), '1'],
+      ['-2', '3'],
+      ['0', '3'],
+      ['-0', '3'],
+      ['3', '0'],
+      ['Infinity', '3'],
+      ['NaN', '3'],
+      ['7e1000', '3'],
+      ['1e-320', '3'],
+      ['1e320', '3e-5'],
+    ]) {
+      check(new Dec(a!), new Dec(b!));
     }
   });
 });

@@ -1,11 +1,20 @@
 /**
  * Division of decimals, the part of the decimal helper (./money.ts) that divides: `divide` is
  * `x.div(y)` digit for digit with one bigint division instead of decimal.js's long division,
- * `divideToFloat` its double, and `divideFloorToStep` sizing's quantity (a quotient floored to
+ * `divideToFloat` its double, `divideWithFloat` both, and `divideFloorToStep` sizing's quantity (a quotient floored to
  * the step) without the 40-digit quotient when the operands are short.
  */
 import type { Decimal } from 'decimal.js';
-import { Dec, digitsOf, floorToStep, fromDigits, integerOf, placesOfPowerOfTen, scaled } from './money.js';
+import {
+  Dec,
+  digitsOf,
+  floorToStep,
+  fromDigits,
+  integerOf,
+  placesOfPowerOfTen,
+  scaled,
+  toFloat,
+} from './money.js';
 
 /** 10^i as bigints, for i up to twice our precision and a margin. */
 const BIG_POW10 = Array.from({ length: 90 }, (_, i) => 10n ** BigInt(i));
@@ -49,6 +58,22 @@ export function divideToFloat(x: Decimal, y: Decimal, scale = 0): number {
       .mul(10 ** scale)
       .toNumber();
   return Number(`${x.s === y.s ? '' : '-'}${quotient.digits}e${quotient.exponent + scale}`);
+}
+
+/**
+ * `divide(x, y)`, and into `float.value` its double (`toFloat` of the result: the same number,
+ * read from the quotient's digits as divideToFloat reads them, without writing the decimal's
+ * words back out as text).
+ */
+export function divideWithFloat(x: Decimal, y: Decimal, float: { value: number }): Decimal {
+  if (!quotientDigits(x, y)) {
+    const result = x.div(y);
+    float.value = toFloat(result);
+    return result;
+  }
+  const sign = x.s === y.s ? 1 : -1;
+  float.value = Number(`${sign < 0 ? '-' : ''}${quotient.digits}e${quotient.exponent}`);
+  return fromDigits(sign, quotient.digits, quotient.exponent);
 }
 
 /** quotientDigits' answer: the quotient is digits x 10^exponent (its sign is the operands'). */

@@ -277,9 +277,10 @@ export function liquidationWallet(p: Position, markOverride?: { position: Positi
   return w;
 }
 
-export function positionLiquidationPrice(p: Position): Dec | null {
+/** `level`, when given, receives the price as a double (see liquidationPrice). */
+export function positionLiquidationPrice(p: Position, level?: { value: number }): Dec | null {
   if (p.amt.isZero()) return null;
-  return liquidationPrice(p.book.spec.brackets, p.amt, p.entryPrice, liquidationWallet(p));
+  return liquidationPrice(p.book.spec.brackets, p.amt, p.entryPrice, liquidationWallet(p), level);
 }
 
 /** Cross account: margin balance at or below maintenance margin (optionally at another mark for one position). */

@@ -228,6 +228,9 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
   refreshLiquidationTrigger(state, pos);
 }
 
+/** toFloat of the liquidation price, worked out with it (a 40-digit decimal's double goes through text). */
+const liquidationLevel = { value: 0 };
+
 /** Re-place the isolated liquidation level; queue a check if the mark is already past it. */
 export function refreshLiquidationTrigger(state: EngineState, pos: Position): void {
   if (pos.liqTrigger?.list) pos.liqTrigger.list.remove(pos.liqTrigger);
@@ -237,11 +240,11 @@ export function refreshLiquidationTrigger(state: EngineState, pos: Position): vo
     state.pendingChecks.add(pos);
     return;
   }
-  const lp = positionLiquidationPrice(pos);
+  const lp = positionLiquidationPrice(pos, liquidationLevel);
   if (lp === null) return;
   const book = pos.book;
   const long = isPositive(pos.amt);
-  const level = toFloat(lp);
+  const level = liquidationLevel.value;
   if (book.hasPrice && (long ? book.markF <= level : book.markF >= level)) {
     state.pendingChecks.add(pos);
     return;
