@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  add,
   Dec,
   dec,
   floorToStep,
@@ -412,5 +413,45 @@ describe('roundFloatToTickDirected', () => {
     expect(() => roundFloatToTickDirected(Number.POSITIVE_INFINITY, new Dec('0.01'), 'up')).toThrow(
       TypeError,
     );
+  });
+});
+
+describe('add', () => {
+  const partsOf = (d: Decimal) => [d.constructor, d.s, d.e, d.d === null ? null : [...d.d]];
+  const zeroOr = fc.oneof(decimalText, fc.constantFrom('0', '-0', '0e-12', 'Infinity', '-Infinity', 'NaN'));
+
+  it('is x.plus(y), representation and all, for zeros of either sign, short and long values', () => {
+    fc.assert(
+      fc.property(zeroOr, zeroOr, (a, b) => {
+        const x = new Dec(a);
+        const y = new Dec(b);
+        expect(partsOf(add(x, y))).toEqual(partsOf(x.plus(y)));
+        expect(partsOf(add(y, x))).toEqual(partsOf(y.plus(x)));
+      }),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('at the edges: 35 and 36 digits, both zeros, another configuration', () => {
+    const long = new Dec(`0.${'7'.repeat(41)}`);
+    const words35 = new Dec('1234567.1234567123456712345671234567');
+    const words36 = new Dec('1234567.12345671234567123456712345671');
+    const Short = Decimal.clone({ precision: 5 });
+    for (const [x, y] of [
+      [words35, new Dec(0)],
+      [words36, new Dec(0)],
+      [new Dec(0), words35],
+      [new Dec('-0'), words36],
+      [long, new Dec('-0')],
+      [new Dec('-0'), new Dec(0)],
+      [new Dec(0), new Dec('-0')],
+      [new Dec('-0'), new Dec('-0')],
+      [new Short('1.23456789'), new Dec(0)],
+      [new Dec(0), new Short('1.23456789')],
+    ] as [Decimal, Decimal][]) {
+      expect(partsOf(add(x, y))).toEqual(partsOf(x.plus(y)));
+    }
+    const qty = new Dec('0.25');
+    expect(add(new Dec(0), qty)).toBe(qty);
   });
 });

@@ -74,6 +74,23 @@ export const isShortDecimal = (value: Decimal): boolean =>
 export const isExactProduct = (a: Decimal, b: Decimal): boolean =>
   (a.d?.length ?? EXACT_WORDS) + (b.d?.length ?? EXACT_WORDS) <= EXACT_WORDS;
 
+/**
+ * `x.plus(y)`, the same decimal, without decimal.js's copy when one side is zero: it returns the
+ * other side rounded to our precision, which leaves a short decimal as it is (isShortDecimal), so
+ * that one is returned itself. Sums that start from zero or add a zero (a first fill's quantity,
+ * an opening fill's realised PnL) take this way; two zeros (whose sum's sign decimal.js decides),
+ * long values and decimals of another configuration go to plus.
+ */
+export function add(x: Decimal, y: Decimal): Decimal {
+  const xd = x.d;
+  const yd = y.d;
+  if (xd && yd && x.constructor === Dec && y.constructor === Dec) {
+    if (yd[0] === 0 && xd[0] !== 0 && xd.length <= EXACT_WORDS) return x;
+    if (xd[0] === 0 && yd[0] !== 0 && yd.length <= EXACT_WORDS) return y;
+  }
+  return x.plus(y);
+}
+
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 

@@ -9,6 +9,7 @@
  * liquidation level is recomputed, and a liquidation check is queued.
  */
 import {
+  add,
   type Dec,
   divide,
   isExactProduct,
@@ -88,10 +89,11 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     }
   }
   const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
-  account.wallet = account.wallet.plus(realized).minus(fee);
-  account.ledger.realizedPnl = account.ledger.realizedPnl.plus(realized);
-  account.ledger.fees = account.ledger.fees.plus(fee);
-  pos.accumulatedRealized = pos.accumulatedRealized.plus(realized);
+  // add: an opening fill's zero realised PnL is added without a copy of the sum.
+  account.wallet = add(account.wallet, realized).minus(fee);
+  account.ledger.realizedPnl = add(account.ledger.realizedPnl, realized);
+  account.ledger.fees = add(account.ledger.fees, fee);
+  pos.accumulatedRealized = add(pos.accumulatedRealized, realized);
   pos.updateTime = state.now;
   refreshCrossWallet(account);
 
@@ -145,9 +147,9 @@ function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
   const q = signed.abs();
   const value = quote ?? q.mul(price);
   pos.entryPrice = absOld.isZero() ? price : divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
-  pos.amt = pos.amt.plus(signed);
+  pos.amt = add(pos.amt, signed);
   if (pos.marginType === 'ISOLATED') {
-    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(value.div(pos.leverage))));
+    setIsolatedWallet(pos, add(pos.isolatedWallet, roundMoney(value.div(pos.leverage))));
   }
 }
 
