@@ -165,11 +165,14 @@ export function availableBalance(account: Account): Dec {
   let crossUpnl = ZERO;
   let crossIm = ZERO;
   let cross = false;
-  for (const p of account.positions.values()) {
-    if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
-    cross = true;
-    crossUpnl = crossUpnl.plus(positionUpnl(p));
-    crossIm = crossIm.plus(positionInitialMargin(p));
+  // The positions in the account's order (the sums' order), when it has an open cross one.
+  if (account.crossPositions.size > 0) {
+    for (const p of account.positions.values()) {
+      if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
+      cross = true;
+      crossUpnl = crossUpnl.plus(positionUpnl(p));
+      crossIm = crossIm.plus(positionInitialMargin(p));
+    }
   }
   // Adding or taking away zero gives a decimal of 40 digits back as it was (only the sign of a
   // zero result could differ, and callers only compare): skipped for isolated-only accounts.

@@ -207,10 +207,15 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
   pos.amtF = toFloat(pos.amt);
   pos.entryF = toFloat(pos.entryPrice);
   const book = pos.book;
-  if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) book.crossHolders.add(pos);
-  else book.crossHolders.delete(pos);
-
   const account = pos.account;
+  if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) {
+    book.crossHolders.add(pos);
+    account.crossPositions.add(pos);
+  } else {
+    book.crossHolders.delete(pos);
+    account.crossPositions.delete(pos);
+  }
+
   account.orderMarginDirty.add(book);
   const orders = openOrdersOn(account, book);
   if (orders.size > 0) {

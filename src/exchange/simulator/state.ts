@@ -99,6 +99,11 @@ export interface Account {
   makerRate: Dec;
   takerRate: Dec;
   positions: Map<MarketSymbol, Position>;
+  /**
+   * Its cross positions that are open (amt not zero), kept with the books' crossHolders: an
+   * account without any skips its positions where only cross ones count (availableBalance).
+   */
+  crossPositions: Set<Position>;
   /** Open regular orders, in creation order, and the same per symbol. */
   openOrders: Set<OrderRec>;
   openByBook: Map<Book, Set<OrderRec>>;
@@ -141,6 +146,7 @@ export function newAccount(
     id,
     ...money,
     positions: new Map(),
+    crossPositions: new Set(),
     openOrders: new Set(),
     openByBook: new Map(),
     openAlgos: new Set(),
