@@ -12,6 +12,7 @@ import {
   isNotPositive,
   isPositive,
   isShortDecimal,
+  nearFloat,
   roundFloatToTickDirected,
   roundToTick,
   roundToTickDirected,
@@ -453,5 +454,63 @@ describe('add', () => {
     }
     const qty = new Dec('0.25');
     expect(add(new Dec(0), qty)).toBe(qty);
+  });
+});
+
+describe('nearFloat', () => {
+  // A double's exact decimal (m x 2^k, m a whole number: doublings and halvings are exact).
+  const High = Decimal.clone({ precision: 1200 });
+  const exact = (v: number): Decimal => {
+    let m = Math.abs(v);
+    let k = 0;
+    while (!Number.isInteger(m)) {
+      m *= 2;
+      k--;
+    }
+    while (m >= 2 ** 53) {
+      m /= 2;
+      k++;
+    }
+    return new High(m).times(new High(2).pow(k)).times(Math.sign(v));
+  };
+  const within = (x: Decimal, got: number): boolean => {
+    const want = new High(x.toString());
+    return exact(got)
+      .minus(want)
+      .abs()
+      .lte(want.abs().times(new High(2).pow(-51)));
+  };
+
+  it('is within 2^-51 of the decimal, and toFloat itself beyond three words', () => {
+    fc.assert(
+      fc.property(decimalText, (a) => {
+        const x = new Dec(a);
+        const got = nearFloat(x);
+        if ((x.d?.length ?? 4) > 3 || x.isZero()) {
+          expect(Object.is(got, toFloat(x))).toBe(true);
+          return;
+        }
+        expect(within(x, got), `${a} -> ${got}`).toBe(true);
+        expect(Math.sign(got)).toBe(x.s);
+      }),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('for wallets of 12 decimals (what openingFits reads)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 21n - 1n }), fc.boolean(), (n, negative) => {
+        const x = new Dec(`${negative ? '-' : ''}${n}e-12`);
+        expect(within(x, nearFloat(x)), x.toString()).toBe(true);
+      }),
+      { numRuns: 30_000 },
+    );
+  });
+
+  it('the measure itself: toFloat is within it, a double 2^-49 off is not', () => {
+    const x = new Dec('123456789012345678901e-12');
+    expect(within(x, nearFloat(x))).toBe(true);
+    expect(within(x, toFloat(x))).toBe(true);
+    expect(within(x, toFloat(x) * (1 + 2 ** -49))).toBe(false);
   });
 });

@@ -164,6 +164,23 @@ export function toFloat(value: Decimal): number {
 }
 
 /**
+ * A double within 2^-51 of `value` (relative), for float pre-checks whose margins allow that much
+ * (toFloat is within 2^-53): a decimal of at most three words (21 digits, a balance of 12
+ * decimals) is read as (w0 x 10^7 + w1) x 10^7 + w2 times a power of ten up to 10^22, three
+ * roundings of doubles at most (w0 x 10^7 + w1 is exact), without toFloat's text for more than
+ * 15 digits. Anything else is toFloat itself.
+ */
+export function nearFloat(value: Decimal): number {
+  const words = value.d;
+  if (!words || words.length > 3 || words[0] === 0) return toFloat(value);
+  const k = value.e - digitsOf(words) + 1;
+  if (k > 22 || k < -22) return toFloat(value);
+  const n = integerOf(words);
+  const x = k >= 0 ? n * POW10[k]! : n / POW10[-k]!;
+  return value.s < 0 ? -x : x;
+}
+
+/**
  * A finite nonzero decimal as a double, parsed from its digits written as an integer with an
  * exponent: the same value as the text toNumber() parses (decimal.js writes it with a point, or
  * zeros, instead), and JavaScript parses any decimal text correctly rounded, so the same double,

@@ -11,7 +11,7 @@
  * orders against the position in one-way mode. The open loss of a resting order (FAQ "cost
  * required to open") is charged in the placement check only, not held while it rests.
  */
-import { type Dec, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, nearFloat, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import { liquidationPrice, maintenanceMargin, maintenanceMarginF, unrealizedPnl } from './margin.js';
 import { maxNotionalFor } from './spec.js';
@@ -244,7 +244,7 @@ export function checkOrderMargin(
  * an ulp, and the price − mark difference at most an ulp of (price + mark). So the float cost is
  * within 2^-48 of S = qty × (price × (1/leverage + taker rate) + price + mark) of the decimal
  * one (whose own 40-digit roundings are far smaller); a cost below the available balance by more
- * than 2^-40 of S (and 2^-50 of the balance, for its conversion) is below it in decimals too.
+ * than 2^-40 of S (and 2^-48 of the balance, for its conversion) is below it in decimals too.
  * Likewise the notional against the bracket cap. Anything closer, or odd (NaN, extreme
  * magnitudes), is left to the decimals.
  */
@@ -264,8 +264,10 @@ export function openingFits(
   const cost = notional / p.leverage + qty * Math.max(0, loss) + notional * rate;
   const scale = qty * (price * (1 / p.leverage + rate) + price + mark);
   if (!(scale > 1e-200 && scale < 1e200 && rate >= 0 && mark > 0)) return false;
-  const available = toFloat(availableBalance(account));
-  return cost + scale * 2 ** -40 < available - Math.abs(available) * 2 ** -50;
+  // nearFloat: within 2^-51 of the decimal balance (a wallet of 12 decimals has more digits than
+  // toFloat converts without text), inside the 2^-48 of it allowed for the conversion.
+  const available = nearFloat(availableBalance(account));
+  return cost + scale * 2 ** -40 < available - Math.abs(available) * 2 ** -48;
 }
 
 /** The wallet-like margin that backs `p` in the liquidation formula. */
