@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  abs,
   add,
   Dec,
   dec,
@@ -454,6 +455,30 @@ describe('add', () => {
     }
     const qty = new Dec('0.25');
     expect(add(new Dec(0), qty)).toBe(qty);
+  });
+});
+
+describe('abs', () => {
+  const partsOf = (d: Decimal) => [d.constructor, d.s, d.e, d.d === null ? null : [...d.d]];
+
+  it('is x.abs(), representation and all, for any decimal, zeros and infinities', () => {
+    fc.assert(
+      fc.property(fc.oneof(decimalText, fc.constantFrom('0', '-0', 'Infinity', '-Infinity', 'NaN')), (a) => {
+        const x = new Dec(a);
+        expect(partsOf(abs(x))).toEqual(partsOf(x.abs()));
+      }),
+      { numRuns: 30_000 },
+    );
+  });
+
+  it('gives a short non-negative decimal back itself, and rounds what decimal.js rounds', () => {
+    const qty = new Dec('0.25');
+    expect(abs(qty)).toBe(qty);
+    const long = new Dec(`0.${'7'.repeat(45)}`);
+    expect(partsOf(abs(long))).toEqual(partsOf(long.abs()));
+    const Short = Decimal.clone({ precision: 5 });
+    const other = new Short(3);
+    expect(partsOf(abs(other))).toEqual(partsOf(other.abs()));
   });
 });
 

@@ -78,17 +78,29 @@ export const isExactProduct = (a: Decimal, b: Decimal): boolean =>
  * `x.plus(y)`, the same decimal, without decimal.js's copy when one side is zero: it returns the
  * other side rounded to our precision, which leaves a short decimal as it is (isShortDecimal), so
  * that one is returned itself. Sums that start from zero or add a zero (a first fill's quantity,
- * an opening fill's realised PnL) take this way; two zeros (whose sum's sign decimal.js decides),
- * long values and decimals of another configuration go to plus.
+ * an opening fill's realised PnL) take this way, and two zeros when the sum is x (decimal.js
+ * gives -0 only for two negative zeros, +0 otherwise); long values and decimals of another
+ * configuration go to plus.
  */
 export function add(x: Decimal, y: Decimal): Decimal {
   const xd = x.d;
   const yd = y.d;
   if (xd && yd && x.constructor === Dec && y.constructor === Dec) {
-    if (yd[0] === 0 && xd[0] !== 0 && xd.length <= EXACT_WORDS) return x;
-    if (xd[0] === 0 && yd[0] !== 0 && yd.length <= EXACT_WORDS) return y;
+    if (yd[0] === 0) {
+      if (xd[0] !== 0 ? xd.length <= EXACT_WORDS : x.s === y.s || x.s > 0) return x;
+    } else if (xd[0] === 0 && yd.length <= EXACT_WORDS) return y;
   }
   return x.plus(y);
+}
+
+/**
+ * `x.abs()`, without decimal.js's copy for a short decimal that is not negative (+0 included):
+ * x itself, the same digits. Negative, long, non-finite values and decimals of another
+ * configuration go to abs.
+ */
+export function abs(x: Decimal): Decimal {
+  const d = x.d;
+  return x.s > 0 && d && d.length <= EXACT_WORDS && x.constructor === Dec ? x : x.abs();
 }
 
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */

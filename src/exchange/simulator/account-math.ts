@@ -27,8 +27,23 @@ import {
 import type { SimAccountSummary } from './types.js';
 
 export function crossWallet(account: Account): Dec {
-  return account.wallet.minus(account.isolatedTotal);
+  const { wallet, isolatedTotal } = account;
+  if (wallet !== crossWalletOf.wallet || isolatedTotal !== crossWalletOf.isolatedTotal) {
+    crossWalletOf.value = wallet.minus(isolatedTotal);
+    crossWalletOf.wallet = wallet;
+    crossWalletOf.isolatedTotal = isolatedTotal;
+  }
+  return crossWalletOf.value;
 }
+
+// The difference of the latest wallet and isolated total asked for, keyed by the two decimals
+// themselves: a fill's ACCOUNT_UPDATE and the next order's margin check ask with the same two
+// objects, and decimals are immutable, so the same difference.
+const crossWalletOf: { wallet: Dec | null; isolatedTotal: Dec | null; value: Dec } = {
+  wallet: null,
+  isolatedTotal: null,
+  value: ZERO,
+};
 
 export const positionUpnl = (p: Position, mark: Dec = markOf(p.book)): Dec =>
   unrealizedPnl(p.amt, p.entryPrice, mark);

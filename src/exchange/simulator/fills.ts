@@ -9,6 +9,7 @@
  * liquidation level is recomputed, and a liquidation check is queued.
  */
 import {
+  abs,
   add,
   type Dec,
   divide,
@@ -59,9 +60,9 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   const quote = qty.mul(price);
   let realized = ZERO;
   if (prevAmt.isZero() || isPositive(prevAmt) === isPositive(signed)) {
-    increase(pos, signed, price, quote);
+    increase(pos, signed, qty, price, quote);
   } else {
-    const absPrev = prevAmt.abs();
+    const absPrev = abs(prevAmt);
     const closeQty = qty.lt(absPrev) ? qty : absPrev;
     // A short gains what the price fell: the negation is the product by -1 (zero's sign too).
     const gain = closeQty.mul(price.minus(pos.entryPrice));
@@ -85,7 +86,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     // Beyond the position the rest opens the other way (closeQty is qty itself when there is no rest).
     if (closeQty !== qty) {
       const openQty = qty.minus(closeQty);
-      if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
+      if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), openQty, price);
     }
   }
   const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
@@ -141,12 +142,17 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   afterPositionChange(state, pos, prevAmt);
 }
 
-/** Add `signed` at `price` to the position; `quote` is |signed| × price when the caller has it. */
-function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
-  const absOld = pos.amt.abs();
-  const q = signed.abs();
+/**
+ * Add `signed` (q, positive, with the order's sign) at `price` to the position; `quote` is
+ * q × price when the caller has it.
+ */
+function increase(pos: Position, signed: Dec, q: Dec, price: Dec, quote?: Dec): void {
   const value = quote ?? q.mul(price);
-  pos.entryPrice = absOld.isZero() ? price : divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
+  if (pos.amt.isZero()) pos.entryPrice = price;
+  else {
+    const absOld = abs(pos.amt);
+    pos.entryPrice = divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
+  }
   pos.amt = add(pos.amt, signed);
   if (pos.marginType === 'ISOLATED') {
     setIsolatedWallet(pos, add(pos.isolatedWallet, roundMoney(value.div(pos.leverage))));

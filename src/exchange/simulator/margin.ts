@@ -3,7 +3,7 @@
  * Sources: Binance FAQ "How to Calculate Liquidation Price" and "Cost Required to Open a Position"
  * (reference §4). One-way mode only: `amt` is signed (positive long, negative short).
  */
-import { type Dec, dec, divideWithFloat, isShortDecimal, toFloat, ZERO } from '../../domain/index.js';
+import { abs, type Dec, dec, divideWithFloat, isShortDecimal, toFloat, ZERO } from '../../domain/index.js';
 import { bracketFor, type LeverageBracket } from './spec.js';
 
 export function unrealizedPnl(amt: Dec, entryPrice: Dec, markPrice: Dec): Dec {
@@ -33,7 +33,7 @@ export function liquidationPrice(
   level?: { value: number },
 ): Dec | null {
   if (amt.isZero()) return null;
-  const q = amt.abs();
+  const q = abs(amt);
   const qF = toFloat(q);
   // The same in every bracket (decimals are immutable): once.
   const value = amt.mul(entryPrice);
