@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divide, divideFloorToStep, divideToFloat, divideWithFloat } from './division.js';
+import { divide, divideFloorToStep, divideToFloat, divideWithFloat, plusOne } from './division.js';
 import { Dec, floorToStep, toFloat } from './money.js';
 
 /** A decimal written as text: sign, up to 45 digits, a point anywhere, an exponent. */
@@ -247,5 +247,18 @@ describe('divideWithFloat', () => {
     ]) {
       check(new Dec(a!), new Dec(b!));
     }
+  });
+});
+
+describe('plusOne', () => {
+  it('is the bigint successor, as text, for any whole number of up to 45 digits', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9][0-9]{0,44}$/), (digits) => {
+        expect(plusOne(digits)).toBe((BigInt(digits) + 1n).toString());
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const digits of ['9', '99', '9'.repeat(40), '19', '1999', '8', '0', '10', `${'9'.repeat(39)}8`])
+      expect(plusOne(digits)).toBe((BigInt(digits) + 1n).toString());
   });
 });

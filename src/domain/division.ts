@@ -5,16 +5,7 @@
  * the step) without the 40-digit quotient when the operands are short.
  */
 import type { Decimal } from 'decimal.js';
-import {
-  Dec,
-  digitsOf,
-  floorToStep,
-  fromDigits,
-  integerOf,
-  placesOfPowerOfTen,
-  scaled,
-  toFloat,
-} from './money.js';
+import { Dec, digitsOf, floorToStep, fromDigits, placesOfPowerOfTen, scaled, toFloat } from './money.js';
 
 /** 10^i as bigints, for i up to twice our precision and a margin. */
 const BIG_POW10 = Array.from({ length: 90 }, (_, i) => 10n ** BigInt(i));
@@ -22,14 +13,13 @@ const PRECISION = 40;
 
 /** A finite nonzero decimal's coefficient (every significant digit, as an integer). */
 function coefficient(words: readonly number[]): bigint {
-  if (words.length <= 2) return BigInt(integerOf(words)); // at most 14 digits: an exact double
-  let text = String(words[0]);
-  for (let i = 1; i < words.length; i++) {
-    const w = String(words[i]);
-    text += '0000000'.slice(w.length) + w;
-  }
-  return BigInt(text);
+  // The first two words as one exact double (under 10^14), then a word at a time.
+  let c = BigInt(words.length >= 2 ? words[0]! * 1e7 + words[1]! : words[0]!);
+  for (let i = 2; i < words.length; i++) c = c * WORD + BigInt(words[i]!);
+  return c;
 }
+
+const WORD = 10_000_000n;
 
 /**
  * `x.div(y)` at our precision (40 significant digits, ROUND_HALF_UP), with one integer division
@@ -106,8 +96,20 @@ function quotientDigits(x: Decimal, y: Decimal): boolean {
   quotient.exponent = x.e - xDigits + 1 - (y.e - yDigits + 1) - shift + digits.length - PRECISION;
   const kept = digits.slice(0, PRECISION);
   // '5'..'9' after the 40th digit: up (a carry past 9...9 gives 41 digits, 1 and zeros).
-  quotient.digits = digits.charCodeAt(PRECISION) >= 53 ? (BigInt(kept) + 1n).toString() : kept;
+  quotient.digits = digits.charCodeAt(PRECISION) >= 53 ? plusOne(kept) : kept;
   return true;
+}
+
+/**
+ * The text of a whole number's successor (`(BigInt(digits) + 1n).toString()` without the two
+ * conversions): the last digit that is not 9 goes up by one and the 9s after it become 0s; all 9s
+ * give 1 and as many 0s.
+ */
+export function plusOne(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits.charCodeAt(i) === 57) i--;
+  const zeros = '0'.repeat(digits.length - 1 - i);
+  return i < 0 ? `1${zeros}` : digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + zeros;
 }
 
 /**

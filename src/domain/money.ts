@@ -106,7 +106,7 @@ export function abs(x: Decimal): Decimal {
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-// digitsOf, integerOf, scaled, placesOfPowerOfTen and fromDigits read or write decimal.js's
+// digitsOf, scaled, placesOfPowerOfTen and fromDigits read or write decimal.js's
 // representation; they are exported for ./division.ts, the rest of the decimal helper.
 
 /** Significant digits of decimal.js's words (base 1e7, most significant first, no leading zeros). */
@@ -140,7 +140,7 @@ function significantDigits(words: readonly number[]): number {
 }
 
 /** The words as one integer (exact while it has at most 15 digits: callers check digitsOf first). */
-export function integerOf(words: readonly number[]): number {
+function integerOf(words: readonly number[]): number {
   let n = words[0]!;
   for (let i = 1; i < words.length; i++) n = n * 1e7 + words[i]!;
   return n;
@@ -340,24 +340,24 @@ export function roundFloatToTickDirected(value: number, tick: Decimal, direction
  * with decimal.js's own results.
  */
 export function fromDigits(sign: number, digits: string, exponent: number): Decimal {
-  let end = digits.length;
-  while (digits.charCodeAt(end - 1) === 48) end--;
-  const len = end;
+  let len = digits.length;
+  while (digits.charCodeAt(len - 1) === 48) len--;
   const e = exponent + (digits.length - 1);
+  // Digits in the first word: (e + 1) mod 7, a whole word (7) when that is 0.
+  let room = (e + 1) % 7;
+  if (room <= 0) room += 7;
   const words: number[] = [];
-  let i = (e + 1) % 7;
-  if (e < 0) i += 7;
-  let rest: string;
-  if (i < len) {
-    if (i) words.push(+digits.slice(0, i));
-    for (const stop = len - 7; i < stop; i += 7) words.push(+digits.slice(i, i + 7));
-    rest = digits.slice(i, len);
-    i = 7 - rest.length;
-  } else {
-    rest = digits.slice(0, len);
-    i -= len;
+  // Each word read digit by digit (no substring per word); the last one padded with zeros.
+  let word = 0;
+  for (let i = 0; i < len; i++) {
+    word = word * 10 + (digits.charCodeAt(i) - 48);
+    if (--room === 0) {
+      words.push(word);
+      word = 0;
+      room = 7;
+    }
   }
-  words.push(+(rest + '000000'.slice(0, i)));
+  if (room !== 7) words.push((word * POW10[room]!) | 0);
   return decimalOfParts(sign, e, words);
 }
 
