@@ -5,6 +5,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import {
+  compare,
   Dec,
   type DecimalInput,
   dec,
@@ -67,7 +68,8 @@ export function sizeEntry(input: SizingInput): SizingResult {
   const qty = divideFloorToStep(notionalWanted, price, dec(rules.stepSize, 'stepSize')) as Qty;
   const notional = qty.mul(price);
 
-  if (qty.lt(rules.minQty) || isNotPositive(qty) || notional.lt(rules.minNotional)) {
+  // compare: decimal.js's lt and gt without their copy of the right-hand side.
+  if (compare(qty, rules.minQty) < 0 || isNotPositive(qty) || compare(notional, rules.minNotional) < 0) {
     const smallest = smallestMargin(rules, price, input.leverage);
     const what = qty.lt(rules.minQty) || qty.lte(0) ? 'BELOW_MIN_QTY' : 'BELOW_MIN_NOTIONAL';
     return {
@@ -80,7 +82,7 @@ export function sizeEntry(input: SizingInput): SizingResult {
     };
   }
   const maxQty = input.type === 'MARKET' ? rules.marketMaxQty : rules.maxQty;
-  if (qty.gt(maxQty)) {
+  if (compare(qty, maxQty) > 0) {
     return {
       ok: false,
       reason: 'ABOVE_MAX_QTY',

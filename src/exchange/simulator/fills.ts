@@ -11,6 +11,7 @@
 import {
   abs,
   add,
+  compare,
   type Dec,
   divide,
   isExactProduct,
@@ -109,7 +110,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     order.cumQuote = order.cumQuote.plus(quote);
     order.avgPrice = divide(order.cumQuote, order.executedQty);
   }
-  order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
+  order.status = compare(order.executedQty, order.origQty) >= 0 ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = state.now;
   const tradeId = order.book.nextTradeId++;
   account.trades.push({
