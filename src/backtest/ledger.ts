@@ -10,6 +10,7 @@
 import type { Decimal } from 'decimal.js';
 import {
   add,
+  compare,
   type Direction,
   divideToFloat,
   isExactProduct,
@@ -151,7 +152,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       w.exitQty = add(w.exitQty, fill.qty);
       w.exitValue = add(w.exitValue, value);
       // The exit of what is open leaves zero (+0, as the subtraction would, more slowly).
-      w.openQty = fill.qty.eq(w.openQty) ? ZERO : w.openQty.minus(fill.qty);
+      w.openQty = compare(fill.qty, w.openQty) === 0 ? ZERO : w.openQty.minus(fill.qty);
       const key = `${symbol}:${fill.orderId}`;
       w.reason ??= fill.liquidation
         ? 'liquidation'

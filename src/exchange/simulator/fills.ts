@@ -64,11 +64,11 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     increase(pos, signed, qty, price, quote);
   } else {
     const absPrev = abs(prevAmt);
-    const closeQty = qty.lt(absPrev) ? qty : absPrev;
+    const closeQty = compare(qty, absPrev) < 0 ? qty : absPrev;
     // A short gains what the price fell: the negation is the product by -1 (zero's sign too).
     const gain = closeQty.mul(price.minus(pos.entryPrice));
     realized = roundMoney(isPositive(prevAmt) ? gain : gain.neg());
-    const whole = closeQty.eq(absPrev);
+    const whole = compare(closeQty, absPrev) === 0;
     if (!pos.isolatedWallet.isZero()) {
       // Closing it all releases the whole isolated wallet (what it less itself leaves: zero).
       setIsolatedWallet(

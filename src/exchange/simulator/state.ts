@@ -5,6 +5,7 @@
  */
 import {
   type Clock,
+  compare,
   type Dec,
   Dec as DecCtor,
   dec,
@@ -337,7 +338,7 @@ export function setIsolatedWallet(pos: Position, value: Dec): void {
   let total = account.isolatedTotal;
   // The last isolated wallet released leaves zero (+0, as the slower subtraction would).
   if (!pos.isolatedWallet.isZero())
-    total = total.eq(pos.isolatedWallet) ? ZERO : total.minus(pos.isolatedWallet);
+    total = compare(total, pos.isolatedWallet) === 0 ? ZERO : total.minus(pos.isolatedWallet);
   if (!value.isZero()) total = total.plus(value);
   account.isolatedTotal = total;
   pos.isolatedWallet = value;
