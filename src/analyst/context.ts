@@ -3,9 +3,8 @@
  * (with the reason) a result without a usable price or ATR instead of letting an analyst guess.
  */
 import type { Decimal } from 'decimal.js';
-import { type Candle, type Price, type Timeframe, timeframeMs } from '../domain/index.js';
+import { type Candle, decimalOfFloat, type Price, type Timeframe, timeframeMs } from '../domain/index.js';
 import { LazyScreenResult, type ScreenResult } from '../screener/index.js';
-import { decimalOfFloat } from './float-decimal.js';
 import type { AnalystContext } from './types.js';
 
 export interface ContextExtras {

@@ -7,16 +7,18 @@
  */
 import type { Decimal } from 'decimal.js';
 import {
+  compare,
   Dec,
   type Direction,
   dec,
   isShortDecimal,
+  larger,
   type Price,
   roundToTick,
   roundToTickDirected,
+  smaller,
   toFloat,
 } from '../domain/index.js';
-import { compare, larger, smaller } from './decimal-order.js';
 import { quotientExceeds, quotientToFloat } from './quotient-exceeds.js';
 import type { AnalystContext, EntryType, RawPlan } from './types.js';
 

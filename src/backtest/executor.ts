@@ -14,6 +14,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import {
+  add,
   type Clock,
   type Direction,
   deriveClientOrderId,
@@ -157,10 +158,10 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
         realisedDay = day;
         realisedToday = ZERO;
       }
-      realisedToday = realisedToday.plus(fill.realizedPnl).minus(fill.fee);
+      realisedToday = add(realisedToday, fill.realizedPnl).minus(fill.fee);
       const w = byEntryId.get(fill.clientOrderId);
       if (w) {
-        w.filled = w.filled.plus(fill.qty);
+        w.filled = add(w.filled, fill.qty);
         w.levels.pendingEntry = null;
         if (!w.protectionQueued) {
           w.protectionQueued = true;

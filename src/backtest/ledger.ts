@@ -9,6 +9,8 @@
  */
 import type { Decimal } from 'decimal.js';
 import {
+  add,
+  compare,
   type Direction,
   divideToFloat,
   isExactProduct,
@@ -132,24 +134,25 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       open.set(symbol, w);
       positions.set(symbol, position);
     }
-    w.fees = w.fees.plus(fill.fee);
-    w.realized = w.realized.plus(fill.realizedPnl);
+    // add: sums from zero, and an opening fill's zero PnL, without decimal.js's copies.
+    w.fees = add(w.fees, fill.fee);
+    w.realized = add(w.realized, fill.realizedPnl);
     const value = fill.qty.mul(fill.price);
     // A side's first fill of an exact value (isExactProduct): so value / quantity, the side's average price, is the fill's price itself.
     const exact = isExactProduct(fill.qty, fill.price);
     if (side === w.direction) {
       const first = exact && w.entryQty.isZero();
-      w.entryQty = w.entryQty.plus(fill.qty);
-      w.entryValue = w.entryValue.plus(value);
-      w.openQty = w.openQty.plus(fill.qty);
+      w.entryQty = add(w.entryQty, fill.qty);
+      w.entryValue = add(w.entryValue, value);
+      w.openQty = add(w.openQty, fill.qty);
       // The average entry moves with entry fills only (an exit leaves its decimals as they were).
       w.position.entryPrice = first ? num(fill.price) : divideToFloat(w.entryValue, w.entryQty);
     } else {
       w.exitPrice = exact && w.exitQty.isZero() ? num(fill.price) : Number.NaN;
-      w.exitQty = w.exitQty.plus(fill.qty);
-      w.exitValue = w.exitValue.plus(value);
+      w.exitQty = add(w.exitQty, fill.qty);
+      w.exitValue = add(w.exitValue, value);
       // The exit of what is open leaves zero (+0, as the subtraction would, more slowly).
-      w.openQty = fill.qty.eq(w.openQty) ? ZERO : w.openQty.minus(fill.qty);
+      w.openQty = compare(fill.qty, w.openQty) === 0 ? ZERO : w.openQty.minus(fill.qty);
       const key = `${symbol}:${fill.orderId}`;
       w.reason ??= fill.liquidation
         ? 'liquidation'

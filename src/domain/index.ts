@@ -4,7 +4,10 @@
  * Every other module imports from here; this module imports nothing of ours.
  */
 export * from './brand.js';
+export * from './decimal-order.js';
+export * from './division.js';
 export * from './errors.js';
+export * from './float-decimal.js';
 export * from './ids.js';
 export * from './market.js';
 export * from './money.js';

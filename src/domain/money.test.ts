@@ -2,10 +2,10 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  abs,
+  add,
   Dec,
   dec,
-  divide,
-  divideToFloat,
   floorToStep,
   isExactProduct,
   isMultipleOf,
@@ -13,6 +13,7 @@ import {
   isNotPositive,
   isPositive,
   isShortDecimal,
+  nearFloat,
   roundFloatToTickDirected,
   roundToTick,
   roundToTickDirected,
@@ -417,112 +418,124 @@ describe('roundFloatToTickDirected', () => {
   });
 });
 
-describe('divide', () => {
-  it('is x.div(y), word for word, for any two decimals of up to 45 digits', () => {
+describe('add', () => {
+  const partsOf = (d: Decimal) => [d.constructor, d.s, d.e, d.d === null ? null : [...d.d]];
+  const zeroOr = fc.oneof(decimalText, fc.constantFrom('0', '-0', '0e-12', 'Infinity', '-Infinity', 'NaN'));
+
+  it('is x.plus(y), representation and all, for zeros of either sign, short and long values', () => {
     fc.assert(
-      fc.property(decimalText, decimalText, (a, b) => {
+      fc.property(zeroOr, zeroOr, (a, b) => {
         const x = new Dec(a);
         const y = new Dec(b);
-        expect(parts(divide(x, y))).toEqual(parts(x.div(y)));
+        expect(partsOf(add(x, y))).toEqual(partsOf(x.plus(y)));
+        expect(partsOf(add(y, x))).toEqual(partsOf(y.plus(x)));
       }),
       { numRuns: 50_000 },
     );
   });
 
-  it('is x.div(y) for prices, quantities and their products (the trade path)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 53 - 1 }),
-        fc.integer({ min: 0, max: 12 }),
-        fc.integer({ min: 1, max: 100_000_000 }),
-        fc.integer({ min: 0, max: 8 }),
-        fc.boolean(),
-        (p, pd, q, qd, negative) => {
-          const price = new Dec(p).div(10 ** pd);
-          const qty = new Dec(q).div(10 ** qd);
-          const signed = negative ? qty.neg() : qty;
-          for (const [x, y] of [
-            [price, qty],
-            [signed, price],
-            [price.mul(qty), signed],
-            [price.mul(qty).plus(1), price.minus(qty).plus('0.5')],
-            [new Dec(1), price],
-          ] as const) {
-            expect(parts(divide(x, y))).toEqual(parts(x.div(y)));
-          }
-        },
-      ),
-      { numRuns: 20_000 },
-    );
-  });
-
-  it('rounds half up at the 41st digit, carries past nines, keeps the signs', () => {
-    const forty = '1234567890123456789012345678901234567890';
-    for (const [a, b] of [
-      [`${forty}5`, '1'], // a tie: up
-      [`${forty}4999999`, '1'],
-      [`-${forty}5`, '1'], // a tie of a negative: away from zero
-      ['9'.repeat(41), '1'], // carries to 1e41
-      ['-9'.repeat(1) + '9'.repeat(44), '-3'],
-      ['2', '3'],
-      ['-2', '3'],
-      ['1', '-7'],
-      ['1e-30', '3e30'],
-      ['7e1000', '3'], // beyond the shortcut's exponents: decimal.js decides
-      ['0', '3'],
-      ['-0', '3'],
-      ['3', '0'],
-      ['0', '0'],
-      ['Infinity', '3'],
-      ['3', '-Infinity'],
-      ['NaN', '3'],
-    ]) {
-      const x = new Dec(a!);
-      const y = new Dec(b!);
-      expect(parts(divide(x, y)), `${a} / ${b}`).toEqual(parts(x.div(y)));
-      expect(Object.is(divide(x, y).toNumber(), x.div(y).toNumber())).toBe(true);
+  it('at the edges: 35 and 36 digits, both zeros, another configuration', () => {
+    const long = new Dec(`0.${'7'.repeat(41)}`);
+    const words35 = new Dec('1234567.1234567123456712345671234567');
+    const words36 = new Dec('1234567.12345671234567123456712345671');
+    const Short = Decimal.clone({ precision: 5 });
+    for (const [x, y] of [
+      [words35, new Dec(0)],
+      [words36, new Dec(0)],
+      [new Dec(0), words35],
+      [new Dec('-0'), words36],
+      [long, new Dec('-0')],
+      [new Dec('-0'), new Dec(0)],
+      [new Dec(0), new Dec('-0')],
+      [new Dec('-0'), new Dec('-0')],
+      [new Short('1.23456789'), new Dec(0)],
+      [new Dec(0), new Short('1.23456789')],
+    ] as [Decimal, Decimal][]) {
+      expect(partsOf(add(x, y))).toEqual(partsOf(x.plus(y)));
     }
-  });
-
-  it('leaves a decimal of another configuration to its own division', () => {
-    const Short = Decimal.clone({ precision: 5, rounding: Decimal.ROUND_DOWN });
-    const x = new Short(2);
-    const got = divide(x, new Dec(3));
-    expect(got.constructor).toBe(Short);
-    expect(got.toString()).toBe('0.66666');
+    const qty = new Dec('0.25');
+    expect(add(new Dec(0), qty)).toBe(qty);
   });
 });
 
-describe('divideToFloat', () => {
-  it('is x.div(y).mul(10^scale).toNumber(), bit for bit', () => {
+describe('abs', () => {
+  const partsOf = (d: Decimal) => [d.constructor, d.s, d.e, d.d === null ? null : [...d.d]];
+
+  it('is x.abs(), representation and all, for any decimal, zeros and infinities', () => {
     fc.assert(
-      fc.property(decimalText, decimalText, fc.integer({ min: 0, max: 4 }), (a, b, scale) => {
+      fc.property(fc.oneof(decimalText, fc.constantFrom('0', '-0', 'Infinity', '-Infinity', 'NaN')), (a) => {
         const x = new Dec(a);
-        const y = new Dec(b);
-        const want = x
-          .div(y)
-          .mul(10 ** scale)
-          .toNumber();
-        expect(Object.is(divideToFloat(x, y, scale), want)).toBe(true);
+        expect(partsOf(abs(x))).toEqual(partsOf(x.abs()));
+      }),
+      { numRuns: 30_000 },
+    );
+  });
+
+  it('gives a short non-negative decimal back itself, and rounds what decimal.js rounds', () => {
+    const qty = new Dec('0.25');
+    expect(abs(qty)).toBe(qty);
+    const long = new Dec(`0.${'7'.repeat(45)}`);
+    expect(partsOf(abs(long))).toEqual(partsOf(long.abs()));
+    const Short = Decimal.clone({ precision: 5 });
+    const other = new Short(3);
+    expect(partsOf(abs(other))).toEqual(partsOf(other.abs()));
+  });
+});
+
+describe('nearFloat', () => {
+  // A double's exact decimal (m x 2^k, m a whole number: doublings and halvings are exact).
+  const High = Decimal.clone({ precision: 1200 });
+  const exact = (v: number): Decimal => {
+    let m = Math.abs(v);
+    let k = 0;
+    while (!Number.isInteger(m)) {
+      m *= 2;
+      k--;
+    }
+    while (m >= 2 ** 53) {
+      m /= 2;
+      k++;
+    }
+    return new High(m).times(new High(2).pow(k)).times(Math.sign(v));
+  };
+  const within = (x: Decimal, got: number): boolean => {
+    const want = new High(x.toString());
+    return exact(got)
+      .minus(want)
+      .abs()
+      .lte(want.abs().times(new High(2).pow(-51)));
+  };
+
+  it('is within 2^-51 of the decimal, and toFloat itself beyond three words', () => {
+    fc.assert(
+      fc.property(decimalText, (a) => {
+        const x = new Dec(a);
+        const got = nearFloat(x);
+        if ((x.d?.length ?? 4) > 3 || x.isZero()) {
+          expect(Object.is(got, toFloat(x))).toBe(true);
+          return;
+        }
+        expect(within(x, got), `${a} -> ${got}`).toBe(true);
+        expect(Math.sign(got)).toBe(x.s);
       }),
       { numRuns: 50_000 },
     );
   });
 
-  it('is the same for distances and prices (stop percentages, reward-to-risk)', () => {
+  it('for wallets of 12 decimals (what openingFits reads)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 53 - 1 }),
-        fc.integer({ min: 1, max: 2 ** 40 }),
-        fc.integer({ min: 0, max: 10 }),
-        (p, distance, decimals) => {
-          const entry = new Dec(p).div(10 ** decimals);
-          const d = new Dec(distance).div(10 ** decimals);
-          expect(Object.is(divideToFloat(d, entry, 2), d.div(entry).mul(100).toNumber())).toBe(true);
-          expect(Object.is(divideToFloat(entry, d), entry.div(d).toNumber())).toBe(true);
-        },
-      ),
-      { numRuns: 20_000 },
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 21n - 1n }), fc.boolean(), (n, negative) => {
+        const x = new Dec(`${negative ? '-' : ''}${n}e-12`);
+        expect(within(x, nearFloat(x)), x.toString()).toBe(true);
+      }),
+      { numRuns: 30_000 },
     );
+  });
+
+  it('the measure itself: toFloat is within it, a double 2^-49 off is not', () => {
+    const x = new Dec('123456789012345678901e-12');
+    expect(within(x, nearFloat(x))).toBe(true);
+    expect(within(x, toFloat(x))).toBe(true);
+    expect(within(x, toFloat(x) * (1 + 2 ** -49))).toBe(false);
   });
 });

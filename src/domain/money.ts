@@ -74,11 +74,43 @@ export const isShortDecimal = (value: Decimal): boolean =>
 export const isExactProduct = (a: Decimal, b: Decimal): boolean =>
   (a.d?.length ?? EXACT_WORDS) + (b.d?.length ?? EXACT_WORDS) <= EXACT_WORDS;
 
+/**
+ * `x.plus(y)`, the same decimal, without decimal.js's copy when one side is zero: it returns the
+ * other side rounded to our precision, which leaves a short decimal as it is (isShortDecimal), so
+ * that one is returned itself. Sums that start from zero or add a zero (a first fill's quantity,
+ * an opening fill's realised PnL) take this way, and two zeros when the sum is x (decimal.js
+ * gives -0 only for two negative zeros, +0 otherwise); long values and decimals of another
+ * configuration go to plus.
+ */
+export function add(x: Decimal, y: Decimal): Decimal {
+  const xd = x.d;
+  const yd = y.d;
+  if (xd && yd && x.constructor === Dec && y.constructor === Dec) {
+    if (yd[0] === 0) {
+      if (xd[0] !== 0 ? xd.length <= EXACT_WORDS : x.s === y.s || x.s > 0) return x;
+    } else if (xd[0] === 0 && yd.length <= EXACT_WORDS) return y;
+  }
+  return x.plus(y);
+}
+
+/**
+ * `x.abs()`, without decimal.js's copy for a short decimal that is not negative (+0 included):
+ * x itself, the same digits. Negative, long, non-finite values and decimals of another
+ * configuration go to abs.
+ */
+export function abs(x: Decimal): Decimal {
+  const d = x.d;
+  return x.s > 0 && d && d.length <= EXACT_WORDS && x.constructor === Dec ? x : x.abs();
+}
+
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+// digitsOf, scaled, placesOfPowerOfTen and fromDigits read or write decimal.js's
+// representation; they are exported for ./division.ts, the rest of the decimal helper.
+
 /** Significant digits of decimal.js's words (base 1e7, most significant first, no leading zeros). */
-function digitsOf(words: readonly number[]): number {
+export function digitsOf(words: readonly number[]): number {
   const first = words[0]!;
   const lead =
     first < 10
@@ -144,6 +176,23 @@ export function toFloat(value: Decimal): number {
 }
 
 /**
+ * A double within 2^-51 of `value` (relative), for float pre-checks whose margins allow that much
+ * (toFloat is within 2^-53): a decimal of at most three words (21 digits, a balance of 12
+ * decimals) is read as (w0 x 10^7 + w1) x 10^7 + w2 times a power of ten up to 10^22, three
+ * roundings of doubles at most (w0 x 10^7 + w1 is exact), without toFloat's text for more than
+ * 15 digits. Anything else is toFloat itself.
+ */
+export function nearFloat(value: Decimal): number {
+  const words = value.d;
+  if (!words || words.length > 3 || words[0] === 0) return toFloat(value);
+  const k = value.e - digitsOf(words) + 1;
+  if (k > 22 || k < -22) return toFloat(value);
+  const n = integerOf(words);
+  const x = k >= 0 ? n * POW10[k]! : n / POW10[-k]!;
+  return value.s < 0 ? -x : x;
+}
+
+/**
  * A finite nonzero decimal as a double, parsed from its digits written as an integer with an
  * exponent: the same value as the text toNumber() parses (decimal.js writes it with a point, or
  * zeros, instead), and JavaScript parses any decimal text correctly rounded, so the same double,
@@ -159,7 +208,7 @@ function textToFloat(value: Decimal, words: readonly number[]): number {
 }
 
 /** A decimal of at most 15 significant digits as integer x 10^exponent, or null (more digits, NaN, infinite). */
-function scaled(value: Decimal): { integer: number; exponent: number } | null {
+export function scaled(value: Decimal): { integer: number; exponent: number } | null {
   const words = value.d;
   if (!words || words.length > 3) return null;
   const digits = digitsOf(words);
@@ -204,7 +253,7 @@ const onGrid = (value: Decimal, grid: Decimal): boolean => multipleByIntegers(va
  * for any other grid. Reads decimal.js's words: one word that is itself a power of ten is a
  * single significant digit 1.
  */
-function placesOfPowerOfTen(grid: Decimal): number {
+export function placesOfPowerOfTen(grid: Decimal): number {
   const words = grid.d;
   if (words?.length !== 1 || grid.s !== 1 || grid.e > 0) return -1;
   const w = words[0]!;
@@ -283,80 +332,6 @@ export function roundFloatToTickDirected(value: number, tick: Decimal, direction
   return roundToTickDirected(dec(value), tick, direction);
 }
 
-/** 10^i as bigints, for i up to twice our precision and a margin. */
-const BIG_POW10 = Array.from({ length: 90 }, (_, i) => 10n ** BigInt(i));
-const PRECISION = 40;
-
-/** A finite nonzero decimal's coefficient (every significant digit, as an integer). */
-function coefficient(words: readonly number[]): bigint {
-  if (words.length <= 2) return BigInt(integerOf(words)); // at most 14 digits: an exact double
-  let text = String(words[0]);
-  for (let i = 1; i < words.length; i++) {
-    const w = String(words[i]);
-    text += '0000000'.slice(w.length) + w;
-  }
-  return BigInt(text);
-}
-
-/**
- * `x.div(y)` at our precision (40 significant digits, ROUND_HALF_UP), with one integer division
- * instead of decimal.js's long division in base 1e7: the same decimal, digit for digit. The
- * coefficients (Cx, Cy: all significant digits as integers) are divided after Cx is scaled to give
- * a quotient of at least 42 digits; its first 40 digits are kept and rounded half up on the 41st
- * (the digits after it and the remainder cannot change a half-up rounding), at the exponent of the
- * last kept digit. decimal.js's division is correctly rounded, so the two agree (property-tested
- * over 45-digit operands). Zeros, NaN, infinities, exponents beyond ±1000 and decimals of another
- * configuration take x.div(y).
- */
-export function divide(x: Decimal, y: Decimal): Decimal {
-  if (!quotientDigits(x, y)) return x.div(y);
-  return fromDigits(x.s === y.s ? 1 : -1, quotient.digits, quotient.exponent);
-}
-
-/**
- * `x.div(y).mul(10^scale).toNumber()` (scale a small whole number: 2 for a percentage): the same
- * double, from the quotient's 40 digits without building the decimal (a JavaScript number parsed
- * from a decimal text is correctly rounded, as decimal.js's toNumber is: it parses its own text).
- */
-export function divideToFloat(x: Decimal, y: Decimal, scale = 0): number {
-  if (!quotientDigits(x, y)) return x.div(y).mul(POW10[scale]!).toNumber();
-  return Number(`${x.s === y.s ? '' : '-'}${quotient.digits}e${quotient.exponent + scale}`);
-}
-
-/** quotientDigits' answer: the quotient is digits x 10^exponent (its sign is the operands'). */
-const quotient = { digits: '', exponent: 0 };
-
-/**
- * x / y rounded half up to 40 significant digits, into `quotient`; false when the shortcut does
- * not apply (zeros, NaN, infinities, exponents beyond ±1000, a decimal of another configuration).
- */
-function quotientDigits(x: Decimal, y: Decimal): boolean {
-  const xw = x.d;
-  const yw = y.d;
-  if (
-    x.constructor !== Dec ||
-    !xw ||
-    !yw ||
-    xw[0] === 0 ||
-    yw[0] === 0 ||
-    x.e > 1000 ||
-    x.e < -1000 ||
-    y.e > 1000 ||
-    y.e < -1000
-  )
-    return false;
-  const xDigits = digitsOf(xw);
-  const yDigits = digitsOf(yw);
-  const shift = Math.max(0, PRECISION + 2 + yDigits - xDigits);
-  const digits = ((coefficient(xw) * BIG_POW10[shift]!) / coefficient(yw)).toString();
-  // The place (power of ten) of the 40th digit of the quotient.
-  quotient.exponent = x.e - xDigits + 1 - (y.e - yDigits + 1) - shift + digits.length - PRECISION;
-  const kept = digits.slice(0, PRECISION);
-  // '5'..'9' after the 40th digit: up (a carry past 9...9 gives 41 digits, 1 and zeros).
-  quotient.digits = digits.charCodeAt(PRECISION) >= 53 ? (BigInt(kept) + 1n).toString() : kept;
-  return true;
-}
-
 /**
  * The decimal sign x digits x 10^exponent (digits: a nonzero integer's text), built as decimal.js
  * builds a parsed one: trailing zeros dropped, `e` the exponent of the first digit, the digits in
@@ -364,25 +339,25 @@ function quotientDigits(x: Decimal, y: Decimal): boolean {
  * Writing the three properties saves the parse of a text (~1 µs); the property tests compare them
  * with decimal.js's own results.
  */
-function fromDigits(sign: number, digits: string, exponent: number): Decimal {
-  let end = digits.length;
-  while (digits.charCodeAt(end - 1) === 48) end--;
-  const len = end;
+export function fromDigits(sign: number, digits: string, exponent: number): Decimal {
+  let len = digits.length;
+  while (digits.charCodeAt(len - 1) === 48) len--;
   const e = exponent + (digits.length - 1);
+  // Digits in the first word: (e + 1) mod 7, a whole word (7) when that is 0.
+  let room = (e + 1) % 7;
+  if (room <= 0) room += 7;
   const words: number[] = [];
-  let i = (e + 1) % 7;
-  if (e < 0) i += 7;
-  let rest: string;
-  if (i < len) {
-    if (i) words.push(+digits.slice(0, i));
-    for (const stop = len - 7; i < stop; i += 7) words.push(+digits.slice(i, i + 7));
-    rest = digits.slice(i, len);
-    i = 7 - rest.length;
-  } else {
-    rest = digits.slice(0, len);
-    i -= len;
+  // Each word read digit by digit (no substring per word); the last one padded with zeros.
+  let word = 0;
+  for (let i = 0; i < len; i++) {
+    word = word * 10 + (digits.charCodeAt(i) - 48);
+    if (--room === 0) {
+      words.push(word);
+      word = 0;
+      room = 7;
+    }
   }
-  words.push(+(rest + '000000'.slice(0, i)));
+  if (room !== 7) words.push((word * POW10[room]!) | 0);
   return decimalOfParts(sign, e, words);
 }
 

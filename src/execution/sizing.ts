@@ -5,11 +5,11 @@
  */
 import type { Decimal } from 'decimal.js';
 import {
+  compare,
   Dec,
   type DecimalInput,
   dec,
-  divide,
-  floorToStep,
+  divideFloorToStep,
   isNotPositive,
   type Price,
   type Qty,
@@ -65,10 +65,11 @@ export function sizeEntry(input: SizingInput): SizingResult {
   }
   const price = roundToTick(rawPrice, rules.tickSize) as Price;
   const notionalWanted = notionalOf(margin, input.leverage);
-  const qty = floorToStep(divide(notionalWanted, price), rules.stepSize) as Qty;
+  const qty = divideFloorToStep(notionalWanted, price, dec(rules.stepSize, 'stepSize')) as Qty;
   const notional = qty.mul(price);
 
-  if (qty.lt(rules.minQty) || isNotPositive(qty) || notional.lt(rules.minNotional)) {
+  // compare: decimal.js's lt and gt without their copy of the right-hand side.
+  if (compare(qty, rules.minQty) < 0 || isNotPositive(qty) || compare(notional, rules.minNotional) < 0) {
     const smallest = smallestMargin(rules, price, input.leverage);
     const what = qty.lt(rules.minQty) || qty.lte(0) ? 'BELOW_MIN_QTY' : 'BELOW_MIN_NOTIONAL';
     return {
@@ -81,7 +82,7 @@ export function sizeEntry(input: SizingInput): SizingResult {
     };
   }
   const maxQty = input.type === 'MARKET' ? rules.marketMaxQty : rules.maxQty;
-  if (qty.gt(maxQty)) {
+  if (compare(qty, maxQty) > 0) {
     return {
       ok: false,
       reason: 'ABOVE_MAX_QTY',

@@ -11,7 +11,7 @@
  * orders against the position in one-way mode. The open loss of a resting order (FAQ "cost
  * required to open") is charged in the placement check only, not held while it rests.
  */
-import { type Dec, toFloat, ZERO } from '../../domain/index.js';
+import { type Dec, nearFloat, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError } from '../errors.js';
 import { liquidationPrice, maintenanceMargin, maintenanceMarginF, unrealizedPnl } from './margin.js';
 import { maxNotionalFor } from './spec.js';
@@ -27,8 +27,23 @@ import {
 import type { SimAccountSummary } from './types.js';
 
 export function crossWallet(account: Account): Dec {
-  return account.wallet.minus(account.isolatedTotal);
+  const { wallet, isolatedTotal } = account;
+  if (wallet !== crossWalletOf.wallet || isolatedTotal !== crossWalletOf.isolatedTotal) {
+    crossWalletOf.value = wallet.minus(isolatedTotal);
+    crossWalletOf.wallet = wallet;
+    crossWalletOf.isolatedTotal = isolatedTotal;
+  }
+  return crossWalletOf.value;
 }
+
+// The difference of the latest wallet and isolated total asked for, keyed by the two decimals
+// themselves: a fill's ACCOUNT_UPDATE and the next order's margin check ask with the same two
+// objects, and decimals are immutable, so the same difference.
+const crossWalletOf: { wallet: Dec | null; isolatedTotal: Dec | null; value: Dec } = {
+  wallet: null,
+  isolatedTotal: null,
+  value: ZERO,
+};
 
 export const positionUpnl = (p: Position, mark: Dec = markOf(p.book)): Dec =>
   unrealizedPnl(p.amt, p.entryPrice, mark);
@@ -165,11 +180,14 @@ export function availableBalance(account: Account): Dec {
   let crossUpnl = ZERO;
   let crossIm = ZERO;
   let cross = false;
-  for (const p of account.positions.values()) {
-    if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
-    cross = true;
-    crossUpnl = crossUpnl.plus(positionUpnl(p));
-    crossIm = crossIm.plus(positionInitialMargin(p));
+  // The positions in the account's order (the sums' order), when it has an open cross one.
+  if (account.crossPositions.size > 0) {
+    for (const p of account.positions.values()) {
+      if (p.amt.isZero() || p.marginType !== 'CROSSED') continue;
+      cross = true;
+      crossUpnl = crossUpnl.plus(positionUpnl(p));
+      crossIm = crossIm.plus(positionInitialMargin(p));
+    }
   }
   // Adding or taking away zero gives a decimal of 40 digits back as it was (only the sign of a
   // zero result could differ, and callers only compare): skipped for isolated-only accounts.
@@ -241,7 +259,7 @@ export function checkOrderMargin(
  * an ulp, and the price − mark difference at most an ulp of (price + mark). So the float cost is
  * within 2^-48 of S = qty × (price × (1/leverage + taker rate) + price + mark) of the decimal
  * one (whose own 40-digit roundings are far smaller); a cost below the available balance by more
- * than 2^-40 of S (and 2^-50 of the balance, for its conversion) is below it in decimals too.
+ * than 2^-40 of S (and 2^-48 of the balance, for its conversion) is below it in decimals too.
  * Likewise the notional against the bracket cap. Anything closer, or odd (NaN, extreme
  * magnitudes), is left to the decimals.
  */
@@ -261,8 +279,10 @@ export function openingFits(
   const cost = notional / p.leverage + qty * Math.max(0, loss) + notional * rate;
   const scale = qty * (price * (1 / p.leverage + rate) + price + mark);
   if (!(scale > 1e-200 && scale < 1e200 && rate >= 0 && mark > 0)) return false;
-  const available = toFloat(availableBalance(account));
-  return cost + scale * 2 ** -40 < available - Math.abs(available) * 2 ** -50;
+  // nearFloat: within 2^-51 of the decimal balance (a wallet of 12 decimals has more digits than
+  // toFloat converts without text), inside the 2^-48 of it allowed for the conversion.
+  const available = nearFloat(availableBalance(account));
+  return cost + scale * 2 ** -40 < available - Math.abs(available) * 2 ** -48;
 }
 
 /** The wallet-like margin that backs `p` in the liquidation formula. */
@@ -277,9 +297,10 @@ export function liquidationWallet(p: Position, markOverride?: { position: Positi
   return w;
 }
 
-export function positionLiquidationPrice(p: Position): Dec | null {
+/** `level`, when given, receives the price as a double (see liquidationPrice). */
+export function positionLiquidationPrice(p: Position, level?: { value: number }): Dec | null {
   if (p.amt.isZero()) return null;
-  return liquidationPrice(p.book.spec.brackets, p.amt, p.entryPrice, liquidationWallet(p));
+  return liquidationPrice(p.book.spec.brackets, p.amt, p.entryPrice, liquidationWallet(p), level);
 }
 
 /** Cross account: margin balance at or below maintenance margin (optionally at another mark for one position). */

@@ -15,6 +15,7 @@ import { maintenanceMargin } from './margin.js';
 import { ACCOUNTS, command, type Op, opArb, SYMBOLS } from './property-ops.js';
 import type { Simulator } from './simulator.js';
 import { rangeVolumeSlippage } from './slippage.js';
+import type { EngineState } from './state.js';
 import type { SimEvent } from './types.js';
 
 /** One random operation on the simulator itself (its prices are the reference). */
@@ -50,6 +51,12 @@ function rebuild(events: readonly SimEvent[], account: string): Rebuilt {
 
 function checkInvariants(sim: Simulator, events: readonly SimEvent[]): void {
   for (const account of ACCOUNTS) {
+    // The account's open cross positions, kept as positions change (availableBalance reads it).
+    const record = (sim as unknown as { state: EngineState }).state.accounts.get(account)!;
+    const openCross = [...record.positions.values()].filter(
+      (p) => p.marginType === 'CROSSED' && !p.amt.isZero(),
+    );
+    expect(record.crossPositions).toEqual(new Set(openCross));
     const s = sim.accountSummary(account);
     const l = sim.ledger(account);
     const wallet = s.walletBalance;

@@ -9,6 +9,9 @@
  * liquidation level is recomputed, and a liquidation check is queued.
  */
 import {
+  abs,
+  add,
+  compare,
   type Dec,
   divide,
   isExactProduct,
@@ -58,14 +61,14 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   const quote = qty.mul(price);
   let realized = ZERO;
   if (prevAmt.isZero() || isPositive(prevAmt) === isPositive(signed)) {
-    increase(pos, signed, price, quote);
+    increase(pos, signed, qty, price, quote);
   } else {
-    const absPrev = prevAmt.abs();
-    const closeQty = qty.lt(absPrev) ? qty : absPrev;
+    const absPrev = abs(prevAmt);
+    const closeQty = compare(qty, absPrev) < 0 ? qty : absPrev;
     // A short gains what the price fell: the negation is the product by -1 (zero's sign too).
     const gain = closeQty.mul(price.minus(pos.entryPrice));
     realized = roundMoney(isPositive(prevAmt) ? gain : gain.neg());
-    const whole = closeQty.eq(absPrev);
+    const whole = compare(closeQty, absPrev) === 0;
     if (!pos.isolatedWallet.isZero()) {
       // Closing it all releases the whole isolated wallet (what it less itself leaves: zero).
       setIsolatedWallet(
@@ -84,14 +87,15 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     // Beyond the position the rest opens the other way (closeQty is qty itself when there is no rest).
     if (closeQty !== qty) {
       const openQty = qty.minus(closeQty);
-      if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), price);
+      if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), openQty, price);
     }
   }
   const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
-  account.wallet = account.wallet.plus(realized).minus(fee);
-  account.ledger.realizedPnl = account.ledger.realizedPnl.plus(realized);
-  account.ledger.fees = account.ledger.fees.plus(fee);
-  pos.accumulatedRealized = pos.accumulatedRealized.plus(realized);
+  // add: an opening fill's zero realised PnL is added without a copy of the sum.
+  account.wallet = add(account.wallet, realized).minus(fee);
+  account.ledger.realizedPnl = add(account.ledger.realizedPnl, realized);
+  account.ledger.fees = add(account.ledger.fees, fee);
+  pos.accumulatedRealized = add(pos.accumulatedRealized, realized);
   pos.updateTime = state.now;
   refreshCrossWallet(account);
 
@@ -106,7 +110,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     order.cumQuote = order.cumQuote.plus(quote);
     order.avgPrice = divide(order.cumQuote, order.executedQty);
   }
-  order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
+  order.status = compare(order.executedQty, order.origQty) >= 0 ? 'FILLED' : 'PARTIALLY_FILLED';
   order.updateTime = state.now;
   const tradeId = order.book.nextTradeId++;
   account.trades.push({
@@ -139,15 +143,20 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   afterPositionChange(state, pos, prevAmt);
 }
 
-/** Add `signed` at `price` to the position; `quote` is |signed| × price when the caller has it. */
-function increase(pos: Position, signed: Dec, price: Dec, quote?: Dec): void {
-  const absOld = pos.amt.abs();
-  const q = signed.abs();
+/**
+ * Add `signed` (q, positive, with the order's sign) at `price` to the position; `quote` is
+ * q × price when the caller has it.
+ */
+function increase(pos: Position, signed: Dec, q: Dec, price: Dec, quote?: Dec): void {
   const value = quote ?? q.mul(price);
-  pos.entryPrice = absOld.isZero() ? price : divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
-  pos.amt = pos.amt.plus(signed);
+  if (pos.amt.isZero()) pos.entryPrice = price;
+  else {
+    const absOld = abs(pos.amt);
+    pos.entryPrice = divide(absOld.mul(pos.entryPrice).plus(value), absOld.plus(q));
+  }
+  pos.amt = add(pos.amt, signed);
   if (pos.marginType === 'ISOLATED') {
-    setIsolatedWallet(pos, pos.isolatedWallet.plus(roundMoney(value.div(pos.leverage))));
+    setIsolatedWallet(pos, add(pos.isolatedWallet, roundMoney(value.div(pos.leverage))));
   }
 }
 
@@ -205,10 +214,15 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
   pos.amtF = toFloat(pos.amt);
   pos.entryF = toFloat(pos.entryPrice);
   const book = pos.book;
-  if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) book.crossHolders.add(pos);
-  else book.crossHolders.delete(pos);
-
   const account = pos.account;
+  if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) {
+    book.crossHolders.add(pos);
+    account.crossPositions.add(pos);
+  } else {
+    book.crossHolders.delete(pos);
+    account.crossPositions.delete(pos);
+  }
+
   account.orderMarginDirty.add(book);
   const orders = openOrdersOn(account, book);
   if (orders.size > 0) {
@@ -228,6 +242,9 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
   refreshLiquidationTrigger(state, pos);
 }
 
+/** toFloat of the liquidation price, worked out with it (a 40-digit decimal's double goes through text). */
+const liquidationLevel = { value: 0 };
+
 /** Re-place the isolated liquidation level; queue a check if the mark is already past it. */
 export function refreshLiquidationTrigger(state: EngineState, pos: Position): void {
   if (pos.liqTrigger?.list) pos.liqTrigger.list.remove(pos.liqTrigger);
@@ -237,11 +254,11 @@ export function refreshLiquidationTrigger(state: EngineState, pos: Position): vo
     state.pendingChecks.add(pos);
     return;
   }
-  const lp = positionLiquidationPrice(pos);
+  const lp = positionLiquidationPrice(pos, liquidationLevel);
   if (lp === null) return;
   const book = pos.book;
   const long = isPositive(pos.amt);
-  const level = toFloat(lp);
+  const level = liquidationLevel.value;
   if (book.hasPrice && (long ? book.markF <= level : book.markF >= level)) {
     state.pendingChecks.add(pos);
     return;

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Dec, dec, ZERO } from '../../domain/index.js';
+import { Dec, dec, ZERO } from '../../domain/index.js';
 import { openingFits } from './account-math.js';
 import { ALT_BRACKETS, maxNotionalFor, simSymbol } from './spec.js';
 import { type Account, type Book, newAccount, newBook, newPosition, type Position } from './state.js';
@@ -62,19 +62,26 @@ describe('openingFits', () => {
           const side = buy ? 'BUY' : 'SELL';
           const cost = exactCost(qty, price, mark, side, leverage, rate);
           const wallet = cost.plus(cost.mul(slack));
-          const account = newAccount('a', {
-            wallet,
-            ledger: { deposits: wallet, realizedPnl: ZERO, fees: ZERO, funding: ZERO },
-            makerRate: rate,
-            takerRate: rate,
-          });
-          const position = flat(account, book(markF), leverage);
-          const fits = openingFits(account, position, { side, qty, price });
           const withinCap = !qty.mul(price).gt(maxNotionalFor(ALT_BRACKETS, leverage));
-          if (fits) {
-            expect(cost.gt(wallet), `${qty} @ ${price} mark ${mark} ${leverage}x`).toBe(false);
-            expect(withinCap).toBe(true);
-          }
+          const fitsWith = (balance: Dec): boolean => {
+            const account = newAccount('a', {
+              wallet: balance,
+              ledger: { deposits: balance, realizedPnl: ZERO, fees: ZERO, funding: ZERO },
+              makerRate: rate,
+              takerRate: rate,
+            });
+            const position = flat(account, book(markF), leverage);
+            const yes = openingFits(account, position, { side, qty, price });
+            if (yes) {
+              expect(cost.gt(balance), `${qty} @ ${price} mark ${mark} ${leverage}x`).toBe(false);
+              expect(withinCap).toBe(true);
+            }
+            return yes;
+          };
+          const fits = fitsWith(wallet);
+          // A wallet as the engine keeps it (12 decimals: up to three words, read by nearFloat).
+          fitsWith(wallet.toDecimalPlaces(12, Dec.ROUND_HALF_EVEN));
+          fitsWith(wallet.toDecimalPlaces(12, Dec.ROUND_UP));
           // Room to spare: the floats must see it (or the shortcut is of no use).
           if (
             slack >= 1e-9 &&

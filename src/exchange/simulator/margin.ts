@@ -3,7 +3,7 @@
  * Sources: Binance FAQ "How to Calculate Liquidation Price" and "Cost Required to Open a Position"
  * (reference §4). One-way mode only: `amt` is signed (positive long, negative short).
  */
-import { type Dec, dec, divide, ZERO } from '../../domain/index.js';
+import { abs, type Dec, dec, divideWithFloat, isShortDecimal, toFloat, ZERO } from '../../domain/index.js';
 import { bracketFor, type LeverageBracket } from './spec.js';
 
 export function unrealizedPnl(amt: Dec, entryPrice: Dec, markPrice: Dec): Dec {
@@ -23,27 +23,65 @@ export function maintenanceMargin(brackets: readonly LeverageBracket[], notional
  * their maintenance margin):  LP = (WB + cum − amt·EP) / (|amt|·MMR − amt).
  * The bracket is the one that contains |amt| × LP (the FAQ's "recompute if the bracket differs").
  * Null when the position cannot be liquidated at a positive price (an over-margined long).
+ * `level`, when given, receives the price as a double (toFloat of the answer; the trigger level).
  */
 export function liquidationPrice(
   brackets: readonly LeverageBracket[],
   amt: Dec,
   entryPrice: Dec,
   walletLike: Dec,
+  level?: { value: number },
 ): Dec | null {
   if (amt.isZero()) return null;
-  const q = amt.abs();
+  const q = abs(amt);
+  const qF = toFloat(q);
+  // The same in every bracket (decimals are immutable): once.
+  const value = amt.mul(entryPrice);
   let last: Dec | null = null;
+  let lastF = Number.NaN;
   for (const b of brackets) {
     const denominator = q.mul(b.maintMarginRatio).minus(amt);
     if (denominator.isZero()) continue;
-    const lp = divide(walletLike.plus(b.cum).minus(amt.mul(entryPrice)), denominator);
-    last = lp.gt(0) ? lp : null;
+    // A sum with a zero cum gives a short wallet back as it is (isShortDecimal).
+    const margin = b.cum.isZero() && isShortDecimal(walletLike) ? walletLike : walletLike.plus(b.cum);
+    const lp = divideWithFloat(margin.minus(value), denominator, quotientFloat);
+    const lpF = quotientFloat.value;
+    // A positive double is the rounding of a positive decimal (rounding keeps the order, and 0 is
+    // a double): only a double at or below zero needs the decimal's own sign.
+    last = lpF > 0 || lp.gt(0) ? lp : null;
     if (last === null) continue;
-    const notional = q.mul(lp);
-    if (notional.gte(b.notionalFloor) && notional.lt(b.notionalCap)) return lp;
+    lastF = lpF;
+    if (inBracket(q, qF, lp, lpF, b)) {
+      if (level) level.value = lpF;
+      return lp;
+    }
   }
   // Beyond the table: the last bracket applies (bracketFor does the same).
+  if (level) level.value = lastF;
   return last;
+}
+
+const quotientFloat = { value: 0 };
+
+/**
+ * Is the notional |amt| × LP (rounded to our 40 digits, as q.mul(lp) gives it) within
+ * [floor, cap) of the bracket? In doubles first: qF and lpF are the correctly rounded doubles of
+ * q and lp, so their product is within 3 × 2^-53 of q × lp, and the decimal product within
+ * 5 × 10^-40 of it: the double notional is within 2^-50 of the decimal one. The floor and cap as
+ * doubles are within 2^-53 of theirs, and the margins' own roundings are a few 2^-53 more. So a
+ * double notional above floor × (1 + 2^-40) and below cap × (1 − 2^-40) puts the decimal one in
+ * the bracket (a zero floor: any positive notional, and q and lp are positive here). Nearer the
+ * bounds, or at magnitudes where doubles lose their relative precision, the decimals decide.
+ */
+function inBracket(q: Dec, qF: number, lp: Dec, lpF: number, b: LeverageBracket): boolean {
+  const notionalF = qF * lpF;
+  if (notionalF > 1e-290 && notionalF < 1e290 && qF > 1e-290 && lpF > 1e-290) {
+    const floorF = toFloat(b.notionalFloor);
+    const capF = toFloat(b.notionalCap);
+    if (notionalF > floorF * (1 + 2 ** -40) && notionalF < capF * (1 - 2 ** -40)) return true;
+  }
+  const notional = q.mul(lp);
+  return notional.gte(b.notionalFloor) && notional.lt(b.notionalCap);
 }
 
 /** Price at which the position's loss equals `walletLike` exactly: margin balance zero. */

@@ -8,6 +8,8 @@
  * reduce-only, margin, time in force.
  */
 import {
+  abs,
+  compare,
   type Dec,
   dec,
   floorToStep,
@@ -250,8 +252,9 @@ export function fillNow(state: EngineState, order: OrderRec, price: Dec): void {
   const pos = positionOf(state, order.account, order.book);
   let qty = remainingOf(order);
   if (order.reduceOnly) {
-    const room = reduces(pos, order.side) ? pos.amt.abs() : ZERO;
-    if (room.lt(qty)) qty = room;
+    // abs and compare: decimal.js's abs and lt without their copies.
+    const room = reduces(pos, order.side) ? abs(pos.amt) : ZERO;
+    if (compare(room, qty) < 0) qty = room;
   }
   if (isPositive(qty)) executeFill(state, { order, qty, price, maker: false, executionType: 'TRADE' });
   if (isOpenOrder(order)) {

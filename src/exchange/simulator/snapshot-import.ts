@@ -390,7 +390,10 @@ class ImportPlan {
     state.accounts.set(account.id, account);
     for (const pos of this.positions) {
       account.isolatedTotal = account.isolatedTotal.plus(pos.isolatedWallet);
-      if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) pos.book.crossHolders.add(pos);
+      if (pos.marginType === 'CROSSED' && !pos.amt.isZero()) {
+        pos.book.crossHolders.add(pos);
+        account.crossPositions.add(pos);
+      }
       const liqSeq = this.liquidationSeqs.get(pos);
       const lp = liqSeq === undefined ? null : positionLiquidationPrice(pos);
       if (liqSeq !== undefined && lp !== null) {

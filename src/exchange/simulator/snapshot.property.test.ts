@@ -14,6 +14,7 @@ import { createTestSimulator, TEST_SYMBOLS } from './fixtures.js';
 import { ACCOUNTS, command, opArb, restingArb, SYMBOLS } from './property-ops.js';
 import { Simulator, type SimulatorOptions } from './simulator.js';
 import { noSlippage, rangeVolumeSlippage } from './slippage.js';
+import type { EngineState } from './state.js';
 import type { SimEvent } from './types.js';
 
 /** Result or rejection, as comparable text. */
@@ -97,6 +98,14 @@ describe('account snapshot round trip (property)', () => {
           for (const op of [...before, ...resting]) outcome(() => command(original, op, time, seq)(original));
 
           const copy = freshCopy(original, options, historyLimit);
+          // The restored account knows its open cross positions (availableBalance reads them).
+          for (const a of ACCOUNTS) {
+            const record = (copy as unknown as { state: EngineState }).state.accounts.get(a)!;
+            const openCross = [...record.positions.values()].filter(
+              (p) => p.marginType === 'CROSSED' && !p.amt.isZero(),
+            );
+            expect(record.crossPositions).toEqual(new Set(openCross));
+          }
           expect(ACCOUNTS.map((a) => copy.exportAccount(a, { historyLimit }))).toEqual(
             ACCOUNTS.map((a) => original.exportAccount(a, { historyLimit })),
           );

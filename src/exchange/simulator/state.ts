@@ -5,9 +5,11 @@
  */
 import {
   type Clock,
+  compare,
   type Dec,
   Dec as DecCtor,
   dec,
+  decimalOfFloat,
   type IdGenerator,
   type MarginMode,
   type MarketSymbol,
@@ -98,6 +100,11 @@ export interface Account {
   makerRate: Dec;
   takerRate: Dec;
   positions: Map<MarketSymbol, Position>;
+  /**
+   * Its cross positions that are open (amt not zero), kept with the books' crossHolders: an
+   * account without any skips its positions where only cross ones count (availableBalance).
+   */
+  crossPositions: Set<Position>;
   /** Open regular orders, in creation order, and the same per symbol. */
   openOrders: Set<OrderRec>;
   openByBook: Map<Book, Set<OrderRec>>;
@@ -140,6 +147,7 @@ export function newAccount(
     id,
     ...money,
     positions: new Map(),
+    crossPositions: new Set(),
     openOrders: new Set(),
     openByBook: new Map(),
     openAlgos: new Set(),
@@ -287,14 +295,15 @@ export function commandTime(state: EngineState): number {
 }
 
 // The decimal of the latest price read: a command reads the last and mark prices of one book
-// several times (checks, margin, events) while they stay the same number, and parsing a float
-// into a decimal goes through its text. One entry, keyed by the number itself (0 is not cached,
-// so -0 keeps its sign).
+// several times (checks, margin, events) while they stay the same number. One entry, keyed by the
+// number itself (0 is not cached, so -0 keeps its sign). A finite price is made by decimalOfFloat,
+// the same decimal as dec(value) (new Dec(value), decimal.js's parse of the float's shortest
+// text) without printing and parsing that text; NaN and infinities still meet dec's refusal.
 let cachedPrice = Number.NaN;
 let cachedPriceDec: Dec = ZERO;
 function priceDec(value: number): Dec {
   if (value === cachedPrice && value !== 0) return cachedPriceDec;
-  const d = dec(value);
+  const d = Number.isFinite(value) ? decimalOfFloat(value) : dec(value);
   cachedPrice = value;
   cachedPriceDec = d;
   return d;
@@ -329,7 +338,7 @@ export function setIsolatedWallet(pos: Position, value: Dec): void {
   let total = account.isolatedTotal;
   // The last isolated wallet released leaves zero (+0, as the slower subtraction would).
   if (!pos.isolatedWallet.isZero())
-    total = total.eq(pos.isolatedWallet) ? ZERO : total.minus(pos.isolatedWallet);
+    total = compare(total, pos.isolatedWallet) === 0 ? ZERO : total.minus(pos.isolatedWallet);
   if (!value.isZero()) total = total.plus(value);
   account.isolatedTotal = total;
   pos.isolatedWallet = value;

@@ -6,6 +6,7 @@
  */
 import {
   CLIENT_ORDER_ID_PATTERN,
+  compare,
   type Dec,
   isMultipleOf,
   isNotPositive,
@@ -33,8 +34,9 @@ export function checkQuantity(spec: SimSymbolSpec, qty: Dec, market: boolean): v
   if (isNotPositive(qty)) throw binanceError(BinanceCode.QTY_LESS_THAN_ZERO);
   if (qty.decimalPlaces() > spec.quantityPrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(qty, spec.stepSize)) throw binanceError(BinanceCode.QTY_NOT_INCREASED_BY_STEP_SIZE);
-  if (qty.lt(spec.minQty)) throw binanceError(BinanceCode.QTY_LESS_THAN_MIN_QTY);
-  if (qty.gt(market ? spec.marketMaxQty : spec.maxQty))
+  // compare: decimal.js's lt and gt without their copy of the right-hand side.
+  if (compare(qty, spec.minQty) < 0) throw binanceError(BinanceCode.QTY_LESS_THAN_MIN_QTY);
+  if (compare(qty, market ? spec.marketMaxQty : spec.maxQty) > 0)
     throw binanceError(BinanceCode.QTY_GREATER_THAN_MAX_QTY);
 }
 
@@ -42,13 +44,13 @@ export function checkPrice(spec: SimSymbolSpec, price: Dec): void {
   if (isNotPositive(price)) throw binanceError(BinanceCode.PRICE_LESS_THAN_ZERO);
   if (price.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(price, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
-  if (price.lt(spec.minPrice)) throw binanceError(BinanceCode.PRICE_LESS_THAN_MIN_PRICE);
-  if (price.gt(spec.maxPrice)) throw binanceError(BinanceCode.PRICE_GREATER_THAN_MAX_PRICE);
+  if (compare(price, spec.minPrice) < 0) throw binanceError(BinanceCode.PRICE_LESS_THAN_MIN_PRICE);
+  if (compare(price, spec.maxPrice) > 0) throw binanceError(BinanceCode.PRICE_GREATER_THAN_MAX_PRICE);
 }
 
 export function checkTriggerPrice(spec: SimSymbolSpec, trigger: Dec): void {
   if (isNotPositive(trigger)) throw binanceError(BinanceCode.STOP_PRICE_LESS_THAN_ZERO);
-  if (trigger.gt(spec.maxPrice)) throw binanceError(BinanceCode.STOP_PRICE_GREATER_THAN_MAX_PRICE);
+  if (compare(trigger, spec.maxPrice) > 0) throw binanceError(BinanceCode.STOP_PRICE_GREATER_THAN_MAX_PRICE);
   if (trigger.decimalPlaces() > spec.pricePrecision) throw binanceError(BinanceCode.BAD_PRECISION);
   if (!isMultipleOf(trigger, spec.tickSize)) throw binanceError(BinanceCode.PRICE_NOT_INCREASED_BY_TICK_SIZE);
 }

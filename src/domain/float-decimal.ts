@@ -1,13 +1,14 @@
 /**
  * A float's decimal (what `new Dec(x)` parses from x's shortest text) without printing and parsing
  * that text, for the short decimals prices have: the analyst context's price, made once per
- * candidate of every backtest scan, where decimal.js's toString-and-parse of a float cost more
- * than the rest of the context. The result is laid out as decimal.js lays out its own (words of
+ * candidate of every backtest scan, and the simulator's last and mark prices as decimals (read by
+ * every order it takes), where decimal.js's toString-and-parse of a float cost more than the rest
+ * of the work around it. The result is laid out as decimal.js lays out its own (words of
  * seven digits aligned on powers of ten 7m..7m+6, no trailing zero word): the property tests
  * compare the representation itself. Anything else parses the text.
  */
 import type { Decimal } from 'decimal.js';
-import { Dec, decimalOfParts } from '../domain/index.js';
+import { Dec, decimalOfParts } from './money.js';
 
 /** Exact powers of ten as doubles (10^22 is the largest one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);

@@ -1,8 +1,8 @@
 import type { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec } from '../domain/index.js';
 import { decimalOf, decimalOfFloat } from './float-decimal.js';
+import { Dec } from './money.js';
 
 /** decimal.js's representation: what must be the same, not only the value. */
 const parts = (v: Decimal) => ({ s: v.s, e: v.e, d: v.d, constructor: v.constructor });

@@ -1,8 +1,9 @@
 /**
  * Ordering decimals without decimal.js's copies: its cmp, max and min first copy an operand
- * (`new Ctor(y)`), which the validation's dozen comparisons per plan paid on every backtest
- * candidate. The same answers as decimal.js: compare is property-tested against cmp
- * (validate.property.test.ts), larger and smaller through the validation's own tests.
+ * (`new Ctor(y)`), which the analyst's validation (a dozen comparisons per plan, every backtest
+ * candidate) and the order checks of sizing and the simulator paid on every comparison. The same
+ * answers as decimal.js: compare is property-tested against cmp (decimal-order.test.ts), larger
+ * and smaller through the validation's own tests.
  */
 import type { Decimal } from 'decimal.js';
 
