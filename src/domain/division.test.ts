@@ -1,25 +1,9 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decimalText, parts } from '../../test/support/decimals.js';
 import { divide, divideFloorToStep, divideToFloat, divideWithFloat, plusOne } from './division.js';
 import { Dec, floorToStep, toFloat } from './money.js';
-
-/** A decimal written as text: sign, up to 45 digits, a point anywhere, an exponent. */
-const decimalText = fc
-  .tuple(
-    fc.boolean(),
-    fc.stringMatching(/^[0-9]{1,45}$/),
-    fc.nat({ max: 45 }),
-    fc.integer({ min: -40, max: 40 }),
-  )
-  .map(([negative, digits, point, exponent]) => {
-    const at = Math.min(point, digits.length);
-    const body = at === 0 ? digits : `${digits.slice(0, at)}.${digits.slice(at)}`;
-    return `${negative ? '-' : ''}${body}e${exponent}`;
-  });
-
-/** decimal.js's representation: what must be the same, not only the value. */
-const parts = (d: Decimal) => [d.s, d.e, d.d === null ? null : [...d.d]];
 
 describe('divide', () => {
   it('is x.div(y), word for word, for any two decimals of up to 45 digits', () => {

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decimalText, parts } from '../../test/support/decimals.js';
 import {
   abs,
   add,
@@ -19,20 +20,6 @@ import {
   roundToTickDirected,
   toFloat,
 } from './money.js';
-
-/** A decimal written as text: sign, up to 45 digits, a point anywhere, an exponent. */
-const decimalText = fc
-  .tuple(
-    fc.boolean(),
-    fc.stringMatching(/^[0-9]{1,45}$/),
-    fc.nat({ max: 45 }),
-    fc.integer({ min: -40, max: 40 }),
-  )
-  .map(([negative, digits, point, exponent]) => {
-    const at = Math.min(point, digits.length);
-    const body = at === 0 ? digits : `${digits.slice(0, at)}.${digits.slice(at)}`;
-    return `${negative ? '-' : ''}${body}e${exponent}`;
-  });
 
 describe('toFloat', () => {
   it('is toNumber(), bit for bit, for any decimal (fast path and fallback)', () => {
@@ -336,9 +323,6 @@ describe('rounding to the tick and the step', () => {
     expect(Object.is(floorToStep(new Dec('-0'), '0.001').toNumber(), -0)).toBe(true);
   });
 });
-
-/** decimal.js's representation: sign, exponent, words. Equal for equal values of one configuration. */
-const parts = (d: Decimal) => [d.s, d.e, d.d === null ? null : [...d.d]];
 
 describe('roundFloatToTickDirected', () => {
   const TICKS = [
