@@ -86,8 +86,7 @@ const ROWS: [string, (m: Metrics) => string][] = [
   ['Expectancy (R / trade)', (m) => num(m.expectancyR, 3)],
   ['Net PnL (USDT)', (m) => num(m.netPnl)],
   ['Fees (USDT)', (m) => num(m.fees)],
-  // Older stored reports carry no funding: none was charged.
-  ['Funding (USDT)', (m) => num(m.funding ?? 0)],
+  ['Funding (USDT)', (m) => num(m.funding)],
   ['Total return', (m) => pct(m.totalReturnPct)],
   ['Max drawdown', (m) => pct(m.maxDrawdownPct)],
   ['Sharpe (daily, annualised)', (m) => num(m.sharpe)],
