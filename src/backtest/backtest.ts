@@ -287,7 +287,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       o.analyst ?? 'rule',
       executorKind === 'custom' ? one.executor.kind : executorKind,
       o.fundingRatePct,
-      bhTrades.whole.reduce((sum, t) => sum + t.funding, 0),
+      full,
     );
     return {
       version: 1,
@@ -367,7 +367,7 @@ function buildNotes(
   analyst: string,
   executor: string,
   fundingRatePct: number,
-  buyAndHoldFunding: number,
+  full: PeriodResults,
 ): string[] {
   const notes = [
     'Stops and targets resolve inside each base candle along open, low, high, close (up candle) or ' +
@@ -384,7 +384,7 @@ function buildNotes(
         : `Execution: a custom executor (${executor}).`,
     // The market data carries no funding rates: a trader should know what was assumed, or on how
     // many trades live trading would have charged or paid it.
-    fundingNote(fundingRatePct, trades, buyAndHoldFunding),
+    fundingNote(fundingRatePct, trades, full.strategy.metrics.funding, full.buyAndHold.metrics.funding),
   ];
   if (analyst === 'llm-cache')
     notes.push(

@@ -6,41 +6,43 @@
  * freqtrade's `futures_funding_rate` does when the exchange has no history); Binance's baseline
  * rate, when the premium is small, is 0.01 % per 8 hours.
  */
+import { HOUR_MS } from '../domain/index.js';
+import { nextBoundary } from '../exchange/index.js';
 import type { TradeRecord } from './types.js';
 
-export const FUNDING_INTERVAL_MS = 8 * 3_600_000;
+/** The simulator's default interval, which a backtest's simulator keeps. */
+export const FUNDING_INTERVAL_MS = 8 * HOUR_MS;
 
 /** The greatest funding rate a backtest accepts, percent per 8 hours (Binance caps most at 2-3 %). */
 export const MAX_FUNDING_RATE_PCT = 3;
 
-/** The first funding time strictly after `time`. */
-export function nextFundingTime(time: number): number {
-  return Math.floor(time / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS + FUNDING_INTERVAL_MS;
-}
+/** The first funding time strictly after `time` (the simulator's own boundary). */
+export const nextFundingTime = (time: number): number => nextBoundary(time, FUNDING_INTERVAL_MS);
 
 /** Trades open across at least one funding time (entered before it, still open at it). */
 export function tradesAcrossFunding(trades: readonly Pick<TradeRecord, 'entryTime' | 'exitTime'>[]): number {
   let n = 0;
-  for (const t of trades)
-    if (Math.floor(t.exitTime / FUNDING_INTERVAL_MS) > Math.floor(t.entryTime / FUNDING_INTERVAL_MS)) n++;
+  for (const t of trades) if (t.exitTime >= nextFundingTime(t.entryTime)) n++;
   return n;
 }
 
-/** The report's word on funding: what was charged, or that nothing was and on how many trades. */
-export function fundingNote(ratePct: number, trades: readonly TradeRecord[], buyAndHold: number): string {
-  const across = tradesAcrossFunding(trades);
+/**
+ * The report's word on funding: what was charged (the totals the strategy's and buy-and-hold's
+ * metrics summed), or that nothing was and on how many trades.
+ */
+export function fundingNote(
+  ratePct: number,
+  trades: readonly TradeRecord[],
+  paid: number,
+  buyAndHold: number,
+): string {
   if (ratePct === 0)
     return (
-      `Funding is not charged (the market data has no funding rates): ${across} of ${trades.length} ` +
-      'trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC); --funding-rate charges an ' +
-      "assumed rate (Binance's baseline is 0.01 % per 8 hours)."
+      `Funding is not charged (the market data has no funding rates): ${tradesAcrossFunding(trades)} of ` +
+      `${trades.length} trade(s) were open across a funding time (00:00, 08:00, 16:00 UTC); ` +
+      "--funding-rate charges an assumed rate (Binance's baseline is 0.01 % per 8 hours)."
     );
-  let paid = 0;
-  let paying = 0;
-  for (const t of trades) {
-    paid += t.funding;
-    if (t.funding !== 0) paying++;
-  }
+  const paying = trades.filter((t) => t.funding !== 0).length;
   return (
     `Funding charged at an assumed constant ${ratePct} % per 8 hours (the market data has no funding ` +
     `rates; positive: longs pay shorts), at the first candle at or after each funding time (00:00, ` +

@@ -17,6 +17,7 @@
 export type { AlgoRef } from './algo.js';
 export { createTestSimulator, TEST_START_MS, TEST_SYMBOLS, type TestSimulator, trace } from './fixtures.js';
 export { bracketsFor, simSymbolsFromRules } from './from-rules.js';
+export { nextBoundary } from './funding.js';
 export { bankruptcyPrice, liquidationPrice, maintenanceMargin, unrealizedPnl } from './margin.js';
 export type { OrderRef } from './orders.js';
 export { createSimulatedExchange, toAlgoOrder, toRegularOrder, toStreamEvents } from './sim-exchange.js';
