@@ -221,7 +221,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         // Cross margin would carry no position: its funding stays in the wallet (the equity) only.
         if (event.reason !== 'FUNDING_FEE' || fundingPaid === null) return;
         const w = open.get(event.symbol as string);
-        if (w) w.funding = w.funding.plus(fundingPaid);
+        if (w) w.funding = add(w.funding, fundingPaid);
         fundingPaid = null;
         return;
       }
