@@ -17,11 +17,13 @@ import {
   isExactProduct,
   isNegative,
   isPositive,
+  nearFloat,
   toFloat,
   ZERO,
 } from '../../domain/index.js';
 import { positionLiquidationPrice, refreshCrossAggregates } from './account-math.js';
 import { emitAccountUpdate, emitAlgoUpdate, emitOrderUpdate } from './events.js';
+import { liquidationGuard } from './margin.js';
 import {
   type AlgoRec,
   type EngineState,
@@ -245,7 +247,14 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
 /** toFloat of the liquidation price, worked out with it (a 40-digit decimal's double goes through text). */
 const liquidationLevel = { value: 0 };
 
-/** Re-place the isolated liquidation level; queue a check if the mark is already past it. */
+/**
+ * Re-place the isolated liquidation level; queue a check if the mark is already past it. Most
+ * positions close long before their liquidation: when the first bracket certainly decides the
+ * level, a guard goes in instead, a double just short of it (liquidationGuard), and the level
+ * itself is worked out in decimals only if the mark reaches the guard (placeLiquidationLevel,
+ * from the price path), with the seq the guard took: the same level, in the same place among the
+ * triggers, as computing it now.
+ */
 export function refreshLiquidationTrigger(state: EngineState, pos: Position): void {
   if (pos.liqTrigger?.list) pos.liqTrigger.list.remove(pos.liqTrigger);
   pos.liqTrigger = null;
@@ -254,15 +263,35 @@ export function refreshLiquidationTrigger(state: EngineState, pos: Position): vo
     state.pendingChecks.add(pos);
     return;
   }
-  const lp = positionLiquidationPrice(pos, liquidationLevel);
-  if (lp === null) return;
   const book = pos.book;
   const long = isPositive(pos.amt);
+  const guard = liquidationGuard(book.spec.bracketsF, pos.amtF, pos.entryF, nearFloat(pos.isolatedWallet));
+  // A mark at or past the guard may be past the level too: the decimals decide that now.
+  if (book.hasPrice && (long ? book.markF > guard : book.markF < guard)) {
+    const list = long ? book.markDown : book.markUp;
+    pos.liqTrigger = list.insert(guard, ++state.seq, { kind: 'liq-guard', position: pos });
+    return;
+  }
+  const lp = positionLiquidationPrice(pos, liquidationLevel);
+  if (lp === null) return;
   const level = liquidationLevel.value;
   if (book.hasPrice && (long ? book.markF <= level : book.markF >= level)) {
     state.pendingChecks.add(pos);
     return;
   }
-  const list = long ? book.markDown : book.markUp;
-  pos.liqTrigger = list.insert(level, ++state.seq, { kind: 'liq', position: pos, price: lp });
+  placeLiquidationLevel(pos, lp, level, ++state.seq);
+}
+
+/** The mark reached a position's guard: its liquidation level in its place (seq) among the triggers. */
+export function liquidationGuardReached(pos: Position, seq: number): void {
+  pos.liqTrigger = null;
+  const lp = positionLiquidationPrice(pos, liquidationLevel);
+  // Never null: the guard was only placed where the first bracket gives a positive level.
+  if (lp !== null) placeLiquidationLevel(pos, lp, liquidationLevel.value, seq);
+}
+
+function placeLiquidationLevel(pos: Position, lp: Dec, level: number, seq: number): void {
+  const book = pos.book;
+  const list = isPositive(pos.amt) ? book.markDown : book.markUp;
+  pos.liqTrigger = list.insert(level, seq, { kind: 'liq', position: pos, price: lp });
 }

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Dec, dec, toFloat } from '../../domain/index.js';
+import { type Dec, dec, nearFloat, toFloat } from '../../domain/index.js';
 import { bracketsFor } from './from-rules.js';
-import { liquidationPrice } from './margin.js';
+import { liquidationGuard, liquidationPrice } from './margin.js';
 import { BTC_BRACKETS, type LeverageBracket } from './spec.js';
 
 function reference(brackets: readonly LeverageBracket[], amt: Dec, entry: Dec, wallet: Dec): Dec | null {
@@ -35,6 +35,43 @@ function check(brackets: readonly LeverageBracket[], amt: Dec, entry: Dec, walle
   expect(parts(got)).toEqual(parts(want));
   if (want !== null) expect(Object.is(level.value, toFloat(want))).toBe(true);
   expect(parts(liquidationPrice(brackets, amt, entry, wallet))).toEqual(parts(want));
+  checkGuard(brackets, amt, entry, wallet, level.value, want);
+}
+
+/** Each table's brackets as doubles, as simSymbol makes them. */
+const floats = new Map<
+  readonly LeverageBracket[],
+  { floor: number; cap: number; mmr: number; cum: number }[]
+>();
+const floatsOf = (brackets: readonly LeverageBracket[]) => {
+  let out = floats.get(brackets);
+  if (!out) {
+    out = brackets.map((b) => ({
+      floor: b.notionalFloor.toNumber(),
+      cap: b.notionalCap.toNumber(),
+      mmr: b.maintMarginRatio.toNumber(),
+      cum: b.cum.toNumber(),
+    }));
+    floats.set(brackets, out);
+  }
+  return out;
+};
+
+/** A guard, when there is one, comes before the level: the level exists and lies at or beyond it. */
+function checkGuard(
+  brackets: readonly LeverageBracket[],
+  amt: Dec,
+  entry: Dec,
+  wallet: Dec,
+  level: number,
+  want: Dec | null,
+): void {
+  if (amt.isZero()) return;
+  const guard = liquidationGuard(floatsOf(brackets), toFloat(amt), toFloat(entry), nearFloat(wallet));
+  if (Number.isNaN(guard)) return;
+  expect(want).not.toBeNull();
+  if (amt.gt(0)) expect(level).toBeLessThanOrEqual(guard);
+  else expect(level).toBeGreaterThanOrEqual(guard);
 }
 
 const tables = [BTC_BRACKETS, bracketsFor(75), bracketsFor(20)];
@@ -81,6 +118,28 @@ describe('liquidationPrice', () => {
           const wallet = lp.mul(q.mul(b.maintMarginRatio).minus(amt)).minus(b.cum).plus(amt.mul(entry));
           check(table, amt, entry, wallet);
           check(table, amt, entry, wallet.toDecimalPlaces(12));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('guards a level where the wallet all but equals the notional (leverage 1: LP near zero)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...tables),
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.boolean(),
+        (table, qty, qtyPlaces, price, pricePlaces, leverage, nudge, short) => {
+          const amt = dec(`${short ? '-' : ''}${qty}e-${qtyPlaces}`);
+          const entry = dec(`${price}e-${pricePlaces}`);
+          const margin = amt.abs().mul(entry).div(leverage).toDecimalPlaces(12);
+          check(table, amt, entry, margin.plus(dec(nudge).mul('1e-12')));
         },
       ),
       { numRuns: 20_000 },

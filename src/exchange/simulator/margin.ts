@@ -118,3 +118,34 @@ export function maintenanceMarginF(
   const last = bracketsF[bracketsF.length - 1]!;
   return notional * last.mmr - last.cum;
 }
+
+/**
+ * A double at or before the isolated liquidation level (above it for a long, below for a short),
+ * from doubles only, or NaN when unsure. Only when the first bracket certainly decides
+ * liquidationPrice: its LP = (W + cum − amt·EP) / (|amt|·MMR − amt) certainly positive and its
+ * notional |amt| × LP certainly inside [0, cap). Every input is within 2^-51 of its decimal
+ * (relative; the wallet through nearFloat), and with MMR ≤ 0.5 the denominator's magnitude is at
+ * least |amt| / 2, so the double LP is within 2^-46 × S / |denominator| of the exact quotient,
+ * S = |amt·EP| + |W| + |cum|; the decimal one (40 digits) is nearer still. Moving it by
+ * 2^-40 × S / |denominator| towards the mark puts it past the decimal LP, and so past its double
+ * (rounding keeps the order): the trigger level liquidationPrice gives.
+ */
+export function liquidationGuard(
+  bracketsF: ReadonlyArray<{ floor: number; cap: number; mmr: number; cum: number }>,
+  amtF: number,
+  entryF: number,
+  walletF: number,
+): number {
+  const b = bracketsF[0];
+  if (b === undefined || b.floor !== 0 || !(b.mmr >= 0 && b.mmr <= 0.5)) return Number.NaN;
+  const q = Math.abs(amtF);
+  if (!(q > 1e-200 && q < 1e200 && entryF > 1e-200 && entryF < 1e200 && Math.abs(walletF) < 1e200))
+    return Number.NaN;
+  const value = amtF * entryF;
+  const denominator = q * b.mmr - amtF;
+  const lp = (walletF + b.cum - value) / denominator;
+  const slack = (2 ** -40 * (Math.abs(value) + Math.abs(walletF) + Math.abs(b.cum))) / Math.abs(denominator);
+  if (!(lp - slack > 0 && slack < 1e200)) return Number.NaN;
+  if (!(q * (lp + slack) * (1 + 2 ** -40) < b.cap * (1 - 2 ** -40))) return Number.NaN;
+  return amtF > 0 ? lp + slack : lp - slack;
+}

@@ -13,6 +13,7 @@
  */
 import { dec } from '../../domain/index.js';
 import { triggerAlgo } from './algo.js';
+import { liquidationGuardReached } from './fills.js';
 import { checkCrossHolders, liquidateIsolated, runPendingChecks } from './liquidation.js';
 import { fillResting } from './orders.js';
 import type { Book, EngineState, Trigger } from './state.js';
@@ -173,5 +174,9 @@ function fire(
       liquidateIsolated(state, pos, price);
       return;
     }
+    case 'liq-guard':
+      // Next in the list now, if the path goes on to it: the level itself.
+      liquidationGuardReached(t.position, entry.seq);
+      return;
   }
 }

@@ -132,8 +132,8 @@ export interface SimSymbolSpec extends SymbolRules {
   liquidationFeeRate: Dec;
   /** MAX_NUM_ORDERS: open regular orders per account and symbol. */
   maxOpenOrders: number;
-  /** Brackets as floats, for the O(1) liquidation pre-check on the price path. */
-  bracketsF: ReadonlyArray<{ cap: number; mmr: number; cum: number }>;
+  /** Brackets as floats, for the O(1) liquidation pre-check on the price path (and its guard level). */
+  bracketsF: ReadonlyArray<{ floor: number; cap: number; mmr: number; cum: number }>;
 }
 
 export interface SimSymbolInput {
@@ -190,6 +190,7 @@ export function simSymbol(input: SimSymbolInput): SimSymbolSpec {
     liquidationFeeRate: dec(input.liquidationFeeRate ?? '0.0125', 'liquidationFeeRate'),
     maxOpenOrders: input.maxOpenOrders ?? 200,
     bracketsF: brackets.map((b) => ({
+      floor: b.notionalFloor.toNumber(),
       cap: b.notionalCap.toNumber(),
       mmr: b.maintMarginRatio.toNumber(),
       cum: b.cum.toNumber(),

@@ -47,7 +47,9 @@ export interface EngineConfig {
 export type Trigger =
   | { kind: 'limit'; order: OrderRec }
   | { kind: 'algo'; algo: AlgoRec }
-  | { kind: 'liq'; position: Position; price: Dec };
+  | { kind: 'liq'; position: Position; price: Dec }
+  /** Just short of an isolated position's liquidation level: where the level is worked out (fills.ts). */
+  | { kind: 'liq-guard'; position: Position };
 
 export interface Book {
   spec: SimSymbolSpec;
