@@ -23,7 +23,9 @@ export function flush(state: EngineState): void {
       const batch = state.events;
       state.events = [];
       for (const event of batch) {
-        for (const l of state.listeners) failure = deliver(state, l, event, failure);
+        // Most engines have no listener of every account's events (an iterator spared per event).
+        if (state.listeners.size > 0)
+          for (const l of state.listeners) failure = deliver(state, l, event, failure);
         const own = state.accountListeners.get(event.accountId);
         if (own) for (const l of own) failure = deliver(state, l, event, failure);
       }

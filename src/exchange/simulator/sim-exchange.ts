@@ -348,7 +348,8 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
 
     subscribe(listener: UserStreamListener) {
       return sim.subscribeAccount(accountId, (e) => {
-        for (const event of streamEventsOf(e)) listener(event);
+        const events = streamEventsOf(e);
+        for (let i = 0; i < events.length; i++) listener(events[i]!);
       });
     },
   };
