@@ -129,6 +129,9 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
   let realisedDay = -1;
   let realisedToday: Decimal = ZERO;
   let queue: Promise<void> | null = null;
+  /** The entry execute is sending, and whether it filled while being sent (see onEvent). */
+  let sending: Working | null = null;
+  let protectAfterSend = false;
   const stats: ExecutorStats = { placed: 0, refused: {}, expiredEntries: 0, protectionFailures: 0 };
 
   const refuse = (code: string, message: string): ExecutionOutcome => {
@@ -165,7 +168,10 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
         w.levels.pendingEntry = null;
         if (!w.protectionQueued) {
           w.protectionQueued = true;
-          enqueue(() => protect(w));
+          // A MARKET entry fills while execute sends it: execute protects it itself, next (the
+          // queue would run it at the same point, with two promises and two closures more).
+          if (w === sending && queue === null) protectAfterSend = true;
+          else enqueue(() => protect(w));
         }
       }
       return;
@@ -190,20 +196,20 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
     const { signal } = w;
     if (working.get(signal.symbol) !== w) return;
     const side = exitSide(signal.direction);
-    for (const [leg, type, price] of [
-      ['sl', 'STOP_MARKET', signal.stopLoss],
-      ['tp', 'TAKE_PROFIT_MARKET', signal.takeProfit],
-    ] as const) {
+    // The stop first, then the target.
+    for (let leg = 0; leg < 2; leg++) {
+      const stop = leg === 0;
+      const price = stop ? signal.stopLoss : signal.takeProfit;
       try {
         await exchange.createOrder({
           symbol: signal.symbol,
           side,
-          type,
-          clientOrderId: leg === 'sl' ? (w.stopId as never) : (w.targetId as never),
+          type: stop ? 'STOP_MARKET' : 'TAKE_PROFIT_MARKET',
+          clientOrderId: (stop ? w.stopId : w.targetId) as never,
           triggerPrice: price as Price,
           closePosition: true,
         });
-        if (leg === 'sl') w.levels.stop = toFloat(price);
+        if (stop) w.levels.stop = toFloat(price);
         else w.levels.target = toFloat(price);
       } catch (err) {
         // The price is already past the level (or the order is refused otherwise): a filled
@@ -331,6 +337,8 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       try {
         // Once per symbol (no async call for the symbols already set up).
         if (!configured.has(signal.symbol)) await configure(signal.symbol);
+        sending = w;
+        protectAfterSend = false;
         await exchange.createOrder({
           symbol: signal.symbol,
           side: entrySide(signal.direction),
@@ -340,10 +348,19 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
           ...(signal.entryType === 'LIMIT' ? { price: sized.price, timeInForce: 'GTC' as const } : {}),
         });
       } catch (err) {
+        sending = null;
         forget(w);
         return refuse(isDomainError(err) ? err.code : 'EXCHANGE_ERROR', describeError(err));
       }
+      sending = null;
       stats.placed++;
+      if (protectAfterSend) {
+        try {
+          await protect(w);
+        } catch {
+          // As the queue leaves a reaction's failure (see enqueue): the backtest goes on.
+        }
+      }
       // Protection of a filled entry, if any is on its way (a resting entry has none to wait for).
       const protecting = this.settle();
       if (protecting) await protecting;

@@ -95,8 +95,8 @@ const num = toFloat;
 export function createTradeLedger(exchange: Exchange, startWallet: number): TradeLedger {
   const open = new Map<string, Working>();
   const positions = new Map<string, OpenPosition>();
-  /** symbol:orderId of a triggered conditional order -> what it was. */
-  const triggered = new Map<string, ExitReason>();
+  /** Per symbol: the order id a triggered conditional order placed -> what it was (no key text per exit). */
+  const triggered = new Map<string, Map<string, ExitReason>>();
   const announced = new Map<string, ExitReason>();
   let closed: LedgerTrade[] = [];
   let wallet = startWallet;
@@ -153,14 +153,14 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
       w.exitValue = add(w.exitValue, value);
       // The exit of what is open leaves zero (+0, as the subtraction would, more slowly).
       w.openQty = compare(fill.qty, w.openQty) === 0 ? ZERO : w.openQty.minus(fill.qty);
-      const key = `${symbol}:${fill.orderId}`;
+      const triggeredHere = triggered.get(symbol);
       w.reason ??= fill.liquidation
         ? 'liquidation'
-        : (triggered.get(key) ??
+        : (triggeredHere?.get(fill.orderId) ??
           announced.get(fill.clientOrderId) ??
           classify?.(fill.clientOrderId) ??
           'market');
-      triggered.delete(key);
+      triggeredHere?.delete(fill.orderId);
       announced.delete(fill.clientOrderId);
     }
     const sign = w.direction === 'LONG' ? 1 : -1;
@@ -209,7 +209,12 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
               : o.type === 'TAKE_PROFIT_MARKET' || o.type === 'TAKE_PROFIT'
                 ? 'target'
                 : 'market';
-          triggered.set(`${o.symbol}:${o.triggeredOrderId}`, reason);
+          let triggeredHere = triggered.get(o.symbol);
+          if (!triggeredHere) {
+            triggeredHere = new Map();
+            triggered.set(o.symbol, triggeredHere);
+          }
+          triggeredHere.set(o.triggeredOrderId, reason);
         }
         return;
       }
