@@ -52,6 +52,20 @@ export function processPath(state: EngineState, book: Book, input: PathInput): v
   const jumped = input.firstJump || !markFollows;
   let markLow = jumped ? Number.POSITIVE_INFINITY : book.markF;
   let markHigh = jumped ? Number.NEGATIVE_INFINITY : book.markF;
+  if (markFollows && reachesNothing(book, input)) {
+    // Most candles of an open position: the walk below would fire nothing, only move the prices.
+    for (let i = 0; i < input.count; i++) {
+      const p = input.points[i]!;
+      if (p < markLow) markLow = p;
+      if (p > markHigh) markHigh = p;
+    }
+    book.lastF = input.points[input.count - 1]!;
+    book.markF = book.lastF;
+    if (book.crossHolders.size > 0)
+      checkCrossHolders(state, markLow, markHigh, book.markF, book.crossHolders);
+    runPendingChecks(state);
+    return;
+  }
   const deferred: TriggerEntry<Trigger>[] = [];
   // Levels already at or past the current price (limits left partly filled by the previous
   // update's volume cap) fire first, whichever way this update moves.
@@ -86,6 +100,22 @@ export function processPath(state: EngineState, book: Book, input: PathInput): v
   }
   if (book.crossHolders.size > 0) checkCrossHolders(state, markLow, markHigh, book.markF, book.crossHolders);
   runPendingChecks(state);
+}
+
+/**
+ * Does the path (from the current price through every point; the mark following it) stay short of
+ * every list's head? Then no level is crossed: moveUp and moveDown are only asked about the
+ * current price and the points, and fire nothing below an up head or above a down head.
+ */
+function reachesNothing(book: Book, input: PathInput): boolean {
+  let low = book.lastF;
+  let high = book.lastF;
+  for (let i = 0; i < input.count; i++) {
+    const p = input.points[i]!;
+    if (p < low) low = p;
+    if (p > high) high = p;
+  }
+  return high < book.up.head && high < book.markUp.head && low > book.down.head && low > book.markDown.head;
 }
 
 function moveUp(
