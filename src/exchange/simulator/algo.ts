@@ -61,11 +61,8 @@ const decMin = (a: Dec, b: Dec): Dec => (a.lte(b) ? a : b);
 const decMax = (a: Dec, b: Dec): Dec => (a.gte(b) ? a : b);
 export const isOpenAlgo = (a: AlgoRec): boolean => a.algoStatus === 'NEW' || a.algoStatus === 'TRIGGERING';
 
-export function placeAlgoOrder(
-  state: EngineState,
-  accountId: string,
-  req: PlaceAlgoOrderRequest,
-): SimAlgoOrder {
+/** The new algo order's live record: the caller copies what it hands out (see Simulator.placeAlgoOrder). */
+export function placeAlgoOrder(state: EngineState, accountId: string, req: PlaceAlgoOrderRequest): AlgoRec {
   const account = requireAccount(state, accountId);
   const book = requireBook(state, req.symbol);
   commandTime(state);
@@ -145,7 +142,7 @@ export function placeAlgoOrder(
   const list = workingType === 'MARK_PRICE' ? (up ? book.markUp : book.markDown) : up ? book.up : book.down;
   algo.trigger = list.insert(toFloat(trigger), algo.seq, { kind: 'algo', algo });
   emitAlgoUpdate(state, algo);
-  return algoSnapshot(algo);
+  return algo;
 }
 
 /** The watched price crossed the trigger: place the child order, or end the algo order. */

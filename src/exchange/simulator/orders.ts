@@ -170,7 +170,8 @@ export function isMarketable(book: Book, side: OrderSide, price: Dec): boolean {
   return side === 'BUY' ? price.gte(last) : price.lte(last);
 }
 
-export function placeOrder(state: EngineState, accountId: string, req: PlaceOrderRequest): SimOrder {
+/** The new order's live record: the caller copies what it hands out (see Simulator.placeOrder). */
+export function placeOrder(state: EngineState, accountId: string, req: PlaceOrderRequest): OrderRec {
   const account = requireAccount(state, accountId);
   const book = requireBook(state, req.symbol);
   commandTime(state);
@@ -235,7 +236,7 @@ export function placeOrder(state: EngineState, accountId: string, req: PlaceOrde
   } else {
     rest(state, order);
   }
-  return orderSnapshot(order);
+  return order;
 }
 
 /**

@@ -267,8 +267,9 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
           throw binanceError(BinanceCode.PARAM_NOT_REQUIRED, {
             message: "Parameter 'triggerPrice' sent when not required.",
           });
-        return toRegularOrder(
-          sim.placeOrder(accountId, {
+        return sim.placeOrder(
+          accountId,
+          {
             symbol: r.symbol,
             side: r.side,
             type: r.type,
@@ -278,11 +279,13 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
             reduceOnly: r.reduceOnly,
             closePosition: r.closePosition,
             newClientOrderId: r.clientOrderId,
-          }),
+          },
+          toRegularOrder,
         );
       }
-      return toAlgoOrder(
-        sim.placeAlgoOrder(accountId, {
+      return sim.placeAlgoOrder(
+        accountId,
+        {
           symbol: r.symbol,
           side: r.side,
           type: r.type,
@@ -295,7 +298,8 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
           closePosition: r.closePosition,
           priceProtect: r.priceProtect,
           clientAlgoId: r.clientOrderId,
-        }),
+        },
+        toAlgoOrder,
       );
     },
 

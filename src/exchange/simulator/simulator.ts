@@ -35,7 +35,7 @@ import { type ExportAccountOptions, exportAccountSnapshot } from './snapshot-exp
 import { type ImportAccountResult, importAccountSnapshot } from './snapshot-import.js';
 import type { SimAccountSnapshot } from './snapshot-schema.js';
 import type { SimSymbolSpec } from './spec.js';
-import { type Book, type EngineState, newBook, requireBook } from './state.js';
+import { algoSnapshot, type Book, type EngineState, newBook, orderSnapshot, requireBook } from './state.js';
 import type {
   MarketState,
   PlaceAlgoOrderRequest,
@@ -203,12 +203,25 @@ export class Simulator {
 
   // --- commands (the REST surface) -----------------------------------------------------------
 
-  placeOrder(accountId: string, request: PlaceOrderRequest): SimOrder {
-    return this.run(() => placeOrder(this.state, accountId, request));
+  /**
+   * `copy` makes what is handed back of the new order, as the command left it (before its events
+   * go out): a SimOrder by default; the Exchange port makes its own order straight from it.
+   */
+  placeOrder<T = SimOrder>(
+    accountId: string,
+    request: PlaceOrderRequest,
+    copy: (order: SimOrder) => T = orderSnapshot as (order: SimOrder) => T,
+  ): T {
+    return this.run(() => copy(placeOrder(this.state, accountId, request)));
   }
 
-  placeAlgoOrder(accountId: string, request: PlaceAlgoOrderRequest): SimAlgoOrder {
-    return this.run(() => placeAlgoOrder(this.state, accountId, request));
+  /** `copy` as for placeOrder. */
+  placeAlgoOrder<T = SimAlgoOrder>(
+    accountId: string,
+    request: PlaceAlgoOrderRequest,
+    copy: (algo: SimAlgoOrder) => T = algoSnapshot as (algo: SimAlgoOrder) => T,
+  ): T {
+    return this.run(() => copy(placeAlgoOrder(this.state, accountId, request)));
   }
 
   cancelOrder(accountId: string, symbol: string, ref: OrderRef): SimOrder {

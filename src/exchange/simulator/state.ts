@@ -392,7 +392,7 @@ export function removeOpenAlgo(algo: AlgoRec): void {
   account.algosByBook.get(algo.book)?.delete(algo);
 }
 
-export function orderSnapshot(o: OrderRec): SimOrder {
+export function orderSnapshot(o: SimOrder): SimOrder {
   return {
     accountId: o.accountId,
     symbol: o.symbol,
@@ -421,7 +421,7 @@ export function orderSnapshot(o: OrderRec): SimOrder {
   };
 }
 
-export function algoSnapshot(a: AlgoRec): SimAlgoOrder {
+export function algoSnapshot(a: SimAlgoOrder): SimAlgoOrder {
   return {
     accountId: a.accountId,
     algoId: a.algoId,
