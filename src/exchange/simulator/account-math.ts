@@ -323,8 +323,20 @@ export function isolatedLiquidatable(p: Position, mark: Dec): boolean {
   return p.isolatedWallet.plus(positionUpnl(p, mark)).lte(positionMaint(p, mark));
 }
 
-/** Recompute an account's float cross aggregates from scratch (after its positions change). */
-export function refreshCrossAggregates(account: Account): void {
+/**
+ * Recompute an account's float cross aggregates from scratch (after its positions change).
+ * `changed`, the position that just changed: with no cross position left, it is the only one
+ * whose figures can still be a cross position's (every other was zeroed when it stopped being
+ * one), so isolated-only accounts skip the walk over all their positions.
+ */
+export function refreshCrossAggregates(account: Account, changed?: Position): void {
+  if (changed && account.crossPositions.size === 0) {
+    changed.upnlF = 0;
+    changed.mmF = 0;
+    account.crossUpnlF = 0;
+    account.crossMmF = 0;
+    return;
+  }
   let upnl = 0;
   let mm = 0;
   for (const q of account.positions.values()) {

@@ -57,6 +57,11 @@ function checkInvariants(sim: Simulator, events: readonly SimEvent[]): void {
       (p) => p.marginType === 'CROSSED' && !p.amt.isZero(),
     );
     expect(record.crossPositions).toEqual(new Set(openCross));
+    // Only open cross positions carry cross figures (what refreshCrossAggregates' shortcut for
+    // accounts without any relies on).
+    for (const p of record.positions.values())
+      if (!record.crossPositions.has(p)) expect([p.upnlF, p.mmF]).toEqual([0, 0]);
+    if (record.crossPositions.size === 0) expect([record.crossUpnlF, record.crossMmF]).toEqual([0, 0]);
     const s = sim.accountSummary(account);
     const l = sim.ledger(account);
     const wallet = s.walletBalance;

@@ -240,7 +240,7 @@ export function afterPositionChange(state: EngineState, pos: Position, prevAmt: 
       if (a.closePosition && !reduces(pos, a.side)) endAlgo(state, a, 'EXPIRED');
     }
   }
-  refreshCrossAggregates(account);
+  refreshCrossAggregates(account, pos);
   refreshLiquidationTrigger(state, pos);
 }
 

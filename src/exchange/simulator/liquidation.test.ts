@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { MarketSymbol } from '../../domain/index.js';
 import { createTestSimulator, d, trace } from './fixtures.js';
+import type { EngineState } from './state.js';
 
 function openLong(sim: ReturnType<typeof createTestSimulator>['sim'], symbol = 'BTCUSDT', qty = '0.01') {
   return sim.placeOrder('a', { symbol, side: 'BUY', type: 'MARKET', quantity: d(qty) });
@@ -127,5 +129,25 @@ describe('cross liquidation', () => {
     openLong(sim, 'BTCUSDT', '0.4');
     sim.onPrice('BTCUSDT', { last: 90_000 });
     expect(sim.positionRisk('a').map((p) => p.symbol)).toEqual(['DOGEUSDT']);
+  });
+
+  it('a closed cross position leaves no cross figures behind, beside an isolated one', () => {
+    const { sim } = createTestSimulator();
+    const record = (sim as unknown as { state: EngineState }).state.accounts.get('a')!;
+    sim.setMarginType('a', 'BTCUSDT', 'CROSSED');
+    openLong(sim, 'BTCUSDT', '0.01');
+    openLong(sim, 'DOGEUSDT', '100');
+    sim.onPrice('BTCUSDT', { last: 99_000 });
+    const btc = record.positions.get('BTCUSDT' as MarketSymbol)!;
+    expect(btc.mmF).toBeGreaterThan(0);
+    expect(record.crossUpnlF).toBeLessThan(0);
+    sim.placeOrder('a', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: d('0.01'),
+      reduceOnly: true,
+    });
+    expect([btc.upnlF, btc.mmF, record.crossUpnlF, record.crossMmF]).toEqual([0, 0, 0, 0]);
   });
 });
