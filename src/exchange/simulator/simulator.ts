@@ -26,7 +26,7 @@ import { nextBoundary, settleFundingUpTo } from './funding.js';
 import { pruneHistory } from './history.js';
 import { checkCrossHolders, runPendingChecks } from './liquidation.js';
 import { cancelAllOrders, cancelOrder, type OrderRef, placeOrder } from './orders.js';
-import { processPath } from './price-path.js';
+import { type PathInput, processPath } from './price-path.js';
 import * as queries from './queries.js';
 import * as settings from './settings.js';
 import { createSimulatedExchange } from './sim-exchange.js';
@@ -95,6 +95,16 @@ export class Simulator {
   private readonly state: EngineState;
   private readonly orderIdStart: number;
   private readonly points = new Float64Array(4);
+  /** The path of the step being processed, rewritten each step (processPath keeps nothing of it). */
+  private readonly path: PathInput = {
+    points: this.points,
+    count: 0,
+    firstJump: false,
+    mark: Number.NaN,
+    high: Number.NaN,
+    low: Number.NaN,
+    volume: Number.NaN,
+  };
   private readonly exchanges = new Map<string, Exchange>();
 
   constructor(options: SimulatorOptions) {
@@ -425,7 +435,14 @@ export class Simulator {
       settleFundingUpTo(state, time);
       runPendingChecks(state);
     }
-    processPath(state, book, { points: this.points, count, firstJump, mark, high, low, volume });
+    const path = this.path;
+    path.count = count;
+    path.firstJump = firstJump;
+    path.mark = mark;
+    path.high = high;
+    path.low = low;
+    path.volume = volume;
+    processPath(state, book, path);
     flush(state);
   }
 
