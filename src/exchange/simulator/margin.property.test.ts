@@ -76,22 +76,28 @@ function checkGuard(
 
 const tables = [BTC_BRACKETS, bracketsFor(75), bracketsFor(20)];
 
+/** A position of any size and side (up to 6 decimals) at an entry price of up to 6 decimals. */
+const positionArb = fc
+  .tuple(
+    fc.integer({ min: 1, max: 10 ** 9 }),
+    fc.integer({ min: 0, max: 6 }),
+    fc.integer({ min: 1, max: 10 ** 9 }),
+    fc.integer({ min: 0, max: 6 }),
+    fc.boolean(),
+  )
+  .map(([qty, qtyPlaces, price, pricePlaces, short]) => ({
+    amt: dec(`${short ? '-' : ''}${qty}e-${qtyPlaces}`),
+    entry: dec(`${price}e-${pricePlaces}`),
+  }));
+
 describe('liquidationPrice', () => {
   it('is the decimal statement for isolated positions of any size, side and margin', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...tables),
-        fc.integer({ min: 1, max: 10 ** 9 }),
-        fc.integer({ min: 0, max: 6 }),
-        fc.integer({ min: 1, max: 10 ** 9 }),
-        fc.integer({ min: 0, max: 6 }),
+        positionArb,
         fc.integer({ min: 1, max: 10 ** 15 }),
-        fc.boolean(),
-        (table, qty, qtyPlaces, price, pricePlaces, wallet, short) => {
-          const amt = dec(`${short ? '-' : ''}${qty}e-${qtyPlaces}`);
-          const entry = dec(`${price}e-${pricePlaces}`);
-          check(table, amt, entry, dec(`${wallet}e-12`));
-        },
+        (table, { amt, entry }, wallet) => check(table, amt, entry, dec(`${wallet}e-12`)),
       ),
       { numRuns: 20_000 },
     );
@@ -128,16 +134,10 @@ describe('liquidationPrice', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...tables),
-        fc.integer({ min: 1, max: 10 ** 9 }),
-        fc.integer({ min: 0, max: 6 }),
-        fc.integer({ min: 1, max: 10 ** 9 }),
-        fc.integer({ min: 0, max: 6 }),
+        positionArb,
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: -1000, max: 1000 }),
-        fc.boolean(),
-        (table, qty, qtyPlaces, price, pricePlaces, leverage, nudge, short) => {
-          const amt = dec(`${short ? '-' : ''}${qty}e-${qtyPlaces}`);
-          const entry = dec(`${price}e-${pricePlaces}`);
+        (table, { amt, entry }, leverage, nudge) => {
           const margin = amt.abs().mul(entry).div(leverage).toDecimalPlaces(12);
           check(table, amt, entry, margin.plus(dec(nudge).mul('1e-12')));
         },
