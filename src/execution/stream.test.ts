@@ -59,4 +59,35 @@ forEachStore('execution engine, user stream', ({ store }) => {
       await f.close();
     });
   });
+
+  describe('the order a triggered stop becomes', () => {
+    it('books its fill on the stop, without looking its exchange-made id up in the books', async () => {
+      const f = await createEngineFixture(store());
+      const read: string[] = [];
+      const orders = f.repos.orders;
+      const findByClientOrderId = orders.findByClientOrderId;
+      orders.findByClientOrderId = (clientOrderId) => {
+        read.push(clientOrderId);
+        return findByClientOrderId(clientOrderId);
+      };
+      const out = await f.engine.executeSignal(
+        f.user.id,
+        await f.signal({ entry: 100_000, stopLoss: 98_000, takeProfit: 104_000 }),
+      );
+      expect(out.status).toBe('OPEN');
+      f.price('BTCUSDT', 97_500);
+      await f.engine.idle();
+      orders.findByClientOrderId = findByClientOrderId;
+
+      const position = await f.repos.positions.findById(out.positionId!);
+      expect(position).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
+      const fills = await f.repos.fills.listByPosition(out.positionId!);
+      expect(fills.map((x) => x.leg)).toEqual(['entry', 'sl']);
+      // The child reported itself (new, then filled) and its fill: none of it was a read.
+      const child = f.sim.allOrders(f.accountId, 'BTCUSDT').find((o) => o.reduceOnly && o.type === 'MARKET');
+      expect(child).toBeDefined();
+      expect(read).not.toContain(child!.clientOrderId);
+      await f.close();
+    });
+  });
 });
