@@ -5,18 +5,34 @@
  * report with fills still missing is confirmed over REST before the position is booked closed.
  */
 import { exitSide, isLivePosition, ZERO } from '../domain/index.js';
+import type { PositionBook } from '../store/index.js';
 import { type Account, asSymbol, type ExecutionContext, publishPosition, toDate } from './context.js';
 import { syncEntryFill } from './entry.js';
 import { finalizeClose, isFinalOrder } from './exits.js';
 import { withRetries } from './send.js';
 
-export async function checkSymbol(ctx: ExecutionContext, acct: Account, symbol: string): Promise<void> {
+/** Returns the id of the live position it looked at (none: undefined). */
+export async function checkSymbol(
+  ctx: ExecutionContext,
+  acct: Account,
+  symbol: string,
+): Promise<string | undefined> {
   // The position, its orders and its fills as one read (one snapshot).
   const book = await ctx.repos.positionBooks.findLive(acct.userId, symbol);
   if (!book) {
     acct.reportedFlat.delete(symbol);
-    return;
+    return undefined;
   }
+  await reactTo(ctx, acct, symbol, book);
+  return book.position.id;
+}
+
+async function reactTo(
+  ctx: ExecutionContext,
+  acct: Account,
+  symbol: string,
+  book: PositionBook,
+): Promise<void> {
   const { position, orders } = book;
   const entry = orders.find((o) => o.leg === 'entry');
   if (position.status === 'PENDING_ENTRY') {

@@ -17,8 +17,11 @@ import { answerFrom } from './send.js';
 export interface StreamHooks {
   /** Activity on a symbol: let the lane look at that position. */
   onSymbol(symbol: string): void;
-  /** A fill arrived for a position already booked closed: refresh its figures. */
-  onClosedFill(positionId: string): void;
+  /**
+   * A fill of one of the position's orders is recorded: let the lane look at the symbol, and at
+   * this position too if it is no longer the symbol's live one (booked closed: refresh its figures).
+   */
+  onFill(positionId: string, symbol: string): void;
   onStreamLost(): void;
   onStreamBack(): void;
 }
@@ -160,12 +163,9 @@ export function createStreamConsumer(
       },
       fill.symbol,
     );
-    const position = rec.positionId ? await ctx.repos.positions.findById(rec.positionId) : undefined;
-    if (position && (position.status === 'CLOSED_WIN' || position.status === 'CLOSED_LOSS')) {
-      hooks.onClosedFill(position.id);
-    } else {
-      hooks.onSymbol(fill.symbol);
-    }
+    // Whether the position is still live is for the lane to read (after whatever it is doing to it).
+    if (rec.positionId) hooks.onFill(rec.positionId, fill.symbol);
+    else hooks.onSymbol(fill.symbol);
   }
 
   function onBalance(event: Extract<UserStreamEvent, { type: 'balance' }>, receivedAt: number): void {
