@@ -64,6 +64,11 @@ forEachStore('entry facts', ({ store }) => {
     const elsewhere = await r.executionQueries.entryFacts(user.id, 'SOLUSDT', 'nt-entry-2', dayStart);
     expect(elsewhere).toMatchObject({ entry: undefined, hasLivePosition: false, lastStopOutAt: null });
     expect(elsewhere.realisedPnlSince.toFixed()).toBe(facts.realisedPnlSince.toFixed());
+    // The daily limit's own read after a close answers the same sum.
+    expect((await r.executionQueries.realisedPnlSince(user.id, dayStart)).toFixed()).toBe(
+      facts.realisedPnlSince.toFixed(),
+    );
+    expect((await r.executionQueries.realisedPnlSince(other.id, dayStart)).toFixed()).toBe('-100');
 
     const nobody = await r.executionQueries.entryFacts(
       '00000000-0000-4000-8000-000000000000',

@@ -146,6 +146,14 @@ export function createExecutionQueries(db: Db) {
       .returning()
       .prepare('orders_advance'),
   );
+  // After every close (the daily loss limit): prepared.
+  const pnlSinceQuery = once(() =>
+    db
+      .select({ total: sql<string | null>`sum(${positions.pnl})` })
+      .from(positions)
+      .where(closedSince(sql`${P('userId')}::uuid`, sql`${P('since')}::timestamptz`))
+      .prepare('execution_realised_pnl_since'),
+  );
   return {
     /**
      * Record an answer learned from the stream or a lookup: appended to the history like every
@@ -187,10 +195,7 @@ export function createExecutionQueries(db: Db) {
 
     /** Realised PnL (net of fees) of the user's positions closed at or after `since`. */
     async realisedPnlSince(userId: string, since: Date): Promise<Decimal> {
-      const [row] = await db
-        .select({ total: sql<string | null>`sum(${positions.pnl})` })
-        .from(positions)
-        .where(closedSince(userId, since));
+      const [row] = await pnlSinceQuery().execute({ userId, since: since.toISOString() });
       return dec(row?.total ?? '0');
     },
 
