@@ -80,7 +80,15 @@ export const DEFAULT_OPTIONS: ExecutionOptions = {
 
 export type ExecutionRepos = Pick<
   Repositories,
-  'users' | 'positions' | 'orders' | 'fills' | 'executionQueries' | 'audit' | 'signals' | 'balanceSnapshots'
+  | 'users'
+  | 'positions'
+  | 'orders'
+  | 'fills'
+  | 'positionBooks'
+  | 'executionQueries'
+  | 'audit'
+  | 'signals'
+  | 'balanceSnapshots'
 >;
 
 export interface ExecutionDeps {

@@ -96,9 +96,18 @@ async function paperAvailable(acct: Account & { mode: TradingMode }): Promise<De
   }
 }
 
+/** An account as the engine holds it: with its mode and the looks at symbols it has queued. */
+type EngineAccount = Account & {
+  mode: TradingMode;
+  /** Symbols with a look queued in the lane (see checkLater). */
+  pendingSymbols: Set<string>;
+  /** Per symbol, the positions that had a fill recorded since its queued look was asked for. */
+  filledPositions: Map<string, Set<string>>;
+};
+
 export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
   const ctx = resolveContext(deps);
-  const accounts = new Map<string, Account & { mode: TradingMode; pendingSymbols: Set<string> }>();
+  const accounts = new Map<string, EngineAccount>();
   const stats: StreamStats = { balanceUpdates: 0, latencies: [] };
   let started = false;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -125,27 +134,46 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
       .catch(logFailure('reconciliation', acct.userId));
   }
 
-  function connect(acct: Account & { pendingSymbols: Set<string>; mode: TradingMode }): void {
+  /**
+   * Look at a symbol in the lane, once for all the activity reported while the look waits its turn.
+   * The positions that had a fill recorded are looked at with it: the symbol's live one by the
+   * check itself (its read comes after the fills), any other one is booked closed by now and its
+   * figures are refreshed from its fills.
+   */
+  function checkLater(acct: EngineAccount, symbol: string): void {
+    if (acct.pendingSymbols.has(symbol) || acct.stopped) return;
+    acct.pendingSymbols.add(symbol);
+    acct.lane
+      .run(async () => {
+        acct.pendingSymbols.delete(symbol);
+        const filled = acct.filledPositions.get(symbol);
+        acct.filledPositions.delete(symbol);
+        // A failed check must not cost the closed positions their refresh (it is logged alone).
+        const live = await checkSymbol(ctx, acct, symbol).catch((err: unknown) => {
+          logFailure(`check ${symbol}`, acct.userId)(err);
+          return undefined;
+        });
+        for (const positionId of filled ?? []) {
+          if (positionId !== live) await refreshClosedFigures(ctx, positionId);
+        }
+      })
+      .catch(logFailure(`check ${symbol}`, acct.userId));
+  }
+
+  function connect(acct: EngineAccount): void {
     if (acct.unsubscribe) return;
     const listener = createStreamConsumer(
       ctx,
       acct,
       () => acct.mode,
       {
-        onSymbol(symbol) {
-          if (acct.pendingSymbols.has(symbol) || acct.stopped) return;
-          acct.pendingSymbols.add(symbol);
-          acct.lane
-            .run(async () => {
-              acct.pendingSymbols.delete(symbol);
-              await checkSymbol(ctx, acct, symbol);
-            })
-            .catch(logFailure(`check ${symbol}`, acct.userId));
-        },
-        onClosedFill(positionId) {
-          acct.lane
-            .run(() => refreshClosedFigures(ctx, positionId))
-            .catch(logFailure('refresh', acct.userId));
+        onSymbol: (symbol) => checkLater(acct, symbol),
+        onFill(positionId, symbol) {
+          if (acct.stopped) return;
+          const filled = acct.filledPositions.get(symbol);
+          if (filled) filled.add(positionId);
+          else acct.filledPositions.set(symbol, new Set([positionId]));
+          checkLater(acct, symbol);
         },
         onStreamLost: () => scheduleReconcile(acct),
         onStreamBack: () => scheduleReconcile(acct),
@@ -155,7 +183,7 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
     acct.unsubscribe = acct.exchange.subscribe(listener);
   }
 
-  async function startAccount(acct: Account & { pendingSymbols: Set<string>; mode: TradingMode }) {
+  async function startAccount(acct: EngineAccount) {
     acct.stopped = false;
     // Whatever happened while the account was stopped, the stream was not there to see it.
     acct.missedEvents = true;
@@ -204,6 +232,7 @@ export function createExecutionEngine(deps: ExecutionDeps): ExecutionEngine {
         missedEvents: true,
         stopped: false,
         pendingSymbols: new Set<string>(),
+        filledPositions: new Map<string, Set<string>>(),
       };
       accounts.set(userId, acct);
       if (started) await startAccount(acct);

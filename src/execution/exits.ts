@@ -10,7 +10,7 @@ import type { Decimal } from 'decimal.js';
 import { DAY_MS, type Direction, exitSide, isLivePosition, type Qty, ZERO } from '../domain/index.js';
 import { isOpenOrder } from '../exchange/index.js';
 import { nextRiskState, type RiskEvent } from '../risk/index.js';
-import type { OrderRecord, Position, PositionFill } from '../store/index.js';
+import type { OrderRecord, Position, PositionBook, PositionFill } from '../store/index.js';
 import { backoffMs } from './backoff.js';
 import {
   type Account,
@@ -52,21 +52,24 @@ function exitQtyOf(direction: Direction, fills: readonly PositionFill[]): Decima
  * all when they cannot come on it (the caller says so, or the stream is down): what is recorded
  * is all there is, and fills arriving later still correct the figures (refreshClosedFigures).
  */
-async function settledFills(
+async function settledBook(
   ctx: ExecutionContext,
   acct: Account,
-  position: Position,
+  positionId: string,
   waitForFills: boolean,
-): Promise<PositionFill[]> {
+): Promise<PositionBook | undefined> {
   const deadline = ctx.clock.now() + ctx.options.fillSettleMs;
   const wait = waitForFills && !acct.streamLost;
-  await acct.recorder.idle();
   for (;;) {
-    const fills = await ctx.repos.fills.listByPosition(position.id);
-    if (exitQtyOf(position.direction, fills).gte(position.filledQty)) return fills;
-    if (!wait || ctx.clock.now() >= deadline) return fills;
-    await ctx.sleep(25);
+    // What the stream has delivered is recorded first; then the position, its orders and its
+    // fills in one read (one snapshot).
     await acct.recorder.idle();
+    const book = await ctx.repos.positionBooks.findById(positionId);
+    if (!book || !isLivePosition(book.position.status)) return book;
+    const { position, fills } = book;
+    if (exitQtyOf(position.direction, fills).gte(position.filledQty)) return book;
+    if (!wait || ctx.clock.now() >= deadline) return book;
+    await ctx.sleep(25);
   }
 }
 
@@ -122,11 +125,10 @@ export async function finalizeClose(
   hint?: CloseReason,
   options: { waitForFills: boolean } = { waitForFills: true },
 ): Promise<Position> {
-  const position = await ctx.repos.positions.findById(positionId);
-  if (!position) throw new Error(`position ${positionId} not found`);
+  const book = await settledBook(ctx, acct, positionId, options.waitForFills);
+  if (!book) throw new Error(`position ${positionId} not found`);
+  const { position, orders, fills } = book;
   if (!isLivePosition(position.status)) return position;
-  const fills = await settledFills(ctx, acct, position, options.waitForFills);
-  const orders = await ctx.repos.orders.listByPosition(position.id);
   const kept = position.status === 'CLOSING' ? (position.closeReason as CloseReason | null) : null;
   const reason = deduceReason(orders, fills, position.direction, hint ?? kept ?? undefined);
   const figures = computeClose({
@@ -163,9 +165,10 @@ export async function finalizeClose(
 
 /** Recompute a closed position's figures when exit fills arrive after it was booked. */
 export async function refreshClosedFigures(ctx: ExecutionContext, positionId: string): Promise<void> {
-  const position = await ctx.repos.positions.findById(positionId);
-  if (!position || isLivePosition(position.status) || position.status === 'CANCELLED') return;
-  const fills = await ctx.repos.fills.listByPosition(position.id);
+  const book = await ctx.repos.positionBooks.findById(positionId);
+  if (!book) return;
+  const { position, fills } = book;
+  if (isLivePosition(position.status) || position.status === 'CANCELLED') return;
   const figures = computeClose({
     direction: position.direction,
     filledQty: position.filledQty,

@@ -5,18 +5,35 @@
  * report with fills still missing is confirmed over REST before the position is booked closed.
  */
 import { exitSide, isLivePosition, ZERO } from '../domain/index.js';
+import type { PositionBook } from '../store/index.js';
 import { type Account, asSymbol, type ExecutionContext, publishPosition, toDate } from './context.js';
 import { syncEntryFill } from './entry.js';
 import { finalizeClose, isFinalOrder } from './exits.js';
 import { withRetries } from './send.js';
 
-export async function checkSymbol(ctx: ExecutionContext, acct: Account, symbol: string): Promise<void> {
-  const position = await ctx.repos.positions.findLive(acct.userId, symbol);
-  if (!position) {
+/** Returns the id of the live position it looked at (none: undefined). */
+export async function checkSymbol(
+  ctx: ExecutionContext,
+  acct: Account,
+  symbol: string,
+): Promise<string | undefined> {
+  // The position, its orders and its fills as one read (one snapshot).
+  const book = await ctx.repos.positionBooks.findLive(acct.userId, symbol);
+  if (!book) {
     acct.reportedFlat.delete(symbol);
-    return;
+    return undefined;
   }
-  const orders = await ctx.repos.orders.listByPosition(position.id);
+  await reactTo(ctx, acct, symbol, book);
+  return book.position.id;
+}
+
+async function reactTo(
+  ctx: ExecutionContext,
+  acct: Account,
+  symbol: string,
+  book: PositionBook,
+): Promise<void> {
+  const { position, orders } = book;
   const entry = orders.find((o) => o.leg === 'entry');
   if (position.status === 'PENDING_ENTRY') {
     if (entry?.filledQty.gt(0)) {
@@ -32,14 +49,15 @@ export async function checkSymbol(ctx: ExecutionContext, acct: Account, symbol: 
     }
     return;
   }
-  // Read again only when the sync changed it: otherwise the row read above, a moment ago, will do
-  // (finalizeClose below reads it again before booking anything).
+  // Read again only when the sync changed it: otherwise the book read above, a moment ago, will do
+  // (a fill recorded since asks for another check; finalizeClose reads again before booking).
   const synced = entry?.filledQty.gt(position.filledQty) === true;
   if (synced) await syncEntryFill(ctx, acct, position, entry!);
-  const fresh = synced ? await ctx.repos.positions.findById(position.id) : position;
-  if (!fresh || !isLivePosition(fresh.status) || fresh.filledQty.lte(0)) return;
+  const now = synced ? await ctx.repos.positionBooks.findById(position.id) : book;
+  if (!now) return;
+  const { position: fresh, fills } = now;
+  if (!isLivePosition(fresh.status) || fresh.filledQty.lte(0)) return;
   const out = exitSide(fresh.direction);
-  const fills = await ctx.repos.fills.listByPosition(fresh.id);
   const exited = fills.filter((f) => f.side === out).reduce((sum, f) => sum.add(f.qty), ZERO);
   if (exited.gte(fresh.filledQty)) {
     acct.reportedFlat.delete(symbol);

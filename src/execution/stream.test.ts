@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forEachStore } from '../../test/support/stores.js';
 import { ZERO } from '../domain/index.js';
-import type { Exchange } from '../exchange/index.js';
+import type { Exchange, UserStreamEvent, UserStreamListener } from '../exchange/index.js';
 import { createEngineFixture } from './fixture.js';
 
 forEachStore('execution engine, user stream', ({ store }) => {
@@ -56,6 +56,81 @@ forEachStore('execution engine, user stream', ({ store }) => {
         // Nothing later says less than the books hold.
         expect(answers.every((a) => a.status === o.status)).toBe(true);
       }
+      await f.close();
+    });
+  });
+
+  describe('the order a triggered stop becomes', () => {
+    it('books its fill on the stop, without looking its exchange-made id up in the books', async () => {
+      const f = await createEngineFixture(store());
+      const read: string[] = [];
+      const orders = f.repos.orders;
+      const findByClientOrderId = orders.findByClientOrderId;
+      orders.findByClientOrderId = (clientOrderId) => {
+        read.push(clientOrderId);
+        return findByClientOrderId(clientOrderId);
+      };
+      const out = await f.engine.executeSignal(
+        f.user.id,
+        await f.signal({ entry: 100_000, stopLoss: 98_000, takeProfit: 104_000 }),
+      );
+      expect(out.status).toBe('OPEN');
+      f.price('BTCUSDT', 97_500);
+      await f.engine.idle();
+      orders.findByClientOrderId = findByClientOrderId;
+
+      const position = await f.repos.positions.findById(out.positionId!);
+      expect(position).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
+      const fills = await f.repos.fills.listByPosition(out.positionId!);
+      expect(fills.map((x) => x.leg)).toEqual(['entry', 'sl']);
+      // The child reported itself (new, then filled) and its fill: none of it was a read.
+      const child = f.sim.allOrders(f.accountId, 'BTCUSDT').find((o) => o.reduceOnly && o.type === 'MARKET');
+      expect(child).toBeDefined();
+      expect(read).not.toContain(child!.clientOrderId);
+      await f.close();
+    });
+  });
+
+  describe('a fill that comes after its position was booked closed', () => {
+    it('refreshes the closed position’s figures from it', async () => {
+      const f = await createEngineFixture(store());
+      const port = f.sim.account(f.accountId);
+      // The stop's fill is held back: the engine sees the position flat without it.
+      let holding = true;
+      const held: UserStreamEvent[] = [];
+      let deliver: UserStreamListener = () => undefined;
+      const late: Exchange = {
+        ...port,
+        subscribe(listener) {
+          deliver = listener;
+          return port.subscribe((event) => {
+            if (holding && event.type === 'fill' && event.fill.side === 'SELL') held.push(event);
+            else listener(event);
+          });
+        },
+      };
+      await f.engine.detachAccount(f.user.id);
+      await f.engine.attachAccount(f.user.id, late);
+      const out = await f.engine.executeSignal(
+        f.user.id,
+        await f.signal({ entry: 100_000, stopLoss: 98_000, takeProfit: 104_000 }),
+      );
+      expect(out.status).toBe('OPEN');
+      f.price('BTCUSDT', 97_500);
+      await f.engine.idle();
+      const booked = await f.repos.positions.findById(out.positionId!);
+      expect(booked).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
+      expect(held).toHaveLength(1);
+      const wallet = f.sim.accountSummary(f.accountId).walletBalance.sub(10_000);
+      // Booked from the stop's price, without the exit's fee: not yet what the wallet says.
+      expect(booked!.pnl!.eq(wallet)).toBe(false);
+
+      holding = false;
+      for (const event of held) deliver(event);
+      await f.engine.idle();
+      const refreshed = await f.repos.positions.findById(out.positionId!);
+      expect(refreshed).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
+      expect(refreshed!.pnl!.toFixed()).toBe(wallet.toFixed());
       await f.close();
     });
   });

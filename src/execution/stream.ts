@@ -17,8 +17,11 @@ import { answerFrom } from './send.js';
 export interface StreamHooks {
   /** Activity on a symbol: let the lane look at that position. */
   onSymbol(symbol: string): void;
-  /** A fill arrived for a position already booked closed: refresh its figures. */
-  onClosedFill(positionId: string): void;
+  /**
+   * A fill of one of the position's orders is recorded: let the lane look at the symbol, and at
+   * this position too if it is no longer the symbol's live one (booked closed: refresh its figures).
+   */
+  onFill(positionId: string, symbol: string): void;
   onStreamLost(): void;
   onStreamBack(): void;
 }
@@ -54,10 +57,26 @@ export function createStreamConsumer(
     return rec && rec.userId === acct.userId ? rec : undefined;
   };
 
+  /**
+   * The conditional order of ours that a regular order was triggered from, when the order carries
+   * an id of the exchange's making (not its parent's): no row of ours has that id (every row is
+   * keyed by an id we derived, or an `ext:` one), so reading the books for it would only miss.
+   * Algo ids are another numbering, so only regular orders are looked up here.
+   */
+  const triggeredParent = (symbol: string, orderId: string, clientOrderId: string) => {
+    const parent = acct.triggeredChildren.get(`${symbol}|${orderId}`);
+    return parent !== undefined && parent !== clientOrderId ? parent : undefined;
+  };
+
   async function recordOrder(event: Extract<UserStreamEvent, { type: 'order' }>): Promise<void> {
     const o = event.order;
     if (o.family === 'algo' && o.triggeredOrderId) {
       acct.triggeredChildren.set(`${o.symbol}|${o.triggeredOrderId}`, o.clientOrderId);
+    }
+    if (o.family === 'regular' && triggeredParent(o.symbol, o.id, o.clientOrderId) !== undefined) {
+      // What the child does is the parent's business: its own updates and its fills say it.
+      hooks.onSymbol(o.symbol);
+      return;
     }
     const rec = await ownOrder(o.clientOrderId);
     if (rec) {
@@ -113,11 +132,9 @@ export function createStreamConsumer(
   }
 
   async function recordFill(fill: Fill): Promise<void> {
-    let rec = await ownOrder(fill.clientOrderId);
-    if (!rec) {
-      const parent = acct.triggeredChildren.get(`${fill.symbol}|${fill.orderId}`);
-      if (parent) rec = await ownOrder(parent);
-    }
+    // A triggered child's fill is booked on its parent (our stop or target).
+    const parent = triggeredParent(fill.symbol, fill.orderId, fill.clientOrderId);
+    let rec = await ownOrder(parent ?? fill.clientOrderId);
     rec ??= await externalOrder(fill);
     if (!rec) {
       ctx.logger?.warn({ userId: acct.userId, fill: fill.tradeId }, 'a fill that belongs to no position');
@@ -146,12 +163,9 @@ export function createStreamConsumer(
       },
       fill.symbol,
     );
-    const position = rec.positionId ? await ctx.repos.positions.findById(rec.positionId) : undefined;
-    if (position && (position.status === 'CLOSED_WIN' || position.status === 'CLOSED_LOSS')) {
-      hooks.onClosedFill(position.id);
-    } else {
-      hooks.onSymbol(fill.symbol);
-    }
+    // Whether the position is still live is for the lane to read (after whatever it is doing to it).
+    if (rec.positionId) hooks.onFill(rec.positionId, fill.symbol);
+    else hooks.onSymbol(fill.symbol);
   }
 
   function onBalance(event: Extract<UserStreamEvent, { type: 'balance' }>, receivedAt: number): void {

@@ -18,6 +18,7 @@ import {
   createFillsRepository,
   createOrdersRepository,
   createPaperAccountsRepository,
+  createPositionBooks,
   createPositionQueries,
   createPositionsRepository,
   createRefreshTokensRepository,
@@ -57,6 +58,8 @@ export function createRepositories(db: Db) {
     orders: createOrdersRepository(db),
     /** Fills of our orders, recorded once each (stream, catch-up and lookups may repeat them). */
     fills: createFillsRepository(db),
+    /** A position with its orders and fills in one read (the engine's look at a symbol, a close). */
+    positionBooks: createPositionBooks(db),
     /** What the execution engine asks beyond plain CRUD: monotonic order updates, risk facts. */
     executionQueries: createExecutionQueries(db),
     audit: createAuditRepository(db),

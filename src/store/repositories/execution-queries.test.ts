@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { forEachStore } from '../../../test/support/stores.js';
 import { dec } from '../../domain/index.js';
-import { createRepositories } from '../index.js';
+import { createRepositories, type OrderAnswer } from '../index.js';
 
 forEachStore('entry facts', ({ store }) => {
   const repos = () => createRepositories(store().db);
@@ -64,6 +64,11 @@ forEachStore('entry facts', ({ store }) => {
     const elsewhere = await r.executionQueries.entryFacts(user.id, 'SOLUSDT', 'nt-entry-2', dayStart);
     expect(elsewhere).toMatchObject({ entry: undefined, hasLivePosition: false, lastStopOutAt: null });
     expect(elsewhere.realisedPnlSince.toFixed()).toBe(facts.realisedPnlSince.toFixed());
+    // The daily limit's own read after a close answers the same sum.
+    expect((await r.executionQueries.realisedPnlSince(user.id, dayStart)).toFixed()).toBe(
+      facts.realisedPnlSince.toFixed(),
+    );
+    expect((await r.executionQueries.realisedPnlSince(other.id, dayStart)).toFixed()).toBe('-100');
 
     const nobody = await r.executionQueries.entryFacts(
       '00000000-0000-4000-8000-000000000000',
@@ -145,5 +150,64 @@ forEachStore('entry facts', ({ store }) => {
       [undefined, undefined, false, undefined, '0'],
       ['facts-burst-a@example.com', live.id, false, undefined, '1.5'],
     ]);
+  });
+});
+
+forEachStore('advancing an order', ({ store }) => {
+  const repos = () => createRepositories(store().db);
+
+  it('appends every answer, moves the status and the filled quantity only forward, keeps what an answer omits', async () => {
+    const r = repos();
+    const user = await r.users.create({ email: 'advance@example.com', passwordHash: 'x' });
+    await r.orders.insertIntent({
+      userId: user.id,
+      positionId: null,
+      clientOrderId: 'nt-advance-1',
+      family: 'REGULAR',
+      leg: 'entry',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+    });
+    const at = '2026-05-01T00:00:00.000Z';
+    const advance = (answer: Omit<OrderAnswer, 'at' | 'outcome'>) =>
+      r.executionQueries.advanceOrder('nt-advance-1', { at, outcome: 'UPDATE', ...answer });
+
+    const partly = await advance({
+      status: 'PARTIALLY_FILLED',
+      exchangeOrderId: '77',
+      filledQty: dec('0.5'),
+      avgFillPrice: dec('100.25'),
+    });
+    expect(partly).toMatchObject({ status: 'PARTIALLY_FILLED', exchangeOrderId: '77' });
+    expect([partly!.filledQty.toFixed(), partly!.avgFillPrice!.toFixed()]).toEqual(['0.5', '100.25']);
+
+    // An older report (less filled, an earlier status) changes nothing but the history.
+    const older = await advance({ status: 'NEW', filledQty: dec('0.25') });
+    expect(older).toMatchObject({ status: 'PARTIALLY_FILLED', exchangeOrderId: '77' });
+    expect([older!.filledQty.toFixed(), older!.avgFillPrice!.toFixed()]).toEqual(['0.5', '100.25']);
+
+    // An answer with no status, id or figures keeps them all.
+    const bare = await advance({});
+    expect(bare).toMatchObject({ status: 'PARTIALLY_FILLED', exchangeOrderId: '77' });
+    expect(bare!.filledQty.toFixed()).toBe('0.5');
+
+    const filled = await advance({ status: 'FILLED', filledQty: dec('1'), avgFillPrice: dec('100.5') });
+    expect(filled).toMatchObject({ status: 'FILLED', exchangeOrderId: '77' });
+    expect([filled!.filledQty.toFixed(), filled!.avgFillPrice!.toFixed()]).toEqual(['1', '100.5']);
+
+    expect(filled!.answers).toHaveLength(4);
+    expect(filled!.answers[0]).toEqual({
+      at,
+      outcome: 'UPDATE',
+      status: 'PARTIALLY_FILLED',
+      exchangeOrderId: '77',
+      filledQty: '0.5',
+      avgFillPrice: '100.25',
+    });
+    expect(await r.orders.findByClientOrderId('nt-advance-1')).toEqual(filled);
+    expect(
+      await r.executionQueries.advanceOrder('nt-advance-none', { at, outcome: 'UPDATE' }),
+    ).toBeUndefined();
   });
 });

@@ -127,6 +127,33 @@ export function createExecutionQueries(db: Db) {
     },
     key: (q) => `${q.userId}|${q.symbol}|${q.entryClientOrderId}`,
   });
+  // Three times a trade (the stream's updates of the stop and target): one fixed statement,
+  // prepared, whatever the answer carries. A field the answer does not carry is a null parameter
+  // and keeps its value (greatest() ignores a null); the status moves only to a rank at least the
+  // current one.
+  const advanceStatement = once(() =>
+    db
+      .update(orders)
+      .set({
+        answers: sql`${orders.answers} || ${P('answer')}::jsonb`,
+        updatedAt: sql`now()`,
+        status: sql`case when ${P('status')}::text is not null and ${P('rank')}::int >= ${currentRank} then ${P('status')}::text else ${orders.status} end`,
+        exchangeOrderId: sql`coalesce(${P('exchangeOrderId')}::text, ${orders.exchangeOrderId})`,
+        filledQty: sql`greatest(${orders.filledQty}, ${P('filledQty')}::numeric)`,
+        avgFillPrice: sql`coalesce(${P('avgFillPrice')}::numeric, ${orders.avgFillPrice})`,
+      })
+      .where(eq(orders.clientOrderId, P('clientOrderId')))
+      .returning()
+      .prepare('orders_advance'),
+  );
+  // After every close (the daily loss limit): prepared.
+  const pnlSinceQuery = once(() =>
+    db
+      .select({ total: sql<string | null>`sum(${positions.pnl})` })
+      .from(positions)
+      .where(closedSince(sql`${P('userId')}::uuid`, sql`${P('since')}::timestamptz`))
+      .prepare('execution_realised_pnl_since'),
+  );
   return {
     /**
      * Record an answer learned from the stream or a lookup: appended to the history like every
@@ -138,25 +165,16 @@ export function createExecutionQueries(db: Db) {
         filledQty: fromDec(answer.filledQty),
         avgFillPrice: fromDec(answer.avgFillPrice),
       };
-      const set: Record<string, unknown> = {
-        answers: sql`${orders.answers} || ${JSON.stringify([stored])}::jsonb`,
-        updatedAt: sql`now()`,
-      };
-      if (answer.status) {
-        const rank = ORDER_STATUS_RANK[answer.status] ?? 0;
-        set.status = sql`case when ${rank} >= ${currentRank} then ${answer.status} else ${orders.status} end`;
-      }
-      if (answer.exchangeOrderId) set.exchangeOrderId = answer.exchangeOrderId;
-      if (answer.filledQty) {
-        set.filledQty = sql`greatest(${orders.filledQty}, ${answer.filledQty.toFixed()}::numeric)`;
-      }
-      if (answer.avgFillPrice) set.avgFillPrice = answer.avgFillPrice.toFixed();
       // RETURNING gives the row as this statement left it: no second read.
-      const [row] = await db
-        .update(orders)
-        .set(set)
-        .where(eq(orders.clientOrderId, clientOrderId))
-        .returning();
+      const [row] = await advanceStatement().execute({
+        clientOrderId,
+        answer: JSON.stringify([stored]),
+        status: answer.status || null,
+        rank: answer.status ? (ORDER_STATUS_RANK[answer.status] ?? 0) : 0,
+        exchangeOrderId: answer.exchangeOrderId || null,
+        filledQty: answer.filledQty ? answer.filledQty.toFixed() : null,
+        avgFillPrice: answer.avgFillPrice ? answer.avgFillPrice.toFixed() : null,
+      });
       return row ? toOrder(row) : undefined;
     },
 
@@ -177,10 +195,7 @@ export function createExecutionQueries(db: Db) {
 
     /** Realised PnL (net of fees) of the user's positions closed at or after `since`. */
     async realisedPnlSince(userId: string, since: Date): Promise<Decimal> {
-      const [row] = await db
-        .select({ total: sql<string | null>`sum(${positions.pnl})` })
-        .from(positions)
-        .where(closedSince(userId, since));
+      const [row] = await pnlSinceQuery().execute({ userId, since: since.toISOString() });
       return dec(row?.total ?? '0');
     },
 

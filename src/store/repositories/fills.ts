@@ -45,7 +45,7 @@ export interface NewFill {
 
 type Row = typeof fills.$inferSelect;
 
-function toFill(row: Row): FillRecord {
+export function toFill(row: Row): FillRecord {
   return {
     ...row,
     price: toDec(row.price)!,

@@ -10,6 +10,7 @@ export type { PrintedRow } from './list-page.js';
 export * from './ml-models.js';
 export * from './orders.js';
 export * from './paper-accounts.js';
+export * from './position-books.js';
 export * from './position-queries.js';
 export * from './positions.js';
 export * from './refresh-tokens.js';

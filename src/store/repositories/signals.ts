@@ -3,7 +3,7 @@ import { and, desc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { type Direction, DomainError, ErrorCode, type SignalStatus } from '../../domain/index.js';
 import type { Db } from '../database.js';
 import { signals } from '../schema/index.js';
-import { fromDec, toDec } from './convert.js';
+import { fromDec, once, toDec } from './convert.js';
 import { createFindById } from './find-by-id.js';
 
 export interface StoredSignal {
@@ -184,12 +184,40 @@ export function createSignalsRepository(db: Db) {
     });
   }
 
-  async function transition(id: string, to: SignalStatus, from: SignalStatus[], extra: Partial<Row> = {}) {
-    const [row] = await db
+  // A trade marks its signal EXECUTED and records its outcome: prepared, one fixed statement each
+  // (building a Drizzle update costs more CPU than running it, see orders.ts).
+  const P = sql.placeholder;
+  const statusUpdate = once(() =>
+    db
       .update(signals)
-      .set({ ...extra, status: to, updatedAt: sql`now()` })
-      .where(and(eq(signals.id, id), inArray(signals.status, from)))
-      .returning();
+      .set({ status: sql`${P('to')}::text`, updatedAt: sql`now()` })
+      .where(and(eq(signals.id, P('id')), sql`${signals.status} = any(${P('from')}::text[])`))
+      .returning()
+      .prepare('signals_transition'),
+  );
+  const outcomeUpdate = once(() =>
+    db
+      .update(signals)
+      .set({
+        outcome: sql`${P('outcome')}::text`,
+        outcomeSource: sql`${P('source')}::text`,
+        outcomePnl: sql`${P('pnl')}::numeric`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(signals.id, P('id')))
+      .returning()
+      .prepare('signals_record_outcome'),
+  );
+
+  async function transition(id: string, to: SignalStatus, from: SignalStatus[], extra: Partial<Row> = {}) {
+    const [row] =
+      Object.keys(extra).length === 0
+        ? await statusUpdate().execute({ id, to, from })
+        : await db
+            .update(signals)
+            .set({ ...extra, status: to, updatedAt: sql`now()` })
+            .where(and(eq(signals.id, id), inArray(signals.status, from)))
+            .returning();
     if (row) return toSignal(row);
     const [current] = await db.select().from(signals).where(eq(signals.id, id));
     if (!current) throw new DomainError(ErrorCode.NOT_FOUND, `signal ${id} not found`);
@@ -262,16 +290,12 @@ export function createSignalsRepository(db: Db) {
 
     /** The label the ML model learns from, once a trade of this signal closes. */
     async recordOutcome(id: string, outcome: SignalOutcome): Promise<StoredSignal> {
-      const [row] = await db
-        .update(signals)
-        .set({
-          outcome: outcome.outcome,
-          outcomeSource: outcome.source,
-          outcomePnl: outcome.pnl.toFixed(),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(signals.id, id))
-        .returning();
+      const [row] = await outcomeUpdate().execute({
+        id,
+        outcome: outcome.outcome,
+        source: outcome.source,
+        pnl: outcome.pnl.toFixed(),
+      });
       if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `signal ${id} not found`);
       return toSignal(row);
     },
