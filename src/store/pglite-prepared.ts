@@ -4,7 +4,7 @@
  * PGlite's `query` runs every statement as an unnamed one, in six trips into its WebAssembly
  * Postgres (parse, describe the statement, bind, describe the portal, execute, sync), so Postgres
  * parses, analyses and plans each statement anew every time. The repositories send the same few
- * dozen statements over and over (the execution engine ~40 per trade), and that work is most of
+ * dozen statements over and over (the execution engine ~30 per trade), and that work is most of
  * their cost: PGlite 0.5.17, a one-row select by key or update ~330 µs, of which ~230 µs go to
  * those trips and the parsing and planning.
  *
