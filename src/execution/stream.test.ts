@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { forEachStore } from '../../test/support/stores.js';
 import { ZERO } from '../domain/index.js';
 import type { Exchange, UserStreamEvent, UserStreamListener } from '../exchange/index.js';
-import { createEngineFixture } from './fixture.js';
+import { createEngineFixture, type EngineFixture } from './fixture.js';
+
+/** A long at 100,000 with its stop at 98,000, opened and then stopped out at 97,500: its id. */
+async function stopOut(f: EngineFixture): Promise<string> {
+  const out = await f.engine.executeSignal(
+    f.user.id,
+    await f.signal({ entry: 100_000, stopLoss: 98_000, takeProfit: 104_000 }),
+  );
+  expect(out.status).toBe('OPEN');
+  f.price('BTCUSDT', 97_500);
+  await f.engine.idle();
+  return out.positionId!;
+}
 
 forEachStore('execution engine, user stream', ({ store }) => {
   describe('updates that arrive while their send is out', () => {
@@ -70,18 +82,12 @@ forEachStore('execution engine, user stream', ({ store }) => {
         read.push(clientOrderId);
         return findByClientOrderId(clientOrderId);
       };
-      const out = await f.engine.executeSignal(
-        f.user.id,
-        await f.signal({ entry: 100_000, stopLoss: 98_000, takeProfit: 104_000 }),
-      );
-      expect(out.status).toBe('OPEN');
-      f.price('BTCUSDT', 97_500);
-      await f.engine.idle();
+      const positionId = await stopOut(f);
       orders.findByClientOrderId = findByClientOrderId;
 
-      const position = await f.repos.positions.findById(out.positionId!);
+      const position = await f.repos.positions.findById(positionId);
       expect(position).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
-      const fills = await f.repos.fills.listByPosition(out.positionId!);
+      const fills = await f.repos.fills.listByPosition(positionId);
       expect(fills.map((x) => x.leg)).toEqual(['entry', 'sl']);
       // The child reported itself (new, then filled) and its fill: none of it was a read.
       const child = f.sim.allOrders(f.accountId, 'BTCUSDT').find((o) => o.reduceOnly && o.type === 'MARKET');
@@ -111,14 +117,8 @@ forEachStore('execution engine, user stream', ({ store }) => {
       };
       await f.engine.detachAccount(f.user.id);
       await f.engine.attachAccount(f.user.id, late);
-      const out = await f.engine.executeSignal(
-        f.user.id,
-        await f.signal({ entry: 100_000, stopLoss: 98_000, takeProfit: 104_000 }),
-      );
-      expect(out.status).toBe('OPEN');
-      f.price('BTCUSDT', 97_500);
-      await f.engine.idle();
-      const booked = await f.repos.positions.findById(out.positionId!);
+      const positionId = await stopOut(f);
+      const booked = await f.repos.positions.findById(positionId);
       expect(booked).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
       expect(held).toHaveLength(1);
       const wallet = f.sim.accountSummary(f.accountId).walletBalance.sub(10_000);
@@ -128,7 +128,7 @@ forEachStore('execution engine, user stream', ({ store }) => {
       holding = false;
       for (const event of held) deliver(event);
       await f.engine.idle();
-      const refreshed = await f.repos.positions.findById(out.positionId!);
+      const refreshed = await f.repos.positions.findById(positionId);
       expect(refreshed).toMatchObject({ status: 'CLOSED_LOSS', closeReason: 'STOP_LOSS' });
       expect(refreshed!.pnl!.toFixed()).toBe(wallet.toFixed());
       await f.close();
