@@ -80,7 +80,10 @@ export interface Executor {
   onTime(now: number): Promise<void>;
   /** Levels working on a symbol, or undefined when nothing is (the fast path). */
   levels(symbol: string): WorkingLevels | undefined;
-  /** Reactions to exchange events still running (protection after a fill), or null when none. */
+  /**
+   * Reactions to exchange events still running (protection after a fill), or null when none.
+   * Rejects when one of them left a filled entry open (its close at market was refused).
+   */
   settle(): Promise<void> | null;
   /** End of the test: cancel what rests, close what is open, at market. */
   closeAll(): Promise<void>;
@@ -129,6 +132,12 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
   let realisedDay = -1;
   let realisedToday: Decimal = ZERO;
   let queue: Promise<void> | null = null;
+  /**
+   * A reaction that failed: only a close at market that was refused after a protective order was
+   * (exitNow), which leaves a filled entry open and unprotected. The run cannot go on as if it had
+   * been closed, so the next settle (and every one after) answers it.
+   */
+  let failure: { error: unknown } | null = null;
   /** The entry execute is sending, and whether it filled while being sent (see onEvent). */
   let sending: Working | null = null;
   let protectAfterSend = false;
@@ -146,7 +155,8 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       () => {
         if (queue === tail) queue = null;
       },
-      () => {
+      (error: unknown) => {
+        failure ??= { error };
         if (queue === tail) queue = null;
       },
     );
@@ -357,8 +367,10 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       if (protectAfterSend) {
         try {
           await protect(w);
-        } catch {
-          // As the queue leaves a reaction's failure (see enqueue): the backtest goes on.
+        } catch (error) {
+          // The failure the queue would have kept (see `failure`), answered here at once.
+          failure ??= { error };
+          throw error;
         }
       }
       // Protection of a filled entry, if any is on its way (a resting entry has none to wait for).
@@ -394,7 +406,12 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       return working.get(symbol)?.levels;
     },
     settle() {
-      return queue;
+      if (failure !== null) return Promise.reject(failure.error);
+      if (queue === null) return null;
+      // Waits for the reactions, then answers a failure among them (see `failure`).
+      return queue.then(() => {
+        if (failure !== null) throw failure.error;
+      });
     },
     async closeAll() {
       await this.settle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Candle, createManualClock, dec, type MarketSymbol, MINUTE_MS } from '../domain/index.js';
-import { noSlippage, Simulator, TEST_SYMBOLS } from '../exchange/index.js';
+import { type Exchange, noSlippage, Simulator, TEST_SYMBOLS } from '../exchange/index.js';
 import { type BacktestSignal, createDirectExecutor } from './executor.js';
 import { driveCandle, drivePlainCandle } from './intrabar.js';
 import { createTradeLedger } from './ledger.js';
@@ -40,6 +40,28 @@ function setup() {
     return driveCandle(deps, BTC, c, clock.now());
   };
   return { clock, sim, ledger, executor, candle };
+}
+
+/** A direct executor on the simulator's port refusing every reduce-only order (as Binance may: -2022). */
+function refusingExecutor(b: ReturnType<typeof setup>, userId: string) {
+  const port = b.sim.account('u');
+  const refusing: Exchange = {
+    ...port,
+    async createOrder(request) {
+      if (request.reduceOnly) throw new Error('-2022 ReduceOnly Order is rejected');
+      return port.createOrder(request);
+    },
+  };
+  return createDirectExecutor({
+    exchange: refusing,
+    clock: b.clock,
+    userId,
+    rules: new Map(b.sim.symbols().map((s) => [s.symbol as string, s])),
+    margin: dec(200),
+    leverage: 5,
+    minConfidence: 0,
+    risk: { cooldownAfterStopOutMs: 0, dailyLossLimit: dec('1e15') },
+  });
 }
 
 let n = 0;
@@ -185,6 +207,34 @@ describe('the direct executor', () => {
     expect(trade).toMatchObject({ reason: 'protection', entryPrice: 100_000, exitPrice: 100_000 });
     expect(b.executor.stats().protectionFailures).toBe(1);
     expect(b.sim.positionRisk('u')).toEqual([]);
+  });
+
+  it('fails the run, saying why, when a position it could not protect cannot be closed either', async () => {
+    const b = setup();
+    const executor = refusingExecutor(b, 'u3');
+    // The stop is already past the price: refused, so the entry must be closed, and that is refused too.
+    await expect(executor.execute(signal({ stopLoss: dec(100_500) }))).rejects.toThrow(
+      /could not close BTCUSDT at market \(Error: -2022 ReduceOnly Order is rejected\) after WOULD_TRIGGER_IMMEDIATELY/,
+    );
+    expect(b.sim.positionRisk('u')).toHaveLength(1);
+    // Nothing later can go on as if it had been closed.
+    await expect(executor.settle()).rejects.toThrow(/could not close BTCUSDT/);
+
+    // The same for a LIMIT entry that fills inside a candle (protected by a queued reaction).
+    const c = setup();
+    const limit = refusingExecutor(c, 'u4');
+    await limit.execute(signal({ entryType: 'LIMIT', entry: dec(99_500), stopLoss: dec(99_600) }));
+    c.clock.advance(5 * MINUTE_MS);
+    const candle: Candle = {
+      openTime: c.clock.now() - 5 * MINUTE_MS,
+      open: 100_000,
+      high: 100_000,
+      low: 99_400,
+      close: 99_450,
+      volume: 1000,
+    };
+    const deps = { sim: c.sim, executor: limit, ledger: c.ledger };
+    await expect(driveCandle(deps, BTC, candle, c.clock.now())).rejects.toThrow(/could not close BTCUSDT/);
   });
 
   it('drives the plain case synchronously and leaves the rest to driveCandle', async () => {
