@@ -162,12 +162,14 @@ export function createOrdersRepository(db: Db) {
       .where(eq(orders.clientOrderId, sql.placeholder('clientOrderId')))
       .prepare('orders_by_client_order_id'),
   );
+  // Oldest first, ties (orders written in one transaction share its now()) broken by id, as the
+  // position books' join orders them: every read of a position's orders lists them alike.
   const byPosition = once(() =>
     db
       .select()
       .from(orders)
       .where(eq(orders.positionId, sql.placeholder('positionId')))
-      .orderBy(orders.createdAt)
+      .orderBy(orders.createdAt, orders.id)
       .prepare('orders_by_position'),
   );
   // The hot writes too: building a statement with Drizzle costs more CPU than the round trip
@@ -309,7 +311,7 @@ export function createOrdersRepository(db: Db) {
       .select()
       .from(orders)
       .where(sql`${orders.positionId} = any(${P('positionIds')}::uuid[])`)
-      .orderBy(orders.createdAt)
+      .orderBy(orders.createdAt, orders.id)
       .prepare('orders_by_positions'),
   );
   const listGrouped = createGrouped<string, OrderRecord[]>({
@@ -351,7 +353,7 @@ export function createOrdersRepository(db: Db) {
         .select()
         .from(orders)
         .where(inArray(orders.positionId, [...positionIds]))
-        .orderBy(orders.createdAt);
+        .orderBy(orders.createdAt, orders.id);
       return rows.map(toOrder);
     },
 
