@@ -15,9 +15,12 @@
  */
 import {
   checkPeriod,
+  foldCount,
   isMissing,
   type NumericSeries,
+  nextSlot,
   outputFor,
+  ringSlot,
   type StreamingIndicator,
   toFloat64,
 } from './series.js';
@@ -305,7 +308,7 @@ export function deviationStep(
 ): number {
   const count = s[o + D_COUNT]!;
   const w = o + D_WINDOW;
-  const pos = count % period;
+  const pos = ringSlot(count, period);
   const newCount = count + 1;
   const newFlat = count > 0 && value === s[o + D_LAST]! ? s[o + D_FLAT]! + 1 : 1;
   const newTotal = s[o + D_TOTAL]! + value;
@@ -324,13 +327,14 @@ export function deviationStep(
   let sh = s[o + D_SHIFT]!;
   let a = s[o + D_S1]!;
   let b = s[o + D_S2]!;
-  if (newCount % period === 0) {
+  // newCount % period === 0, for a folded counter (period <= newCount <= 2 · period here).
+  if (newCount === period || newCount === 2 * period) {
     sh = value;
     a = 0;
     b = 0;
     // Oldest to newest, the newest being `value` (not yet in the buffer when peeking).
-    for (let j = 1; j <= period; j++) {
-      const d = (j === period ? value : s[w + ((pos + j) % period)]!) - sh;
+    for (let j = 1, k = nextSlot(pos, period); j <= period; j++, k = nextSlot(k, period)) {
+      const d = (j === period ? value : s[w + k]!) - sh;
       a += d;
       b += d * d;
     }
@@ -344,11 +348,11 @@ export function deviationStep(
   const variance = b * inversePeriod - mean * mean;
   const deviation = newFlat >= period || variance <= 0 ? 0 : Math.sqrt(variance);
   // The window's oldest value: the slot after `pos`, or `value` itself when period is 1.
-  const oldest = period === 1 ? value : s[w + ((pos + 1) % period)]!;
+  const oldest = period === 1 ? value : s[w + nextSlot(pos, period)]!;
   const sma = newTotal / period;
   if (commit) {
     s[w + pos] = value;
-    s[o + D_COUNT] = newCount;
+    s[o + D_COUNT] = foldCount(newCount, period);
     s[o + D_TOTAL] = newTotal - oldest;
     s[o + D_SHIFT] = sh;
     s[o + D_S1] = a;

@@ -4,9 +4,12 @@
  */
 import {
   checkPeriod,
+  foldCount,
   isMissing,
   type NumericSeries,
+  nextSlot,
   outputFor,
+  ringSlot,
   type StreamingIndicator,
   toFloat64,
 } from './series.js';
@@ -169,16 +172,16 @@ export function smaReset(s: Float64Array, o: number): void {
 /** One SMA update with a finite value: TA_SMA's running total, as createSmaState's update. */
 export function smaStep(s: Float64Array, o: number, period: number, value: number): number {
   const count = s[o + SMA_COUNT]!;
-  const pos = count % period;
+  const pos = ringSlot(count, period);
   s[o + SMA_WINDOW + pos] = value;
   const total = s[o + SMA_TOTAL]! + value;
-  s[o + SMA_COUNT] = count + 1;
+  s[o + SMA_COUNT] = foldCount(count + 1, period);
   if (count < period - 1) {
     s[o + SMA_TOTAL] = total;
     return Number.NaN;
   }
   // The oldest value of the window that ends here (the newest itself when period is 1).
-  s[o + SMA_TOTAL] = total - s[o + SMA_WINDOW + ((pos + 1) % period)]!;
+  s[o + SMA_TOTAL] = total - s[o + SMA_WINDOW + nextSlot(pos, period)]!;
   return total / period;
 }
 

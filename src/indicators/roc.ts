@@ -2,7 +2,15 @@
  * Rate of change in percent, TA-Lib's ROC: ((x[i] / x[i - period]) - 1) * 100, first value at index
  * `period`. Where x[i - period] is 0 the change is undefined: NaN (TA-Lib writes 0).
  */
-import { checkPeriod, isMissing, type NumericSeries, type StreamingIndicator, toFloat64 } from './series.js';
+import {
+  checkPeriod,
+  foldCount,
+  isMissing,
+  type NumericSeries,
+  ringSlot,
+  type StreamingIndicator,
+  toFloat64,
+} from './series.js';
 
 function changePct(value: number, base: number): number {
   return base === 0 ? Number.NaN : (value / base - 1) * 100;
@@ -35,13 +43,13 @@ export function rocReset(s: Float64Array, o: number): void {
   s[o + ROC_COUNT] = 0;
 }
 
-/** One ROC update with a finite value; slot count % period holds the value `period` steps back. */
+/** One ROC update with a finite value; slot count % period holds the value `period` steps back (see foldCount). */
 export function rocStep(s: Float64Array, o: number, period: number, value: number): number {
   const count = s[o + ROC_COUNT]!;
-  const at = o + ROC_WINDOW + (count % period);
+  const at = o + ROC_WINDOW + ringSlot(count, period);
   const result = count >= period ? changePct(value, s[at]!) : Number.NaN;
   s[at] = value;
-  s[o + ROC_COUNT] = count + 1;
+  s[o + ROC_COUNT] = foldCount(count + 1, period);
   return result;
 }
 
@@ -59,7 +67,7 @@ export function createRocState(period: number): StreamingIndicator {
     peek(value) {
       const count = s[ROC_COUNT]!;
       if (isMissing(value) || count < period) return Number.NaN;
-      return changePct(value, s[ROC_WINDOW + (count % period)]!);
+      return changePct(value, s[ROC_WINDOW + ringSlot(count, period)]!);
     },
     reset() {
       rocReset(s, 0);

@@ -164,4 +164,46 @@ describe('incremental rank', () => {
     }
     expect(directional).toBeGreaterThan(100);
   });
+
+  it("gives screen()'s numbers while its higher timeframes become ready, go stale and restart", () => {
+    // A short trend EMA, so that both higher timeframes become ready within the run; then their
+    // candles stop for a while (stale), then one is invalid (a restart, not ready again for a while).
+    const short = resolveScreenerConfig({ periods: { emaTrend: 12 } });
+    const random = seeded(12);
+    const inc = createSymbolScreener('READYUSDT', short);
+    let close = 100;
+    const ready = { confirm: 0, trend: 0 };
+    for (let i = 0; i < 2400; i++) {
+      close *= 1 + (random() - 0.5) * 0.02;
+      const c = candle(1_700_000_000_000 + i * STEP, close, random);
+      inc.push('primary', c);
+      const paused = i >= 1200 && i < 1500;
+      if (i % 4 === 3 && !paused) {
+        const bad = i === 1803;
+        inc.push('confirm', { ...c, openTime: c.openTime - 3 * STEP, close: bad ? Number.NaN : c.close });
+      }
+      if (i % 16 === 15 && !paused) {
+        const bad = i === 1999;
+        inc.push('trend', { ...c, openTime: c.openTime - 15 * STEP, close: bad ? Number.NaN : c.close });
+      }
+      const full = inc.screen();
+      const ranked = inc.rank();
+      if (isSkip(full)) {
+        expect(ranked).toEqual(full);
+        continue;
+      }
+      if (full.metrics.confirmTrend !== null) ready.confirm++;
+      if (full.metrics.trendEma200 !== null) ready.trend++;
+      const { symbol, direction, score, rawScore, qualityPenalty, fakePenalty } = full;
+      expect({ i, ranked }).toEqual({
+        i,
+        ranked: { symbol, direction, score, rawScore, qualityPenalty, fakePenalty },
+      });
+    }
+    // Both ready for most of the run, and not for a stretch of it.
+    expect(ready.confirm).toBeGreaterThan(1200);
+    expect(ready.confirm).toBeLessThan(2200);
+    expect(ready.trend).toBeGreaterThan(1200);
+    expect(ready.trend).toBeLessThan(2200);
+  });
 });

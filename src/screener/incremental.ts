@@ -12,8 +12,9 @@ import { timeframeMs } from '../domain/index.js';
 import { createEmaState, createHurstState, type StreamingIndicator } from '../indicators/index.js';
 import { type ScreenerConfig, viewLength } from './config.js';
 import { F, FIELD_COUNT, PrimaryStates } from './primary-states.js';
+import { rankViews } from './rank.js';
 import { createRollingColumns, type RollingColumns } from './rolling.js';
-import { rankViews, scoreViews } from './score.js';
+import { scoreViews } from './score.js';
 import { skipped } from './screen.js';
 import type {
   ConfirmView,
@@ -155,6 +156,13 @@ class PrimaryTrack {
   }
 }
 
+/**
+ * A rank's views of a higher timeframe not usable yet: NaN, which its filters read as unknown, as
+ * they read no view (a full screen gets none, and a note why).
+ */
+const NO_CONFIRM: ConfirmView = { emaFast: Number.NaN, emaSlow: Number.NaN, hurst: Number.NaN };
+const NO_TREND: TrendView = { close: Number.NaN, emaTrend: Number.NaN };
+
 /** `notes` with `note` added: the array is made by the first note (most screens have none). */
 function withNote(notes: string[] | undefined, note: string): string[] {
   if (notes === undefined) return [note];
@@ -283,58 +291,85 @@ class IncrementalScreener implements SymbolScreener {
   }
 
   screen(whale?: WhaleSignal): ScreenOutcome {
-    return this.prepare(whale, true) ?? scoreViews(scratchViews, this.config);
+    return this.prepareScreen(whale) ?? scoreViews(scratchViews, this.config);
   }
 
   rank(whale?: WhaleSignal, floor?: number): RankOutcome {
-    return this.prepare(whale, false) ?? rankViews(scratchViews, this.config, floor, this.ranked);
+    return this.prepareRank(whale) ?? rankViews(scratchViews, this.config, floor, this.ranked);
+  }
+
+  /** Why the symbol is skipped (too few primary candles), or undefined and scratchViews' primary set. */
+  private preparePrimary(whale: WhaleSignal | undefined): ScreenSkip | undefined {
+    const { config, symbol, primary } = this;
+    const n = primary.cols.pushed;
+    if (n < config.history.minPrimaryCandles) return this.tooFew(n);
+    const views = scratchViews;
+    views.symbol = symbol;
+    views.primary = primary.view();
+    views.whale = whale;
+    return undefined;
+  }
+
+  private tooFew(n: number): ScreenSkip {
+    const { config, primary } = this;
+    return skipped(
+      this.symbol,
+      `${n} valid ${config.timeframes.primary} candles, ${config.history.minPrimaryCandles} needed` +
+        (primary.dropped > 0 ? ` (${primary.dropped} before an invalid row ignored)` : ''),
+    );
+  }
+
+  /** The close time of the newest primary candle (what a higher timeframe's staleness is judged at). */
+  private primaryClose(): number {
+    return this.primary.cols.last(F.openTime) + this.pMs;
   }
 
   /**
-   * Fills scratchViews with what a screen scores; or why the symbol is skipped. `words`: whether
-   * the views carry their notes (the words of a full result; a rank reads none, and half the ranks
-   * of a backtest have one to make, a new string each time).
+   * Fills scratchViews with what a rank scores (no notes: a rank reads none, and half the ranks of
+   * a backtest have one to make, a new string each time); or why the symbol is skipped. A higher
+   * timeframe not usable yet is a view of NaN (what its filters read as unknown, as they read no
+   * view), and its view is made either way: the rank's path is the same from its first candle on
+   * (see points.ts).
    */
-  private prepare(whale: WhaleSignal | undefined, words: boolean): ScreenSkip | undefined {
-    const { config, symbol, primary, confirm, trend } = this;
-    const { periods, timeframes } = config;
-    const cols = primary.cols;
-    const n = cols.pushed;
-    if (n < config.history.minPrimaryCandles) {
-      return skipped(
-        symbol,
-        `${n} valid ${timeframes.primary} candles, ${config.history.minPrimaryCandles} needed` +
-          (primary.dropped > 0 ? ` (${primary.dropped} before an invalid row ignored)` : ''),
-      );
-    }
-    const view = primary.view();
-    const primaryClose = cols.last(F.openTime) + this.pMs;
+  private prepareRank(whale: WhaleSignal | undefined): ScreenSkip | undefined {
+    const skip = this.preparePrimary(whale);
+    if (skip !== undefined) return skip;
+    const { config, confirm, trend } = this;
+    const periods = config.periods;
+    const primaryClose = this.primaryClose();
     const views = scratchViews;
-    views.symbol = symbol;
-    views.primary = view;
-    views.whale = whale;
-    if (!words) {
-      views.confirm = higherTimeframeUsable(
-        this.confirmMs,
-        confirm.count,
-        periods.emaSlow,
-        confirm.lastOpenTime,
-        primaryClose,
-      )
-        ? confirm.confirmView()
-        : undefined;
-      views.trend = higherTimeframeUsable(
-        this.trendMs,
-        trend.count,
-        periods.emaTrend,
-        trend.lastOpenTime,
-        primaryClose,
-      )
-        ? trend.trendView()
-        : undefined;
-      views.notes = undefined;
-      return undefined;
-    }
+    const confirmView = confirm.confirmView();
+    const trendView = trend.trendView();
+    views.confirm = higherTimeframeUsable(
+      this.confirmMs,
+      confirm.count,
+      periods.emaSlow,
+      confirm.lastOpenTime,
+      primaryClose,
+    )
+      ? confirmView
+      : NO_CONFIRM;
+    views.trend = higherTimeframeUsable(
+      this.trendMs,
+      trend.count,
+      periods.emaTrend,
+      trend.lastOpenTime,
+      primaryClose,
+    )
+      ? trendView
+      : NO_TREND;
+    views.notes = undefined;
+    return undefined;
+  }
+
+  /** Fills scratchViews with what a full screen scores, its notes too; or why the symbol is skipped. */
+  private prepareScreen(whale: WhaleSignal | undefined): ScreenSkip | undefined {
+    const skip = this.preparePrimary(whale);
+    if (skip !== undefined) return skip;
+    const { config, primary, confirm, trend } = this;
+    const { periods, timeframes } = config;
+    const primaryClose = this.primaryClose();
+    const views = scratchViews;
     // Most screens have no notes: the array only when there is one (scoreViews shares an empty one).
     let notes: string[] | undefined;
     if (primary.dropped > 0) {

@@ -14,7 +14,8 @@ import { confirmation, rsiTrendSide, rsiZoneScore, trendAlignment } from './filt
 import { clamp, isNum } from './filters/util.js';
 import { volumeAnomaly, volumeSustain } from './filters/volume.js';
 import { viewFrom } from './fixtures.js';
-import { rankViews, scoreViews } from './score.js';
+import { rankViews } from './rank.js';
+import { scoreViews } from './score.js';
 import { FILTER_NAMES, type ScreenViews, type Side } from './types.js';
 
 const safe = (x: number) => (isNum(x) ? Math.round(x) : 0);

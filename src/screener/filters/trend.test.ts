@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { resolveScreenerConfig } from '../config.js';
-import { confirmation, rsiTrendSide, rsiZone, rsiZoneScore, trendAlignment, trendState } from './trend.js';
+import {
+  confirmation,
+  confirmationConflict,
+  confirmState,
+  rsiTrendSide,
+  rsiZone,
+  rsiZoneScore,
+  trendAlignment,
+  trendPoints,
+  trendState,
+} from './trend.js';
 
 const config = resolveScreenerConfig();
 const up = { close: 110, emaTrend: 100 };
@@ -82,5 +92,44 @@ describe('confirmation (EMA 9/21 on the confirmation timeframe)', () => {
 
   it('contributes nothing without confirmation candles', () => {
     expect(confirmation('LONG', undefined, undefined, config, '1h').points).toBe(0);
+  });
+});
+
+describe('a higher timeframe with a value that is not finite', () => {
+  // What a rank is handed before its higher timeframes are ready (NaN views), and what a bad
+  // value would be: unknown, exactly as no view at all, on either side of the comparison.
+  const odd = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  it('reads as no trend and no confirmation, whichever side is not finite', () => {
+    for (const x of odd) {
+      for (const view of [
+        { close: x, emaTrend: 100 },
+        { close: 100, emaTrend: x },
+        { close: x, emaTrend: x },
+      ]) {
+        expect(trendState(view)).toBeNull();
+        expect(trendPoints('LONG', view, config)).toBe(0);
+        expect(trendPoints('SHORT', view, config)).toBe(0);
+        expect(rsiTrendSide(50, view, config)).toBeNull();
+        expect(rsiTrendSide(20, view, config)).toBe('LONG');
+      }
+      for (const view of [
+        { emaFast: x, emaSlow: 100, hurst: 0.5 },
+        { emaFast: 100, emaSlow: x, hurst: 0.5 },
+      ]) {
+        expect(confirmState(view)).toBeNull();
+        expect(confirmationConflict('LONG', view, undefined, config)).toBe(false);
+        expect(confirmationConflict('SHORT', view, undefined, config)).toBe(false);
+      }
+    }
+  });
+
+  it('still compares finite values, however far apart', () => {
+    const far = { close: Number.MAX_VALUE, emaTrend: -Number.MAX_VALUE };
+    expect(trendState(far)).toBe('UP');
+    expect(trendPoints('SHORT', far, config)).toBe(-10);
+    const bearish = { emaFast: -Number.MAX_VALUE, emaSlow: Number.MAX_VALUE, hurst: 0.5 };
+    expect(confirmState(bearish)).toBe('DOWN');
+    expect(confirmationConflict('LONG', bearish, undefined, config)).toBe(true);
+    expect(rsiTrendSide(80, far, config)).toBeNull();
   });
 });

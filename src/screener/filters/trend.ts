@@ -8,12 +8,29 @@ import { fmt, isNum, sign } from './util.js';
 
 export type TrendState = 'UP' | 'DOWN';
 
+/**
+ * +1 when `a` is above `b`, -1 below, 0 when equal or either is not finite (x * 0 is NaN for NaN
+ * and ±Infinity).
+ *
+ * Written so that every operation runs on every call, known or not: a rank's higher timeframes
+ * are not ready for its first weeks of candles, and an operation V8 has never seen run is compiled
+ * as a bail-out, so the first ready view threw away the compiled rank (see points.ts).
+ */
+function gapSign(a: number, b: number): number {
+  const known = isNum(a * 0 + b * 0);
+  const gap = (a > b ? 1 : 0) - (a < b ? 1 : 0);
+  return known ? gap : 0;
+}
+
+/** trendState as a number: +1 UP, -1 DOWN, 0 unknown (see gapSign). */
+export function trendSign(trend: TrendView | undefined): number {
+  return trend === undefined ? 0 : gapSign(trend.close, trend.emaTrend);
+}
+
 /** Price above EMA200 on the trend timeframe = UP; null when unknown or exactly on it. */
 export function trendState(trend: TrendView | undefined): TrendState | null {
-  if (!trend || !isNum(trend.close) || !isNum(trend.emaTrend)) return null;
-  if (trend.close > trend.emaTrend) return 'UP';
-  if (trend.close < trend.emaTrend) return 'DOWN';
-  return null;
+  const s = trendSign(trend);
+  return s > 0 ? 'UP' : s < 0 ? 'DOWN' : null;
 }
 
 export interface Scored {
@@ -42,9 +59,10 @@ export function trendAlignment(
 
 /** trendAlignment's points alone (no object: what scoreViews needs per screen). */
 export function trendPoints(side: Side, trend: TrendView | undefined, config: ScreenerConfig): number {
-  const state = trendState(trend);
-  if (state === null) return 0;
-  return (state === 'UP') === (side === 'LONG') ? config.trend.alignedPoints : -config.trend.counterPenalty;
+  const { alignedPoints, counterPenalty } = config.trend;
+  const withSide = trendSign(trend) * sign(side);
+  const against = -counterPenalty;
+  return withSide > 0 ? alignedPoints : withSide < 0 ? against : 0;
 }
 
 export type RsiZone = 'OVERSOLD' | 'OVERBOUGHT';
@@ -83,18 +101,23 @@ export function rsiZonePoints(side: Side, rsi: number, config: ScreenerConfig): 
  */
 export function rsiTrendSide(rsi: number, trend: TrendView | undefined, config: ScreenerConfig): Side | null {
   const zone = rsiZone(rsi, config);
-  const state = trendState(trend);
+  const t = trendSign(trend);
   const fromZone = zone ? zoneSide(zone) : null;
-  const fromTrend: Side | null = state === null ? null : state === 'UP' ? 'LONG' : 'SHORT';
-  if (fromZone && fromTrend) return fromZone === fromTrend ? fromZone : null;
+  const fromTrend: Side | null = t > 0 ? 'LONG' : t < 0 ? 'SHORT' : null;
+  // Compared whether or not both speak (see gapSign: no operation only a ready trend runs).
+  const agree = fromZone === fromTrend;
+  if (fromZone && fromTrend) return agree ? fromZone : null;
   return fromZone ?? fromTrend;
 }
 
+/** confirmState as a number: +1 UP, -1 DOWN, 0 unknown (see gapSign). */
+function confirmSign(confirm: ConfirmView | undefined): number {
+  return confirm === undefined ? 0 : gapSign(confirm.emaFast, confirm.emaSlow);
+}
+
 export function confirmState(confirm: ConfirmView | undefined): TrendState | null {
-  if (!confirm || !isNum(confirm.emaFast) || !isNum(confirm.emaSlow)) return null;
-  if (confirm.emaFast > confirm.emaSlow) return 'UP';
-  if (confirm.emaFast < confirm.emaSlow) return 'DOWN';
-  return null;
+  const s = confirmSign(confirm);
+  return s > 0 ? 'UP' : s < 0 ? 'DOWN' : null;
 }
 
 /**
@@ -108,11 +131,11 @@ export function confirmationConflict(
   whale: WhaleSignal | undefined,
   config: ScreenerConfig,
 ): boolean {
-  const state = confirmState(confirm);
-  if (state === null || (state === 'UP' ? 1 : -1) === sign(side)) return false;
-  const c = config.confirmation;
+  // Every operation on every call, conflict or not (see gapSign).
+  const against = confirmSign(confirm) * sign(side) < 0;
+  const overrideAt = config.confirmation.whaleOverrideConfidence;
   const whaleSide = whale ? (whale.direction === 'PUMP' ? 'LONG' : 'SHORT') : null;
-  return !(whale && whaleSide === side && whale.confidence >= c.whaleOverrideConfidence);
+  return against && !(whale && whaleSide === side && whale.confidence >= overrideAt);
 }
 
 export interface Confirmation extends Scored {
