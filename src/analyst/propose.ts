@@ -206,10 +206,17 @@ export async function proposeSignal(
     reward_to_risk: round2(figures.rewardToRisk),
     llm_fallback: primary.fallback ? 1 : 0,
   };
-  // The aggregator's reasons, then the analysts' own words (a copy: the decision keeps its list).
-  const reasons = decision.reasons.slice();
-  if (primary.reasoning) reasons.push(`${primary.analyst}: ${primary.reasoning}`);
-  if (vision?.rejected) reasons.push(`vision: ${vision.rejected}`);
+  // The aggregator's reasons (a copy: the decision keeps its list), then, when first read, the
+  // analysts' own words; the proposals as records when first read too. Text and copies a store or
+  // a report reads, which a backtest's pass does not (its trade records are made after the pass):
+  // ~20 us per signal. Own accessors where the fields were, with setters as data fields could be
+  // written: a spread, JSON and every reader get what was there before. The words are the
+  // proposals' (whose own reasoning is made when read: proposalFromPlan) and the vision's
+  // rejection as it is now.
+  let reasons = decision.reasons.slice();
+  let wordsAdded = false;
+  const visionRejected = vision?.rejected ?? null;
+  let records: Record<string, unknown>[] | undefined;
   const draft: SignalDraft = {
     symbol: screen.symbol,
     direction: primary.direction,
@@ -226,10 +233,27 @@ export async function proposeSignal(
     timeframe: context.timeframe,
     fixes: primary.fixes,
     vetoes: decision.vetoes,
-    reasons,
+    get reasons(): string[] {
+      if (!wordsAdded) {
+        wordsAdded = true;
+        if (primary.reasoning) reasons.push(`${primary.analyst}: ${primary.reasoning}`);
+        if (visionRejected) reasons.push(`vision: ${visionRejected}`);
+      }
+      return reasons;
+    },
+    set reasons(value: string[]) {
+      wordsAdded = true;
+      reasons = value;
+    },
     features,
     screen,
-    proposals: proposals.map(proposalToRecord),
+    get proposals(): Record<string, unknown>[] {
+      records ??= proposals.map(proposalToRecord);
+      return records;
+    },
+    set proposals(value: Record<string, unknown>[]) {
+      records = value;
+    },
     expiresAt: new Date(now + (deps.signalTtlMs ?? 4 * timeframeMs(context.timeframe))),
   };
   return {
