@@ -10,7 +10,7 @@ import { isSkip, SCREENER_DEFAULTS, type ScreenResult, screenSymbol } from '../s
 import { createSignalsRepository } from '../store/index.js';
 import { createChatClient } from './llm/client.js';
 import { createLlmAnalyst } from './llm/llm-analyst.js';
-import { type ProposeDeps, proposeSignal, signalRecord, signalToJson } from './propose.js';
+import { type ProposeDeps, proposeSignal, proposeSignalNow, signalRecord, signalToJson } from './propose.js';
 import { createRuleAnalyst } from './rule-analyst.js';
 import type { Analyst } from './types.js';
 import { VALIDATION_DEFAULTS } from './validate.js';
@@ -193,6 +193,31 @@ describe('proposeSignal with the rule analyst', () => {
     };
     const outcome = await proposeSignal(screen(), extras, ruleDeps({ analyst: failing }));
     expect(outcome.reason).toMatch(/rule analyst failed: Error: boom now/);
+  });
+
+  it("proposeSignalNow gives proposeSignal's outcome without a promise, or leaves it to proposeSignal", async () => {
+    const screens = [
+      screen(),
+      screen({ direction: 'SHORT', proposed: 'SHORT', score: 90, rawScore: 90 }),
+      screen({ score: 40, rawScore: 40 }),
+      screen({ qualityPenalty: 60 }),
+      screen({ direction: 'NEUTRAL', proposed: null }),
+      screen({ source: 'rsi-trend' }, { rsi: 20 }),
+      screen({}, { atr: null }),
+      screen({}, { price: Number.NaN }),
+    ];
+    for (const s of screens) {
+      const slow = await proposeSignal(s, extras, ruleDeps());
+      const now = proposeSignalNow(s, extras, ruleDeps());
+      expect(now).toBeDefined();
+      expect(JSON.stringify(now)).toBe(JSON.stringify(slow));
+      expect([now!.signal?.reasons, now!.reason]).toEqual([slow.signal?.reasons, slow.reason]);
+    }
+    // Deps that need waiting: an analyst without analyzeNow, a vision analyst, a win probability.
+    const waiting: Analyst = { name: 'rule', analyze: (c) => createRuleAnalyst().analyze(c) };
+    expect(proposeSignalNow(screen(), extras, ruleDeps({ analyst: waiting }))).toBeUndefined();
+    expect(proposeSignalNow(screen(), extras, ruleDeps({ vision: waiting }))).toBeUndefined();
+    expect(proposeSignalNow(screen(), extras, ruleDeps({ winProbability: () => 0.6 }))).toBeUndefined();
   });
 
   it('words and records made when first read are what was written in before', async () => {
@@ -412,6 +437,12 @@ describe.skipIf(!dir)('proposeSignal on the real screener over recorded candles'
         { ...extras, candles: primary },
         ruleDeps({ clock: createManualClock(last.openTime) }),
       );
+      const now = proposeSignalNow(
+        result,
+        { ...extras, candles: primary },
+        ruleDeps({ clock: createManualClock(last.openTime) }),
+      );
+      expect(JSON.stringify(now)).toBe(JSON.stringify(outcome));
       const draft = outcome.candidate;
       if (!draft) continue;
       const sign = draft.direction === 'LONG' ? 1 : -1;
