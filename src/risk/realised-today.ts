@@ -6,12 +6,15 @@
  * (1e15 unless set) is nearly always far away.
  *
  * Guard (lossReaches): every term t (a fee, or a realised PnL negated) enters as its double f =
- * toFloat(t), |f - t| <= 2^-53 |t|, summed in doubles into S with |S - sum f| <= (n - 1) 2^-53 sum|f|
- * and sum|f| into M (at least (1 - n 2^-53) sum|f|). So |S - loss| <= (n + 1) 2^-53 sum|f|, under
- * the slack (n + 4) 2^-51 M, which also covers the rounding of S + 2 slack and the decimal sum's
- * own (40 significant digits an operation, ~1e-39 relative). The loss is surely
- * under the limit when S + 2 slack is under a double at or below the limit; otherwise the decimals
- * decide. A property test fails with no slack.
+ * toFloat(t), |f - t| <= 2^-53 |t| (plus 2^-1075 if it underflows), n terms summed in doubles into
+ * S (two roundings a fill) with |S - sum f| <= n 2^-53 sum|f|, and sum|f| into M (at least
+ * (1 - n 2^-53) sum|f|). So |S - loss| <= (n + 2) 2^-53 sum|f| + n 2^-1075, where loss is the
+ * decimal sum (40 significant digits an operation: ~1e-39 relative more). The slack (n + 4) 2^-51
+ * M is four times the relative part and also covers the rounding of S + 2 slack; the absolute
+ * part stays under the gap between the limit and the double under it that is compared (2^-52 of a
+ * limit of at least 2^-1000: the guard takes no smaller limit, nor more than 2^20 terms a day).
+ * The loss is surely under the limit when S + 2 slack is under that double; otherwise the
+ * decimals decide. A property test fails with no slack.
  */
 import type { Decimal } from 'decimal.js';
 import { add, toFloat, ZERO } from '../domain/index.js';
@@ -65,13 +68,15 @@ export function createRealisedToday(slackUlps = 1): RealisedToday {
     lossReaches(limit) {
       if (limit !== limitOf) {
         const f = toFloat(limit);
-        // Positive finite limits only; below it by 2^-51 relative (toFloat is within 2^-53).
-        limitBelow = f > 0 && f < Number.POSITIVE_INFINITY ? f * (1 - 2 ** -51 * slackUlps) : Number.NaN;
+        // Finite limits of at least 2^-1000 only; below it by 2^-51 relative (toFloat is within 2^-53).
+        limitBelow =
+          f >= 2 ** -1000 && f < Number.POSITIVE_INFINITY ? f * (1 - 2 ** -51 * slackUlps) : Number.NaN;
         limitOf = limit;
       }
       const slack = (terms + 4) * 2 ** -51 * magnitudeF * slackUlps;
       // Not NaN, finite (a non-finite term leaves NaN or an infinity: the decimals decide).
-      if (lossF + 2 * slack < limitBelow && magnitudeF < Number.POSITIVE_INFINITY) return false;
+      if (lossF + 2 * slack < limitBelow && magnitudeF < Number.POSITIVE_INFINITY && terms <= 2 ** 20)
+        return false;
       return fold().negated().gte(limit);
     },
   };
