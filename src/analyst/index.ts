@@ -4,7 +4,8 @@
  * Entry points:
  * - proposeSignal(screenResult, { timeframe, whale?, book?, tickSize?, candles? }, deps) ->
  *   { signal | null, reason, candidate, decision, proposals }; signalToJson(draft) for `scan --json`,
- *   signalRecord(draft, screen) for a backtest's trade (the same plus features and screen).
+ *   signalRecord(draft, screen) for a backtest's trade (the same plus features and screen);
+ *   proposeSignalNow, the same outcome without a promise when the deps need no waiting.
  * - createAnalysts(config, { clock, cache?, mode?, kind? }) -> { analyst, vision, combine }.
  * - The Analyst port and its adapters: createRuleAnalyst (default, deterministic),
  *   createLlmAnalyst (any OpenAI-compatible endpoint, cached, token-capped, falls back to rule),
@@ -51,6 +52,7 @@ export {
   type ProposeDeps,
   type ProposeOutcome,
   proposeSignal,
+  proposeSignalNow,
   type SignalDraft,
   signalRecord,
   signalToJson,

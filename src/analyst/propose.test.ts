@@ -10,9 +10,10 @@ import { isSkip, SCREENER_DEFAULTS, type ScreenResult, screenSymbol } from '../s
 import { createSignalsRepository } from '../store/index.js';
 import { createChatClient } from './llm/client.js';
 import { createLlmAnalyst } from './llm/llm-analyst.js';
-import { type ProposeDeps, proposeSignal, signalRecord, signalToJson } from './propose.js';
+import { type ProposeDeps, proposeSignal, proposeSignalNow, signalRecord, signalToJson } from './propose.js';
 import { createRuleAnalyst } from './rule-analyst.js';
 import type { Analyst } from './types.js';
+import { VALIDATION_DEFAULTS } from './validate.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 const CANDLE = T0 - 15 * MINUTE_MS;
@@ -193,6 +194,85 @@ describe('proposeSignal with the rule analyst', () => {
     const outcome = await proposeSignal(screen(), extras, ruleDeps({ analyst: failing }));
     expect(outcome.reason).toMatch(/rule analyst failed: Error: boom now/);
   });
+
+  it("proposeSignalNow gives proposeSignal's outcome without a promise, or leaves it to proposeSignal", async () => {
+    const screens = [
+      screen(),
+      screen({ direction: 'SHORT', proposed: 'SHORT', score: 90, rawScore: 90 }),
+      screen({ score: 40, rawScore: 40 }),
+      screen({ qualityPenalty: 60 }),
+      screen({ direction: 'NEUTRAL', proposed: null }),
+      screen({ source: 'rsi-trend' }, { rsi: 20 }),
+      screen({}, { atr: null }),
+      screen({}, { price: Number.NaN }),
+    ];
+    for (const s of screens) {
+      const slow = await proposeSignal(s, extras, ruleDeps());
+      const now = proposeSignalNow(s, extras, ruleDeps());
+      expect(now).toBeDefined();
+      expect(JSON.stringify(now)).toBe(JSON.stringify(slow));
+      expect([now!.signal?.reasons, now!.reason]).toEqual([slow.signal?.reasons, slow.reason]);
+    }
+    // Deps that need waiting: an analyst without analyzeNow, a vision analyst, a win probability.
+    const waiting: Analyst = { name: 'rule', analyze: (c) => createRuleAnalyst().analyze(c) };
+    expect(proposeSignalNow(screen(), extras, ruleDeps({ analyst: waiting }))).toBeUndefined();
+    expect(proposeSignalNow(screen(), extras, ruleDeps({ vision: waiting }))).toBeUndefined();
+    expect(proposeSignalNow(screen(), extras, ruleDeps({ winProbability: () => 0.6 }))).toBeUndefined();
+  });
+
+  it('words and records made when first read are what was written in before', async () => {
+    const rules = { ...VALIDATION_DEFAULTS, smartEntry: { ...VALIDATION_DEFAULTS.smartEntry } };
+    const deps = ruleDeps({ analyst: createRuleAnalyst({ rules }) });
+    const outcome = await proposeSignal(screen(), extras, deps);
+    // Rules are mutable: the words keep the numbers the plan was made with.
+    rules.stopAtr = 3;
+    rules.rewardToRisk = 5;
+    const s = outcome.signal!;
+    const p = outcome.proposals[0]!;
+    // The text as the analyst wrote it: the screen's first reasons, the rules, the plan's figures.
+    const risk = s.entry.sub(s.stopLoss).abs();
+    const rr = s.takeProfit.sub(s.entry).abs().div(risk).toNumber().toFixed(2);
+    const stopPct = risk.div(s.entry).mul(100).toNumber().toFixed(2);
+    const reasoning =
+      'LONG from the screen (score 82): LONG from momentum; trend aligned. Stop 1 ATR, target 2R.' +
+      ` Entry: momentum: MARKET; RR ${rr}, stop ${stopPct}%.`;
+    const json = JSON.parse(JSON.stringify(s));
+    expect(json.proposals).toEqual([{ ...p, entry: '2500', stopLoss: '2480', takeProfit: '2540' }]);
+    expect(json.proposals[0].reasoning).toBe(reasoning);
+    expect(Object.keys(json.proposals[0])).toEqual(Object.keys(p));
+    expect(p.reasoning).toBe(reasoning);
+    expect({ ...p }.reasoning).toBe(reasoning);
+    expect(json.reasons).toEqual([...outcome.decision!.reasons, `rule: ${reasoning}`]);
+    expect({ ...s }.reasons).toBe(s.reasons);
+    // The keys where they were (JSON and spreads list them in this order).
+    expect(Object.keys(s)).toEqual([
+      'symbol',
+      'direction',
+      'status',
+      'combinedConfidence',
+      'entryType',
+      'entry',
+      'stopLoss',
+      'takeProfit',
+      'analyst',
+      'fallback',
+      'winProbability',
+      'candleCloseTime',
+      'timeframe',
+      'fixes',
+      'vetoes',
+      'reasons',
+      'features',
+      'screen',
+      'proposals',
+      'expiresAt',
+    ]);
+    // Written like data fields.
+    s.reasons = ['mine'];
+    s.proposals = [];
+    p.reasoning = 'edited';
+    expect([s.reasons, s.proposals, p.reasoning]).toEqual([['mine'], [], 'edited']);
+  });
 });
 
 describe('proposeSignal with AI analysts', () => {
@@ -357,6 +437,12 @@ describe.skipIf(!dir)('proposeSignal on the real screener over recorded candles'
         { ...extras, candles: primary },
         ruleDeps({ clock: createManualClock(last.openTime) }),
       );
+      const now = proposeSignalNow(
+        result,
+        { ...extras, candles: primary },
+        ruleDeps({ clock: createManualClock(last.openTime) }),
+      );
+      expect(JSON.stringify(now)).toBe(JSON.stringify(outcome));
       const draft = outcome.candidate;
       if (!draft) continue;
       const sign = draft.direction === 'LONG' ? 1 : -1;

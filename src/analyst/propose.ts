@@ -6,7 +6,14 @@
  * the store's signals repository (`repos.signals.insert(draft, { now, windowMs })`).
  */
 import type { Decimal } from 'decimal.js';
-import { type Clock, type Direction, describeError, timeframeMs, toFloat } from '../domain/index.js';
+import {
+  type Clock,
+  type Direction,
+  describeError,
+  type Price,
+  timeframeMs,
+  toFloat,
+} from '../domain/index.js';
 import type { ScreenResult } from '../screener/index.js';
 import { COMBINE_DEFAULTS, type CombineOptions, combine, type Decision } from '../signals/index.js';
 import { type ContextExtras, contextFromScreen } from './context.js';
@@ -117,16 +124,13 @@ export async function proposeSignal(
   extras: ContextExtras,
   deps: ProposeDeps,
 ): Promise<ProposeOutcome> {
-  const symbol = screen.symbol;
-  if (screen.direction === 'NEUTRAL') return noSignal(symbol, 'screen is NEUTRAL');
-  const built = contextFromScreen(screen, extras);
-  if (!built.ok) return noSignal(symbol, built.reason);
+  const built = contextOf(screen, extras);
+  if (!built.ok) return built.outcome;
   const { context } = built;
 
   // Both analysts at once when there is a vision analyst; without one, a single await (no
   // Promise.all, its array and its destructuring, paid per candidate of every backtest scan), or
-  // none from an analyst that answers without waiting (the rule analyst: a backtest's every
-  // candidate then runs to its draft without a promise of its own to resume from).
+  // none from an analyst that answers without waiting (see also proposeSignalNow).
   let primary: Proposal;
   let vision: Proposal | null = null;
   const answerNow = deps.vision ? undefined : deps.analyst.analyzeNow;
@@ -138,17 +142,7 @@ export async function proposeSignal(
     else primary = await primaryAnswer;
   }
   const proposals = vision ? [primary, vision] : [primary];
-  if (
-    primary.direction === 'NONE' ||
-    primary.entry === null ||
-    primary.stopLoss === null ||
-    primary.takeProfit === null
-  ) {
-    const why =
-      primary.rejected ??
-      `${primary.analyst} proposes no trade${primary.reasoning ? `: ${primary.reasoning}` : ''}`;
-    return noSignal(symbol, primary.fallback ? `${why} (${primary.fallback})` : why, proposals);
-  }
+  if (!isTrade(primary)) return noTradeOutcome(screen.symbol, primary, proposals);
 
   let winProbability: number | null = null;
   if (deps.winProbability) {
@@ -161,6 +155,66 @@ export async function proposeSignal(
       winProbability = null; // the model has no opinion; the signal does not depend on it
     }
   }
+  return decide(screen, context, primary, vision, proposals, winProbability, deps);
+}
+
+/**
+ * proposeSignal's outcome without a promise, when the deps need no waiting: an analyst that
+ * answers at once (analyzeNow), no vision analyst and no win-probability model (the backtest's
+ * rule analyst). The same steps in the same order, so the same outcome; undefined when the deps
+ * need proposeSignal. A backtest's scan then makes its signals without a promise per candidate,
+ * Promise.all and an await to resume from.
+ */
+export function proposeSignalNow(
+  screen: ScreenResult,
+  extras: ContextExtras,
+  deps: ProposeDeps,
+): ProposeOutcome | undefined {
+  const answerNow = deps.analyst.analyzeNow;
+  if (answerNow === undefined || deps.vision || deps.winProbability) return undefined;
+  const built = contextOf(screen, extras);
+  if (!built.ok) return built.outcome;
+  const { context } = built;
+  const primary = safelyNow(deps.analyst, answerNow, context);
+  const proposals = [primary];
+  if (!isTrade(primary)) return noTradeOutcome(screen.symbol, primary, proposals);
+  return decide(screen, context, primary, null, proposals, null, deps);
+}
+
+/** The context for the analysts, or the outcome without a plan (a NEUTRAL screen, no usable price or ATR). */
+function contextOf(
+  screen: ScreenResult,
+  extras: ContextExtras,
+): { ok: true; context: AnalystContext } | { ok: false; outcome: ProposeOutcome } {
+  if (screen.direction === 'NEUTRAL')
+    return { ok: false, outcome: noSignal(screen.symbol, 'screen is NEUTRAL') };
+  const built = contextFromScreen(screen, extras);
+  return built.ok ? built : { ok: false, outcome: noSignal(screen.symbol, built.reason) };
+}
+
+/** A proposal with a complete plan. */
+type TradeProposal = Proposal & { direction: Direction; entry: Price; stopLoss: Price; takeProfit: Price };
+
+const isTrade = (p: Proposal): p is TradeProposal =>
+  p.direction !== 'NONE' && p.entry !== null && p.stopLoss !== null && p.takeProfit !== null;
+
+function noTradeOutcome(symbol: string, primary: Proposal, proposals: Proposal[]): ProposeOutcome {
+  const why =
+    primary.rejected ??
+    `${primary.analyst} proposes no trade${primary.reasoning ? `: ${primary.reasoning}` : ''}`;
+  return noSignal(symbol, primary.fallback ? `${why} (${primary.fallback})` : why, proposals);
+}
+
+/** The aggregator's decision on a plan, and the draft signal it makes. */
+function decide(
+  screen: ScreenResult,
+  context: AnalystContext,
+  primary: TradeProposal,
+  vision: Proposal | null,
+  proposals: Proposal[],
+  winProbability: number | null,
+  deps: ProposeDeps,
+): ProposeOutcome {
   const decision = combine(
     {
       screen: context.screen,
@@ -206,10 +260,18 @@ export async function proposeSignal(
     reward_to_risk: round2(figures.rewardToRisk),
     llm_fallback: primary.fallback ? 1 : 0,
   };
-  // The aggregator's reasons, then the analysts' own words (a copy: the decision keeps its list).
-  const reasons = decision.reasons.slice();
-  if (primary.reasoning) reasons.push(`${primary.analyst}: ${primary.reasoning}`);
-  if (vision?.rejected) reasons.push(`vision: ${vision.rejected}`);
+  // The aggregator's reasons (a copy: the decision keeps its list), then, when first read, the
+  // analysts' own words; the proposals as records when first read too. Text and copies a store or
+  // a report reads, which a backtest's pass does not (its trade records are made after the pass):
+  // ~20 us per signal, for ~2 us per accessor a literal defines. Own accessors where the fields
+  // were (a class's, on its prototype, would be lost to a spread), with setters as data fields
+  // could be written: a spread, JSON and every reader get what was there before. The words are
+  // the proposals' (whose own reasoning is made when read: proposalFromPlan) and the vision's
+  // rejection as it is now.
+  let reasons = decision.reasons.slice();
+  let wordsAdded = false;
+  const visionRejected = vision?.rejected ?? null;
+  let records: Record<string, unknown>[] | undefined;
   const draft: SignalDraft = {
     symbol: screen.symbol,
     direction: primary.direction,
@@ -226,10 +288,27 @@ export async function proposeSignal(
     timeframe: context.timeframe,
     fixes: primary.fixes,
     vetoes: decision.vetoes,
-    reasons,
+    get reasons(): string[] {
+      if (!wordsAdded) {
+        wordsAdded = true;
+        if (primary.reasoning) reasons.push(`${primary.analyst}: ${primary.reasoning}`);
+        if (visionRejected) reasons.push(`vision: ${visionRejected}`);
+      }
+      return reasons;
+    },
+    set reasons(value: string[]) {
+      wordsAdded = true;
+      reasons = value;
+    },
     features,
     screen,
-    proposals: proposals.map(proposalToRecord),
+    get proposals(): Record<string, unknown>[] {
+      records ??= proposals.map(proposalToRecord);
+      return records;
+    },
+    set proposals(value: Record<string, unknown>[]) {
+      records = value;
+    },
     expiresAt: new Date(now + (deps.signalTtlMs ?? 4 * timeframeMs(context.timeframe))),
   };
   return {

@@ -4,6 +4,7 @@
  * target at the reward-to-risk rule, smart entry. Complete enough to trade on its own.
  */
 
+import type { Direction } from '../domain/index.js';
 import { leadingReasons } from './context.js';
 import { noTrade, proposalFromPlan } from './proposal.js';
 import type { Analyst, AnalystContext, Proposal } from './types.js';
@@ -39,9 +40,32 @@ export function ruleProposal(
   if (direction === 'NEUTRAL') return noTrade('rule', 'screen is NEUTRAL: no direction');
   if (score < minScore) return noTrade('rule', `screen score ${score} < ${minScore}`);
   const { stopLoss, takeProfit } = atrPlan(direction, context.price, context.atr, rules);
+  // Words made when the proposal's reasoning is first read (proposalFromPlan), from the screen's
+  // (formatted from the numbers it captured) and the rules' numbers as they are now (rules are
+  // mutable objects). An anonymous arrow: under tsx a named closure also gets its name set.
+  const { stopAtr, rewardToRisk } = rules;
+  const screen = context.screen;
+  return proposalFromPlan(
+    'rule',
+    { direction, confidence: score, entry: context.price, stopLoss, takeProfit },
+    context,
+    () => ruleWords(screen, direction, score, stopAtr, rewardToRisk),
+    [],
+    rules,
+  );
+}
+
+/** The rule analyst's reasoning: the screen's direction, score and first three reasons, and its rules. */
+function ruleWords(
+  screen: AnalystContext['screen'],
+  direction: Direction,
+  score: number,
+  stopAtr: number,
+  rewardToRisk: number,
+): string {
   // The first three reasons (the others are not formatted for it: leadingReasons) joined by '; ',
-  // concatenated: join copies each into one new flat string, which a backtest pays per candidate.
-  const reasons = leadingReasons(context.screen, 3);
+  // concatenated: join copies each into one new flat string.
+  const reasons = leadingReasons(screen, 3);
   const n = reasons.length;
   const why =
     n === 0
@@ -51,12 +75,5 @@ export function ruleProposal(
         : n === 2
           ? `${reasons[0]}; ${reasons[1]}`
           : `${reasons[0]}; ${reasons[1]}; ${reasons[2]}`;
-  return proposalFromPlan(
-    'rule',
-    { direction, confidence: score, entry: context.price, stopLoss, takeProfit },
-    context,
-    `${direction} from the screen (score ${score}): ${why}. Stop ${rules.stopAtr} ATR, target ${rules.rewardToRisk}R.`,
-    [],
-    rules,
-  );
+  return `${direction} from the screen (score ${score}): ${why}. Stop ${stopAtr} ATR, target ${rewardToRisk}R.`;
 }

@@ -31,7 +31,7 @@ import {
 } from '../domain/index.js';
 import type { Exchange, UserStreamEvent } from '../exchange/index.js';
 import { sizeEntry } from '../execution/sizing.js';
-import { checkOrder, type RiskLimits } from '../risk/index.js';
+import { checkOrder, createRealisedToday, type RiskLimits } from '../risk/index.js';
 import type { TradeLedger } from './ledger.js';
 
 /** A stored, deduplicated signal as execution sees it. */
@@ -130,7 +130,8 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
   const configured = new Set<string>();
   const lastStopOut = new Map<string, number>();
   let realisedDay = -1;
-  let realisedToday: Decimal = ZERO;
+  // Summed in decimals only if the daily loss limit could be near (createRealisedToday).
+  const realisedToday = createRealisedToday();
   let queue: Promise<void> | null = null;
   /**
    * A reaction that failed: only a close at market that was refused after a protective order was
@@ -169,9 +170,9 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       const day = Math.floor(fill.time / UTC_DAY);
       if (day !== realisedDay) {
         realisedDay = day;
-        realisedToday = ZERO;
+        realisedToday.reset();
       }
-      realisedToday = add(realisedToday, fill.realizedPnl).minus(fill.fee);
+      realisedToday.add(fill.realizedPnl, fill.fee);
       const w = byEntryId.get(fill.clientOrderId);
       if (w) {
         w.filled = add(w.filled, fill.qty);
@@ -292,7 +293,7 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       if (!rules) return refuse('SYMBOL_NOT_TRADING', `${signal.symbol} has no exchange rules`);
       if (Math.floor(now / UTC_DAY) !== realisedDay) {
         realisedDay = Math.floor(now / UTC_DAY);
-        realisedToday = ZERO;
+        realisedToday.reset();
       }
       const gate = checkOrder(
         {

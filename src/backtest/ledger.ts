@@ -59,9 +59,12 @@ interface Working {
   entryQty: Decimal;
   entryValue: Decimal;
   exitQty: Decimal;
+  /** Exit fills' quote, but for exitUnvalued's. */
   exitValue: Decimal;
   /** The exit price when one fill (of an exact quote) did all the exiting so far, else NaN. */
   exitPrice: number;
+  /** That one fill while it is (its quote is not in exitValue: exitPrice needs none). */
+  exitUnvalued: Fill | null;
   realized: Decimal;
   fees: Decimal;
   funding: Decimal;
@@ -124,6 +127,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         exitQty: ZERO,
         exitValue: ZERO,
         exitPrice: Number.NaN,
+        exitUnvalued: null,
         realized: ZERO,
         fees: ZERO,
         funding: ZERO,
@@ -137,20 +141,31 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     // add: sums from zero, and an opening fill's zero PnL, without decimal.js's copies.
     w.fees = add(w.fees, fill.fee);
     w.realized = add(w.realized, fill.realizedPnl);
-    const value = fill.qty.mul(fill.price);
     // A side's first fill of an exact value (isExactProduct): so value / quantity, the side's average price, is the fill's price itself.
     const exact = isExactProduct(fill.qty, fill.price);
     if (side === w.direction) {
       const first = exact && w.entryQty.isZero();
       w.entryQty = add(w.entryQty, fill.qty);
-      w.entryValue = add(w.entryValue, value);
+      w.entryValue = add(w.entryValue, fill.qty.mul(fill.price));
       w.openQty = add(w.openQty, fill.qty);
       // The average entry moves with entry fills only (an exit leaves its decimals as they were).
       w.position.entryPrice = first ? num(fill.price) : divideToFloat(w.entryValue, w.entryQty);
     } else {
-      w.exitPrice = exact && w.exitQty.isZero() ? num(fill.price) : Number.NaN;
+      if (exact && w.exitQty.isZero()) {
+        // One exact exit fill gives the exit price; its value only matters if another exit fill
+        // follows (their average), and is added then, in the same order as fill by fill.
+        w.exitPrice = num(fill.price);
+        w.exitUnvalued = fill;
+      } else {
+        const before = w.exitUnvalued;
+        if (before !== null) {
+          w.exitValue = add(w.exitValue, before.qty.mul(before.price));
+          w.exitUnvalued = null;
+        }
+        w.exitPrice = Number.NaN;
+        w.exitValue = add(w.exitValue, fill.qty.mul(fill.price));
+      }
       w.exitQty = add(w.exitQty, fill.qty);
-      w.exitValue = add(w.exitValue, value);
       // The exit of what is open leaves zero (+0, as the subtraction would, more slowly).
       w.openQty = compare(fill.qty, w.openQty) === 0 ? ZERO : w.openQty.minus(fill.qty);
       const triggeredHere = triggered.get(symbol);
@@ -186,7 +201,8 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
           : w.exitPrice,
       qty: entryQty,
       notional: num(w.entryValue),
-      pnl: num(w.realized.minus(w.fees).minus(w.funding)),
+      // No funding (most trades): realized - fees itself, the digits `minus` of a zero copies.
+      pnl: num(w.funding.isZero() ? w.realized.minus(w.fees) : w.realized.minus(w.fees).minus(w.funding)),
       fees: num(w.fees),
       funding: num(w.funding),
       reason: w.reason ?? 'market',

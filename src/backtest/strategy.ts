@@ -22,6 +22,7 @@ import {
   type Analyst,
   type ProposeOutcome,
   proposeSignal,
+  proposeSignalNow,
   type SignalDraft,
   signalRecord,
 } from '../analyst/index.js';
@@ -178,15 +179,34 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
 
   const floor = ceiling ? scoreFloor(ceiling, combineOptions) : Number.NEGATIVE_INFINITY;
 
-  /** A scan's candidates (counted, not yet in rank order) through the analysts into signals. */
-  async function analyse(at: number, picked: RankOutcome[]): Promise<BacktestSignal[] | null> {
+  /**
+   * A scan's candidates (counted, not yet in rank order) through the analysts into signals: at
+   * once when the analysts answer without waiting (proposeSignalNow; our rule analyst), else once
+   * they have.
+   */
+  function analyse(
+    at: number,
+    picked: RankOutcome[],
+  ): BacktestSignal[] | null | Promise<BacktestSignal[] | null> {
     const candidates: ScreenResult[] = [];
     for (const o of picked.length > 1 ? rankOutcomes(picked) : picked) {
       candidates.push(ceiling ? (screeners.get(o.symbol)!.screen() as ScreenResult) : (o as ScreenResult));
     }
-    const results = await Promise.all(
+    // proposeSignalNow answers for every candidate or for none (it depends on the deps alone).
+    const results: ProposeOutcome[] = [];
+    for (const o of candidates) {
+      const r = proposeSignalNow(o, { timeframe, tickSize: options.tickSizes.get(o.symbol) }, deps);
+      if (r === undefined) break;
+      results.push(r);
+    }
+    if (results.length === candidates.length) return store(at, results);
+    return Promise.all(
       candidates.map((o) => proposeSignal(o, { timeframe, tickSize: options.tickSizes.get(o.symbol) }, deps)),
-    );
+    ).then((all) => store(at, all));
+  }
+
+  /** The analysts' outcomes counted, and the accepted signals stored (deduplicated) for execution. */
+  function store(at: number, results: ProposeOutcome[]): BacktestSignal[] | null {
     counts.analysed += results.length;
     const drafts: SignalDraft[] = [];
     for (const r of results) {

@@ -5,6 +5,7 @@
  */
 import type { Decimal } from 'decimal.js';
 import type { Direction, RiskState } from '../domain/index.js';
+import type { RealisedToday } from './realised-today.js';
 
 export const RiskReason = {
   ACCOUNT_HALTED: 'ACCOUNT_HALTED',
@@ -51,11 +52,17 @@ export interface AccountFacts {
   hasLivePosition: boolean;
   /** When this account was last stopped out on the symbol, if ever. */
   lastStopOutAt: number | null;
-  /** Realised PnL since 00:00 UTC today (negative when losing). */
-  realisedPnlToday: Decimal;
+  /**
+   * Realised PnL since 00:00 UTC today (negative when losing), or a tracker of it that answers the
+   * limit without the sum while a float guard can (see realised-today.ts).
+   */
+  realisedPnlToday: Decimal | RealisedToday;
   symbolTrading: boolean;
   symbolMaxLeverage: number;
 }
+
+const isTracked = (v: Decimal | RealisedToday): v is RealisedToday =>
+  typeof (v as Partial<RealisedToday>).lossReaches === 'function';
 
 const deny = (reason: RiskReason, message: string): GateDecision => ({ ok: false, reason, message });
 
@@ -102,10 +109,13 @@ export function checkOrder(
       `${request.symbol} stopped out recently: cooldown for another ${minutesLeft} min`,
     );
   }
-  if (facts.realisedPnlToday.negated().gte(limits.dailyLossLimit)) {
+  const today = facts.realisedPnlToday;
+  const tracked = isTracked(today);
+  if (tracked ? today.lossReaches(limits.dailyLossLimit) : today.negated().gte(limits.dailyLossLimit)) {
+    const pnl = tracked ? today.value() : today;
     return deny(
       RiskReason.DAILY_LOSS_LIMIT,
-      `today's realised loss ${facts.realisedPnlToday.negated().toFixed(2)} USDT reached the daily limit of ${limits.dailyLossLimit.toFixed(2)} USDT`,
+      `today's realised loss ${pnl.negated().toFixed(2)} USDT reached the daily limit of ${limits.dailyLossLimit.toFixed(2)} USDT`,
     );
   }
   return { ok: true };

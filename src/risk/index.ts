@@ -13,4 +13,5 @@ export {
   type RiskLimits,
   RiskReason,
 } from './gate.js';
+export { createRealisedToday, type RealisedToday } from './realised-today.js';
 export { nextRiskState, type RiskEvent, type Transition } from './states.js';

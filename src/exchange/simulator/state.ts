@@ -7,7 +7,6 @@ import {
   type Clock,
   compare,
   type Dec,
-  Dec as DecCtor,
   dec,
   decimalOfFloat,
   type IdGenerator,
@@ -210,10 +209,7 @@ export interface EngineState {
   onListenerError: ((error: unknown, event: SimEvent) => void) | undefined;
 }
 
-/** Internal money scale: every amount that enters a balance has at most 12 decimals, so sums are exact. */
-export const MONEY_DP = 12;
-export const roundMoney = (value: Dec): Dec => value.toDecimalPlaces(MONEY_DP, DecCtor.ROUND_HALF_EVEN);
-export const floorMoney = (value: Dec): Dec => value.toDecimalPlaces(MONEY_DP, DecCtor.ROUND_DOWN);
+export { floorMoney, MONEY_DP, roundMoney } from './money-scale.js';
 
 export function requireBook(state: EngineState, symbol: string): Book {
   const book = state.books.get(symbol);

@@ -34,8 +34,12 @@ export class TriggerList<T> {
 
   insert(level: number, seq: number, value: T): TriggerEntry<T> {
     const entry: TriggerEntry<T> = { level, seq, value, list: this };
+    const entries = this.entries;
     const i = this.lowerBound(level, seq);
-    this.entries.splice(i, 0, entry);
+    // A list holds a level or two per symbol: the new one mostly goes last (push), without the
+    // insertion splice's slower way (~0.5 us cold).
+    if (i === entries.length) entries.push(entry);
+    else entries.splice(i, 0, entry);
     if (i === 0) this.head = level;
     return entry;
   }
@@ -45,7 +49,8 @@ export class TriggerList<T> {
     let i = this.lowerBound(entry.level, entry.seq);
     // Equal (level, seq) pairs cannot exist: seq is unique. Scan defensively anyway.
     while (i < this.entries.length && this.entries[i] !== entry) i++;
-    if (i < this.entries.length) this.entries.splice(i, 1);
+    if (i === this.entries.length - 1) this.entries.pop();
+    else if (i < this.entries.length) this.entries.splice(i, 1);
     entry.list = null;
     if (i === 0) this.refreshHead();
   }
