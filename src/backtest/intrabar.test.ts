@@ -155,12 +155,16 @@ describe('the conservative intrabar rule', () => {
 
   it('cancels a LIMIT entry still resting at the signal expiry', async () => {
     const b = setup();
+    // Nothing working: no deadline, no levels.
+    expect(b.executor.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(b.executor.levels(BTC)).toBeUndefined();
     await b.executor.execute(signal({ entryType: 'LIMIT', entry: dec(99_000), stopLoss: dec(98_000) }));
     await b.candle(100_000, 100_300, 99_800, 100_100);
     expect(b.executor.nextDeadline()).toBe(T0 + 60 * MINUTE_MS);
     b.clock.set(T0 + 60 * MINUTE_MS);
     await b.executor.onTime(b.clock.now());
     expect(b.executor.levels(BTC)).toBeUndefined();
+    expect(b.executor.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
     expect(b.executor.stats().expiredEntries).toBe(1);
     expect(b.sim.openOrders('u')).toEqual([]);
   });
