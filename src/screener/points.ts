@@ -16,7 +16,7 @@
  * next call.
  */
 import type { ScreenerConfig } from './config.js';
-import { AF_PENALTY, ANTI_FAKE, antiFakeInto } from './filters/anti-fake.js';
+import { AF_PENALTY, ANTI_FAKE, antiFakeInto, antiFakeKilled } from './filters/anti-fake.js';
 import { momentumSideOf } from './filters/momentum.js';
 import { confirmationConflict, rsiTrendSide, rsiZonePoints, trendPoints } from './filters/trend.js';
 import { clamp, isNum } from './filters/util.js';
@@ -160,3 +160,14 @@ export function sumPoints(): void {
   FACTS[RAW_SCORE] = rawScore;
   FACTS[QUALITY_PENALTY] = qualityPenalty;
 }
+
+/**
+ * After pointsInto: the side is NEUTRAL whatever the points (killed by the anti-fake, or
+ * downgraded by a confirmation conflict).
+ */
+export const sideDead = (config: ScreenerConfig): boolean =>
+  antiFakeKilled(FACTS[FAKE_PENALTY] as number, config) || FACTS[DOWNGRADE] === 1;
+
+/** After sumPoints: the screen ends NEUTRAL (its side dead, or its raw score under the minimum). */
+export const endsNeutral = (config: ScreenerConfig): boolean =>
+  sideDead(config) || (FACTS[RAW_SCORE] as number) < config.base.minScore;

@@ -5,12 +5,11 @@
  * same; this module only decides how far a rank needs them.
  */
 import type { ScreenerConfig } from './config.js';
-import { antiFakeKilled } from './filters/anti-fake.js';
 import { M_LONG_POINTS, M_SHORT_POINTS, MOMENTUM, momentumInto } from './filters/momentum.js';
 import { levelInPathHit, marketStructureState, structurePoints } from './filters/structure.js';
 import { clamp } from './filters/util.js';
 import {
-  DOWNGRADE,
+  endsNeutral,
   FACTS,
   FAKE_PENALTY,
   LEVELS_FILTER,
@@ -21,6 +20,7 @@ import {
   SOURCES,
   STRUCTURE_FILTER,
   safePoints,
+  sideDead,
   sourcesOf,
   sumPoints,
   usableWhale,
@@ -122,7 +122,6 @@ function evaluateRank(views: ScreenViews, config: ScreenerConfig, floor: number)
   const whaleLeads = whale !== undefined && SOURCES.fromWhale === side;
   pointsInto(views, config, side, whale, whaleLeads, side === 'LONG' ? momLong : momShort, rsiNow);
   const fakePenalty = FACTS[FAKE_PENALTY] as number;
-  const downgrade = FACTS[DOWNGRADE] === 1;
   const points = POINTS;
   if (floor > 0) {
     // What the structure and the levels can still add: their points' ranges (a clean trend's
@@ -136,7 +135,7 @@ function evaluateRank(views: ScreenViews, config: ScreenerConfig, floor: number)
     sumPoints();
     let partial = FACTS[RAW_SCORE] as number;
     let quality = FACTS[QUALITY_PENALTY] as number;
-    const dead = antiFakeKilled(fakePenalty, config) || downgrade;
+    const dead = sideDead(config);
     const before = stopShort(
       views.symbol,
       side,
@@ -175,7 +174,7 @@ function evaluateRank(views: ScreenViews, config: ScreenerConfig, floor: number)
   sumPoints();
   const rawScore = FACTS[RAW_SCORE] as number;
   const qualityPenalty = FACTS[QUALITY_PENALTY] as number;
-  const neutral = antiFakeKilled(fakePenalty, config) || downgrade || rawScore < config.base.minScore;
+  const neutral = endsNeutral(config);
   const score = neutral ? 0 : clamp(rawScore, 0, 100);
   return rank(views.symbol, neutral ? 'NEUTRAL' : side, score, rawScore, qualityPenalty, fakePenalty);
 }

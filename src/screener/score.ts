@@ -10,7 +10,7 @@
  * result.ts), from numbers captured now.
  */
 import type { ScreenerConfig } from './config.js';
-import { antiFakeFound, antiFakeKilled } from './filters/anti-fake.js';
+import { antiFakeFound } from './filters/anti-fake.js';
 import { M_LONG_POINTS, M_SHORT_POINTS, MOMENTUM, momentumInto, scoredMomentum } from './filters/momentum.js';
 import {
   marketStructureState,
@@ -23,6 +23,7 @@ import { clamp, copyToArray, isNum, metric } from './filters/util.js';
 import { volumeRatio } from './filters/volume.js';
 import {
   DOWNGRADE,
+  endsNeutral,
   FACTS,
   FAKE_PENALTY,
   LEVELS_FILTER,
@@ -141,9 +142,7 @@ export function scoreViews(views: ScreenViews, config: ScreenerConfig): ScreenRe
   const fakePenalty = FACTS[FAKE_PENALTY] as number;
   const downgrade = FACTS[DOWNGRADE] === 1;
 
-  let direction: ScreenResult['direction'] = side;
-  if (antiFakeKilled(fakePenalty, config) || downgrade || rawScore < config.base.minScore)
-    direction = 'NEUTRAL';
+  const direction: ScreenResult['direction'] = endsNeutral(config) ? 'NEUTRAL' : side;
   const score = direction === 'NEUTRAL' ? 0 : clamp(rawScore, 0, 100);
 
   return new LazyScreenResult(
