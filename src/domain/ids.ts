@@ -36,6 +36,24 @@ export function deriveClientOrderId(userId: string, signalId: string, leg: Order
   return id as ClientOrderId;
 }
 
+/** 1 for the char codes CLIENT_ORDER_ID_PATTERN allows (all below 128), 0 for the others. */
+const ID_CHARS = new Uint8Array(128);
+for (const c of '.:/_-') ID_CHARS[c.charCodeAt(0)] = 1;
+for (let c = 48; c <= 57; c++) ID_CHARS[c] = 1; // 0-9
+for (let c = 65; c <= 90; c++) ID_CHARS[c] = 1; // A-Z
+for (let c = 97; c <= 122; c++) ID_CHARS[c] = 1; // a-z
+
+/**
+ * CLIENT_ORDER_ID_PATTERN.test(value), a char code at a time: the exchange checks the id of every
+ * order it is sent, where a loop over a table costs less than the regular expression (its
+ * builtin, its compiled code and lastIndex bookkeeping), above all while the code is cold.
+ */
 export function isValidClientOrderId(value: string): value is ClientOrderId {
-  return CLIENT_ORDER_ID_PATTERN.test(value);
+  const n = value.length;
+  if (n === 0 || n > 36) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || ID_CHARS[c] === 0) return false;
+  }
+  return true;
 }

@@ -5,11 +5,11 @@
  * (-4164, reduce-only exempt), client order ids (-4015/-4116).
  */
 import {
-  CLIENT_ORDER_ID_PATTERN,
   compare,
   type Dec,
   isMultipleOf,
   isNotPositive,
+  isValidClientOrderId,
   toFloat,
 } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
@@ -89,7 +89,7 @@ export function clearsMinNotional(spec: SimSymbolSpec, qty: Dec, price: number):
 
 export function checkClientIdFormat(id: string): void {
   if (id === '') throw binanceError(BinanceCode.EMPTY_NEW_CL_ORD_ID);
-  if (!CLIENT_ORDER_ID_PATTERN.test(id)) throw binanceError(BinanceCode.INVALID_CL_ORD_ID_LEN);
+  if (!isValidClientOrderId(id)) throw binanceError(BinanceCode.INVALID_CL_ORD_ID_LEN);
 }
 
 export function duplicateClientId(): never {
