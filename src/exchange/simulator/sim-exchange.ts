@@ -5,7 +5,6 @@
  */
 import {
   type ClientOrderId,
-  type Dec,
   DomainError,
   type EpochMs,
   ErrorCode,
@@ -32,11 +31,6 @@ import type {
 import type { Simulator } from './simulator.js';
 import type { SimAlgoOrder, SimEvent, SimOrder, SimPositionUpdate } from './types.js';
 
-const asPrice = (d: Dec): Price => d as Price;
-const asQty = (d: Dec): Qty => d as Qty;
-const asMoney = (d: Dec): Money => d as Money;
-const at = (ms: number): EpochMs => ms as EpochMs;
-
 export function toRegularOrder(o: SimOrder): RegularOrder {
   return {
     family: 'regular',
@@ -46,17 +40,17 @@ export function toRegularOrder(o: SimOrder): RegularOrder {
     side: o.side,
     type: o.type,
     timeInForce: o.timeInForce,
-    qty: asQty(o.origQty),
-    price: o.type === 'LIMIT' ? asPrice(o.price) : null,
-    triggerPrice: o.stopPrice.isZero() ? null : asPrice(o.stopPrice),
+    qty: o.origQty as Qty,
+    price: o.type === 'LIMIT' ? (o.price as Price) : null,
+    triggerPrice: o.stopPrice.isZero() ? null : (o.stopPrice as Price),
     workingType: o.workingType,
     reduceOnly: o.reduceOnly,
     closePosition: o.closePosition,
-    createdAt: at(o.time),
-    updatedAt: at(o.updateTime),
+    createdAt: o.time as EpochMs,
+    updatedAt: o.updateTime as EpochMs,
     status: o.status,
-    filledQty: asQty(o.executedQty),
-    avgFillPrice: o.executedQty.isZero() ? null : asPrice(o.avgPrice),
+    filledQty: o.executedQty as Qty,
+    avgFillPrice: o.executedQty.isZero() ? null : (o.avgPrice as Price),
   };
 }
 
@@ -69,17 +63,17 @@ export function toAlgoOrder(a: SimAlgoOrder): AlgoOrder {
     side: a.side,
     type: a.orderType,
     timeInForce: a.timeInForce,
-    qty: a.closePosition ? null : asQty(a.quantity),
-    price: a.price.isZero() ? null : asPrice(a.price),
-    triggerPrice: asPrice(a.triggerPrice),
+    qty: a.closePosition ? null : (a.quantity as Qty),
+    price: a.price.isZero() ? null : (a.price as Price),
+    triggerPrice: a.triggerPrice as Price,
     workingType: a.workingType,
     reduceOnly: a.reduceOnly,
     closePosition: a.closePosition,
-    createdAt: at(a.createTime),
-    updatedAt: at(a.updateTime),
+    createdAt: a.createTime as EpochMs,
+    updatedAt: a.updateTime as EpochMs,
     status: a.algoStatus,
     triggeredOrderId: a.actualOrderId === null ? null : String(a.actualOrderId),
-    triggeredAt: a.triggerTime > 0 ? at(a.triggerTime) : null,
+    triggeredAt: a.triggerTime > 0 ? (a.triggerTime as EpochMs) : null,
     rejectReason: a.rejectReason === '' ? null : a.rejectReason,
   };
 }
@@ -105,16 +99,16 @@ class PositionEvent implements PositionStreamEvent {
   constructor(reason: PositionStreamEvent['reason'], p: SimPositionUpdate, time: EpochMs) {
     this.reason = reason;
     this.symbol = p.symbol;
-    this.positionAmt = asQty(p.positionAmt);
-    this.entryPrice = asPrice(p.entryPrice);
+    this.positionAmt = p.positionAmt as Qty;
+    this.entryPrice = p.entryPrice as Price;
     this.marginMode = p.marginType === 'isolated' ? 'ISOLATED' : 'CROSSED';
-    this.isolatedWallet = asMoney(p.isolatedWallet);
+    this.isolatedWallet = p.isolatedWallet as Money;
     this.time = time;
     this.#update = p;
   }
 
   get unrealizedPnl(): Money {
-    return asMoney(this.#update.unrealizedPnl);
+    return this.#update.unrealizedPnl as Money;
   }
 
   toJSON(): Record<keyof PositionStreamEvent, unknown> {
@@ -134,7 +128,7 @@ class PositionEvent implements PositionStreamEvent {
 
 /** One engine event as the port's stream events, in the same order. */
 export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
-  const time = at(e.eventTime);
+  const time = e.eventTime as EpochMs;
   switch (e.type) {
     case 'ORDER_TRADE_UPDATE': {
       const order = toRegularOrder(e.order);
@@ -150,11 +144,11 @@ export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
             clientOrderId: order.clientOrderId,
             tradeId: String(e.tradeId),
             side: e.order.side,
-            qty: asQty(e.lastFilledQty),
-            price: asPrice(e.lastFilledPrice),
-            fee: asMoney(e.commission),
+            qty: e.lastFilledQty as Qty,
+            price: e.lastFilledPrice as Price,
+            fee: e.commission as Money,
             feeAsset: e.commissionAsset,
-            realizedPnl: asMoney(e.realizedProfit),
+            realizedPnl: e.realizedProfit as Money,
             maker: e.maker,
             liquidation: e.executionType === 'CALCULATED',
             time,
@@ -170,9 +164,9 @@ export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
         type: 'balance',
         reason: e.reason,
         asset: b.asset,
-        walletBalance: asMoney(b.walletBalance),
-        crossWalletBalance: asMoney(b.crossWalletBalance),
-        balanceChange: asMoney(b.balanceChange),
+        walletBalance: b.walletBalance as Money,
+        crossWalletBalance: b.crossWalletBalance as Money,
+        balanceChange: b.balanceChange as Money,
         time,
       }));
       for (const p of e.positions) out.push(new PositionEvent(e.reason, p, time));
@@ -224,14 +218,14 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
       const s = sim.accountSummary(accountId);
       return {
         asset: s.asset,
-        walletBalance: asMoney(s.walletBalance),
-        crossWalletBalance: asMoney(s.crossWalletBalance),
-        unrealizedPnl: asMoney(s.unrealizedPnl),
-        marginBalance: asMoney(s.marginBalance),
-        availableBalance: asMoney(s.availableBalance),
-        initialMargin: asMoney(s.initialMargin),
-        maintMargin: asMoney(s.maintMargin),
-        updatedAt: at(s.updateTime),
+        walletBalance: s.walletBalance as Money,
+        crossWalletBalance: s.crossWalletBalance as Money,
+        unrealizedPnl: s.unrealizedPnl as Money,
+        marginBalance: s.marginBalance as Money,
+        availableBalance: s.availableBalance as Money,
+        initialMargin: s.initialMargin as Money,
+        maintMargin: s.maintMargin as Money,
+        updatedAt: s.updateTime as EpochMs,
       };
     },
 
@@ -239,18 +233,18 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
       return sim.positionRisk(accountId, symbol).map((p) => ({
         symbol: p.symbol,
         side: p.positionAmt.gt(0) ? 'LONG' : 'SHORT',
-        qty: asQty(p.positionAmt.abs()),
-        entryPrice: asPrice(p.entryPrice),
-        breakEvenPrice: asPrice(p.breakEvenPrice),
-        markPrice: asPrice(p.markPrice),
-        unrealizedPnl: asMoney(p.unRealizedProfit),
-        notional: asMoney(p.notional.abs()),
+        qty: p.positionAmt.abs() as Qty,
+        entryPrice: p.entryPrice as Price,
+        breakEvenPrice: p.breakEvenPrice as Price,
+        markPrice: p.markPrice as Price,
+        unrealizedPnl: p.unRealizedProfit as Money,
+        notional: p.notional.abs() as Money,
         leverage: p.leverage,
         marginMode: p.marginType,
-        isolatedWallet: asMoney(p.isolatedWallet),
-        maintMargin: asMoney(p.maintMargin),
-        liquidationPrice: p.liquidationPrice.isZero() ? null : asPrice(p.liquidationPrice),
-        updatedAt: at(p.updateTime),
+        isolatedWallet: p.isolatedWallet as Money,
+        maintMargin: p.maintMargin as Money,
+        liquidationPrice: p.liquidationPrice.isZero() ? null : (p.liquidationPrice as Price),
+        updatedAt: p.updateTime as EpochMs,
       }));
     },
 
@@ -339,7 +333,7 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
 
     async setLeverage(symbol: MarketSymbol, leverage: number) {
       const r = sim.setLeverage(accountId, symbol, leverage);
-      return { symbol: r.symbol, leverage: r.leverage, maxNotional: asMoney(r.maxNotionalValue) };
+      return { symbol: r.symbol, leverage: r.leverage, maxNotional: r.maxNotionalValue as Money };
     },
 
     async setMarginMode(symbol: MarketSymbol, mode): Promise<void> {
