@@ -118,6 +118,13 @@ function bookOrderMargin(account: Account, book: Book, extra?: OrderLike): Dec {
 /** Open-order initial margin of the account (cached per symbol). */
 export function openOrderInitialMargin(account: Account): Dec {
   if (account.orderMarginDirty.size > 0) {
+    // No open order and nothing locked (an account that trades at market, most of the time):
+    // every dirty symbol is idle and locked nothing before, which the walk below would skip one
+    // by one, leaving the total as it is.
+    if (account.openOrders.size === 0 && account.orderMargin.size === 0) {
+      account.orderMarginDirty.clear();
+      return account.orderMarginTotal;
+    }
     for (const book of account.orderMarginDirty) {
       const before = account.orderMargin.get(book) ?? ZERO;
       // A symbol with no open order locks nothing (what the sum over no orders gives); nothing
