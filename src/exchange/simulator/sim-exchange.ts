@@ -187,13 +187,6 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
   // same port events go to the others, as the ccxt adapter gives one event to all its listeners.
   let lastEvent: SimEvent | undefined;
   let lastStreamEvents: UserStreamEvent[] = [];
-  const streamEventsOf = (e: SimEvent): UserStreamEvent[] => {
-    if (e !== lastEvent) {
-      lastStreamEvents = toStreamEvents(e);
-      lastEvent = e;
-    }
-    return lastStreamEvents;
-  };
 
   return {
     async markets(): Promise<readonly SymbolRules[]> {
@@ -346,7 +339,13 @@ export function createSimulatedExchange(sim: Simulator, accountId: string): Exch
 
     subscribe(listener: UserStreamListener) {
       return sim.subscribeAccount(accountId, (e) => {
-        const events = streamEventsOf(e);
+        // Translated once per event (see lastEvent), here rather than in a helper: every listener
+        // of every event passes here.
+        if (e !== lastEvent) {
+          lastStreamEvents = toStreamEvents(e);
+          lastEvent = e;
+        }
+        const events = lastStreamEvents;
         for (let i = 0; i < events.length; i++) listener(events[i]!);
       });
     },
