@@ -11,7 +11,7 @@
  * close it EXPIRES, and it expires too when the position it protected is gone (GTE_GTC).
  * TRAILING_STOP_MARKET is not simulated and answers -1116.
  */
-import { type Dec, DomainError, toFloat, ZERO } from '../../domain/index.js';
+import { abs, type Dec, DomainError, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import { checkOrderMargin } from './account-math.js';
 import { emitAlgoUpdate, emitOrderUpdate } from './events.js';
@@ -160,7 +160,8 @@ export function triggerAlgo(state: EngineState, algo: AlgoRec): void {
       endAlgo(state, algo, 'EXPIRED', 'No position to close.');
       return;
     }
-    qty = pos.amt.abs();
+    // abs: a long position's size itself, without decimal.js's copy.
+    qty = abs(pos.amt);
     reduceOnly = true;
   } else if (reduceOnly && !reduces(pos, algo.side)) {
     endAlgo(state, algo, 'REJECTED', binanceMessage(BinanceCode.REDUCE_ONLY_REJECT));
