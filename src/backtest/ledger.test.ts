@@ -53,4 +53,59 @@ describe('trade ledger', () => {
       { numRuns: 200 },
     );
   });
+
+  it('names the exit from the conditional order that closed the trade: stop, target, else market', () => {
+    const clock = createManualClock(Date.UTC(2026, 0, 5));
+    const sim = new Simulator({ clock, symbols: TEST_SYMBOLS, slippage: noSlippage });
+    sim.createAccount('u', { deposit: 100_000 });
+    const ledger = createTradeLedger(sim.account('u'), 100_000);
+    const trade = (exitAt: number, protect: boolean) => {
+      sim.onPrice(BTC, { last: 100_000 });
+      sim.placeOrder('u', { symbol: BTC, side: 'BUY', type: 'MARKET', quantity: dec('0.01') });
+      if (protect) {
+        for (const [type, trigger] of [
+          ['STOP_MARKET', '99000'],
+          ['TAKE_PROFIT_MARKET', '102000'],
+        ] as const)
+          sim.placeAlgoOrder('u', {
+            symbol: BTC,
+            side: 'SELL',
+            type,
+            triggerPrice: dec(trigger),
+            closePosition: true,
+          });
+      }
+      sim.onPrice(BTC, { last: exitAt });
+      if (!protect) sim.placeOrder('u', { symbol: BTC, side: 'SELL', type: 'MARKET', quantity: dec('0.01') });
+    };
+    trade(98_000, true);
+    trade(103_000, true);
+    trade(100_500, false);
+    trade(103_000, true);
+    expect(ledger.take().map((t) => t.reason)).toEqual(['stop', 'target', 'market', 'target']);
+    ledger.close();
+  });
+
+  it('keeps the wallet of the latest balance, however many fills came before it is read', () => {
+    const clock = createManualClock(Date.UTC(2026, 0, 5));
+    // A fee rate of nine decimals: fees, and so the wallet, of twelve.
+    const sim = new Simulator({
+      clock,
+      symbols: TEST_SYMBOLS,
+      slippage: noSlippage,
+      takerFeeRate: '0.000456789',
+    });
+    sim.createAccount('u', { deposit: 10_000 });
+    const ledger = createTradeLedger(sim.account('u'), 10_000);
+    expect(ledger.wallet).toBe(10_000);
+    sim.onPrice(BTC, { last: 100_000.1 });
+    for (const side of ['BUY', 'SELL', 'SELL', 'BUY'] as const)
+      sim.placeOrder('u', { symbol: BTC, side, type: 'MARKET', quantity: dec('0.013') });
+    // A wallet of more digits than a double's 15, read once after four fills.
+    const wallet = sim.accountSummary('u').walletBalance;
+    expect(wallet.d!.length).toBeGreaterThan(2);
+    expect(ledger.equity(() => Number.NaN)).toBe(wallet.toNumber());
+    expect(ledger.wallet).toBe(wallet.toNumber());
+    ledger.close();
+  });
 });

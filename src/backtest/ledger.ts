@@ -104,6 +104,19 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
   let closed: LedgerTrade[] = [];
   let wallet = startWallet;
   /**
+   * The latest balance event's wallet while `wallet` is not yet its float: converted when read
+   * (the equity, once a step), so fills of one step convert one wallet (its long decimal goes
+   * through text).
+   */
+  let walletBalance: Decimal | null = null;
+  const walletNow = (): number => {
+    if (walletBalance !== null) {
+      wallet = toFloat(walletBalance);
+      walletBalance = null;
+    }
+    return wallet;
+  };
+  /**
    * Funding of the ACCOUNT_UPDATE being read: its balance comes first, then (isolated margin, as
    * both executors trade) the one position that paid it, which names the trade (see onEvent).
    */
@@ -218,7 +231,8 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         return;
       case 'order': {
         const o = event.order;
-        if (o.family === 'algo' && o.triggeredOrderId !== null) {
+        // Its TRIGGERED update comes before the order it placed fills (FINISHED, after: not kept).
+        if (o.family === 'algo' && o.status === 'TRIGGERED' && o.triggeredOrderId !== null) {
           const reason: ExitReason =
             o.type === 'STOP_MARKET' || o.type === 'STOP'
               ? 'stop'
@@ -235,7 +249,7 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
         return;
       }
       case 'balance':
-        wallet = toFloat(event.walletBalance);
+        walletBalance = event.walletBalance;
         fundingPaid = event.reason === 'FUNDING_FEE' ? event.balanceChange.neg() : null;
         return;
       case 'position': {
@@ -255,11 +269,11 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
 
   return {
     get wallet() {
-      return wallet;
+      return walletNow();
     },
     openPositions: positions,
     equity(markOf) {
-      let e = wallet;
+      let e = walletNow();
       for (const p of positions.values()) {
         const mark = markOf(p.symbol);
         if (Number.isFinite(mark)) e += p.qty * (mark - p.entryPrice);

@@ -11,7 +11,7 @@
  * close it EXPIRES, and it expires too when the position it protected is gone (GTE_GTC).
  * TRAILING_STOP_MARKET is not simulated and answers -1116.
  */
-import { type Dec, DomainError, toFloat, ZERO } from '../../domain/index.js';
+import { abs, type Dec, DomainError, toFloat, ZERO } from '../../domain/index.js';
 import { BinanceCode, binanceError, binanceMessage } from '../errors.js';
 import { checkOrderMargin } from './account-math.js';
 import { emitAlgoUpdate, emitOrderUpdate } from './events.js';
@@ -69,29 +69,32 @@ export function placeAlgoOrder(state: EngineState, accountId: string, req: Place
   checkTradable(book);
   if (!ALGO_TYPES.has(req.type)) throw binanceError(BinanceCode.INVALID_ORDER_TYPE);
   const type = req.type as AlgoType;
+  const market = isMarketType(type);
   checkPositionSide(req.positionSide);
   const closePosition = req.closePosition === true;
   if (closePosition) {
     if (req.reduceOnly === true) notRequired('reduceOnly');
     if (req.quantity !== undefined) throw binanceError(BinanceCode.QUANTITY_EXISTS_WITH_CLOSE_POSITION);
-    if (!isMarketType(type)) notRequired('closePosition');
+    if (!market) notRequired('closePosition');
   }
   const qty = closePosition ? ZERO : requireParam(req.quantity, 'quantity');
   const trigger = requireParam(req.triggerPrice, 'triggerPrice');
-  const price = isMarketType(type) ? ZERO : requireParam(req.price, 'price');
-  if (isMarketType(type) && req.price !== undefined) notRequired('price');
+  const price = market ? ZERO : requireParam(req.price, 'price');
+  if (market && req.price !== undefined) notRequired('price');
   const clientAlgoId = takeClientId(state, account.algoByClientId, req.clientAlgoId, isOpenAlgo);
   const spec = book.spec;
-  if (!closePosition) checkQuantity(spec, qty, isMarketType(type));
+  if (!closePosition) checkQuantity(spec, qty, market);
   checkTriggerPrice(spec, trigger);
-  if (!isMarketType(type)) checkPrice(spec, price);
+  if (!market) checkPrice(spec, price);
   const reduceOnly = req.reduceOnly === true;
-  if (!closePosition) checkMinNotional(spec, qty, isMarketType(type) ? trigger : price, reduceOnly);
+  if (!closePosition) checkMinNotional(spec, qty, market ? trigger : price, reduceOnly);
   const workingType = req.workingType ?? 'CONTRACT_PRICE';
+  // The trigger as a float once: the immediate-trigger check and its place in the trigger list.
+  const level = toFloat(trigger);
+  const up = firesUp(type, req.side);
   if (book.hasPrice) {
     const watched = workingType === 'MARK_PRICE' ? book.markF : book.lastF;
-    const t = toFloat(trigger);
-    if (firesUp(type, req.side) ? watched >= t : watched <= t) {
+    if (up ? watched >= level : watched <= level) {
       throw binanceError(BinanceCode.ORDER_WOULD_IMMEDIATELY_TRIGGER);
     }
   }
@@ -138,9 +141,8 @@ export function placeAlgoOrder(state: EngineState, accountId: string, req: Place
   account.algos.set(algo.algoId, algo);
   account.algoByClientId.set(clientAlgoId, algo);
   addOpenAlgo(algo);
-  const up = firesUp(type, req.side);
   const list = workingType === 'MARK_PRICE' ? (up ? book.markUp : book.markDown) : up ? book.up : book.down;
-  algo.trigger = list.insert(toFloat(trigger), algo.seq, { kind: 'algo', algo });
+  algo.trigger = list.insert(level, algo.seq, { kind: 'algo', algo });
   emitAlgoUpdate(state, algo);
   return algo;
 }
@@ -160,7 +162,8 @@ export function triggerAlgo(state: EngineState, algo: AlgoRec): void {
       endAlgo(state, algo, 'EXPIRED', 'No position to close.');
       return;
     }
-    qty = pos.amt.abs();
+    // abs: a long position's size itself, without decimal.js's copy.
+    qty = abs(pos.amt);
     reduceOnly = true;
   } else if (reduceOnly && !reduces(pos, algo.side)) {
     endAlgo(state, algo, 'REJECTED', binanceMessage(BinanceCode.REDUCE_ONLY_REJECT));

@@ -13,6 +13,7 @@ import {
   add,
   compare,
   type Dec,
+  Dec as DecCtor,
   divide,
   isExactProduct,
   isNegative,
@@ -41,6 +42,8 @@ import {
 } from './state.js';
 import { ExpiryReason } from './types.js';
 
+const ONE = new DecCtor(1);
+
 export interface FillRequest {
   order: OrderRec;
   qty: Dec;
@@ -57,16 +60,18 @@ export function executeFill(state: EngineState, f: FillRequest): void {
   const account = order.account;
   const pos = positionOf(state, account, order.book);
   const prevAmt = pos.amt;
-  const signed = order.side === 'BUY' ? qty : qty.neg();
+  const buy = order.side === 'BUY';
   // qty × price once: the fee, the order's cumulative quote, the trade's quote and the isolated
   // margin of an opening fill all start from it.
   const quote = qty.mul(price);
   let realized = ZERO;
-  if (prevAmt.isZero() || isPositive(prevAmt) === isPositive(signed)) {
-    increase(pos, signed, qty, price, quote);
+  // The fill's quantity is positive: it increases the position when its side is the position's.
+  if (prevAmt.isZero() || isPositive(prevAmt) === buy) {
+    increase(pos, buy ? qty : qty.neg(), qty, price, quote);
   } else {
     const absPrev = abs(prevAmt);
-    const closeQty = compare(qty, absPrev) < 0 ? qty : absPrev;
+    // The fill itself when it closes the position exactly (no rest to open the other way).
+    const closeQty = compare(qty, absPrev) <= 0 ? qty : absPrev;
     // A short gains what the price fell: the negation is the product by -1 (zero's sign too).
     const gain = closeQty.mul(price.minus(pos.entryPrice));
     realized = roundMoney(isPositive(prevAmt) ? gain : gain.neg());
@@ -89,7 +94,7 @@ export function executeFill(state: EngineState, f: FillRequest): void {
     // Beyond the position the rest opens the other way (closeQty is qty itself when there is no rest).
     if (closeQty !== qty) {
       const openQty = qty.minus(closeQty);
-      if (isPositive(openQty)) increase(pos, order.side === 'BUY' ? openQty : openQty.neg(), openQty, price);
+      if (isPositive(openQty)) increase(pos, buy ? openQty : openQty.neg(), openQty, price);
     }
   }
   const fee = f.fee ?? roundMoney(quote.mul(f.maker ? account.makerRate : account.takerRate));
@@ -158,8 +163,36 @@ function increase(pos: Position, signed: Dec, q: Dec, price: Dec, quote?: Dec): 
   }
   pos.amt = add(pos.amt, signed);
   if (pos.marginType === 'ISOLATED') {
-    setIsolatedWallet(pos, add(pos.isolatedWallet, roundMoney(value.div(pos.leverage))));
+    setIsolatedWallet(pos, add(pos.isolatedWallet, roundMoney(perLeverage(value, pos.leverage))));
   }
+}
+
+/** 1/L for the leverages whose reciprocal is a finite decimal (L = 2^a × 5^b: 1, 2, 4, 5, 8, 10, ...), else null. */
+const reciprocals = new Map<number, Dec | null>();
+function reciprocalOf(leverage: number): Dec | null {
+  let r = reciprocals.get(leverage);
+  if (r === undefined) {
+    let n = leverage;
+    // Up to 1,000 (Binance allows 125): a reciprocal of at most 10 digits, exact at our precision.
+    if (Number.isInteger(n) && n >= 1 && n <= 1000) {
+      while (n % 2 === 0) n /= 2;
+      while (n % 5 === 0) n /= 5;
+    }
+    r = n === 1 ? ONE.div(leverage) : null;
+    reciprocals.set(leverage, r);
+  }
+  return r;
+}
+
+/**
+ * `value.div(leverage)`, the same decimal, as a product when 1/leverage is a finite decimal:
+ * value x (1/L) is then exactly value / L, and decimal.js rounds a product as it rounds a
+ * quotient (the exact result, to 40 digits, half up), so both give the same decimal; the product
+ * costs a fraction of the long division. Other leverages divide.
+ */
+export function perLeverage(value: Dec, leverage: number): Dec {
+  const inverse = reciprocalOf(leverage);
+  return inverse === null ? value.div(leverage) : value.mul(inverse);
 }
 
 /** Take a no-longer-open order out of the open set and the trigger lists; finish its parent algo. */
