@@ -226,18 +226,27 @@ export function isMultipleOf(value: Decimal, step: Decimal): boolean {
   return multipleByIntegers(value, step) ?? value.mod(step).isZero();
 }
 
-/** isMultipleOf's exact shortcut: undefined when the values do not fit it. */
+/**
+ * isMultipleOf's exact shortcut: undefined when the values do not fit it. Both read as scaled()
+ * reads them, into numbers rather than two objects (every tick rounding asks it first).
+ */
 function multipleByIntegers(value: Decimal, step: Decimal): boolean | undefined {
-  const v = scaled(value);
-  const s = step.isZero() ? null : scaled(step);
-  if (v === null || s === null) return undefined;
-  if (v.integer === 0) return true;
-  const low = Math.min(v.exponent, s.exponent);
-  const a = v.exponent - low;
-  const b = s.exponent - low;
+  const vw = value.d;
+  const sw = step.d;
+  if (!vw || vw.length > 3 || !sw || sw.length > 3 || sw[0] === 0) return undefined;
+  const vDigits = digitsOf(vw);
+  const sDigits = digitsOf(sw);
+  if (vDigits > 15 || sDigits > 15) return undefined;
+  const vInteger = integerOf(vw);
+  if (vInteger === 0) return true;
+  const vExponent = value.e - vDigits + 1;
+  const sExponent = step.e - sDigits + 1;
+  const low = Math.min(vExponent, sExponent);
+  const a = vExponent - low;
+  const b = sExponent - low;
   if (a > 22 || b > 22) return undefined;
-  const x = v.integer * POW10[a]!;
-  const y = s.integer * POW10[b]!;
+  const x = vInteger * POW10[a]!;
+  const y = integerOf(sw) * POW10[b]!;
   if (x > Number.MAX_SAFE_INTEGER || y > Number.MAX_SAFE_INTEGER) return undefined;
   return x % y === 0;
 }
