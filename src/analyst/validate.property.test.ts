@@ -243,6 +243,55 @@ describe('validatePlan', () => {
     );
   });
 
+  it('validates atrPlan’s own plan as the same plan made of other decimal objects', () => {
+    // validatePlan knows the risk and reward of the last exact plan atrPlan made (lastAtrPlan):
+    // entries of up to 45 digits and ATRs of 17 make both exact and inexact sums; the copies'
+    // plan is validated from its own subtractions.
+    fc.assert(
+      fc.property(
+        direction,
+        positiveText,
+        fc.double({ min: 1e-12, max: 1e12, noNaN: true }),
+        fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+        rulesArb,
+        (dir, entryText, atr, tickDecimals, rules) => {
+          const entry = new Dec(entryText);
+          const r = { ...rules, maxStopPct: Math.max(rules.maxStopPct, rules.minStopPct) };
+          const context = testContext({
+            price: entry as never,
+            atr,
+            rsi: 50,
+            bollingerPosition: dir === 'LONG' ? 1.5 : -0.5, // a breakout: MARKET at the price
+            tickSize: tickDecimals === undefined ? undefined : new Dec(1).div(10 ** tickDecimals),
+            screen: { ...testContext().screen, direction: dir },
+          });
+          const planned = atrPlan(dir, entry, atr, r);
+          const copies: RawPlan = {
+            direction: dir,
+            confidence: 80,
+            entry,
+            stopLoss: new Dec(planned.stopLoss),
+            takeProfit: new Dec(planned.takeProfit),
+          };
+          const want = validatePlan(copies, context, r);
+          const got = validatePlan({ ...copies, ...planned }, context, r);
+          expect(got.ok).toBe(want.ok);
+          if (!got.ok || !want.ok) {
+            expect(got).toEqual(want);
+            return;
+          }
+          same(got.plan.entry, want.plan.entry);
+          same(got.plan.stopLoss, want.plan.stopLoss);
+          same(got.plan.takeProfit, want.plan.takeProfit);
+          expect(Object.is(got.plan.stopPct, want.plan.stopPct)).toBe(true);
+          expect(Object.is(got.plan.rewardToRisk, want.plan.rewardToRisk)).toBe(true);
+          expect(got.plan.fixes).toEqual(want.plan.fixes);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('rounds a stop and target of more than 40 digits as moving them by the kept entry (0) did', () => {
     // The analyst's own decimals are kept as parsed (decimal.js does not round on parsing): the
     // move by the smart entry's delta, 0 when the entry stays, rounded them to 40 digits.

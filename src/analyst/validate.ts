@@ -11,6 +11,7 @@ import {
   Dec,
   type Direction,
   dec,
+  isExactSum,
   isShortDecimal,
   larger,
   type Price,
@@ -215,11 +216,47 @@ export function atrPlan(
     const atrDec = dec(atr, 'atr');
     risk = smaller(maxRisk, larger(minRisk, r.stopAtr === 1 ? atrDec : atrDec.mul(r.stopAtrDec)));
   }
-  return {
-    stopLoss: toward(entry, risk, s),
-    takeProfit: away(entry, risk.mul(r.rewardToRiskDec), s),
-  };
+  const stopLoss = toward(entry, risk, s);
+  const reward = risk.mul(r.rewardToRiskDec);
+  const takeProfit = away(entry, reward, s);
+  const last = lastAtrPlan;
+  if (isUsable(risk) && isUsable(reward) && isExactSum(entry, risk) && isExactSum(entry, reward)) {
+    last.entry = entry;
+    last.s = s;
+    last.risk = risk;
+    last.stopLoss = stopLoss;
+    last.reward = reward;
+    last.takeProfit = takeProfit;
+  } else last.entry = null;
+  return { stopLoss, takeProfit };
 }
+
+/**
+ * The last plan atrPlan made whose stop (entry - s x risk) and target (entry + s x reward) are
+ * exact (isExactSum; risk and reward positive), with its risk and reward: validatePlan, handed
+ * that plan (the rule analyst's, or its own replacement), knows |entry - stop| is the risk and
+ * |target - entry| the reward, and entry - s x risk the stop, without the three subtractions.
+ * The decimal objects themselves identify the plan (decimals are immutable); one slot, set or
+ * cleared by every atrPlan, as the band (see RuleDecimals.bandOf).
+ */
+const lastAtrPlan: {
+  entry: Decimal | null;
+  s: number;
+  risk: Decimal;
+  stopLoss: Decimal;
+  reward: Decimal;
+  takeProfit: Decimal;
+} = { entry: null, s: 0, risk: HUNDRED, stopLoss: HUNDRED, reward: HUNDRED, takeProfit: HUNDRED };
+
+/** Is (entry, stop) on side s the stop of the last exact atrPlan (so |entry - stop| is its risk)? */
+const atrStop = (entry: Decimal, stop: Decimal, s: number): boolean =>
+  lastAtrPlan.entry === entry && lastAtrPlan.stopLoss === stop && lastAtrPlan.s === s;
+
+/** |target - entry| for side s: the last exact atrPlan's reward when it is its target (see lastAtrPlan). */
+const rewardOf = (target: Decimal, entry: Decimal, s: number): Decimal =>
+  lastAtrPlan.entry === entry && lastAtrPlan.takeProfit === target && lastAtrPlan.s === s
+    ? lastAtrPlan.reward
+    : gap(target, entry, s);
 
 /**
  * Smart entry: a reversal or dip (RSI < 35 LONG, > 65 SHORT) rests a LIMIT 0.2 ATR better than the
@@ -282,7 +319,7 @@ function gap(from: Decimal, to: Decimal, s: number): Decimal {
 }
 /** |target - entry| / stopDistance as a float (the plan's reward-to-risk). */
 const rewardToRiskOf = (entry: Decimal, target: Decimal, stopDistance: Decimal, s: number): number =>
-  quotientToFloat(gap(target, entry, s), stopDistance);
+  quotientToFloat(rewardOf(target, entry, s), stopDistance);
 
 /** Validate an analyst's plan against the context; fix what can be fixed, reject the rest. */
 export function validatePlan(
@@ -360,7 +397,9 @@ export function validatePlan(
   const ruleDecs = ruleDecimals(rules);
   // The smallest and the largest allowed risk.
   const { bandNearest: nearest, bandFarthest: farthest } = band(ruleDecs, entry);
-  const riskBefore = gap(entry, stop, s);
+  // An exact ATR plan's stop is its risk from entry (see lastAtrPlan).
+  const planned = atrStop(entry, stop, s);
+  const riskBefore = planned ? lastAtrPlan.risk : gap(entry, stop, s);
   const risk = smaller(farthest, larger(nearest, riskBefore));
   if (compare(risk, riskBefore) !== 0) {
     fixes.push(
@@ -371,7 +410,8 @@ export function validatePlan(
   // Rounding directions: toward the stop's side of entry, or toward the target's side.
   const stopSide = direction === 'LONG' ? 'down' : 'up';
   const targetSide = direction === 'LONG' ? 'up' : 'down';
-  stop = round(toward(entry, risk, s), tick);
+  // The risk kept as it is, an exact ATR plan's stop is entry - s x risk already.
+  stop = round(planned && risk === riskBefore ? stop : toward(entry, risk, s), tick);
   // |entry − stop| of the final stop, computed once (the checks below all start from it).
   let stopDistance = gap(entry, stop, s);
   const tooNear = compare(stopDistance, nearest) < 0;
@@ -383,7 +423,7 @@ export function validatePlan(
   }
   // Is the target more than maxRewardToRisk risks away? The same answer as comparing the plan's
   // reward-to-risk, nearly always without its division (quotientExceeds).
-  if (quotientExceeds(gap(target, entry, s), stopDistance, rules.maxRewardToRisk)) {
+  if (quotientExceeds(rewardOf(target, entry, s), stopDistance, rules.maxRewardToRisk)) {
     const was = fmt(target);
     target = away(entry, stopDistance.mul(ruleDecs.maxRewardToRiskDec), s);
     fixes.push(`take-profit ${was} is more than ${rules.maxRewardToRisk}x risk: capped at ${fmt(target)}`);

@@ -9,6 +9,7 @@ import {
   dec,
   floorToStep,
   isExactProduct,
+  isExactSum,
   isMultipleOf,
   isNegative,
   isNotPositive,
@@ -149,6 +150,40 @@ describe('dec', () => {
     expect(() => dec(new Dec(Number.NaN), 'price')).toThrow(/price/);
     expect(() => dec(new Dec(Number.POSITIVE_INFINITY), 'qty')).toThrow(/qty/);
     expect(() => dec('abc', 'margin')).toThrow(/margin/);
+  });
+});
+
+describe('isExactSum', () => {
+  it('says exact only when x + y and x - y keep every digit (property, against 120 digits)', () => {
+    const Wide = Dec.clone({ precision: 120 });
+    const value = fc
+      .tuple(
+        fc.stringMatching(/^[1-9][0-9]{0,44}$/),
+        fc.integer({ min: -40, max: 40 }),
+        fc.constantFrom('', '-'),
+      )
+      .map(([digits, exponent, sign]) => `${sign}${digits}e${exponent}`);
+    let exact = 0;
+    let inexact = 0;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        const x = new Dec(a);
+        const y = new Dec(b);
+        const sum = new Wide(a).plus(new Wide(b));
+        const difference = new Wide(a).minus(new Wide(b));
+        const kept = x.plus(y).eq(sum) && x.minus(y).eq(difference);
+        if (isExactSum(x, y)) {
+          exact++;
+          expect(kept).toBe(true);
+        } else if (!kept) inexact++;
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(exact).toBeGreaterThan(1000);
+    expect(inexact).toBeGreaterThan(1000);
+    expect(isExactSum(new Dec(0), new Dec(1))).toBe(false);
+    expect(isExactSum(new Dec(Number.NaN), new Dec(1))).toBe(false);
+    expect(isExactSum(new Decimal(1), new Dec(1))).toBe(false);
   });
 });
 

@@ -75,6 +75,25 @@ export const isExactProduct = (a: Decimal, b: Decimal): boolean =>
   (a.d?.length ?? EXACT_WORDS) + (b.d?.length ?? EXACT_WORDS) <= EXACT_WORDS;
 
 /**
+ * Are `x + y` and `x - y` exact at our precision (no digit rounded away)? Yes when both are
+ * finite nonzero decimals of our configuration and every digit a sum or difference can have lies
+ * in one window of 40 (the precision): from the place above the larger first digit (a carry) down
+ * to the smaller last significant digit. decimal.js computes the exact digits and rounds them to
+ * 40 significant ones, which leaves such a result as it is. A caller that knows z = x - y exactly
+ * then knows x - z is y, and x - y is z, without working them out again.
+ */
+export function isExactSum(x: Decimal, y: Decimal): boolean {
+  const xd = x.d;
+  const yd = y.d;
+  if (!xd || !yd || xd[0] === 0 || yd[0] === 0 || x.constructor !== Dec || y.constructor !== Dec)
+    return false;
+  const xLast = x.e - significantDigits(xd) + 1;
+  const yLast = y.e - significantDigits(yd) + 1;
+  const top = Math.max(x.e, y.e) + 1;
+  return top - Math.min(xLast, yLast) + 1 <= 40;
+}
+
+/**
  * `x.plus(y)`, the same decimal, without decimal.js's copy when one side is zero: it returns the
  * other side rounded to our precision, which leaves a short decimal as it is (isShortDecimal), so
  * that one is returned itself. Sums that start from zero or add a zero (a first fill's quantity,
@@ -226,18 +245,27 @@ export function isMultipleOf(value: Decimal, step: Decimal): boolean {
   return multipleByIntegers(value, step) ?? value.mod(step).isZero();
 }
 
-/** isMultipleOf's exact shortcut: undefined when the values do not fit it. */
+/**
+ * isMultipleOf's exact shortcut: undefined when the values do not fit it. Both read as scaled()
+ * reads them, into numbers rather than two objects (every tick rounding asks it first).
+ */
 function multipleByIntegers(value: Decimal, step: Decimal): boolean | undefined {
-  const v = scaled(value);
-  const s = step.isZero() ? null : scaled(step);
-  if (v === null || s === null) return undefined;
-  if (v.integer === 0) return true;
-  const low = Math.min(v.exponent, s.exponent);
-  const a = v.exponent - low;
-  const b = s.exponent - low;
+  const vw = value.d;
+  const sw = step.d;
+  if (!vw || vw.length > 3 || !sw || sw.length > 3 || sw[0] === 0) return undefined;
+  const vDigits = digitsOf(vw);
+  const sDigits = digitsOf(sw);
+  if (vDigits > 15 || sDigits > 15) return undefined;
+  const vInteger = integerOf(vw);
+  if (vInteger === 0) return true;
+  const vExponent = value.e - vDigits + 1;
+  const sExponent = step.e - sDigits + 1;
+  const low = Math.min(vExponent, sExponent);
+  const a = vExponent - low;
+  const b = sExponent - low;
   if (a > 22 || b > 22) return undefined;
-  const x = v.integer * POW10[a]!;
-  const y = s.integer * POW10[b]!;
+  const x = vInteger * POW10[a]!;
+  const y = integerOf(sw) * POW10[b]!;
   if (x > Number.MAX_SAFE_INTEGER || y > Number.MAX_SAFE_INTEGER) return undefined;
   return x % y === 0;
 }
