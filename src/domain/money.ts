@@ -228,11 +228,20 @@ function textToFloat(value: Decimal, words: readonly number[]): number {
 
 /** A decimal of at most 15 significant digits as integer x 10^exponent, or null (more digits, NaN, infinite). */
 export function scaled(value: Decimal): { integer: number; exponent: number } | null {
+  const exponent = shortExponent(value);
+  return Number.isNaN(exponent) ? null : { integer: integerOf(value.d), exponent };
+}
+
+/**
+ * scaled()'s exponent (value = integerOf(value.d) x 10^exponent), or NaN when `value` has more
+ * than 15 significant digits or is not finite. Read without an object where a caller only needs
+ * the numbers (isMultipleOf, asked by every tick rounding).
+ */
+function shortExponent(value: Decimal): number {
   const words = value.d;
-  if (!words || words.length > 3) return null;
+  if (!words || words.length > 3) return Number.NaN;
   const digits = digitsOf(words);
-  if (digits > 15) return null;
-  return { integer: integerOf(words), exponent: value.e - digits + 1 };
+  return digits > 15 ? Number.NaN : value.e - digits + 1;
 }
 
 /**
@@ -245,27 +254,19 @@ export function isMultipleOf(value: Decimal, step: Decimal): boolean {
   return multipleByIntegers(value, step) ?? value.mod(step).isZero();
 }
 
-/**
- * isMultipleOf's exact shortcut: undefined when the values do not fit it. Both read as scaled()
- * reads them, into numbers rather than two objects (every tick rounding asks it first).
- */
+/** isMultipleOf's exact shortcut: undefined when the values do not fit it (see shortExponent). */
 function multipleByIntegers(value: Decimal, step: Decimal): boolean | undefined {
-  const vw = value.d;
-  const sw = step.d;
-  if (!vw || vw.length > 3 || !sw || sw.length > 3 || sw[0] === 0) return undefined;
-  const vDigits = digitsOf(vw);
-  const sDigits = digitsOf(sw);
-  if (vDigits > 15 || sDigits > 15) return undefined;
-  const vInteger = integerOf(vw);
+  const vExponent = shortExponent(value);
+  const sExponent = step.isZero() ? Number.NaN : shortExponent(step);
+  if (Number.isNaN(vExponent) || Number.isNaN(sExponent)) return undefined;
+  const vInteger = integerOf(value.d);
   if (vInteger === 0) return true;
-  const vExponent = value.e - vDigits + 1;
-  const sExponent = step.e - sDigits + 1;
   const low = Math.min(vExponent, sExponent);
   const a = vExponent - low;
   const b = sExponent - low;
   if (a > 22 || b > 22) return undefined;
   const x = vInteger * POW10[a]!;
-  const y = integerOf(sw) * POW10[b]!;
+  const y = integerOf(step.d) * POW10[b]!;
   if (x > Number.MAX_SAFE_INTEGER || y > Number.MAX_SAFE_INTEGER) return undefined;
   return x % y === 0;
 }
