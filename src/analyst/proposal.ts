@@ -123,10 +123,15 @@ class PlanWords {
  * What reads a proposal's reasoning as the proposal itself would, now and later: its PlanWords
  * when it is the last proposal proposalFromPlan made (the rule analyst's, asked at once by
  * proposeSignal), else the proposal. Lets a draft keep its analyst's words without the proposal
- * (an object with accessors, held in V8's slow dictionary form: ~1 KB).
+ * (an object with accessors, held in V8's slow dictionary form: ~1 KB). Asking empties the slot:
+ * the proposal is not kept alive by it until the next plan (in a backtest, many scans later, long
+ * enough to be copied out of the young generation); asked again, the proposal answers itself.
  */
 export function planWordsOf(p: Proposal): { readonly reasoning: string } {
-  return lastValidated.proposal === p && lastValidated.words !== null ? lastValidated.words : p;
+  const words = lastValidated.proposal === p ? lastValidated.words : null;
+  lastValidated.proposal = null;
+  lastValidated.words = null;
+  return words ?? p;
 }
 
 /**
