@@ -49,6 +49,8 @@ export { createLlmAnalyst, interpretLogicAnswer, type LlmAnalystOptions } from '
 export { logicMessages, PROMPT_VERSION, promptData, VISION_PROMPT_VERSION } from './llm/prompt.js';
 export { noTrade, proposalToRecord } from './proposal.js';
 export {
+  DraftCapture,
+  type DraftFields,
   type ProposeDeps,
   type ProposeOutcome,
   proposeSignal,

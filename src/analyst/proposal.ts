@@ -60,13 +60,14 @@ export function proposalFromPlan(
   lastValidated.takeProfit = valid.takeProfit;
   lastValidated.stopPct = valid.stopPct;
   lastValidated.rewardToRisk = valid.rewardToRisk;
-  const { entryNote, rewardToRisk, stopPct } = valid;
-  let text: string | undefined;
   // The reasoning is made when first read: the rule analyst's quotes the screen's words and formats
   // the plan's figures, ~15 us per candidate in a backtest whose pass reads none of it (its trade
   // records are made after the pass). An own accessor where the field was (with a setter, as a
   // data field could be written): a spread, JSON and every reader get the text as if written in.
-  return {
+  // Its state is a small object of its own (PlanWords), which a signal draft may keep for its words
+  // without keeping the proposal (planWordsOf).
+  const words = new PlanWords(reasoning, valid.entryNote, valid.rewardToRisk, valid.stopPct);
+  const proposal: Proposal = {
     analyst,
     direction: valid.direction,
     confidence: clampConfidence(plan.confidence),
@@ -75,16 +76,62 @@ export function proposalFromPlan(
     stopLoss: valid.stopLoss,
     takeProfit: valid.takeProfit,
     get reasoning(): string {
-      text ??= `${textOf(reasoning)} Entry: ${entryNote}; RR ${rewardToRisk.toFixed(2)}, stop ${stopPct.toFixed(2)}%.`;
-      return text;
+      return words.reasoning;
     },
     set reasoning(value: string) {
-      text = value;
+      words.reasoning = value;
     },
     fixes: [...fixes, ...valid.fixes],
     rejected: null,
     fallback: null,
   };
+  lastValidated.proposal = proposal;
+  lastValidated.words = words;
+  return proposal;
+}
+
+/**
+ * A validated proposal's reasoning, made when first read (or as written): what its `reasoning`
+ * accessor reads and writes. It holds the analyst's words (or their maker) and three figures, not
+ * the proposal.
+ */
+class PlanWords {
+  #source: Reasoning;
+  #entryNote: string;
+  #rewardToRisk: number;
+  #stopPct: number;
+  #text: string | undefined = undefined;
+
+  constructor(source: Reasoning, entryNote: string, rewardToRisk: number, stopPct: number) {
+    this.#source = source;
+    this.#entryNote = entryNote;
+    this.#rewardToRisk = rewardToRisk;
+    this.#stopPct = stopPct;
+  }
+
+  get reasoning(): string {
+    this.#text ??= `${textOf(this.#source)} Entry: ${this.#entryNote}; RR ${this.#rewardToRisk.toFixed(2)}, stop ${this.#stopPct.toFixed(2)}%.`;
+    return this.#text;
+  }
+
+  set reasoning(value: string) {
+    this.#text = value;
+  }
+}
+
+/**
+ * What reads a proposal's reasoning as the proposal itself would, now and later: its PlanWords
+ * when it is the last proposal proposalFromPlan made (the rule analyst's, asked at once by
+ * proposeSignal), else the proposal. Lets a draft keep its analyst's words without the proposal
+ * (an object with accessors, held in V8's slow dictionary form: ~1 KB). Asking empties the slot:
+ * the proposal is not kept alive by it until the next plan (in a backtest, many scans later, long
+ * enough to be copied out of the young generation); asked again, the proposal answers itself.
+ */
+export function planWordsOf(p: Proposal): { readonly reasoning: string } {
+  const words = lastValidated.proposal === p ? lastValidated.words : null;
+  lastValidated.proposal = null;
+  lastValidated.words = null;
+  return words ?? p;
 }
 
 /**
@@ -96,12 +143,23 @@ export function proposalFromPlan(
  * without waiting (analyzeNow); another plan validated in between only costs the recomputation.
  */
 const lastValidated: {
+  /** The proposal made of it, and its words' state (planWordsOf). */
+  proposal: Proposal | null;
+  words: PlanWords | null;
   entry: Decimal | null;
   stopLoss: Decimal | null;
   takeProfit: Decimal | null;
   stopPct: number;
   rewardToRisk: number;
-} = { entry: null, stopLoss: null, takeProfit: null, stopPct: 0, rewardToRisk: 0 };
+} = {
+  proposal: null,
+  words: null,
+  entry: null,
+  stopLoss: null,
+  takeProfit: null,
+  stopPct: 0,
+  rewardToRisk: 0,
+};
 
 /**
  * The stop distance in percent of entry (|entry - stop| / entry x 100) and the reward-to-risk

@@ -10,7 +10,15 @@ import { isSkip, SCREENER_DEFAULTS, type ScreenResult, screenSymbol } from '../s
 import { createSignalsRepository } from '../store/index.js';
 import { createChatClient } from './llm/client.js';
 import { createLlmAnalyst } from './llm/llm-analyst.js';
-import { type ProposeDeps, proposeSignal, proposeSignalNow, signalRecord, signalToJson } from './propose.js';
+import {
+  DraftCapture,
+  type ProposeDeps,
+  proposeSignal,
+  proposeSignalNow,
+  type SignalDraft,
+  signalRecord,
+  signalToJson,
+} from './propose.js';
 import { createRuleAnalyst } from './rule-analyst.js';
 import type { Analyst } from './types.js';
 import { VALIDATION_DEFAULTS } from './validate.js';
@@ -63,6 +71,52 @@ const ruleDeps = (overrides: Partial<ProposeDeps> = {}): ProposeDeps => ({
   analyst: createRuleAnalyst(),
   clock: createManualClock(T0),
   ...overrides,
+});
+
+describe('DraftCapture', () => {
+  // Two drafts decided alike: one read as a draft, the other only through its capture.
+  const twins = (): [SignalDraft, SignalDraft] => {
+    const decided = () => proposeSignalNow(screen(), extras, ruleDeps())!.signal!;
+    return [decided(), decided()];
+  };
+  const recordOf = (d: SignalDraft | DraftCapture) =>
+    signalRecord(d, { score: (d.screen as ScreenResult).score });
+
+  it("gives the draft's record, key for key, when its words were not read before it was made", () => {
+    const [draft, other] = twins();
+    const capture = new DraftCapture(other);
+    const fromCapture = recordOf(capture);
+    const fromDraft = recordOf(draft);
+    expect(Object.entries(fromCapture)).toEqual(Object.entries(fromDraft));
+    expect(JSON.stringify(fromCapture)).toBe(JSON.stringify(fromDraft));
+    // The analyst's words, made when first read, are in both.
+    expect(fromCapture.reasons.at(-1)).toMatch(
+      /^rule: LONG from the screen \(score 82\): LONG from momentum; trend aligned\./,
+    );
+    // The draft reads the same list as its capture, once made.
+    expect(other.reasons).toBe(capture.reasons);
+  });
+
+  it('follows what is written to the draft or its proposal, before or after it is made', () => {
+    const [draft, other] = twins();
+    const capture = new DraftCapture(other);
+    other.reasons = ['written'];
+    expect(capture.reasons).toEqual(['written']);
+    // The proposal's reasoning written before the draft's reasons are first read: the draft quotes it.
+    const outcome = proposeSignalNow(screen(), extras, ruleDeps())!;
+    const captured = new DraftCapture(outcome.signal!);
+    outcome.proposals[0]!.reasoning = 'my words';
+    expect(captured.reasons.at(-1)).toBe('rule: my words');
+    expect(outcome.signal!.reasons.at(-1)).toBe('rule: my words');
+    expect(draft.reasons.at(-1)).not.toBe('rule: my words');
+  });
+
+  it('keeps a draft decide did not make as it is (the same record)', () => {
+    const [draft] = twins();
+    const copy: SignalDraft = { ...draft };
+    const capture = new DraftCapture(copy);
+    expect(recordOf(capture)).toEqual(recordOf(draft));
+  });
 });
 
 describe('proposeSignal with the rule analyst', () => {

@@ -7,9 +7,11 @@ import {
   signalToJson,
 } from '../analyst/index.js';
 import { type CandleColumns, DAY_MS, MINUTE_MS } from '../domain/index.js';
+import type { Simulator } from '../exchange/index.js';
 import { createSyntheticFeed, type MemorySymbol } from '../market/index.js';
 import { seededRandom } from '../screener/index.js';
 import { runBacktest } from './backtest.js';
+import { createDirectExecutor } from './executor.js';
 import type { BacktestOptions } from './options.js';
 import { labelledSamples, toJsonSummary } from './report.js';
 import type { TradeRecord } from './types.js';
@@ -205,6 +207,38 @@ describe('runBacktest', () => {
     // There were candidates the shortcut left out, all among those the analysts' run refused.
     expect(fast.pipeline.belowCeiling).toBeGreaterThan(10);
     expect(log.filter((o) => o.signal === null).length).toBeGreaterThanOrEqual(fast.pipeline.belowCeiling);
+  });
+
+  it("forgets the simulator's closed orders as it trades (direct executor): the same trades and records", async () => {
+    const candles = await marketCandles();
+    let kept: Simulator | undefined;
+    let pruned: Simulator | undefined;
+    const keeping = await runBacktest(
+      base(candles, {
+        randomBaseline: false,
+        // Without the simulator, the executor cannot forget anything: every order stays.
+        executor: (context) => {
+          kept ??= context.sim;
+          return createDirectExecutor({ ...context, sim: undefined });
+        },
+      }),
+    );
+    const forgetting = await runBacktest(
+      base(candles, {
+        randomBaseline: false,
+        executor: (context) => {
+          pruned ??= context.sim;
+          return createDirectExecutor(context);
+        },
+      }),
+    );
+    expect(forgetting.trades.length).toBeGreaterThan(3);
+    expect(JSON.stringify(forgetting.trades)).toBe(JSON.stringify(keeping.trades));
+    expect(forgetting.pipeline).toEqual(keeping.pipeline);
+    const orders = (sim: Simulator | undefined) => sim!.exportAccount('backtest').orders.length;
+    // Entry, stop and target of every trade, and its exit, against those of the trades since the last entry.
+    expect(orders(kept)).toBeGreaterThanOrEqual(2 * forgetting.trades.length);
+    expect(orders(pruned)).toBeLessThan(8);
   });
 
   it('says funding is not charged, and on how many trades live trading would have charged it', async () => {

@@ -106,6 +106,14 @@ export interface DirectExecutorOptions {
   limitEntryTtlMs?: number | undefined;
   /** Latest price of a symbol: sizes MARKET entries (default: the signal's entry price). */
   markPrice?: ((symbol: string) => Decimal | undefined) | undefined;
+  /**
+   * The simulator behind `exchange` (a backtest's, whose ExecutorContext carries it): the account's
+   * closed orders, closed algo orders and their fills are forgotten before each entry (its
+   * pruneHistory to 0), as nothing here looks one up again (cancels name open orders; the ledger
+   * reads the user stream). Otherwise the simulator keeps every order of the run until its end,
+   * ~4 KB a trade alive through the pass (what each scavenge copies).
+   */
+  sim?: { pruneHistory(accountId: string, historyLimit: number): unknown } | undefined;
 }
 
 interface Working {
@@ -288,6 +296,7 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
     kind: 'direct',
     entryClientOrderId,
     async execute(signal) {
+      options.sim?.pruneHistory(userId, 0);
       const now = clock.now();
       const rules = options.rules.get(signal.symbol);
       if (!rules) return refuse('SYMBOL_NOT_TRADING', `${signal.symbol} has no exchange rules`);

@@ -20,6 +20,7 @@
 import type { Decimal } from 'decimal.js';
 import {
   type Analyst,
+  DraftCapture,
   type ProposeOutcome,
   proposeSignal,
   proposeSignalNow,
@@ -76,7 +77,8 @@ export interface PipelineStrategy extends PassStrategy {
   signalOf(entryClientOrderId: string): TradeSignal | undefined;
 }
 
-export function tradeSignal(id: string, draft: SignalDraft): TradeSignal {
+/** A trade's signal record, from its draft or from what was captured of it (the same record). */
+export function tradeSignal(id: string, draft: SignalDraft | DraftCapture): TradeSignal {
   const screen = draft.screen as ScreenOutcome | null;
   return {
     id,
@@ -142,13 +144,15 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
   /** Stored signals waiting for their execution outcome. */
   const waiting = new Map<string, SignalDraft>();
   /**
-   * Executed ones, by entry client order id: the draft, and its trade record once asked for. The
-   * record is built when the report asks (signalOf, after the pass), not at each execution: it is
-   * a pure function of the draft (decimals, numbers and the screen's words, formatted from numbers
-   * captured at the screen), so the same record either way, and the pass does not pay for text
-   * and copies only the report reads.
+   * Executed ones, by entry client order id: what the record needs of the draft (DraftCapture: its
+   * fields, the screen result, the state its words are made from, not the draft, its proposals and
+   * decision: ~4 KB less per trade alive until the report), and its trade record once asked for.
+   * The record is built when the report asks (signalOf, after the pass), not at each execution: it
+   * is a pure function of the draft (decimals, numbers and the screen's words, formatted from
+   * numbers captured at the screen), so the same record either way, and the pass does not pay for
+   * text and copies only the report reads.
    */
-  const executed = new Map<string, { id: string; draft: SignalDraft; record?: TradeSignal }>();
+  const executed = new Map<string, { id: string; draft: DraftCapture; record?: TradeSignal }>();
   const deps = { ...options.analysts, clock };
   const ceiling = options.onScan || options.analysts.vision ? undefined : options.analystCeiling;
   const combineOptions = options.analysts.combine ?? COMBINE_DEFAULTS;
@@ -307,7 +311,7 @@ export function createPipelineStrategy(options: PipelineStrategyOptions): Pipeli
       if (outcome.status !== 'placed' || !draft) return;
       counts.executed++;
       book.markExecuted(signal.id);
-      executed.set(options.entryClientOrderId(signal.id), { id: signal.id, draft });
+      executed.set(options.entryClientOrderId(signal.id), { id: signal.id, draft: new DraftCapture(draft) });
     },
     signalOf(entryClientOrderId) {
       const e = executed.get(entryClientOrderId);
