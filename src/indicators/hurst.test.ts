@@ -34,6 +34,69 @@ function referenceHurst(prices: number[]): number {
   return sxy / sxx;
 }
 
+/**
+ * The kernel as first written (one chunk at a time: its mean and mean absolute return summed
+ * together, then its cumulative deviations; the fit in that order): the streaming state and the
+ * batch kernel skip work this does (the mean absolute return of a chunk that surely moves, the
+ * first half of a chunk's sum) and must give its numbers bit for bit.
+ */
+function plainKernelHurst(prices: number[], window: number): number[] {
+  return prices.map((_, i) => {
+    let start = i;
+    while (start > 0 && prices[start - 1]! > 0 && Number.isFinite(prices[start - 1]!)) start--;
+    if (!(prices[i]! > 0 && Number.isFinite(prices[i]!)) || i - start + 1 < window) return Number.NaN;
+    const r: number[] = [];
+    for (let j = i - window + 2; j <= i; j++) r.push(Math.log(prices[j]! / prices[j - 1]!));
+    const count = r.length;
+    let levels = 0;
+    let sumX = 0;
+    let sumY = 0;
+    let sumXX = 0;
+    let sumXY = 0;
+    for (let size = 8; size <= count; size *= 2) {
+      let sumRs = 0;
+      let usable = 0;
+      for (let c = 0; c < Math.floor(count / size); c++) {
+        const begin = count - (c + 1) * size;
+        let mean = 0;
+        let meanAbs = 0;
+        for (let j = begin; j < begin + size; j++) {
+          mean += r[j]!;
+          meanAbs += Math.abs(r[j]!);
+        }
+        mean /= size;
+        meanAbs /= size;
+        let cumulative = 0;
+        let highest = 0;
+        let lowest = 0;
+        let squares = 0;
+        for (let j = begin; j < begin + size; j++) {
+          const d = r[j]! - mean;
+          cumulative += d;
+          if (cumulative > highest) highest = cumulative;
+          else if (cumulative < lowest) lowest = cumulative;
+          squares += d * d;
+        }
+        const deviation = Math.sqrt(squares / size);
+        if (deviation <= meanAbs * 1e-9) continue;
+        sumRs += (highest - lowest) / deviation;
+        usable++;
+      }
+      if (usable > 0) {
+        const lx = Math.log(size);
+        const ly = Math.log(sumRs / usable);
+        levels++;
+        sumX += lx;
+        sumY += ly;
+        sumXX += lx * lx;
+        sumXY += lx * ly;
+      }
+    }
+    if (levels < 2) return Number.NaN;
+    return (levels * sumXY - sumX * sumY) / (levels * sumXX - sumX * sumX);
+  });
+}
+
 /** Prices whose log returns follow an AR(1) with coefficient phi. */
 function ar1Prices(length: number, phi: number, seed: number): number[] {
   const normal = seededNormal(seed);
@@ -143,6 +206,51 @@ describe('hurst', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('batch and streaming give the plain kernel numbers bit for bit (flat, near-flat and moving chunks)', () => {
+    // Moves of a few sizes, runs of one repeated move (a geometric stretch: a chunk whose returns
+    // differ by rounding alone, |mean| far above its deviation, flat or not by the full test) and
+    // of no move, ended by bad prices.
+    const move = fc.oneof(
+      { weight: 20, arbitrary: fc.integer({ min: -1000, max: 1000 }).map((k) => [k * 5e-5]) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 1, max: 70 }), fc.integer({ min: -1000, max: 1000 }))
+          .map(([k, m]) => new Array<number>(k).fill(m * 1e-4)),
+      },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }).map((k) => new Array<number>(k).fill(0)) },
+    );
+    const run = fc.record({
+      moves: fc.array(move, { minLength: 1, maxLength: 200 }),
+      bad: fc.constantFrom(Number.NaN, 0, -5),
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(17, 33, 65, 100), fc.integer({ min: MIN_HURST_WINDOW, max: 140 })),
+        fc.array(run, { minLength: 1, maxLength: 3 }),
+        (window, runs) => {
+          const prices: number[] = [];
+          for (const { moves, bad } of runs) {
+            let price = 100;
+            for (const m of moves.flat()) {
+              price *= Math.exp(m);
+              prices.push(price);
+            }
+            prices.push(bad);
+          }
+          const want = plainKernelHurst(prices, window);
+          const batch = hurst(prices, window);
+          const state = createHurstState(window);
+          prices.forEach((p, i) => {
+            expect(Object.is(batch[i], want[i])).toBe(true);
+            expect(Object.is(state.update(p), want[i])).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 150, seed: 20261201 },
     );
   });
 });

@@ -36,20 +36,34 @@ function validPrice(x: number): boolean {
 }
 
 /**
+ * Under this |mean| / deviation a chunk cannot be flat, so its mean absolute return need not be
+ * summed. The mean absolute return is at most |mean| + deviation (the triangle inequality, then the
+ * mean absolute deviation is at most the standard deviation), both computed to a relative error of
+ * about size · 2^-53; so with |mean| < 1e8 · deviation, FLAT_CHUNK_RATIO times it is under a
+ * tenth of the deviation, and the test `deviation <= meanAbs · FLAT_CHUNK_RATIO` is false whatever
+ * meanAbs adds up to. Returns of real prices never come near (|mean| is a fraction of a percent,
+ * the deviation rarely under 1e-6 of it): the sum is skipped on every chunk that moves.
+ */
+const SURELY_MOVING = 1e8;
+
+/**
  * R/S of one chunk of returns r[begin, end): the range of its cumulative deviations over their
  * standard deviation; NaN when its returns do not vary (see above: such a chunk is left out).
  */
 function chunkRs(r: Float64Array, begin: number, end: number): number {
+  let sum = 0;
+  for (let j = begin; j < end; j++) sum += r[j]!;
+  return chunkRsOfSum(r, begin, end, sum);
+}
+
+/**
+ * chunkRs given the chunk's sum, added in order from r[begin] on (from 0: the same number chunkRs
+ * adds up). The streaming state knows most of it: a chunk of 2n returns starts with the chunk of
+ * n that ended n returns ago, whose sum it kept (see createHurstState).
+ */
+function chunkRsOfSum(r: Float64Array, begin: number, end: number, sum: number): number {
   const size = end - begin;
-  let mean = 0;
-  let meanAbs = 0;
-  for (let j = begin; j < end; j++) {
-    const v = r[j]!;
-    mean += v;
-    meanAbs += Math.abs(v);
-  }
-  mean /= size;
-  meanAbs /= size;
+  const mean = sum / size;
   let cumulative = 0;
   let highest = 0;
   let lowest = 0;
@@ -62,8 +76,17 @@ function chunkRs(r: Float64Array, begin: number, end: number): number {
     squares += d * d;
   }
   const deviation = Math.sqrt(squares / size);
-  if (deviation <= meanAbs * FLAT_CHUNK_RATIO) return Number.NaN;
+  // `!(<)`: a NaN deviation takes the full test too (see SURELY_MOVING).
+  if (!(Math.abs(mean) < deviation * SURELY_MOVING) && deviation <= meanAbs(r, begin, end) * FLAT_CHUNK_RATIO)
+    return Number.NaN;
   return (highest - lowest) / deviation;
+}
+
+/** The mean absolute return of r[begin, end) (what the flat-chunk test compares with). */
+function meanAbs(r: Float64Array, begin: number, end: number): number {
+  let total = 0;
+  for (let j = begin; j < end; j++) total += Math.abs(r[j]!);
+  return total / (end - begin);
 }
 
 /**
@@ -147,74 +170,138 @@ export function hurst(values: NumericSeries, window: number): Float64Array {
  * newest return k·n updates ago. So each update computes one chunk per size (the one ending with
  * the new return) and reads the others from a ring of past chunk results: about a third of the
  * arithmetic of the whole window, and the same values bit for bit (the same chunks, summed in the
- * same order).
+ * same order). The sum of a new chunk of 2n returns starts from the kept sum of the chunk of n that
+ * ended n returns ago (its first half, added in the same order from 0), so only its newest n
+ * returns are added.
  */
 export function createHurstState(window: number): StreamingIndicator {
   checkPeriod('createHurstState', 'window', window, MIN_HURST_WINDOW);
-  const size = window - 1;
-  // Each return is written twice, at its slot and `size` later, so the last `size` returns are
-  // always one contiguous run of this array, read in place (no copy, no modulo per element).
-  const ring = new Float64Array(2 * size);
-  const scratch = new Float64Array(size);
-  const chunkSizes: number[] = [];
-  for (let n = MIN_CHUNK; n <= size; n *= 2) chunkSizes.push(n);
-  // Level L's R/S of the chunk that ends with the return in slot k, at L * size + k.
-  const chunkRing = new Float64Array(chunkSizes.length * size);
-  let count = 0;
-  let prev = 0;
-  const reset = (): void => {
-    count = 0;
-  };
-  return {
-    update(value) {
-      if (!validPrice(value)) {
-        reset();
-        return Number.NaN;
+  return new HurstState(window);
+}
+
+/** A class, its numbers in fields (no closure context to reach through on each update). */
+class HurstState implements StreamingIndicator {
+  private readonly size: number;
+  /**
+   * Each return is written twice, at its slot and `size` later, so the last `size` returns are
+   * always one contiguous run of this array, read in place (no copy, no modulo per element).
+   */
+  private readonly ring: Float64Array;
+  private readonly scratch: Float64Array;
+  /** Chunk sizes MIN_CHUNK · 2^level that fit in the window's returns. */
+  private readonly levels: number;
+  /** Level L's R/S of the chunk that ends with the return in slot k, at L * size + k. */
+  private readonly chunkRing: Float64Array;
+  /** The sums of those chunks' returns, in the same layout (the next level's first halves). */
+  private readonly sumRing: Float64Array;
+  private count = 0;
+  private prev = 0;
+
+  constructor(private readonly window: number) {
+    const size = window - 1;
+    this.size = size;
+    this.ring = new Float64Array(2 * size);
+    this.scratch = new Float64Array(size);
+    let levels = 0;
+    for (let n = MIN_CHUNK; n <= size; n *= 2) levels++;
+    this.levels = levels;
+    this.chunkRing = new Float64Array(levels * size);
+    this.sumRing = new Float64Array(levels * size);
+  }
+
+  reset(): void {
+    this.count = 0;
+  }
+
+  update(value: number): number {
+    if (!validPrice(value)) {
+      this.count = 0;
+      return Number.NaN;
+    }
+    const count = this.count;
+    if (count === 0) {
+      this.prev = value;
+      this.count = 1;
+      return Number.NaN;
+    }
+    const { ring, size, chunkRing, sumRing } = this;
+    const r = Math.log(value / this.prev);
+    const slot = (count - 1) % size;
+    ring[slot] = r;
+    ring[slot + size] = r;
+    this.prev = value;
+    // `count` returns so far in this run (one fewer than the prices).
+    const returns = count;
+    this.count = count + 1;
+    // The chunk of each size that ends with this return, once the run holds that many returns.
+    const end = slot + 1 + size;
+    for (let level = 0, n = MIN_CHUNK; level < this.levels && returns >= n; level++, n *= 2) {
+      // The first half's sum (level > 0): the previous level's chunk that ended n / 2 returns ago,
+      // there since the run holds n returns.
+      const half = n >> 1;
+      let sum = 0;
+      let from = end - n;
+      if (level > 0) {
+        let k = slot - half;
+        if (k < 0) k += size;
+        sum = sumRing[(level - 1) * size + k]!;
+        from = end - half;
       }
-      if (count === 0) {
-        prev = value;
-        count = 1;
-        return Number.NaN;
-      }
-      const r = Math.log(value / prev);
-      const slot = (count - 1) % size;
-      ring[slot] = r;
-      ring[slot + size] = r;
-      prev = value;
-      // `count` returns so far in this run (one fewer than the prices).
-      const returns = count;
-      count++;
-      // The chunk of each size that ends with this return, once the run holds that many returns.
-      const end = slot + 1 + size;
-      for (let level = 0; level < chunkSizes.length; level++) {
-        const n = chunkSizes[level]!;
-        if (returns < n) break;
-        chunkRing[level * size + slot] = chunkRs(ring, end - n, end);
-      }
-      if (count < window) return Number.NaN;
-      // The window's chunks, newest first: each was computed when its last return was the newest.
-      fitStart();
-      for (let level = 0; level < chunkSizes.length; level++) {
-        const n = chunkSizes[level]!;
-        const chunks = Math.floor(size / n);
-        const base = level * size;
-        for (let c = 0, k = slot; c < chunks; c++) {
-          fitChunk(chunkRing[base + k]!);
-          k -= n;
-          if (k < 0) k += size;
+      for (let j = from; j < end; j++) sum += ring[j]!;
+      sumRing[level * size + slot] = sum;
+      chunkRing[level * size + slot] = chunkRsOfSum(ring, end - n, end, sum);
+    }
+    if (count + 1 < this.window) return Number.NaN;
+    return this.fitRing(slot);
+  }
+
+  /**
+   * The fit over the window's chunks, newest first (each computed when its last return was the
+   * newest): fitChunk, fitSize and fitSlope's arithmetic in the same order, in local variables.
+   */
+  private fitRing(slot: number): number {
+    const { size, chunkRing } = this;
+    let points = 0;
+    let sumX = 0;
+    let sumY = 0;
+    let sumXX = 0;
+    let sumXY = 0;
+    for (let level = 0, n = MIN_CHUNK; level < this.levels; level++, n *= 2) {
+      const chunks = Math.floor(size / n);
+      const base = level * size;
+      let sumRs = 0;
+      let usable = 0;
+      for (let c = 0, k = slot; c < chunks; c++) {
+        const rs = chunkRing[base + k]!;
+        if (!Number.isNaN(rs)) {
+          sumRs += rs;
+          usable++;
         }
-        fitSize(LOG_CHUNK[level]!);
+        k -= n;
+        if (k < 0) k += size;
       }
-      return fitSlope();
-    },
-    peek(value) {
-      if (!validPrice(value) || count === 0 || count + 1 < window) return Number.NaN;
-      // The `size - 1` returns before it, then the one `value` would add.
-      const from = count % size;
-      scratch.set(ring.subarray(from, from + size - 1));
-      scratch[size - 1] = Math.log(value / prev);
-      return rescaledRangeHurst(scratch, 0, size);
-    },
-    reset,
-  };
+      if (usable > 0) {
+        const lx = LOG_CHUNK[level]!;
+        const ly = Math.log(sumRs / usable);
+        points++;
+        sumX += lx;
+        sumY += ly;
+        sumXX += lx * lx;
+        sumXY += lx * ly;
+      }
+    }
+    if (points < 2) return Number.NaN;
+    return (points * sumXY - sumX * sumY) / (points * sumXX - sumX * sumX);
+  }
+
+  peek(value: number): number {
+    const { count, size } = this;
+    if (!validPrice(value) || count === 0 || count + 1 < this.window) return Number.NaN;
+    // The `size - 1` returns before it, then the one `value` would add.
+    const from = count % size;
+    const scratch = this.scratch;
+    scratch.set(this.ring.subarray(from, from + size - 1));
+    scratch[size - 1] = Math.log(value / this.prev);
+    return rescaledRangeHurst(scratch, 0, size);
+  }
 }

@@ -116,7 +116,7 @@ describe('PrimaryStates (packed primary indicators)', () => {
       // Flat stretches too (a zero deviation, an undefined RSI).
       if (!(i % 700 < 40)) close *= 1 + (random() - 0.5) * 0.02;
       const c = candle(i * STEP, close, random);
-      packed.update(c, row);
+      packed.update(c, row, 0, 1);
       const bands = ref.bands.update(c.close);
       const expected: [number, number][] = [
         [row[F.emaFast]!, ref.emaFast.update(c.close)],

@@ -50,9 +50,6 @@ function valid(c: Candle): boolean {
   return isValidCandle(c.openTime, c.open, c.high, c.low, c.close, c.volume, Number.NEGATIVE_INFINITY);
 }
 
-/** The row a push assembles before the columns copy it: one per thread is enough. */
-const scratchRow = new Float64Array(FIELD_COUNT);
-
 /**
  * What screen() hands scoreViews, one per thread: scoreViews keeps the views' fields (the confirm
  * and trend views, the notes), never the object, so it need not be a new one per screen. Every
@@ -137,8 +134,7 @@ class PrimaryTrack {
       }
       this.gaps += gapsBetween(lastOpenTime, c.openTime, this.stepMs);
     }
-    this.states.update(c, scratchRow);
-    cols.push(scratchRow);
+    this.states.update(c, cols.data, cols.append(), cols.stride);
   }
 
   /**

@@ -207,37 +207,47 @@ export class PrimaryStates {
   }
 
   /**
-   * Advances every state with a valid candle; writes the candle and the outputs into `row` (F order).
-   * In three parts, each small enough for V8 to inline the indicators' steps into it: a step left as
-   * a call takes its price and returns its output as heap numbers (allocations per push).
+   * Advances every state with a valid candle; writes the candle and the outputs as a row of
+   * rolling columns, field f (F order) at `data[f * stride + at]` (see RollingColumns.append: in
+   * place, no row to copy). In three parts, each small enough for V8 to inline the indicators'
+   * steps into it: a step left as a call takes its price and returns its output as heap numbers
+   * (allocations per push).
    */
-  update(c: Candle, row: Float64Array): void {
+  update(c: Candle, data: Float64Array, at: number, stride: number): void {
     const close = c.close;
-    row[F.openTime] = c.openTime;
-    row[F.open] = c.open;
-    row[F.high] = c.high;
-    row[F.low] = c.low;
-    row[F.close] = close;
-    row[F.volume] = c.volume;
-    this.averages(close, row);
-    this.ranges(c.high, c.low, close, c.volume, row);
+    data[at + F.openTime * stride] = c.openTime;
+    data[at + F.open * stride] = c.open;
+    data[at + F.high * stride] = c.high;
+    data[at + F.low * stride] = c.low;
+    data[at + F.close * stride] = close;
+    data[at + F.volume * stride] = c.volume;
+    this.averages(close, data, at, stride);
+    this.ranges(c.high, c.low, close, c.volume, data, at, stride);
     this.bands(close);
   }
 
-  private averages(close: number, row: Float64Array): void {
-    const { at, s } = this;
-    row[F.emaFast] = emaStep(s, at.emaFast, at.emaFastPeriod, at.emaFastK, close);
-    row[F.emaSlow] = emaStep(s, at.emaSlow, at.emaSlowPeriod, at.emaSlowK, close);
-    row[F.emaTrend] = emaStep(s, at.emaTrend, at.emaTrendPeriod, at.emaTrendK, close);
-    row[F.rsi] = rsiStep(s, at.rsi, at.rsiPeriod, close);
+  private averages(close: number, data: Float64Array, at: number, stride: number): void {
+    const { at: l, s } = this;
+    data[at + F.emaFast * stride] = emaStep(s, l.emaFast, l.emaFastPeriod, l.emaFastK, close);
+    data[at + F.emaSlow * stride] = emaStep(s, l.emaSlow, l.emaSlowPeriod, l.emaSlowK, close);
+    data[at + F.emaTrend * stride] = emaStep(s, l.emaTrend, l.emaTrendPeriod, l.emaTrendK, close);
+    data[at + F.rsi * stride] = rsiStep(s, l.rsi, l.rsiPeriod, close);
   }
 
-  private ranges(high: number, low: number, close: number, volume: number, row: Float64Array): void {
-    const { at, s } = this;
-    row[F.atr] = atrStep(s, at.atr, at.atrPeriod, high, low, close);
-    row[F.volumeAvg] = smaStep(s, at.volumeAvg, at.volumePeriod, volume);
-    row[F.rocShort] = rocStep(s, at.rocShort, at.rocShortPeriod, close);
-    row[F.rocLong] = rocStep(s, at.rocLong, at.rocLongPeriod, close);
+  private ranges(
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+    data: Float64Array,
+    at: number,
+    stride: number,
+  ): void {
+    const { at: l, s } = this;
+    data[at + F.atr * stride] = atrStep(s, l.atr, l.atrPeriod, high, low, close);
+    data[at + F.volumeAvg * stride] = smaStep(s, l.volumeAvg, l.volumePeriod, volume);
+    data[at + F.rocShort * stride] = rocStep(s, l.rocShort, l.rocShortPeriod, close);
+    data[at + F.rocLong * stride] = rocStep(s, l.rocLong, l.rocLongPeriod, close);
   }
 
   /** Bollinger as createBollingerState gives it: NaN bands until the SMA is ready (or not finite). */

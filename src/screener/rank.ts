@@ -73,11 +73,44 @@ export function rankViews(
   return ranked;
 }
 
-/** The lowest and highest points a filter of these possible points can add (after safePoints). */
-const lowest = (a: number, b: number, c: number): number =>
-  Math.min(safePoints(a), safePoints(b), safePoints(c));
-const highest = (a: number, b: number, c: number): number =>
-  Math.max(safePoints(a), safePoints(b), safePoints(c));
+/**
+ * What the structure and the levels can still add: their points' ranges (a clean trend's bonus,
+ * chop or a trend against the side, nothing; a level's penalty or nothing), after safePoints.
+ * Slots of LATER: the three settings they were worked out from, then the ranges.
+ */
+const L_CLEAN = 0;
+const L_CHOPPY = 1;
+const L_PENALTY = 2;
+const L_ST_LOW = 3;
+const L_ST_HIGH = 4;
+const L_LV_LOW = 5;
+const L_LV_HIGH = 6;
+
+/**
+ * The ranges of the latest config ranked, one per thread: they depend on three settings alone,
+ * and working them out took ten calls per rank (a backtest ranks with one config throughout).
+ */
+const LATER = new Float64Array(7).fill(Number.NaN);
+
+/** LATER for `config` (worked out again only when one of its three settings differs). */
+function laterRanges(config: ScreenerConfig): Float64Array {
+  const { cleanPoints, choppyPenalty } = config.structure;
+  const penalty = config.levels.penalty;
+  const later = LATER;
+  if (later[L_CLEAN] !== cleanPoints || later[L_CHOPPY] !== choppyPenalty || later[L_PENALTY] !== penalty) {
+    const clean = safePoints(cleanPoints);
+    const choppy = safePoints(-choppyPenalty);
+    const level = safePoints(-penalty);
+    later[L_ST_LOW] = Math.min(clean, choppy, 0);
+    later[L_ST_HIGH] = Math.max(clean, choppy, 0);
+    later[L_LV_LOW] = Math.min(level, 0);
+    later[L_LV_HIGH] = Math.max(level, 0);
+    later[L_CLEAN] = cleanPoints;
+    later[L_CHOPPY] = choppyPenalty;
+    later[L_PENALTY] = penalty;
+  }
+  return later;
+}
 
 /**
  * A rank sure to score under `floor` (see rankViews), or null: `partial` points so far (`quality`
@@ -124,14 +157,13 @@ function evaluateRank(views: ScreenViews, config: ScreenerConfig, floor: number)
   const fakePenalty = FACTS[FAKE_PENALTY] as number;
   const points = POINTS;
   if (floor > 0) {
-    // What the structure and the levels can still add: their points' ranges (a clean trend's
-    // bonus, chop or a trend against the side, nothing; a level's penalty or nothing). Checked
-    // before each of the two, the dearer first.
-    const st = config.structure;
-    const stHigh = highest(st.cleanPoints, -st.choppyPenalty, 0);
-    const stLow = lowest(st.cleanPoints, -st.choppyPenalty, 0);
-    const lvHigh = highest(-config.levels.penalty, 0, 0);
-    const lvLow = lowest(-config.levels.penalty, 0, 0);
+    // What the structure and the levels can still add (see laterRanges), checked before each of
+    // the two, the dearer first.
+    const later = laterRanges(config);
+    const stHigh = later[L_ST_HIGH] as number;
+    const stLow = later[L_ST_LOW] as number;
+    const lvHigh = later[L_LV_HIGH] as number;
+    const lvLow = later[L_LV_LOW] as number;
     sumPoints();
     let partial = FACTS[RAW_SCORE] as number;
     let quality = FACTS[QUALITY_PENALTY] as number;

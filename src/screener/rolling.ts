@@ -9,6 +9,15 @@
 export interface RollingColumns {
   /** Append one row: `values[f]` for field f, every field. */
   push(values: ArrayLike<number>): void;
+  /**
+   * Append one row written in place: room is made and the row counted, and its index returned;
+   * the caller writes field f at `data[f * stride + index]`, every field, before reading the
+   * columns (push without a row to copy from).
+   */
+  append(): number;
+  /** Every field in one block, field f at [f * stride, (f + 1) * stride) (its identity never changes). */
+  readonly data: Float64Array;
+  readonly stride: number;
   /** The newest min(count, capacity) values of field f, oldest first; valid until the next push. */
   view(field: number): Float64Array;
   /** The newest value of field f (NaN when empty). */
@@ -29,12 +38,12 @@ export interface RollingColumns {
  * numbers), which matters when a universe of these is touched once each per candle.
  */
 class Columns implements RollingColumns {
-  private readonly size: number;
-  // Every field in one allocation, field f at [f * size, (f + 1) * size): a symbol's columns are
+  readonly stride: number;
+  // Every field in one allocation, field f at [f * stride, (f + 1) * stride): a symbol's columns are
   // one contiguous block, not `fields` backing stores scattered over the heap. Across a universe
   // (500 symbols) that is the difference between a push touching a few pages and touching one
   // page (and TLB entry) per field.
-  private readonly data: Float64Array;
+  readonly data: Float64Array;
   private readonly buffers: Float64Array[] = [];
   end = 0;
   pushed = 0;
@@ -43,22 +52,26 @@ class Columns implements RollingColumns {
     private readonly fields: number,
     private readonly capacity: number,
   ) {
-    this.size = capacity * 2;
-    this.data = new Float64Array(fields * this.size);
-    for (let f = 0; f < fields; f++)
-      this.buffers.push(this.data.subarray(f * this.size, (f + 1) * this.size));
+    const size = capacity * 2;
+    this.stride = size;
+    this.data = new Float64Array(fields * size);
+    for (let f = 0; f < fields; f++) this.buffers.push(this.data.subarray(f * size, (f + 1) * size));
   }
 
   push(values: ArrayLike<number>): void {
-    const { data, size, fields } = this;
+    const { data, stride, fields } = this;
+    for (let f = 0, i = this.append(); f < fields; f++, i += stride) data[i] = values[f]!;
+  }
+
+  append(): number {
+    const { data, stride: size, fields } = this;
     if (this.end === size) {
       const keep = this.capacity - 1;
       for (let f = 0; f < fields; f++) data.copyWithin(f * size, (f + 1) * size - keep, (f + 1) * size);
       this.end = keep;
     }
-    for (let f = 0, i = this.end; f < fields; f++, i += size) data[i] = values[f]!;
-    this.end++;
     this.pushed++;
+    return this.end++;
   }
 
   view(field: number): Float64Array {
@@ -66,7 +79,7 @@ class Columns implements RollingColumns {
   }
 
   last(field: number): number {
-    return this.end > 0 ? this.data[field * this.size + this.end - 1]! : Number.NaN;
+    return this.end > 0 ? this.data[field * this.stride + this.end - 1]! : Number.NaN;
   }
 
   buffer(field: number): Float64Array {

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveScreenerConfig } from '../config.js';
 import { viewFrom } from '../fixtures.js';
-import { momentum, momentumSide } from './momentum.js';
+import { momentum, momentumScore, momentumSide } from './momentum.js';
 
 const config = resolveScreenerConfig();
 const flat = (n: number, x = 100) => Array<number>(n).fill(x);
@@ -83,5 +84,59 @@ describe('directional momentum', () => {
     expect(m.LONG.parts).toHaveLength(6);
     expect(m.LONG.points).toBe(25);
     expect(momentumSide(m, config)).toBe('LONG');
+  });
+});
+
+describe('the fresh-cross test', () => {
+  /** The test as first written: Math.sign of every step's two gaps, every step of the span. */
+  function plainFresh(fast: number[], slow: number[], first: number, n: number, candles: number): boolean {
+    const gap = (i: number) => (fast[i] as number) - (slow[i] as number);
+    const now = gap(n - 1);
+    let fresh = false;
+    for (let i = Math.max(first + 1, n - candles); i < n; i++) {
+      const before = gap(i - 1);
+      const after = gap(i);
+      if (
+        Number.isFinite(before) &&
+        Math.sign(before) !== Math.sign(after) &&
+        Math.sign(after) === Math.sign(now)
+      )
+        fresh = true;
+    }
+    return fresh;
+  }
+
+  it('scores a cross fresh exactly when the plain test does (zero, NaN and sign-changing gaps)', () => {
+    const gapValue = fc.constantFrom(-2, -1, -0, 0, 1, 2, Number.NaN);
+    fc.assert(
+      fc.property(
+        fc.array(gapValue, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 6 }),
+        (gaps, skip, candles) => {
+          const n = gaps.length;
+          const first = Math.min(skip, n - 1);
+          const slow = Array<number>(n).fill(100);
+          const fast = gaps.map((g) => 100 + g);
+          const cfg = resolveScreenerConfig({ momentum: { freshCrossCandles: candles } });
+          const view = {
+            ...viewFrom({ close: Array<number>(n).fill(100), emaFast: fast, emaSlow: slow }),
+            first,
+          };
+          const now = (fast[n - 1] as number) - 100;
+          const mom = momentumScore(view, cfg);
+          const codes = [...mom.LONG.codes, ...mom.SHORT.codes];
+          const scored = codes.includes(2) ? 'fresh' : codes.includes(3) ? 'aligned' : 'none';
+          const want =
+            !Number.isFinite(now) || now === 0
+              ? 'none'
+              : plainFresh(fast, slow, first, n, candles)
+                ? 'fresh'
+                : 'aligned';
+          expect(scored).toBe(want);
+        },
+      ),
+      { numRuns: 2000, seed: 20261201 },
+    );
   });
 });

@@ -202,15 +202,22 @@ export function momentumInto(view: PrimaryView, config: ScreenerConfig): void {
   let above = false;
   const now = n > first ? emaGap(view, n - 1) : Number.NaN;
   if (isNum(now) && now !== 0) {
-    // Fresh: the gap changed sign (to today's sign) within the last freshCrossCandles candles.
-    let fresh = false;
-    for (let i = Math.max(first + 1, n - m.freshCrossCandles); i < n; i++) {
-      const before = emaGap(view, i - 1);
-      const after = emaGap(view, i);
-      if (isNum(before) && Math.sign(before) !== Math.sign(after) && Math.sign(after) === Math.sign(now))
-        fresh = true;
-    }
     above = now > 0;
+    // Fresh: the gap changed sign (to today's sign) within the last freshCrossCandles candles: a
+    // step from a known gap not of today's sign to one of today's sign (Math.sign's test, with
+    // now's sign known: a zero or NaN gap is of neither sign). Each gap read once, the first
+    // fresh step ends the search.
+    let fresh = false;
+    const from = Math.max(first + 1, n - m.freshCrossCandles);
+    let before = from < n ? emaGap(view, from - 1) : Number.NaN;
+    for (let i = from; i < n; i++) {
+      const after = emaGap(view, i);
+      if (isNum(before) && !(above ? before > 0 : before < 0) && (above ? after > 0 : after < 0)) {
+        fresh = true;
+        break;
+      }
+      before = after;
+    }
     const points = fresh ? m.freshCrossPoints : m.emaAlignedPoints;
     const bit = 1 << (fresh ? Part.FreshCross : Part.EmaAligned);
     if (above) {

@@ -128,12 +128,12 @@ export interface KeyLevels {
 /**
  * Pivot tests. A swing high is strictly above the pivotSpan candles before it and at least as high
  * as the pivotSpan after it (a flat top counts once); the newest pivotSpan candles cannot be
- * pivots yet. Only candles of the last swingLookback are searched.
+ * pivots yet. Only candles of the last swingLookback are searched: rows pivotFrom to pivotTo
+ * (two numbers, not a pair: a pair was an array per call where the call was not inlined).
  */
-function pivotRange(view: PrimaryView, config: ScreenerConfig): [from: number, to: number] {
-  const { swingLookback, pivotSpan } = config.levels;
-  return [Math.max(view.first + pivotSpan, view.n - swingLookback), view.n - 1 - pivotSpan];
-}
+const pivotFrom = (view: PrimaryView, config: ScreenerConfig): number =>
+  Math.max(view.first + config.levels.pivotSpan, view.n - config.levels.swingLookback);
+const pivotTo = (view: PrimaryView, config: ScreenerConfig): number => view.n - 1 - config.levels.pivotSpan;
 
 function isSwingHigh(high: Float64Array, i: number, span: number): boolean {
   const h = high[i] as number;
@@ -152,7 +152,8 @@ function isSwingLow(low: Float64Array, i: number, span: number): boolean {
 /** Every key level: swing highs and lows plus the Bollinger bands. */
 export function keyLevels(view: PrimaryView, config: ScreenerConfig): KeyLevels {
   const span = config.levels.pivotSpan;
-  const [from, to] = pivotRange(view, config);
+  const from = pivotFrom(view, config);
+  const to = pivotTo(view, config);
   const resistances: Level[] = [];
   const supports: Level[] = [];
   for (let i = from; i <= to; i++) {
@@ -188,7 +189,8 @@ export function nearestLevelInPath(
 ): LevelInPath {
   const long = side === 'LONG';
   const span = config.levels.pivotSpan;
-  const [from, to] = pivotRange(view, config);
+  const from = pivotFrom(view, config);
+  const to = pivotTo(view, config);
   let best = Number.NaN;
   let bestDistance = Number.POSITIVE_INFINITY;
   let fromBand = false;
@@ -233,7 +235,8 @@ export function levelInPathHit(
   const band = long ? view.bands.upper : view.bands.lower;
   if (isNum(band) && (Math.abs(price - band) / price) * 100 <= proximityPct) return true;
   const span = config.levels.pivotSpan;
-  const [from, to] = pivotRange(view, config);
+  const from = pivotFrom(view, config);
+  const to = pivotTo(view, config);
   const levels = long ? view.high : view.low;
   for (let i = from; i <= to; i++) {
     if (!((Math.abs(price - (levels[i] as number)) / price) * 100 <= proximityPct)) continue;
