@@ -1,6 +1,7 @@
 /**
- * The queue behind a CandleRowWatch (see ./feed.ts): the published base candles copied from
- * their series' columns into growable columns, refilled from row 0 after each drain.
+ * The queue behind a CandleRowWatch (see ./feed.ts): the published base candles copied into
+ * growable columns while their rows are still in cache, refilled from row 0 after each drain.
+ * They come from the series' interleaved rows (one cache line or two per candle).
  */
 import type { CandleColumns } from '../domain/index.js';
 import { emptyColumns } from './timeframes.js';
@@ -10,18 +11,18 @@ export class RowQueue {
   candles: CandleColumns = emptyColumns(64);
   count = 0;
 
-  /** Row `i` of `from` (a symbol's series), as row `count`. */
-  push(index: number, from: CandleColumns, i: number): void {
+  /** The candle at `offset` of interleaved rows (see CandleSeries.rowMajor), as row `count`. */
+  push(index: number, rows: Float64Array, offset: number): void {
     const k = this.count;
     if (k === this.symbolIndex.length) this.grow(k * 2);
     const to = this.candles;
     this.symbolIndex[k] = index;
-    to.openTime[k] = from.openTime[i]!;
-    to.open[k] = from.open[i]!;
-    to.high[k] = from.high[i]!;
-    to.low[k] = from.low[i]!;
-    to.close[k] = from.close[i]!;
-    to.volume[k] = from.volume[i]!;
+    to.openTime[k] = rows[offset]!;
+    to.open[k] = rows[offset + 1]!;
+    to.high[k] = rows[offset + 2]!;
+    to.low[k] = rows[offset + 3]!;
+    to.close[k] = rows[offset + 4]!;
+    to.volume[k] = rows[offset + 5]!;
     this.count = k + 1;
   }
 

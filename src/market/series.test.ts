@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Candle, toColumns } from '../domain/index.js';
-import { CandleSeries } from './series.js';
+import { CandleSeries, ROW_FIELDS } from './series.js';
 import { createSubscription } from './subscription.js';
 import { aggregateCandles, columnsToCandles, sliceColumns } from './timeframes.js';
 
@@ -122,5 +122,27 @@ describe('subscription queue', () => {
     sink.push(1);
     expect(subscription.drain()).toEqual([]);
     expect(closes).toBe(1);
+  });
+});
+
+describe('CandleSeries.rowMajor', () => {
+  const rowAt = (series: CandleSeries, i: number): Candle => {
+    const rows = series.rowMajor(i);
+    const o = (i - series.rowMajorFrom) * ROW_FIELDS;
+    const [openTime, open, high, low, close, volume] = rows.subarray(o, o + ROW_FIELDS);
+    return { openTime: openTime!, open: open!, high: high!, low: low!, close: close!, volume: volume! };
+  };
+
+  it('interleaves the rows from the first one asked for, and follows the series as it grows', () => {
+    const series = new CandleSeries('BTCUSDT', '1m', toColumns(minutes(100)));
+    series.rowMajor(90);
+    expect(series.rowMajorFrom).toBe(90);
+    for (let i = 90; i < 100; i++) expect(rowAt(series, i)).toEqual(series.candleAt(i));
+    series.append(toColumns(minutes(300, 100)));
+    for (let i = 95; i < 400; i++) expect(rowAt(series, i)).toEqual(series.candleAt(i));
+    // An earlier row than the copy holds: copied again from there.
+    expect(rowAt(series, 10)).toEqual(series.candleAt(10));
+    expect(series.rowMajorFrom).toBe(10);
+    expect(rowAt(series, 399)).toEqual(series.candleAt(399));
   });
 });

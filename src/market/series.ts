@@ -17,6 +17,9 @@ import {
 import { type CandleQuery, DEFAULT_CANDLE_LIMIT } from './feed.js';
 import { aggregateCandles, type CandleGap, canAggregate, emptyColumns, findGaps } from './timeframes.js';
 
+/** Numbers per candle in CandleSeries.rowMajor: openTime, open, high, low, close, volume. */
+export const ROW_FIELDS = 6;
+
 interface Table {
   cols: CandleColumns;
   /** 1 = whole bucket (always 1 for the base series). */
@@ -62,6 +65,10 @@ export class CandleSeries {
   readonly baseTimeframe: Timeframe;
   private readonly base: Table;
   private readonly tables = new Map<Timeframe, Table>();
+  /** See rowMajor: base rows [interleavedFrom, interleavedRows), interleaved (none yet). */
+  private interleaved = new Float64Array(0);
+  private interleavedFrom = Number.POSITIVE_INFINITY;
+  private interleavedRows = 0;
 
   /** See AggregateOptions.volumeDecimals. */
   readonly volumeDecimals: number | undefined;
@@ -96,6 +103,50 @@ export class CandleSeries {
    */
   get raw(): CandleColumns {
     return this.base.cols;
+  }
+
+  /**
+   * The base rows from `from` on, interleaved, ROW_FIELDS numbers per candle (openTime, open,
+   * high, low, close, volume): row i at (i - rowMajorFrom) * ROW_FIELDS, rows up to `length`.
+   * A copy of the columns made on first use (from the first row asked for: a replay reads the
+   * rows after its start only) and extended as the base grows. Stepping a market reads one
+   * candle of every symbol per step: from the columns that is six far-apart arrays per symbol,
+   * more streams than the hardware prefetches, a cache miss on each; here one stream a symbol.
+   */
+  rowMajor(from: number): Float64Array {
+    if (from < this.interleavedFrom) {
+      this.interleavedFrom = from;
+      this.interleavedRows = from;
+      this.interleaved = new Float64Array(0);
+    }
+    const n = this.base.rows;
+    if (this.interleavedRows < n) this.interleave(n);
+    return this.interleaved;
+  }
+
+  /** The first row of rowMajor's copy. */
+  get rowMajorFrom(): number {
+    return this.interleavedFrom;
+  }
+
+  private interleave(n: number): void {
+    const from = this.interleavedFrom;
+    if (this.interleaved.length < (n - from) * ROW_FIELDS) {
+      const next = new Float64Array(Math.max(n - from, (this.interleavedRows - from) * 2, 64) * ROW_FIELDS);
+      next.set(this.interleaved.subarray(0, (this.interleavedRows - from) * ROW_FIELDS));
+      this.interleaved = next;
+    }
+    const { openTime, open, high, low, close, volume } = this.base.cols;
+    const rows = this.interleaved;
+    for (let i = this.interleavedRows, o = (i - from) * ROW_FIELDS; i < n; i++, o += ROW_FIELDS) {
+      rows[o] = openTime[i]!;
+      rows[o + 1] = open[i]!;
+      rows[o + 2] = high[i]!;
+      rows[o + 3] = low[i]!;
+      rows[o + 4] = close[i]!;
+      rows[o + 5] = volume[i]!;
+    }
+    this.interleavedRows = n;
   }
 
   /** Base candle `i` as an object. */

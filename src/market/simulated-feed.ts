@@ -29,6 +29,7 @@ import {
   recount,
   refresh,
   type SymbolState,
+  syncRows,
   watchOf,
 } from './symbol-state.js';
 import { canAggregate, columnsToCandles } from './timeframes.js';
@@ -323,6 +324,8 @@ export function createSimulatedFeed(
       const queue = new RowQueue();
       targets.forEach((s, index) => {
         s.rowWatches.push({ queue, index });
+        // The interleaved rows now (a copy of the rest of the series), not in the first step.
+        syncRows(s, s.cursor);
       });
       let stopped = false;
       return {

@@ -4,11 +4,11 @@
  * its next base candle to them. The feed (./simulated-feed.ts) steps the clock over these states.
  * Module functions on a plain state, not closures: a step touches every symbol's state.
  */
-import type { CandleColumns, CandleUpdate, EpochMs, MarketSymbol, Timeframe } from '../domain/index.js';
+import type { CandleUpdate, EpochMs, MarketSymbol, Timeframe } from '../domain/index.js';
 import { timeframeMs } from '../domain/index.js';
 import type { MarkPrice } from './feed.js';
 import type { RowQueue } from './row-queue.js';
-import type { CandleSeries } from './series.js';
+import { type CandleSeries, ROW_FIELDS } from './series.js';
 import type { SubscriptionSink } from './subscription.js';
 import { bucketOpen, createCandleAggregator } from './timeframes.js';
 
@@ -33,13 +33,12 @@ export interface SymbolState {
   /**
    * What publishing a candle reads, on the state itself (a step touches every symbol's state,
    * mostly from cold cache: each object less to reach is a cache miss less): candle watches plus
-   * mark sinks, and the series' columns with the length they had when read (`known`). Rows below
-   * `known` stay valid in them even after the series grew into larger columns (growth copies
-   * and never rewrites a row), so they are read again only when the cursor reaches `known`.
+   * mark sinks, and for row watches the series' interleaved rows [rowsFrom, rowsEnd).
    */
   watchers: number;
-  cols: CandleColumns;
-  known: number;
+  rows: Float64Array;
+  rowsFrom: number;
+  rowsEnd: number;
 }
 
 /** A symbol's state before the feed has placed its cursor. */
@@ -54,29 +53,32 @@ export function newSymbolState(symbol: MarketSymbol, series: CandleSeries): Symb
     markSinks: new Set(),
     rowWatches: [],
     watchers: 0,
-    cols: series.raw,
-    known: series.length,
+    rows: new Float64Array(0),
+    rowsFrom: 0,
+    rowsEnd: 0,
   };
 }
 
 /** The state's next close from its cursor (after the cursor moved, or a generated series grew). */
 export function refresh(s: SymbolState): void {
-  s.cols = s.series.raw;
-  s.known = s.series.length;
-  s.nextClose = s.cursor < s.known ? s.cols.openTime[s.cursor]! + s.baseMs : Number.POSITIVE_INFINITY;
+  s.nextClose =
+    s.cursor < s.series.length ? s.series.raw.openTime[s.cursor]! + s.baseMs : Number.POSITIVE_INFINITY;
 }
 
 /** Publishes the symbol's next base candle to its row watches, candle watches and mark sinks. */
 export function publishCandle(s: SymbolState): void {
   const i = s.cursor++;
-  // Row watches copy the candle straight from the series' columns.
-  const cols = s.cols;
-  for (let w = 0; w < s.rowWatches.length; w++) {
-    const watch = s.rowWatches[w]!;
-    watch.queue.push(watch.index, cols, i);
-  }
-  if (s.cursor < s.known) s.nextClose = cols.openTime[s.cursor]! + s.baseMs;
-  else refresh(s);
+  if (s.rowWatches.length > 0) {
+    // Row watches read the series' interleaved rows, the next close too (the same stream).
+    if (s.cursor >= s.rowsEnd) syncRows(s, i);
+    const rows = s.rows;
+    const at = (i - s.rowsFrom) * ROW_FIELDS;
+    for (let w = 0; w < s.rowWatches.length; w++) {
+      const watch = s.rowWatches[w]!;
+      watch.queue.push(watch.index, rows, at);
+    }
+    s.nextClose = s.cursor < s.rowsEnd ? rows[at + ROW_FIELDS]! + s.baseMs : Number.POSITIVE_INFINITY;
+  } else refresh(s);
   if (s.watchers === 0) return;
   const candle = s.series.candleAt(i);
   for (const watch of s.candleWatches.values()) {
@@ -93,6 +95,13 @@ export function publishCandle(s: SymbolState): void {
     };
     for (const sink of s.markSinks) sink.push(mark);
   }
+}
+
+/** The state's copy of the series' interleaved rows, from row `from` to the series' end. */
+export function syncRows(s: SymbolState, from: number): void {
+  s.rows = s.series.rowMajor(from);
+  s.rowsFrom = s.series.rowMajorFrom;
+  s.rowsEnd = s.series.length;
 }
 
 /** After a candle watch or a mark sink came or went. */
