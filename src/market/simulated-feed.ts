@@ -101,11 +101,16 @@ export function createSimulatedFeed(
   /**
    * The earliest next close over the symbols, NaN when unknown. Publishing works it out as it
    * goes, so a step scans the symbols once rather than once per question (the clock asks for
-   * the next event time, the step again, the publishing before and after). Never kept while a
-   * symbol has run dry: a generated series may grow. A Float64Array: a double in a closure's
-   * variable is boxed, a heap number per store.
+   * the next event time, the step again, the publishing before and after). Kept while symbols
+   * have run dry (a recording that ends before the others: its last weeks would otherwise scan
+   * every symbol four times a step); `dry` lists them, and the value is dropped when one of
+   * their series holds a next candle again (a generated market grew). A Float64Array: a double
+   * in a closure's variable is boxed, a heap number per store.
    */
   const nextClose = new Float64Array([Number.NaN]);
+  /** The states without a next candle at the last look, [0, dryCount) (reused, no array a step). */
+  const dry: SymbolState[] = [];
+  let dryCount = 0;
 
   const stateOf = (symbol: string): SymbolState => {
     const s = states.get(symbol);
@@ -113,19 +118,28 @@ export function createSimulatedFeed(
     return s;
   };
 
+  /** Whether a series that had run dry holds a next candle now (a generated market grew). */
+  function dryGrew(): boolean {
+    for (let k = 0; k < dryCount; k++) {
+      const s = dry[k]!;
+      if (s.cursor < s.series.length) return true;
+    }
+    return false;
+  }
+
   function nextCandleTime(): number {
     const known = nextClose[0]!;
-    if (!Number.isNaN(known)) return known;
+    if (!Number.isNaN(known) && (dryCount === 0 || !dryGrew())) return known;
     let min = Number.POSITIVE_INFINITY;
-    let dry = false;
+    dryCount = 0;
     for (let k = 0; k < all.length; k++) {
       const s = all[k]!;
       // A generated series may have grown since it ran dry.
       if (s.nextClose === Number.POSITIVE_INFINITY) refresh(s);
-      if (s.nextClose === Number.POSITIVE_INFINITY) dry = true;
+      if (s.nextClose === Number.POSITIVE_INFINITY) dry[dryCount++] = s;
       else if (s.nextClose < min) min = s.nextClose;
     }
-    if (!dry) nextClose[0] = min;
+    nextClose[0] = min;
     return min;
   }
 
@@ -151,14 +165,14 @@ export function createSimulatedFeed(
       if (candleTime > time) break;
       // Publish, and note the next close on the way (see nextCandleTime).
       let min = Number.POSITIVE_INFINITY;
-      let dry = false;
+      dryCount = 0;
       for (let k = 0; k < all.length; k++) {
         const s = all[k]!;
         if (s.nextClose === candleTime) publishCandle(s);
-        if (s.nextClose === Number.POSITIVE_INFINITY) dry = true;
+        if (s.nextClose === Number.POSITIVE_INFINITY) dry[dryCount++] = s;
         else if (s.nextClose < min) min = s.nextClose;
       }
-      nextClose[0] = dry ? Number.NaN : min;
+      nextClose[0] = min;
     }
   }
 
