@@ -366,24 +366,6 @@ class DraftWords {
  */
 const draftWords = new WeakMap<SignalDraft, DraftWords>();
 
-/** What signalToJson and signalRecord read of a draft. */
-export interface DraftFields {
-  readonly direction: Direction;
-  readonly status: SignalDraft['status'];
-  readonly combinedConfidence: number;
-  readonly entry: Decimal;
-  readonly stopLoss: Decimal;
-  readonly takeProfit: Decimal;
-  readonly entryType: EntryType;
-  readonly analyst: string;
-  readonly fixes: string[];
-  readonly vetoes: string[];
-  readonly fallback: string | null;
-  readonly reasons: string[];
-  readonly expiresAt: Date;
-  readonly features: Record<string, number | null>;
-}
-
 /**
  * A draft's fields for its record (signalToJson, signalRecord), kept without the draft: its data
  * fields as they are now (the same arrays and objects), its reasons through the state its own
@@ -392,7 +374,7 @@ export interface DraftFields {
  * accessors, in V8's dictionary form), its proposals and the decision would live as long.
  * A draft that decide did not make (or a rejected one) is kept whole: the same answers.
  */
-export class DraftCapture implements DraftFields {
+export class DraftCapture {
   readonly symbol: string;
   readonly direction: Direction;
   readonly status: SignalDraft['status'];
@@ -441,6 +423,9 @@ export class DraftCapture implements DraftFields {
     return new Date(this.#expiresAt);
   }
 }
+
+/** What signalToJson and signalRecord read of a draft: a draft's fields, or a capture's. */
+export type DraftFields = Omit<DraftCapture, 'symbol' | 'candleCloseTime' | 'screen'>;
 
 /** signalToJson(draft) followed by `features` and `screen`: what a backtest's trade keeps of its signal. */
 export function signalRecord(draft: DraftFields, screen: unknown) {

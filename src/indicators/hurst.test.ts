@@ -191,15 +191,7 @@ describe('hurst', () => {
         fc.oneof(fc.constantFrom(17, 25, 33, 65, 129), fc.integer({ min: MIN_HURST_WINDOW, max: 140 })),
         fc.array(run, { minLength: 1, maxLength: 4 }),
         (window, runs) => {
-          const prices: number[] = [];
-          for (const { moves, bad } of runs) {
-            let price = 100;
-            for (const m of moves.flat()) {
-              price *= Math.exp(m);
-              prices.push(price);
-            }
-            prices.push(bad);
-          }
+          const prices = pricesOfRuns(runs);
           const batch = hurst(prices, window);
           const state = createHurstState(window);
           return prices.every((p, i) => Object.is(state.update(p), batch[i]));
@@ -232,15 +224,7 @@ describe('hurst', () => {
         fc.oneof(fc.constantFrom(17, 33, 65, 100), fc.integer({ min: MIN_HURST_WINDOW, max: 140 })),
         fc.array(run, { minLength: 1, maxLength: 3 }),
         (window, runs) => {
-          const prices: number[] = [];
-          for (const { moves, bad } of runs) {
-            let price = 100;
-            for (const m of moves.flat()) {
-              price *= Math.exp(m);
-              prices.push(price);
-            }
-            prices.push(bad);
-          }
+          const prices = pricesOfRuns(runs);
           const want = plainKernelHurst(prices, window);
           const batch = hurst(prices, window);
           const state = createHurstState(window);
@@ -254,3 +238,17 @@ describe('hurst', () => {
     );
   });
 });
+
+/** Runs of log moves from 100, each ended by a bad price (a restart of the indicator). */
+function pricesOfRuns(runs: readonly { moves: readonly number[][]; bad: number }[]): number[] {
+  const prices: number[] = [];
+  for (const { moves, bad } of runs) {
+    let price = 100;
+    for (const m of moves.flat()) {
+      price *= Math.exp(m);
+      prices.push(price);
+    }
+    prices.push(bad);
+  }
+  return prices;
+}
