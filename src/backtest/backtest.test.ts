@@ -228,7 +228,8 @@ describe('runBacktest', () => {
         randomBaseline: false,
         executor: (context) => {
           pruned ??= context.sim;
-          return createDirectExecutor(context);
+          // Before every entry (by default every PRUNE_EVERY-th: more trades than this market has).
+          return createDirectExecutor({ ...context, pruneEvery: 1 });
         },
       }),
     );
