@@ -20,6 +20,7 @@
  * answer is paid for once per (symbol, timeframe, candle close, prompt version, analyst+model).
  */
 export { type ContextExtras, type ContextResult, contextFromScreen } from './context.js';
+export { DraftCapture, type DraftFields, signalRecord, signalToJson } from './draft-record.js';
 export { type AnalystConfig, type AnalystDeps, type AnalystSet, createAnalysts } from './from-config.js';
 export {
   type LogicAnswer,
@@ -49,15 +50,11 @@ export { createLlmAnalyst, interpretLogicAnswer, type LlmAnalystOptions } from '
 export { logicMessages, PROMPT_VERSION, promptData, VISION_PROMPT_VERSION } from './llm/prompt.js';
 export { noTrade, proposalToRecord } from './proposal.js';
 export {
-  DraftCapture,
-  type DraftFields,
   type ProposeDeps,
   type ProposeOutcome,
   proposeSignal,
   proposeSignalNow,
   type SignalDraft,
-  signalRecord,
-  signalToJson,
 } from './propose.js';
 export { createRuleAnalyst, type RuleAnalystOptions, ruleProposal } from './rule-analyst.js';
 export type { Analyst, AnalystContext, EntryType, Proposal, RawPlan, TokenUsage } from './types.js';

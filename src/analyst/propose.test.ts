@@ -8,17 +8,10 @@ import { forEachStore } from '../../test/support/stores.js';
 import { type Candle, createManualClock, dec, MINUTE_MS, toColumns } from '../domain/index.js';
 import { isSkip, SCREENER_DEFAULTS, type ScreenResult, screenSymbol } from '../screener/index.js';
 import { createSignalsRepository } from '../store/index.js';
+import { DraftCapture, signalRecord, signalToJson } from './draft-record.js';
 import { createChatClient } from './llm/client.js';
 import { createLlmAnalyst } from './llm/llm-analyst.js';
-import {
-  DraftCapture,
-  type ProposeDeps,
-  proposeSignal,
-  proposeSignalNow,
-  type SignalDraft,
-  signalRecord,
-  signalToJson,
-} from './propose.js';
+import { type ProposeDeps, proposeSignal, proposeSignalNow, type SignalDraft } from './propose.js';
 import { createRuleAnalyst } from './rule-analyst.js';
 import type { Analyst } from './types.js';
 import { VALIDATION_DEFAULTS } from './validate.js';
