@@ -60,19 +60,25 @@ function busyAccount() {
 const withoutCounters = (s: SimAccountSnapshot) => ({ ...s, counters: undefined });
 
 describe('order history pruning', () => {
-  it('keeps in memory exactly what an export with the same limit keeps', () => {
+  // 0 is what the backtest prunes to (every closed record goes, nothing is sorted).
+  it.each([
+    { limit: 5, dropped: { orders: 20, algoOrders: 7 } },
+    { limit: 0, dropped: { orders: 25, algoOrders: 12 } },
+  ])('keeps in memory exactly what an export with limit $limit keeps', ({ limit, dropped }) => {
     const { sim } = busyAccount();
-    const before = sim.exportAccount('a', { historyLimit: 5 });
-    expect(sim.pruneHistory('a', 5)).toEqual({ orders: 20, algoOrders: 7 });
-    const after = sim.exportAccount('a', { historyLimit: 5 });
+    const before = sim.exportAccount('a', { historyLimit: limit });
+    expect(sim.pruneHistory('a', limit)).toEqual(dropped);
+    const after = sim.exportAccount('a', { historyLimit: limit });
     expect(withoutCounters(after)).toEqual(withoutCounters(before));
     // The books hold the same orders (allOrders reads the book, not the account's list).
     expect(sim.allOrders('a', 'BTCUSDT').map((o) => o.clientOrderId)).toEqual(
       after.orders.filter((o) => o.symbol === 'BTCUSDT').map((o) => o.clientOrderId),
     );
     // Nothing left to drop: the whole history is now what the limit keeps.
-    expect({ ...withoutCounters(sim.exportAccount('a')), historyLimit: 5 }).toEqual(withoutCounters(before));
-    expect(sim.pruneHistory('a', 5)).toEqual({ orders: 0, algoOrders: 0 });
+    expect({ ...withoutCounters(sim.exportAccount('a')), historyLimit: limit }).toEqual(
+      withoutCounters(before),
+    );
+    expect(sim.pruneHistory('a', limit)).toEqual({ orders: 0, algoOrders: 0 });
   });
 
   it('forgets the old records as Binance does, and the account trades on', () => {
