@@ -34,7 +34,13 @@ import {
 import type { ExchangeOrder, UserStreamEvent } from '../exchange/index.js';
 import { createExecutionEngine, type ExecutionOutcome as EngineOutcome } from '../execution/index.js';
 import { createRepositories, type Repositories, type Store } from '../store/index.js';
-import type { ExecutionOutcome, Executor, ExecutorStats, WorkingLevels } from './executor.js';
+import {
+  type ExecutionOutcome,
+  type Executor,
+  type ExecutorStats,
+  type WorkingLevels,
+  workingLevels,
+} from './executor.js';
 import type { ExecutorContext } from './options.js';
 
 /**
@@ -135,7 +141,7 @@ export async function createEngineExecutor(options: EngineExecutorOptions): Prom
     let w = working.get(symbol);
     if (!w) {
       w = {
-        levels: { direction, pendingEntry: null, stop: null, target: null },
+        levels: workingLevels(direction, null),
         sentAt: Number.NaN,
         deadline: Number.POSITIVE_INFINITY,
       };

@@ -60,6 +60,21 @@ export interface WorkingLevels {
   target: number | null;
 }
 
+/**
+ * A symbol's levels, none protective yet. Each field is written a number first: V8 then gives the
+ * fields of every levels object a layout that holds numbers and null alike from the first trade
+ * on. Written null first, a field is widened when it first gets a number: the first LIMIT entry,
+ * ~250 entries into a pass, which throws away the optimised code of everything that read it (the
+ * pass loop, drivePlainCandle, nextDeadline) for V8 to compile again.
+ */
+export function workingLevels(direction: Direction, pendingEntry: number | null): WorkingLevels {
+  const levels: WorkingLevels = { direction, pendingEntry: 0, stop: 0, target: 0 };
+  levels.pendingEntry = pendingEntry;
+  levels.stop = null;
+  levels.target = null;
+  return levels;
+}
+
 export interface ExecutorStats {
   placed: number;
   refused: Record<string, number>;
@@ -353,12 +368,7 @@ export function createDirectExecutor(options: DirectExecutorOptions): Executor {
       const w: Working = {
         signal,
         expiresAt: options.limitEntryTtlMs === undefined ? signal.expiresAt : now + options.limitEntryTtlMs,
-        levels: {
-          direction: signal.direction,
-          pendingEntry: signal.entryType === 'LIMIT' ? toFloat(sized.price) : null,
-          stop: null,
-          target: null,
-        },
+        levels: workingLevels(signal.direction, signal.entryType === 'LIMIT' ? toFloat(sized.price) : null),
         entryId: entryClientOrderId(signal.id),
         filled: ZERO,
         stopId: deriveClientOrderId(userId, signal.id, 'sl'),
