@@ -81,10 +81,6 @@ class PositionUpdate implements SimPositionUpdate {
   }
 }
 
-export function positionUpdate(p: Position): SimPositionUpdate {
-  return new PositionUpdate(p);
-}
-
 export function emitAccountUpdate(
   state: EngineState,
   account: Account,
@@ -106,8 +102,15 @@ export function emitAccountUpdate(
         balanceChange,
       },
     ],
-    positions: positions.map(positionUpdate),
+    positions: positionUpdates(positions),
   });
+}
+
+/** In a loop, not by map: see toStreamEvents (sim-exchange.ts) on holey and packed arrays. */
+function positionUpdates(positions: readonly Position[]): SimPositionUpdate[] {
+  const out: SimPositionUpdate[] = [];
+  for (const p of positions) out.push(new PositionUpdate(p));
+  return out;
 }
 
 export interface FillInfo {

@@ -82,7 +82,7 @@ type PositionStreamEvent = Extract<UserStreamEvent, { type: 'position' }>;
 
 /**
  * The port's position event, whose unrealised PnL is the engine's, worked out when first read
- * (see positionUpdate in events.ts; no listener here reads it). A class for the same reason as
+ * (see PositionUpdate in events.ts; no listener here reads it). A class for the same reason as
  * there; JSON carries every field as a plain object did.
  */
 class PositionEvent implements PositionStreamEvent {
@@ -160,15 +160,20 @@ export function toStreamEvents(e: SimEvent): UserStreamEvent[] {
     case 'ALGO_UPDATE':
       return [{ type: 'order', order: toAlgoOrder(e.algo), time }];
     case 'ACCOUNT_UPDATE': {
-      const out: UserStreamEvent[] = e.balances.map((b) => ({
-        type: 'balance',
-        reason: e.reason,
-        asset: b.asset,
-        walletBalance: b.walletBalance as Money,
-        crossWalletBalance: b.crossWalletBalance as Money,
-        balanceChange: b.balanceChange as Money,
-        time,
-      }));
+      // Filled in loops, not by map: map's array is holey, the other cases' packed, and a
+      // listener loop that met both kinds would be optimized twice (V8 deoptimizes on the second).
+      const out: UserStreamEvent[] = [];
+      for (const b of e.balances) {
+        out.push({
+          type: 'balance',
+          reason: e.reason,
+          asset: b.asset,
+          walletBalance: b.walletBalance as Money,
+          crossWalletBalance: b.crossWalletBalance as Money,
+          balanceChange: b.balanceChange as Money,
+          time,
+        });
+      }
       for (const p of e.positions) out.push(new PositionEvent(e.reason, p, time));
       return out;
     }
