@@ -1,13 +1,15 @@
 /**
- * What a signal's record is made of: the draft's reasons' state (DraftWords, what the draft's own
- * accessor reads and writes), a compact capture of an accepted draft (DraftCapture, what a
+ * What a signal's record is made of: the draft decide makes (Draft), its reasons' state (DraftWords,
+ * what the draft's own accessor reads and writes), a compact capture of an accepted draft (DraftCapture, what a
  * backtest keeps per executed signal until its report), and the records made from either
  * (signalRecord, signalToJson).
  */
 import type { Decimal } from 'decimal.js';
 import type { Direction } from '../domain/index.js';
+import type { Decision } from '../signals/index.js';
+import { proposalToRecord } from './proposal.js';
 import type { SignalDraft } from './propose.js';
-import type { EntryType } from './types.js';
+import type { AnalystContext, EntryType, Proposal } from './types.js';
 
 /**
  * A draft's reasons: the aggregator's (a copy: the decision keeps its list), then, when first read,
@@ -49,14 +51,105 @@ export class DraftWords {
 }
 
 /**
- * The words' state of each accepted draft decide made, while the draft lives: what DraftCapture
- * keeps instead of the draft. Accepted drafts only (a backtest's few signals, not its candidates).
+ * A draft as decide makes it: the SignalDraft fields, with `reasons` (the aggregator's, then the
+ * analysts' words when first read: DraftWords) and `proposals` (the proposals as records, made
+ * when first read) as own enumerable accessors where the fields were, with setters as data fields
+ * could be written: a spread, JSON and every reader get what was there before. Text and copies a
+ * store or a report reads, which a backtest's pass does not (its trade records are made after the
+ * pass): ~20 us per signal. The getters and setters are the same functions for every draft,
+ * reading their state through private fields: an object literal's accessors are new closures each
+ * time, for which V8 shares no hidden class (each draft went to the slow dictionary form).
  */
-const draftWords = new WeakMap<SignalDraft, DraftWords>();
+export class Draft implements SignalDraft {
+  // Declared, not initialised: each field is made by its assignment below, in the record's order.
+  declare symbol: string;
+  declare direction: Direction;
+  declare status: SignalDraft['status'];
+  declare combinedConfidence: number;
+  declare entryType: EntryType;
+  declare entry: Decimal;
+  declare stopLoss: Decimal;
+  declare takeProfit: Decimal;
+  declare analyst: string;
+  declare fallback: string | null;
+  declare winProbability: number | null;
+  declare candleCloseTime: number;
+  declare timeframe: string;
+  declare fixes: string[];
+  declare vetoes: string[];
+  declare reasons: string[];
+  declare features: Record<string, number | null>;
+  declare screen: unknown;
+  declare proposals: Record<string, unknown>[];
+  declare expiresAt: Date;
+  readonly #words: DraftWords;
+  readonly #proposals: Proposal[];
+  #records: Record<string, unknown>[] | undefined;
 
-/** Remembers an accepted draft's words' state for DraftCapture (decide, as it makes the draft). */
-export function keepDraftWords(draft: SignalDraft, words: DraftWords): void {
-  draftWords.set(draft, words);
+  constructor(
+    symbol: string,
+    plan: Proposal & { direction: Direction; entry: Decimal; stopLoss: Decimal; takeProfit: Decimal },
+    decision: Decision,
+    winProbability: number | null,
+    context: AnalystContext,
+    words: DraftWords,
+    features: Record<string, number | null>,
+    screen: unknown,
+    proposals: Proposal[],
+    expiresAt: Date,
+  ) {
+    this.symbol = symbol;
+    this.direction = plan.direction;
+    this.status = decision.accepted ? 'PENDING' : 'REJECTED';
+    this.combinedConfidence = decision.combinedConfidence;
+    this.entryType = plan.entryType ?? 'MARKET';
+    this.entry = plan.entry;
+    this.stopLoss = plan.stopLoss;
+    this.takeProfit = plan.takeProfit;
+    this.analyst = plan.analyst;
+    this.fallback = plan.fallback;
+    this.winProbability = winProbability;
+    this.candleCloseTime = context.candleCloseTime;
+    this.timeframe = context.timeframe;
+    this.fixes = plan.fixes;
+    this.vetoes = decision.vetoes;
+    Object.defineProperty(this, 'reasons', Draft.#reasons);
+    this.features = features;
+    this.screen = screen;
+    Object.defineProperty(this, 'proposals', Draft.#proposalRecords);
+    this.expiresAt = expiresAt;
+    this.#words = words;
+    this.#proposals = proposals;
+    this.#records = undefined;
+  }
+
+  static readonly #reasons: PropertyDescriptor = {
+    get(this: Draft): string[] {
+      return this.#words.reasons;
+    },
+    set(this: Draft, value: string[]) {
+      this.#words.reasons = value;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  static readonly #proposalRecords: PropertyDescriptor = {
+    get(this: Draft): Record<string, unknown>[] {
+      this.#records ??= this.#proposals.map(proposalToRecord);
+      return this.#records;
+    },
+    set(this: Draft, value: Record<string, unknown>[]) {
+      this.#records = value;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  /** The state a draft's reasons read and write (DraftWords), or null for another object. */
+  static wordsOf(draft: SignalDraft): DraftWords | null {
+    return #words in draft ? draft.#words : null;
+  }
 }
 
 /**
@@ -65,7 +158,7 @@ export function keepDraftWords(draft: SignalDraft, words: DraftWords): void {
  * accessor reads and writes (DraftWords), so read now or later they are what the draft's would be.
  * A backtest keeps one per executed signal until its report: the draft itself (an object with
  * accessors, in V8's dictionary form), its proposals and the decision would live as long.
- * A draft that decide did not make (or a rejected one) is kept whole: the same answers.
+ * A draft that decide did not make is kept whole: the same answers.
  */
 export class DraftCapture {
   readonly symbol: string;
@@ -105,7 +198,7 @@ export class DraftCapture {
     this.features = draft.features;
     this.candleCloseTime = draft.candleCloseTime;
     this.screen = draft.screen;
-    this.#words = draftWords.get(draft) ?? draft;
+    this.#words = Draft.wordsOf(draft) ?? draft;
   }
 
   get reasons(): string[] {

@@ -1,7 +1,7 @@
 /** Shared by every analyst: a validated plan (or the reason there is none) as a Proposal. */
 import type { Decimal } from 'decimal.js';
 import type { AnalystContext, Proposal, RawPlan } from './types.js';
-import { VALIDATION_DEFAULTS, type ValidationRules, validatePlan } from './validate.js';
+import { VALIDATION_DEFAULTS, type ValidatedPlan, type ValidationRules, validatePlan } from './validate.js';
 
 export const clampConfidence = (value: number): number =>
   Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0;
@@ -60,34 +60,73 @@ export function proposalFromPlan(
   lastValidated.takeProfit = valid.takeProfit;
   lastValidated.stopPct = valid.stopPct;
   lastValidated.rewardToRisk = valid.rewardToRisk;
-  // The reasoning is made when first read: the rule analyst's quotes the screen's words and formats
-  // the plan's figures, ~15 us per candidate in a backtest whose pass reads none of it (its trade
-  // records are made after the pass). An own accessor where the field was (with a setter, as a
-  // data field could be written): a spread, JSON and every reader get the text as if written in.
-  // Its state is a small object of its own (PlanWords), which a signal draft may keep for its words
-  // without keeping the proposal (planWordsOf).
-  const words = new PlanWords(reasoning, valid.entryNote, valid.rewardToRisk, valid.stopPct);
-  const proposal: Proposal = {
+  return new ValidatedProposal(
     analyst,
-    direction: valid.direction,
-    confidence: clampConfidence(plan.confidence),
-    entryType: valid.entryType,
-    entry: valid.entry,
-    stopLoss: valid.stopLoss,
-    takeProfit: valid.takeProfit,
-    get reasoning(): string {
-      return words.reasoning;
+    valid,
+    clampConfidence(plan.confidence),
+    new PlanWords(reasoning, valid.entryNote, valid.rewardToRisk, valid.stopPct),
+    [...fixes, ...valid.fixes],
+  );
+}
+
+/**
+ * A validated plan as a Proposal whose reasoning is made when first read: the rule analyst's
+ * quotes the screen's words and formats the plan's figures, ~15 us per candidate in a backtest
+ * whose pass reads none of it (its trade records are made after the pass). `reasoning` is an own
+ * enumerable accessor where the field was (with a setter, as a data field could be written): a
+ * spread, JSON and every reader get the text as if written in. Its getter and setter are the same
+ * two functions for every proposal, reading the state through a private field: an object literal's
+ * accessors are new closures each time, which V8 cannot share a hidden class for, so each such
+ * proposal went to the slow dictionary form (~9 us to make, ~1 KB; ~1 us this way, fast
+ * properties). The state is a small object of its own (PlanWords), which a signal draft may keep
+ * for its words without keeping the proposal (planWordsOf).
+ */
+class ValidatedProposal implements Proposal {
+  // Declared, not initialised: each field is made by its assignment below, in the literal's order.
+  declare analyst: string;
+  declare direction: Proposal['direction'];
+  declare confidence: number;
+  declare entryType: Proposal['entryType'];
+  declare entry: Proposal['entry'];
+  declare stopLoss: Proposal['stopLoss'];
+  declare takeProfit: Proposal['takeProfit'];
+  declare reasoning: string;
+  declare fixes: string[];
+  declare rejected: string | null;
+  declare fallback: string | null;
+  readonly #words: PlanWords;
+
+  constructor(analyst: string, valid: ValidatedPlan, confidence: number, words: PlanWords, fixes: string[]) {
+    this.analyst = analyst;
+    this.direction = valid.direction;
+    this.confidence = confidence;
+    this.entryType = valid.entryType;
+    this.entry = valid.entry;
+    this.stopLoss = valid.stopLoss;
+    this.takeProfit = valid.takeProfit;
+    // Defined here, between the fields, for the key order a literal had (JSON, spreads).
+    Object.defineProperty(this, 'reasoning', ValidatedProposal.#reasoning);
+    this.fixes = fixes;
+    this.rejected = null;
+    this.fallback = null;
+    this.#words = words;
+  }
+
+  static readonly #reasoning: PropertyDescriptor = {
+    get(this: ValidatedProposal): string {
+      return this.#words.reasoning;
     },
-    set reasoning(value: string) {
-      words.reasoning = value;
+    set(this: ValidatedProposal, value: string) {
+      this.#words.reasoning = value;
     },
-    fixes: [...fixes, ...valid.fixes],
-    rejected: null,
-    fallback: null,
+    enumerable: true,
+    configurable: true,
   };
-  lastValidated.proposal = proposal;
-  lastValidated.words = words;
-  return proposal;
+
+  /** The state a proposal's reasoning reads and writes, or null for another object. */
+  static wordsOf(p: Proposal): PlanWords | null {
+    return #words in p ? p.#words : null;
+  }
 }
 
 /**
@@ -120,40 +159,29 @@ class PlanWords {
 }
 
 /**
- * What reads a proposal's reasoning as the proposal itself would, now and later: its PlanWords
- * when it is the last proposal proposalFromPlan made (the rule analyst's, asked at once by
- * proposeSignal), else the proposal. Lets a draft keep its analyst's words without the proposal
- * (an object with accessors, held in V8's slow dictionary form: ~1 KB). Asking empties the slot:
- * the proposal is not kept alive by it until the next plan (in a backtest, many scans later, long
- * enough to be copied out of the young generation); asked again, the proposal answers itself.
+ * What reads a proposal's reasoning as the proposal itself would, now and later: the state a
+ * proposal made by proposalFromPlan reads (PlanWords), else the proposal. Lets a draft keep its
+ * analyst's words without the proposal.
  */
 export function planWordsOf(p: Proposal): { readonly reasoning: string } {
-  const words = lastValidated.proposal === p ? lastValidated.words : null;
-  lastValidated.proposal = null;
-  lastValidated.words = null;
-  return words ?? p;
+  return ValidatedProposal.wordsOf(p) ?? p;
 }
 
 /**
  * The prices of the last plan proposalFromPlan validated (the decimal objects themselves) and the
  * stop percentage and reward-to-risk validation computed from them: a function of those three
- * values alone, so right for any proposal that still carries those very objects. One slot, not a
- * WeakMap entry per proposal (~0.5 us each in a backtest) nor a private field (which takes a
- * proposal's spread off V8's fast path): proposeSignal asks at once when its analyst answers
- * without waiting (analyzeNow); another plan validated in between only costs the recomputation.
+ * values alone, so right for any proposal that still carries those very objects (a spread copy
+ * too, as an LLM analyst's fallback makes). One slot: proposeSignal asks at once when its analyst
+ * answers without waiting (analyzeNow); another plan validated in between only costs the
+ * recomputation.
  */
 const lastValidated: {
-  /** The proposal made of it, and its words' state (planWordsOf). */
-  proposal: Proposal | null;
-  words: PlanWords | null;
   entry: Decimal | null;
   stopLoss: Decimal | null;
   takeProfit: Decimal | null;
   stopPct: number;
   rewardToRisk: number;
 } = {
-  proposal: null,
-  words: null,
   entry: null,
   stopLoss: null,
   takeProfit: null,

@@ -7,6 +7,7 @@ import { MARKET_DATA_MISSING, marketDataDir } from '../../test/support/market-da
 import { forEachStore } from '../../test/support/stores.js';
 import { type Candle, createManualClock, dec, MINUTE_MS, toColumns } from '../domain/index.js';
 import { isSkip, SCREENER_DEFAULTS, type ScreenResult, screenSymbol } from '../screener/index.js';
+import { COMBINE_DEFAULTS } from '../signals/index.js';
 import { createSignalsRepository } from '../store/index.js';
 import { DraftCapture, signalRecord, signalToJson } from './draft-record.js';
 import { createChatClient } from './llm/client.js';
@@ -102,6 +103,21 @@ describe('DraftCapture', () => {
     expect(captured.reasons.at(-1)).toBe('rule: my words');
     expect(outcome.signal!.reasons.at(-1)).toBe('rule: my words');
     expect(draft.reasons.at(-1)).not.toBe('rule: my words');
+  });
+
+  it("captures a rejected candidate's words, and a proposal's after another plan was made", () => {
+    const strict = { ...ruleDeps(), combine: { ...COMBINE_DEFAULTS, minConfidence: 100 } };
+    const rejected = proposeSignalNow(screen(), extras, strict)!.candidate!;
+    expect(rejected.status).toBe('REJECTED');
+    const capture = new DraftCapture(rejected);
+    expect(capture.reasons).toBe(rejected.reasons);
+    rejected.reasons = ['written'];
+    expect(capture.reasons).toEqual(['written']);
+    // The first outcome's proposal written after a second plan was validated: its draft quotes it.
+    const first = proposeSignalNow(screen(), extras, ruleDeps())!;
+    proposeSignalNow(screen(), extras, ruleDeps());
+    first.proposals[0]!.reasoning = 'my words';
+    expect(new DraftCapture(first.signal!).reasons.at(-1)).toBe('rule: my words');
   });
 
   it('keeps a draft decide did not make as it is (the same record)', () => {

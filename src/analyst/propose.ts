@@ -17,8 +17,8 @@ import {
 import type { ScreenResult } from '../screener/index.js';
 import { COMBINE_DEFAULTS, type CombineOptions, combine, type Decision } from '../signals/index.js';
 import { type ContextExtras, contextFromScreen } from './context.js';
-import { DraftWords, keepDraftWords } from './draft-record.js';
-import { noTrade, planWordsOf, proposalToRecord, validatedStopAndReward } from './proposal.js';
+import { Draft, DraftWords } from './draft-record.js';
+import { noTrade, planWordsOf, validatedStopAndReward } from './proposal.js';
 import type { Analyst, AnalystContext, EntryType, Proposal } from './types.js';
 
 export interface ProposeDeps {
@@ -262,56 +262,29 @@ function decide(
     llm_fallback: primary.fallback ? 1 : 0,
   };
   // The aggregator's reasons (a copy: the decision keeps its list), then, when first read, the
-  // analysts' own words; the proposals as records when first read too. Text and copies a store or
-  // a report reads, which a backtest's pass does not (its trade records are made after the pass):
-  // ~20 us per signal, for ~2 us per accessor a literal defines. Own accessors where the fields
-  // were (a class's, on its prototype, would be lost to a spread), with setters as data fields
-  // could be written: a spread, JSON and every reader get what was there before. The words are
-  // the proposals' (whose own reasoning is made when read: proposalFromPlan) and the vision's
-  // rejection as it is now. The reasons' state is a small object of its own (DraftWords), which a
-  // trade's record may keep without the draft (DraftCapture); it reads the analyst's words through
-  // planWordsOf (the proposal's own state when it can), not through the proposal.
+  // analysts' own words (see Draft). The words are the proposals' (whose own reasoning is made when
+  // read: proposalFromPlan) and the vision's rejection as it is now. The reasons' state is a small
+  // object of its own (DraftWords), which a trade's record may keep without the draft
+  // (DraftCapture); it reads the analyst's words through planWordsOf (the proposal's own state when
+  // it can), not through the proposal.
   const words = new DraftWords(
     decision.reasons.slice(),
     primary.analyst,
     planWordsOf(primary),
     vision?.rejected ?? null,
   );
-  let records: Record<string, unknown>[] | undefined;
-  const draft: SignalDraft = {
-    symbol: screen.symbol,
-    direction: primary.direction,
-    status: decision.accepted ? 'PENDING' : 'REJECTED',
-    combinedConfidence: decision.combinedConfidence,
-    entryType: primary.entryType ?? 'MARKET',
-    entry,
-    stopLoss: primary.stopLoss,
-    takeProfit: primary.takeProfit,
-    analyst: primary.analyst,
-    fallback: primary.fallback,
+  const draft = new Draft(
+    screen.symbol,
+    primary,
+    decision,
     winProbability,
-    candleCloseTime: context.candleCloseTime,
-    timeframe: context.timeframe,
-    fixes: primary.fixes,
-    vetoes: decision.vetoes,
-    get reasons(): string[] {
-      return words.reasons;
-    },
-    set reasons(value: string[]) {
-      words.reasons = value;
-    },
+    context,
+    words,
     features,
     screen,
-    get proposals(): Record<string, unknown>[] {
-      records ??= proposals.map(proposalToRecord);
-      return records;
-    },
-    set proposals(value: Record<string, unknown>[]) {
-      records = value;
-    },
-    expiresAt: new Date(now + (deps.signalTtlMs ?? 4 * timeframeMs(context.timeframe))),
-  };
-  if (decision.accepted) keepDraftWords(draft, words);
+    proposals,
+    new Date(now + (deps.signalTtlMs ?? 4 * timeframeMs(context.timeframe))),
+  );
   return {
     symbol: screen.symbol,
     signal: decision.accepted ? draft : null,
