@@ -16,7 +16,7 @@ import { createBuyAndHold } from './buy-and-hold.js';
 import { createEngineExecutor } from './engine-executor.js';
 import { openBacktestStore } from './engine-store.js';
 import { type EquityTracker, SplitEquity } from './equity.js';
-import { createDirectExecutor, type Executor } from './executor.js';
+import { createDirectExecutor } from './executor.js';
 import { fundingNote, MAX_FUNDING_RATE_PCT } from './funding.js';
 import { createTradeLedger, type LedgerTrade } from './ledger.js';
 import { openMarket } from './market.js';
@@ -31,6 +31,7 @@ import {
 import { createRandomEntryStrategy, type RandomPeriod } from './random-entry.js';
 import { emptyCounts, resultOf, toTradeRecord } from './report.js';
 import { type PassStrategy, runPass } from './runner.js';
+import type { Executor } from './seam.js';
 import { createPipelineStrategy, type PipelineAnalysts } from './strategy.js';
 import type { BacktestReport, PeriodResults, TradeRecord, TradeSignal } from './types.js';
 

@@ -34,14 +34,14 @@ import {
 import type { ExchangeOrder, UserStreamEvent } from '../exchange/index.js';
 import { createExecutionEngine, type ExecutionOutcome as EngineOutcome } from '../execution/index.js';
 import { createRepositories, type Repositories, type Store } from '../store/index.js';
+import type { ExecutorContext } from './options.js';
 import {
   type ExecutionOutcome,
   type Executor,
   type ExecutorStats,
   type WorkingLevels,
   workingLevels,
-} from './executor.js';
-import type { ExecutorContext } from './options.js';
+} from './seam.js';
 
 /**
  * What an executor is given (see ExecutorContext: the backtest's clock, ledger, sizing, risk,

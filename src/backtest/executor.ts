@@ -1,22 +1,18 @@
 /**
- * The seam between the backtest and execution: the runner hands every stored signal to an
- * Executor and drives the market; how orders reach the exchange is the executor's business.
- * Two implementations:
- * - ./engine-executor.ts (the default): the live execution engine (src/execution), the one PAPER
- *   and REAL trade with, its books in a database.
- * - createDirectExecutor (here, `--executor direct`): the same decisions written straight against
- *   the Exchange port, in memory: the risk gate, sizing to the symbol's step and tick, the entry
- *   (MARKET, or a resting LIMIT cancelled once its time is up), then a STOP_MARKET and a
- *   TAKE_PROFIT_MARKET with closePosition, placed the moment the entry fills. A protective order
- *   the exchange refuses closes the position at market (a filled entry is never left
- *   unprotected). It makes the same trades as the engine on the same data (a test compares them)
- *   and serves as the fast path and the cross-check.
+ * The direct executor (`--executor direct`), one of the two implementations of the seam in
+ * ./seam.ts (the other, the default, is ./engine-executor.ts: the live execution engine PAPER and
+ * REAL trade with, its books in a database). The same decisions written straight against the
+ * Exchange port, in memory: the risk gate, sizing to the symbol's step and tick, the entry
+ * (MARKET, or a resting LIMIT cancelled once its time is up), then a STOP_MARKET and a
+ * TAKE_PROFIT_MARKET with closePosition, placed the moment the entry fills. A protective order the
+ * exchange refuses closes the position at market (a filled entry is never left unprotected). It
+ * makes the same trades as the engine on the same data (a test compares them) and serves as the
+ * fast path and the cross-check.
  */
 import type { Decimal } from 'decimal.js';
 import {
   add,
   type Clock,
-  type Direction,
   deriveClientOrderId,
   describeError,
   entrySide,
@@ -33,78 +29,14 @@ import type { Exchange, UserStreamEvent } from '../exchange/index.js';
 import { sizeEntry } from '../execution/sizing.js';
 import { checkOrder, createRealisedToday, type RiskLimits } from '../risk/index.js';
 import type { TradeLedger } from './ledger.js';
-
-/** A stored, deduplicated signal as execution sees it. */
-export interface BacktestSignal {
-  id: string;
-  symbol: MarketSymbol;
-  direction: Direction;
-  entryType: 'MARKET' | 'LIMIT';
-  entry: Decimal;
-  stopLoss: Decimal;
-  takeProfit: Decimal;
-  combinedConfidence: number;
-  createdAt: number;
-  expiresAt: number;
-}
-
-export type ExecutionOutcome = { status: 'placed' } | { status: 'refused'; code: string; message: string };
-
-/** What the intrabar driver must respect on a symbol. */
-export interface WorkingLevels {
-  direction: Direction;
-  /** A resting LIMIT entry's price, or null once filled (or for MARKET entries). */
-  pendingEntry: number | null;
-  /** Protective levels of the open position (null until placed). */
-  stop: number | null;
-  target: number | null;
-}
-
-/**
- * A symbol's levels, none protective yet. Each field is written a number first: V8 then gives the
- * fields of every levels object a layout that holds numbers and null alike from the first trade
- * on. Written null first, a field is widened when it first gets a number: the first LIMIT entry,
- * ~250 entries into a pass, which throws away the optimised code of everything that read it (the
- * pass loop, drivePlainCandle, nextDeadline) for V8 to compile again.
- */
-export function workingLevels(direction: Direction, pendingEntry: number | null): WorkingLevels {
-  const levels: WorkingLevels = { direction, pendingEntry: 0, stop: 0, target: 0 };
-  levels.pendingEntry = pendingEntry;
-  levels.stop = null;
-  levels.target = null;
-  return levels;
-}
-
-export interface ExecutorStats {
-  placed: number;
-  refused: Record<string, number>;
-  expiredEntries: number;
-  protectionFailures: number;
-}
-
-export interface Executor {
-  readonly userId: string;
-  /** Which implementation: 'engine' or 'direct' (or a name of your own). */
-  readonly kind: string;
-  /** The client order id the entry of this signal is (or would be) sent with. */
-  entryClientOrderId(signalId: string): string;
-  /** Act on one signal: resolves once the entry is sent (and, if it filled, protected) or refused. */
-  execute(signal: BacktestSignal): Promise<ExecutionOutcome>;
-  /** Earliest time `onTime` has something to do (a LIMIT entry's expiry); +Infinity when nothing. */
-  nextDeadline(): number;
-  onTime(now: number): Promise<void>;
-  /** Levels working on a symbol, or undefined when nothing is (the fast path). */
-  levels(symbol: string): WorkingLevels | undefined;
-  /**
-   * Reactions to exchange events still running (protection after a fill), or null when none.
-   * Rejects when one of them left a filled entry open (its close at market was refused).
-   */
-  settle(): Promise<void> | null;
-  /** End of the test: cancel what rests, close what is open, at market. */
-  closeAll(): Promise<void>;
-  stats(): ExecutorStats;
-  close(): void | Promise<void>;
-}
+import {
+  type BacktestSignal,
+  type ExecutionOutcome,
+  type Executor,
+  type ExecutorStats,
+  type WorkingLevels,
+  workingLevels,
+} from './seam.js';
 
 export interface DirectExecutorOptions {
   exchange: Exchange;

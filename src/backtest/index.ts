@@ -31,15 +31,7 @@ export { runBacktest } from './backtest.js';
 export { createEngineExecutor, type EngineExecutorOptions } from './engine-executor.js';
 export { openBacktestStore } from './engine-store.js';
 export { EquityTracker, SplitEquity } from './equity.js';
-export {
-  type BacktestSignal,
-  createDirectExecutor,
-  type DirectExecutorOptions,
-  type ExecutionOutcome,
-  type Executor,
-  type ExecutorStats,
-  type WorkingLevels,
-} from './executor.js';
+export { createDirectExecutor, type DirectExecutorOptions } from './executor.js';
 export { FUNDING_INTERVAL_MS, MAX_FUNDING_RATE_PCT, tradesAcrossFunding } from './funding.js';
 export { renderHtmlReport } from './html.js';
 export { driveCandle, reachesBoth } from './intrabar.js';
@@ -68,6 +60,13 @@ export {
   labelledSamples,
   toJsonSummary,
 } from './report.js';
+export type {
+  BacktestSignal,
+  ExecutionOutcome,
+  Executor,
+  ExecutorStats,
+  WorkingLevels,
+} from './seam.js';
 export { createSignalBook, type SignalBook } from './signal-book.js';
 export type { PipelineAnalysts } from './strategy.js';
 export type * from './types.js';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Candle, createManualClock, dec, type MarketSymbol, MINUTE_MS } from '../domain/index.js';
 import { type Exchange, noSlippage, Simulator, TEST_SYMBOLS } from '../exchange/index.js';
-import { type BacktestSignal, createDirectExecutor } from './executor.js';
+import { createDirectExecutor } from './executor.js';
 import { driveCandle, drivePlainCandle } from './intrabar.js';
 import { createTradeLedger } from './ledger.js';
+import type { BacktestSignal } from './seam.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);
 const BTC = 'BTCUSDT' as MarketSymbol;

@@ -14,8 +14,8 @@
  */
 import type { Candle } from '../domain/index.js';
 import type { Simulator } from '../exchange/index.js';
-import type { Executor, WorkingLevels } from './executor.js';
 import type { TradeLedger } from './ledger.js';
+import type { Executor, WorkingLevels } from './seam.js';
 
 export interface IntrabarDeps {
   sim: Simulator;

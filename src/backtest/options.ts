@@ -16,9 +16,9 @@ import { DEFAULT_OPTIONS as ENGINE_DEFAULTS } from '../execution/index.js';
 import type { RiskLimits } from '../risk/index.js';
 import type { ScreenerOverrides } from '../screener/index.js';
 import type { Store } from '../store/index.js';
-import type { Executor } from './executor.js';
 import type { TradeLedger } from './ledger.js';
 import type { MarketSpec } from './market.js';
+import type { Executor } from './seam.js';
 import type { PipelineAnalysts } from './strategy.js';
 
 export type SlippageSpec = 'none' | 'range' | { bps: number };

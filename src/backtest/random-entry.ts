@@ -22,8 +22,8 @@ import {
 } from '../domain/index.js';
 import { seededRandom } from '../exchange/index.js';
 import { createAtrState, type StreamingCandleIndicator } from '../indicators/index.js';
-import type { BacktestSignal, Executor } from './executor.js';
 import type { PassStrategy } from './runner.js';
+import type { BacktestSignal, Executor } from './seam.js';
 import type { TradeSignal } from './types.js';
 
 export interface RandomPeriod {

@@ -26,9 +26,9 @@ import { bucketOpen, CandleBuckets, type SimulatedFeed } from '../market/index.j
 import type { TimeframeRole } from '../screener/index.js';
 import { watchBaseRows } from './base-rows.js';
 import type { SplitEquity } from './equity.js';
-import type { BacktestSignal, ExecutionOutcome, Executor } from './executor.js';
 import { driveCandle, drivePlainCandle } from './intrabar.js';
 import type { LedgerTrade, TradeLedger } from './ledger.js';
+import type { BacktestSignal, ExecutionOutcome, Executor } from './seam.js';
 
 /** What decides the trades of a pass: the live pipeline, or a baseline. */
 export interface PassStrategy {

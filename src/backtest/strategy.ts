@@ -40,8 +40,8 @@ import {
   type SymbolScreener,
 } from '../screener/index.js';
 import { COMBINE_DEFAULTS, type CombineOptions, combine } from '../signals/index.js';
-import type { BacktestSignal } from './executor.js';
 import type { PassStrategy } from './runner.js';
+import type { BacktestSignal } from './seam.js';
 import { createSignalBook } from './signal-book.js';
 import type { PipelineCounts, TradeSignal } from './types.js';
 
