@@ -1,8 +1,8 @@
 /**
- * What a signal's record is made of: the draft decide makes (Draft), its reasons' state (DraftWords,
- * what the draft's own accessor reads and writes), a compact capture of an accepted draft (DraftCapture, what a
- * backtest keeps per executed signal until its report), and the records made from either
- * (signalRecord, signalToJson).
+ * What a signal's record is made of: the draft decide makes (Draft), its reasons' state
+ * (DraftWords, what the draft's own accessor reads and writes), a compact capture of an accepted
+ * draft (DraftCapture, what a backtest keeps per executed signal until its report), and the records
+ * made from either (signalRecord, signalToJson).
  */
 import type { Decimal } from 'decimal.js';
 import type { Direction } from '../domain/index.js';

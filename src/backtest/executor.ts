@@ -82,8 +82,9 @@ const UTC_DAY = 86_400_000;
 
 /**
  * Entries between two prunes of the simulator's history (see DirectExecutorOptions.sim): a prune
- * costs ~11 µs whatever it drops (a walk of the account's records, two sets, a sort), ~2 % of a
- * pass when made before every entry; every 16th keeps at most ~16 trades' closed orders alive.
+ * has a cost whatever it drops (a walk of the account's records and its maps; ~11 µs when it also
+ * sorted them), ~2 % of a pass when made before every entry; every 16th keeps at most ~16 trades'
+ * closed orders alive.
  */
 export const PRUNE_EVERY = 16;
 

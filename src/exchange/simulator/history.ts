@@ -55,7 +55,7 @@ export function keepHistory<T extends { seq: number; updateTime: number }>(
  * Returns how many records of each family were dropped.
  *
  * One walk per family: the backtest prunes to 0 every few trades, where sorting the records it
- * drops, copying them and keying fills by text cost ~60 us a call for ~35 orders.
+ * drops, copying them and keying fills by text made a call of ~35 orders ~60 us instead of ~37.
  */
 export function pruneHistory(
   state: EngineState,
