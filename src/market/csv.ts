@@ -5,7 +5,7 @@
  * ./candle-check.ts); a bad row is an error naming file, line, symbol and time, or, with
  * `onBadRow: 'skip'`, a documented skip listed in the result.
  */
-import type { CandleColumns, Timeframe } from '../domain/index.js';
+import { type CandleColumns, candleColumns, type Timeframe } from '../domain/index.js';
 import { type BadCandle, type BadRowPolicy, createCandleChecker } from './candle-check.js';
 
 export const CANDLE_CSV_HEADER = 'open_time,open,high,low,close,volume';
@@ -181,14 +181,14 @@ export function parseCandleCsv(bytes: Uint8Array, options: ParseCandleCsvOptions
 }
 
 function allocate(capacity: number): CandleColumns {
-  return {
-    openTime: new Float64Array(capacity),
-    open: new Float64Array(capacity),
-    high: new Float64Array(capacity),
-    low: new Float64Array(capacity),
-    close: new Float64Array(capacity),
-    volume: new Float64Array(capacity),
-  };
+  return candleColumns(
+    new Float64Array(capacity),
+    new Float64Array(capacity),
+    new Float64Array(capacity),
+    new Float64Array(capacity),
+    new Float64Array(capacity),
+    new Float64Array(capacity),
+  );
 }
 
 function grow(cols: CandleColumns, capacity: number, rows: number): CandleColumns {

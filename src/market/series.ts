@@ -7,6 +7,7 @@ import {
   type Candle,
   type CandleColumns,
   candleAt,
+  candleColumns,
   DomainError,
   ErrorCode,
   type MarketSymbol,
@@ -300,23 +301,23 @@ export class CandleSeries {
 }
 
 function viewColumns(cols: CandleColumns, start: number, end: number): CandleColumns {
-  return {
-    openTime: cols.openTime.subarray(start, end),
-    open: cols.open.subarray(start, end),
-    high: cols.high.subarray(start, end),
-    low: cols.low.subarray(start, end),
-    close: cols.close.subarray(start, end),
-    volume: cols.volume.subarray(start, end),
-  };
+  return candleColumns(
+    cols.openTime.subarray(start, end),
+    cols.open.subarray(start, end),
+    cols.high.subarray(start, end),
+    cols.low.subarray(start, end),
+    cols.close.subarray(start, end),
+    cols.volume.subarray(start, end),
+  );
 }
 
 function copyColumns(cols: CandleColumns, start: number, end: number): CandleColumns {
-  return {
-    openTime: cols.openTime.slice(start, end),
-    open: cols.open.slice(start, end),
-    high: cols.high.slice(start, end),
-    low: cols.low.slice(start, end),
-    close: cols.close.slice(start, end),
-    volume: cols.volume.slice(start, end),
-  };
+  return candleColumns(
+    cols.openTime.slice(start, end),
+    cols.open.slice(start, end),
+    cols.high.slice(start, end),
+    cols.low.slice(start, end),
+    cols.close.slice(start, end),
+    cols.volume.slice(start, end),
+  );
 }

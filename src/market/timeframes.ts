@@ -8,6 +8,7 @@ import {
   type Candle,
   type CandleColumns,
   candleAt,
+  candleColumns,
   DomainError,
   ErrorCode,
   type Timeframe,
@@ -45,14 +46,14 @@ export function canAggregate(base: Timeframe, target: Timeframe): boolean {
 }
 
 export function emptyColumns(n = 0): CandleColumns {
-  return {
-    openTime: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
+  return candleColumns(
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+  );
 }
 
 export function columnsLength(columns: CandleColumns): number {
@@ -61,14 +62,14 @@ export function columnsLength(columns: CandleColumns): number {
 
 /** Rows [start, end) as a copy. */
 export function sliceColumns(columns: CandleColumns, start: number, end: number): CandleColumns {
-  return {
-    openTime: columns.openTime.slice(start, end),
-    open: columns.open.slice(start, end),
-    high: columns.high.slice(start, end),
-    low: columns.low.slice(start, end),
-    close: columns.close.slice(start, end),
-    volume: columns.volume.slice(start, end),
-  };
+  return candleColumns(
+    columns.openTime.slice(start, end),
+    columns.open.slice(start, end),
+    columns.high.slice(start, end),
+    columns.low.slice(start, end),
+    columns.close.slice(start, end),
+    columns.volume.slice(start, end),
+  );
 }
 
 export function columnsToCandles(columns: CandleColumns): Candle[] {

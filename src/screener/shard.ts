@@ -3,7 +3,7 @@
  * (for a full recompute) and its incremental screener (for the O(1)-per-candle path). The worker
  * threads each run one shard; with no workers, the pool runs one in-process.
  */
-import { type Candle, type CandleColumns, candleAt } from '../domain/index.js';
+import { type Candle, type CandleColumns, candleAt, candleColumns } from '../domain/index.js';
 import type { ScreenerConfig } from './config.js';
 import { createSymbolScreener, type SymbolScreener, type TimeframeRole } from './incremental.js';
 import { CANDLE_FIELDS, createRollingColumns, type RollingColumns } from './rolling.js';
@@ -80,14 +80,14 @@ export function createScreenerShard(config: ScreenerConfig, maxHistory = 0): Scr
   }
 
   function asColumns(h: RollingColumns): CandleColumns {
-    return {
-      openTime: h.view(C.openTime),
-      open: h.view(C.open),
-      high: h.view(C.high),
-      low: h.view(C.low),
-      close: h.view(C.close),
-      volume: h.view(C.volume),
-    };
+    return candleColumns(
+      h.view(C.openTime),
+      h.view(C.open),
+      h.view(C.high),
+      h.view(C.low),
+      h.view(C.close),
+      h.view(C.volume),
+    );
   }
 
   return {

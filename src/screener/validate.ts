@@ -3,7 +3,7 @@
  * candles are missing, when a higher timeframe is too old to speak for the present.
  */
 import type { CandleColumns, Timeframe } from '../domain/index.js';
-import { timeframeMs } from '../domain/index.js';
+import { candleColumns, timeframeMs } from '../domain/index.js';
 
 /**
  * Finite, positive prices, low <= open/close <= high, volume >= 0, and time after `prevTime`.
@@ -59,14 +59,14 @@ export function validSuffixStart(c: CandleColumns): number {
 
 export function suffix(c: CandleColumns, start: number): CandleColumns {
   if (start === 0) return c;
-  return {
-    openTime: c.openTime.subarray(start),
-    open: c.open.subarray(start),
-    high: c.high.subarray(start),
-    low: c.low.subarray(start),
-    close: c.close.subarray(start),
-    volume: c.volume.subarray(start),
-  };
+  return candleColumns(
+    c.openTime.subarray(start),
+    c.open.subarray(start),
+    c.high.subarray(start),
+    c.low.subarray(start),
+    c.close.subarray(start),
+    c.volume.subarray(start),
+  );
 }
 
 /** Missing candles between consecutive open times at [first, n) (the recent window). */

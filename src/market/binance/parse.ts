@@ -6,6 +6,7 @@
 import {
   type Candle,
   type CandleColumns,
+  candleColumns,
   dec,
   type EpochMs,
   type Liquidation,
@@ -120,14 +121,14 @@ export function parseKlines(
     n++;
   }
   if (n === rows.length) return out;
-  return {
-    openTime: out.openTime.slice(0, n),
-    open: out.open.slice(0, n),
-    high: out.high.slice(0, n),
-    low: out.low.slice(0, n),
-    close: out.close.slice(0, n),
-    volume: out.volume.slice(0, n),
-  };
+  return candleColumns(
+    out.openTime.slice(0, n),
+    out.open.slice(0, n),
+    out.high.slice(0, n),
+    out.low.slice(0, n),
+    out.close.slice(0, n),
+    out.volume.slice(0, n),
+  );
 }
 
 export function parseTickers(body: unknown, universe: ReadonlySet<string>): Ticker24h[] {
