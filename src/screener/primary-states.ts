@@ -221,12 +221,15 @@ export class PrimaryStates {
     data[at + F.low * stride] = c.low;
     data[at + F.close * stride] = close;
     data[at + F.volume * stride] = c.volume;
-    this.averages(close, data, at, stride);
-    this.ranges(c.high, c.low, close, c.volume, data, at, stride);
-    this.bands(close);
+    this.averages(c, data, at, stride);
+    this.ranges(c, data, at, stride);
+    this.bands(c);
   }
 
-  private averages(close: number, data: Float64Array, at: number, stride: number): void {
+  // The candle, not its numbers, goes to the steps below: a number handed to a function that is
+  // not inlined is boxed (a new heap object each), a field read where it is used is not.
+  private averages(c: Candle, data: Float64Array, at: number, stride: number): void {
+    const close = c.close;
     const { at: l, s } = this;
     data[at + F.emaFast * stride] = emaStep(s, l.emaFast, l.emaFastPeriod, l.emaFastK, close);
     data[at + F.emaSlow * stride] = emaStep(s, l.emaSlow, l.emaSlowPeriod, l.emaSlowK, close);
@@ -234,26 +237,19 @@ export class PrimaryStates {
     data[at + F.rsi * stride] = rsiStep(s, l.rsi, l.rsiPeriod, close);
   }
 
-  private ranges(
-    high: number,
-    low: number,
-    close: number,
-    volume: number,
-    data: Float64Array,
-    at: number,
-    stride: number,
-  ): void {
+  private ranges(c: Candle, data: Float64Array, at: number, stride: number): void {
+    const close = c.close;
     const { at: l, s } = this;
-    data[at + F.atr * stride] = atrStep(s, l.atr, l.atrPeriod, high, low, close);
-    data[at + F.volumeAvg * stride] = smaStep(s, l.volumeAvg, l.volumePeriod, volume);
+    data[at + F.atr * stride] = atrStep(s, l.atr, l.atrPeriod, c.high, c.low, close);
+    data[at + F.volumeAvg * stride] = smaStep(s, l.volumeAvg, l.volumePeriod, c.volume);
     data[at + F.rocShort * stride] = rocStep(s, l.rocShort, l.rocShortPeriod, close);
     data[at + F.rocLong * stride] = rocStep(s, l.rocLong, l.rocLongPeriod, close);
   }
 
   /** Bollinger as createBollingerState gives it: NaN bands until the SMA is ready (or not finite). */
-  private bands(close: number): void {
+  private bands(c: Candle): void {
     const { at, s } = this;
-    const deviation = deviationStep(s, at.bands, at.bandsPeriod, at.bandsInverse, close, true);
+    const deviation = deviationStep(s, at.bands, at.bandsPeriod, at.bandsInverse, c.close, true);
     const middle = deviationSma(s, at.bands);
     if (!Number.isFinite(middle)) {
       s[at.upper] = Number.NaN;
