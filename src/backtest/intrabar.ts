@@ -98,7 +98,7 @@ async function walk(
   const { sim, executor, ledger } = deps;
   const volume = candle.volume;
   let ambiguous = false;
-  sim.onPrice(symbol, { last: candle.open, time });
+  sim.onJump(symbol, candle.open, time);
   await executor.settle();
   let queue = path;
   let i = 0;

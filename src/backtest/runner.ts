@@ -118,7 +118,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
     const last = recent[recent.length - 1];
     if (last) {
       lastClose[index.get(symbol)!] = last.close;
-      sim.onPrice(symbol, { last: last.close, time: clock.now() });
+      sim.onJump(symbol, last.close, clock.now());
     }
   }
 

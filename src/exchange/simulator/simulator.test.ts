@@ -213,3 +213,64 @@ describe('market state', () => {
     ).toThrow(/-2020/);
   });
 });
+
+describe('onJump', () => {
+  /**
+   * The same account on two simulators, one moved by bare-tick updates and one by onJump: a long
+   * with a stop and a target, a resting limit, a cross position on a second symbol, and jumps that
+   * move quietly, fill the limit, trigger the stop, cross a funding time and liquidate the cross
+   * position.
+   */
+  function play(jump: boolean) {
+    const t = createTestSimulator({ deposit: 2_000, funding: { rate: 0.001 } });
+    const { sim, clock } = t;
+    sim.setMarginType('a', 'DOGEUSDT', 'CROSSED');
+    sim.setLeverage('a', 'DOGEUSDT', 20);
+    sim.placeOrder('a', { symbol: 'DOGEUSDT', side: 'BUY', type: 'MARKET', quantity: d('90000') });
+    sim.placeOrder('a', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: d('0.01') });
+    const stop = { symbol: 'BTCUSDT', side: 'SELL', closePosition: true } as const;
+    sim.placeAlgoOrder('a', { ...stop, type: 'STOP_MARKET', triggerPrice: d('98000'), clientAlgoId: 'sl' });
+    sim.placeAlgoOrder('a', {
+      ...stop,
+      type: 'TAKE_PROFIT_MARKET',
+      triggerPrice: d('104000'),
+      clientAlgoId: 'tp',
+    });
+    sim.placeOrder('a', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      price: d('99000'),
+      quantity: d('0.01'),
+    });
+    const ticks: [string, number][] = [
+      ['BTCUSDT', 100_500],
+      ['DOGEUSDT', 0.199],
+      ['BTCUSDT', 98_900],
+      ['BTCUSDT', 99_500],
+      ['DOGEUSDT', 0.195],
+      ['BTCUSDT', 97_000],
+      ['DOGEUSDT', 0.19],
+      ['DOGEUSDT', 0.17],
+    ];
+    for (const [i, [symbol, last]] of ticks.entries()) {
+      clock.advance(i === 4 ? 9 * 3_600_000 : 60_000);
+      if (jump) sim.onJump(symbol, last, clock.now());
+      else sim.onPrice(symbol, { last, time: clock.now() });
+    }
+    return { events: JSON.stringify(t.events), account: JSON.stringify(sim.exportAccount('a')) };
+  }
+
+  it('is onPrice with a bare tick: the same events and the same account', () => {
+    const byPrice = play(false);
+    const byJump = play(true);
+    // The scenario reaches what it is for: a limit fill, a triggered stop, funding, a liquidation.
+    expect(byPrice.events).toContain('"executionType":"TRADE"');
+    expect(byPrice.events).toContain('"algoStatus":"TRIGGERED"');
+    expect(byPrice.events).toContain('FUNDING_FEE');
+    expect(byPrice.events).toContain('"executionType":"CALCULATED"');
+    expect(byJump.events).toBe(byPrice.events);
+    expect(byJump.account).toBe(byPrice.account);
+  });
+});
