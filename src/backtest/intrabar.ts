@@ -27,9 +27,14 @@ export interface IntrabarDeps {
 export function reachesBoth(levels: WorkingLevels, open: number, high: number, low: number): boolean {
   const { stop, target } = levels;
   if (stop === null || target === null) return false;
-  return levels.direction === 'LONG'
-    ? low <= stop && high >= target && open > stop && open < target
-    : high >= stop && low <= target && open < stop && open > target;
+  // The lower and the higher level (a long's stop is below its target, a short's above): one set
+  // of comparisons for both directions. Written per direction, the short's were first reached
+  // in the pass after V8 had optimised drivePlainCandle without them, which threw that code away
+  // ('Insufficient type feedback for compare operation', --trace-deopt).
+  const long = levels.direction === 'LONG';
+  const lower = long ? stop : target;
+  const higher = long ? target : stop;
+  return low <= lower && high >= higher && open > lower && open < higher;
 }
 
 /**

@@ -128,7 +128,11 @@ export function createTradeLedger(exchange: Exchange, startWallet: number): Trad
     const side: Direction = fill.side === 'BUY' ? 'LONG' : 'SHORT';
     let w = open.get(symbol);
     if (!w) {
-      const position: OpenPosition = { symbol, qty: 0, entryPrice: 0 };
+      // Written a double (NaN) first, then 0: V8 fixes a field's layout by its first value, and a
+      // first 0 is widened at the first fractional size or price (see newPosition in the simulator).
+      const position: OpenPosition = { symbol, qty: Number.NaN, entryPrice: Number.NaN };
+      position.qty = 0;
+      position.entryPrice = 0;
       w = {
         symbol,
         direction: side,

@@ -145,8 +145,16 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   // One base candle of the batch, everything but the intrabar driver (async, rare): kept out of
   // the async loop so its numbers stay unboxed (an async function's locals live in its context,
   // every double stored there a new heap number), and one price update object is reused for
-  // the simulator's fast path (it reads the fields and keeps nothing).
-  const update = { last: 0, high: 0, low: 0, volume: 0, time: 0 };
+  // the simulator's fast path (it reads the fields and keeps nothing). Made of doubles (each field
+  // is written before it is read): V8 fixes a field's layout by its first value, and zeros were
+  // widened at the first candle.
+  const update = {
+    last: Number.NaN,
+    high: Number.NaN,
+    low: Number.NaN,
+    volume: Number.NaN,
+    time: Number.NaN,
+  };
   // The closed candle handed to the strategy, reused (see PassStrategy.onClosed).
   const closedCandle: Candle = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   let closedNow: string[] = [];

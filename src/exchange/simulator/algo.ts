@@ -126,7 +126,9 @@ export function placeAlgoOrder(state: EngineState, accountId: string, req: Place
     reduceOnly,
     createTime: state.now,
     updateTime: state.now,
-    triggerTime: 0,
+    // Written a double first (then 0, below): V8 fixes a field's layout by its first value; a
+    // first 0 is widened at the first trigger, which throws away the optimised code that read it.
+    triggerTime: Number.NaN,
     actualOrderId: null,
     actualPrice: ZERO,
     actualQty: ZERO,
@@ -137,6 +139,7 @@ export function placeAlgoOrder(state: EngineState, accountId: string, req: Place
     trigger: null,
     child: null,
   };
+  algo.triggerTime = 0;
   state.algos.set(algo.algoId, algo);
   account.algos.set(algo.algoId, algo);
   account.algoByClientId.set(clientAlgoId, algo);

@@ -144,7 +144,8 @@ export function newAccount(
   id: string,
   money: Pick<Account, 'wallet' | 'ledger' | 'makerRate' | 'takerRate'>,
 ): Account {
-  return {
+  // The float fields written a double (NaN) first, then their zeros: see newPosition.
+  const account: Account = {
     id,
     ...money,
     positions: new Map(),
@@ -162,11 +163,15 @@ export function newAccount(
     algoByClientId: new Map(),
     algos: new Map(),
     trades: [],
-    crossWalletF: 0,
+    crossWalletF: Number.NaN,
     crossWalletBasis: { wallet: ZERO, isolatedTotal: ZERO },
-    crossUpnlF: 0,
-    crossMmF: 0,
+    crossUpnlF: Number.NaN,
+    crossMmF: Number.NaN,
   };
+  account.crossWalletF = 0;
+  account.crossUpnlF = 0;
+  account.crossMmF = 0;
+  return account;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -243,7 +248,11 @@ export function newPosition(
   leverage: number,
   marginType: MarginMode,
 ): Position {
-  return {
+  // The float fields and the time written a double (NaN) first, then their zeros: V8 fixes a
+  // field's layout by the first value it holds, and a first 0 fixes it for small integers, widened
+  // at the first fractional size or price (or the first time); when that comes after V8 optimised
+  // the functions that read the field, their code is thrown away.
+  const pos: Position = {
     account,
     book,
     amt: ZERO,
@@ -252,13 +261,19 @@ export function newPosition(
     accumulatedRealized: ZERO,
     leverage,
     marginType,
-    amtF: 0,
-    entryF: 0,
-    upnlF: 0,
-    mmF: 0,
+    amtF: Number.NaN,
+    entryF: Number.NaN,
+    upnlF: Number.NaN,
+    mmF: Number.NaN,
     liqTrigger: null,
-    updateTime: 0,
+    updateTime: Number.NaN,
   };
+  pos.amtF = 0;
+  pos.entryF = 0;
+  pos.upnlF = 0;
+  pos.mmF = 0;
+  pos.updateTime = 0;
+  return pos;
 }
 
 /** A listed symbol's empty book, before its first price; its order ids start at `firstOrderId`. */

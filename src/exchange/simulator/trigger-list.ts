@@ -14,10 +14,27 @@ export interface TriggerEntry<T> {
   list: TriggerList<T> | null;
 }
 
+/**
+ * An empty array that V8 already lays out for objects: made holding a null, then emptied. A `[]`
+ * starts as an array of small integers, and the optimised code of placeAlgoOrder (insert
+ * inlined) assumed that layout for a list's first push, so the first protective order of a pass
+ * on a list never used before threw that code away ('not a Smi', --trace-deopt) for V8 to
+ * compile it again. An array never goes back to a narrower layout when emptied.
+ */
+function emptyEntries<T>(): TriggerEntry<T>[] {
+  const entries = [null] as unknown as TriggerEntry<T>[];
+  entries.pop();
+  return entries;
+}
+
 export class TriggerList<T> {
-  /** The level that fires next: +Infinity (up) / -Infinity (down) when empty. */
-  head: number;
-  private readonly entries: TriggerEntry<T>[] = [];
+  /**
+   * The level that fires next: +Infinity (up) / -Infinity (down) when empty. Declared with a
+   * double (then set by the constructor): a class field without one starts as undefined, and a
+   * field first undefined then a number holds each level as a separate heap number.
+   */
+  head: number = Number.NaN;
+  private readonly entries: TriggerEntry<T>[] = emptyEntries();
 
   constructor(readonly direction: 'up' | 'down') {
     this.head = direction === 'up' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
@@ -33,7 +50,11 @@ export class TriggerList<T> {
   }
 
   insert(level: number, seq: number, value: T): TriggerEntry<T> {
-    const entry: TriggerEntry<T> = { level, seq, value, list: this };
+    // level written a double first: V8 fixes a field's layout by the first value it holds, and
+    // a first level that happened to be a whole number (a price like 3000) would have the field
+    // widened at the first fractional one, throwing away every optimised function that read it.
+    const entry: TriggerEntry<T> = { level: Number.NaN, seq, value, list: this };
+    entry.level = level;
     const entries = this.entries;
     const i = this.lowerBound(level, seq);
     // A list holds a level or two per symbol: the new one mostly goes last (push), without the
