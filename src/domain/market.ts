@@ -73,6 +73,18 @@ class Columns implements CandleColumns {
   ) {}
 }
 
+/** `n` rows of zeros. */
+export function emptyColumns(n = 0): CandleColumns {
+  return candleColumns(
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+  );
+}
+
 /** Row `i` of candle columns as a Candle (the inverse of toColumns, one row at a time). */
 export function candleAt(cols: CandleColumns, i: number): Candle {
   return {
@@ -87,14 +99,7 @@ export function candleAt(cols: CandleColumns, i: number): Candle {
 
 export function toColumns(candles: readonly Candle[]): CandleColumns {
   const n = candles.length;
-  const cols = candleColumns(
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-  );
+  const cols = emptyColumns(n);
   for (let i = 0; i < n; i++) {
     const c = candles[i]!;
     cols.openTime[i] = c.openTime;

@@ -16,7 +16,14 @@ import {
   timeframeMs,
 } from '../domain/index.js';
 import { type CandleQuery, DEFAULT_CANDLE_LIMIT } from './feed.js';
-import { aggregateCandles, type CandleGap, canAggregate, emptyColumns, findGaps } from './timeframes.js';
+import {
+  aggregateCandles,
+  type CandleGap,
+  canAggregate,
+  emptyColumns,
+  findGaps,
+  sliceColumns,
+} from './timeframes.js';
 
 /** Numbers per candle in CandleSeries.rowMajor: openTime, open, high, low, close, volume. */
 export const ROW_FIELDS = 6;
@@ -280,7 +287,7 @@ export class CandleSeries {
         if (fromStart) hi = lo + limit;
         else lo = hi - limit;
       }
-      return copyColumns(table.cols, lo, hi);
+      return sliceColumns(table.cols, lo, hi);
     }
     const keep: number[] = [];
     for (let i = lo; i < hi; i++) if (table.complete[i] === 1) keep.push(i);
@@ -308,16 +315,5 @@ function viewColumns(cols: CandleColumns, start: number, end: number): CandleCol
     cols.low.subarray(start, end),
     cols.close.subarray(start, end),
     cols.volume.subarray(start, end),
-  );
-}
-
-function copyColumns(cols: CandleColumns, start: number, end: number): CandleColumns {
-  return candleColumns(
-    cols.openTime.slice(start, end),
-    cols.open.slice(start, end),
-    cols.high.slice(start, end),
-    cols.low.slice(start, end),
-    cols.close.slice(start, end),
-    cols.volume.slice(start, end),
   );
 }

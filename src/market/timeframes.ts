@@ -11,9 +11,13 @@ import {
   candleColumns,
   DomainError,
   ErrorCode,
+  emptyColumns,
   type Timeframe,
   timeframeMs,
 } from '../domain/index.js';
+
+// Made in the domain (one factory for every CandleColumns); the market's modules import it here.
+export { emptyColumns };
 
 /** Base candles missing from a series: open times from `from` (inclusive) to `to` (exclusive). */
 export interface CandleGap {
@@ -43,17 +47,6 @@ export function canAggregate(base: Timeframe, target: Timeframe): boolean {
   const b = timeframeMs(base);
   const t = timeframeMs(target);
   return t >= b && t % b === 0;
-}
-
-export function emptyColumns(n = 0): CandleColumns {
-  return candleColumns(
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-  );
 }
 
 export function columnsLength(columns: CandleColumns): number {

@@ -4,7 +4,7 @@
  * aligned primary/confirm/trend histories.
  */
 import type { CandleColumns, Timeframe } from '../domain/index.js';
-import { candleColumns, timeframeMs } from '../domain/index.js';
+import { emptyColumns, timeframeMs } from '../domain/index.js';
 import { roc } from '../indicators/index.js';
 import type { PrimaryView } from './types.js';
 
@@ -17,14 +17,7 @@ export function columnsFromRows(
   lastOpenTime = 1_767_225_600_000,
 ): CandleColumns {
   const n = rows.length;
-  const c: CandleColumns = candleColumns(
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-  );
+  const c: CandleColumns = emptyColumns(n);
   rows.forEach(([o, h, l, cl, v], i) => {
     c.openTime[i] = lastOpenTime - (n - 1 - i) * tfMs;
     c.open[i] = o;
@@ -69,14 +62,7 @@ export function randomWalkColumns(
 ): CandleColumns {
   const rnd = seededRandom(seed);
   const tfMs = timeframeMs(tf);
-  const c: CandleColumns = candleColumns(
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-  );
+  const c: CandleColumns = emptyColumns(n);
   let price = startPrice;
   let drift = 0;
   const vol = 0.004 * Math.sqrt(tfMs / 900_000);

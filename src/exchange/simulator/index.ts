@@ -3,9 +3,8 @@
  * and a price path. Entry points: `new Simulator({ clock, symbols })`, `simSymbol(...)` to
  * describe a symbol, `sim.createAccount(id, { deposit })`, `sim.account(id)` for the Exchange
  * port, `sim.onPrice(symbol, update)` / `sim.onJump(symbol, last, time)` (a bare tick) /
- * `sim.onCandle(...)` to drive it, and the REST-shaped
- * methods (placeOrder, placeAlgoOrder, positionRisk, accountSummary, ...) plus `subscribe` for the
- * Binance-compatible facade in ../server. `sim.exportAccount(id)` / `sim.importAccount(snapshot)`
+ * `sim.onCandle(...)` to drive it, and the REST-shaped methods (placeOrder, placeAlgoOrder,
+ * positionRisk, accountSummary, ...) plus `subscribe` for the Binance-compatible facade in ../server. `sim.exportAccount(id)` / `sim.importAccount(snapshot)`
  * save and restore one account as versioned JSON (PAPER wallets survive a restart that way).
  *
  * Invariants: walletBalance = deposits + realised PnL − fees − funding (per account, exactly);
