@@ -5,7 +5,7 @@
  * ./candle-check.ts); a bad row is an error naming file, line, symbol and time, or, with
  * `onBadRow: 'skip'`, a documented skip listed in the result.
  */
-import { type CandleColumns, candleColumns, type Timeframe } from '../domain/index.js';
+import { type CandleColumns, emptyColumns, type Timeframe } from '../domain/index.js';
 import { type BadCandle, type BadRowPolicy, createCandleChecker } from './candle-check.js';
 
 export const CANDLE_CSV_HEADER = 'open_time,open,high,low,close,volume';
@@ -99,7 +99,7 @@ export function parseCandleCsv(bytes: Uint8Array, options: ParseCandleCsvOptions
   }
   // Row count estimate from the header width; columns grow if the estimate is short.
   let capacity = Math.max(16, Math.ceil(n / 40));
-  let cols = allocate(capacity);
+  let cols = emptyColumns(capacity);
   let rows = 0;
   const fields = new Float64Array(6);
   let line = 1;
@@ -180,19 +180,8 @@ export function parseCandleCsv(bytes: Uint8Array, options: ParseCandleCsvOptions
   return { columns: rows === capacity ? cols : grow(cols, rows, rows), skipped: checker.skipped };
 }
 
-function allocate(capacity: number): CandleColumns {
-  return candleColumns(
-    new Float64Array(capacity),
-    new Float64Array(capacity),
-    new Float64Array(capacity),
-    new Float64Array(capacity),
-    new Float64Array(capacity),
-    new Float64Array(capacity),
-  );
-}
-
 function grow(cols: CandleColumns, capacity: number, rows: number): CandleColumns {
-  const next = allocate(capacity);
+  const next = emptyColumns(capacity);
   next.openTime.set(cols.openTime.subarray(0, rows));
   next.open.set(cols.open.subarray(0, rows));
   next.high.set(cols.high.subarray(0, rows));
