@@ -241,7 +241,9 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
         // Most candles of an open position only move it: no async call for those.
         const plain = drivePlainCandle(deps, symbol, candle, now);
         if (plain === false) {
-          if (await driveCandle(deps, symbol, candle, now)) ambiguousCandles++;
+          // Added on every drive: an increment reached only by an ambiguous candle (a handful a
+          // pass) had no type feedback, and V8 threw the optimised loop away at the first one.
+          ambiguousCandles += (await driveCandle(deps, symbol, candle, now)) ? 1 : 0;
         } else if (plain !== null) await plain;
         played(symbolIndex[k]!, rows.candles, k, now, false);
       }

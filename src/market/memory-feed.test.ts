@@ -61,6 +61,43 @@ describe('memory feed', () => {
     expect(rows.drain()).toBe(0);
   });
 
+  it('plays on after one recording ends and starts another later, rows and watches alike', async () => {
+    // Z ends after its second candle, W starts at the third: the row watch and the candle watch
+    // see the same candles, each once, and the clock stops at the last candle's close.
+    const Z = marketSymbol('ZUSDT');
+    const W = marketSymbol('WUSDT');
+    const symbols = [
+      { symbol: X, timeframe: '1m' as const, candles: [c(0, 10), c(1, 11), c(2, 12), c(3, 13), c(4, 14)] },
+      { symbol: Z, timeframe: '1m' as const, candles: [c(0, 30), c(1, 31)] },
+      { symbol: W, timeframe: '1m' as const, candles: [c(2, 42), c(3, 43)] },
+    ];
+    const feed = createMemoryFeed({ symbols, pace: 'manual', start: T0 });
+    const names = [X, Z, W];
+    const objects = feed.watchCandles(names, '1m');
+    const rows = feed.watchCandleRows(names);
+    const seen: string[][] = [];
+    const times: number[] = [];
+    for (let t = feed.nextEventTime(); t !== undefined; t = feed.nextEventTime()) {
+      feed.step();
+      times.push(feed.clock.now() - T0);
+      const n = rows.drain();
+      const step: string[] = [];
+      for (let k = 0; k < n; k++) step.push(`${names[rows.symbolIndex[k]!]}:${rows.candles.close[k]}`);
+      seen.push(step);
+      expect(step).toEqual(objects.drain().map((u) => `${u.symbol}:${u.candle.close}`));
+    }
+    expect(seen).toEqual([
+      ['XUSDT:10', 'ZUSDT:30'],
+      ['XUSDT:11', 'ZUSDT:31'],
+      ['XUSDT:12', 'WUSDT:42'],
+      ['XUSDT:13', 'WUSDT:43'],
+      ['XUSDT:14'],
+    ]);
+    expect(times).toEqual([1, 2, 3, 4, 5].map((k) => k * 60_000));
+    expect(feed.step()).toBe(false);
+    rows.close();
+  });
+
   it('refuses a bad hand-made candle with symbol and time', () => {
     expect(() =>
       createMemoryFeed({

@@ -82,7 +82,7 @@ export function createSimulatedFeed(
   for (const rule of source.rules) {
     const series = source.series.get(rule.symbol);
     if (!series) throw new Error(`simulated source has no series for ${rule.symbol}`);
-    const state = newSymbolState(rule.symbol, series);
+    const state = newSymbolState(rule.symbol, series, source.kind === 'synthetic');
     maxBaseMs = Math.max(maxBaseMs, state.baseMs);
     states.set(rule.symbol, state);
   }
@@ -108,8 +108,13 @@ export function createSimulatedFeed(
    * in a closure's variable is boxed, a heap number per store.
    */
   const nextClose = new Float64Array([Number.NaN]);
-  /** The states without a next candle at the last look, [0, dryCount) (reused, no array a step). */
-  const dry: SymbolState[] = [];
+  /** Whether the source's series can grow (a generated market): a recording's never do. */
+  const grows = source.kind === 'synthetic';
+  /**
+   * The states without a next candle at the last look, [0, dryCount) (reused, no array a step).
+   * As long as `all` from the start: noteDry writes one past dryCount, never past the end.
+   */
+  const dry: SymbolState[] = [...all];
   let dryCount = 0;
 
   const stateOf = (symbol: string): SymbolState => {
@@ -117,6 +122,17 @@ export function createSimulatedFeed(
     if (!s) throw notFound(symbol);
     return s;
   };
+
+  /**
+   * Lists `s` in `dry` when it has no next candle. Every state is written and counted alike, dry
+   * or not: a branch first taken when a recording ends mid-pass (ADA's ends weeks before BTC's)
+   * was code V8 had no type feedback for, and reaching it threw away the optimised code of every
+   * function it was inlined into, the backtest's pass loop among them, to be compiled again.
+   */
+  function noteDry(s: SymbolState): void {
+    dry[dryCount] = s;
+    dryCount += s.nextClose === Number.POSITIVE_INFINITY ? 1 : 0;
+  }
 
   /** Whether a series that had run dry holds a next candle now (a generated market grew). */
   function dryGrew(): boolean {
@@ -129,15 +145,15 @@ export function createSimulatedFeed(
 
   function nextCandleTime(): number {
     const known = nextClose[0]!;
-    if (!Number.isNaN(known) && (dryCount === 0 || !dryGrew())) return known;
+    if (!Number.isNaN(known) && (dryCount === 0 || !grows || !dryGrew())) return known;
     let min = Number.POSITIVE_INFINITY;
     dryCount = 0;
     for (let k = 0; k < all.length; k++) {
       const s = all[k]!;
       // A generated series may have grown since it ran dry.
       if (s.nextClose === Number.POSITIVE_INFINITY) refresh(s);
-      if (s.nextClose === Number.POSITIVE_INFINITY) dry[dryCount++] = s;
-      else if (s.nextClose < min) min = s.nextClose;
+      noteDry(s);
+      if (s.nextClose < min) min = s.nextClose;
     }
     nextClose[0] = min;
     return min;
@@ -169,8 +185,8 @@ export function createSimulatedFeed(
       for (let k = 0; k < all.length; k++) {
         const s = all[k]!;
         if (s.nextClose === candleTime) publishCandle(s);
-        if (s.nextClose === Number.POSITIVE_INFINITY) dry[dryCount++] = s;
-        else if (s.nextClose < min) min = s.nextClose;
+        noteDry(s);
+        if (s.nextClose < min) min = s.nextClose;
       }
       nextClose[0] = min;
     }

@@ -21,6 +21,8 @@ export interface CandleWatch {
 export interface SymbolState {
   symbol: MarketSymbol;
   series: CandleSeries;
+  /** Whether the series can grow after the feed began (a generated market; never a recording). */
+  grows: boolean;
   baseMs: number;
   /** Index of the next base candle not yet published. */
   cursor: number;
@@ -41,11 +43,15 @@ export interface SymbolState {
   rowsEnd: number;
 }
 
+/** The next close of a state without a next candle. */
+const NO_CLOSE = Number.POSITIVE_INFINITY;
+
 /** A symbol's state before the feed has placed its cursor. */
-export function newSymbolState(symbol: MarketSymbol, series: CandleSeries): SymbolState {
+export function newSymbolState(symbol: MarketSymbol, series: CandleSeries, grows: boolean): SymbolState {
   return {
     symbol,
     series,
+    grows,
     baseMs: timeframeMs(series.baseTimeframe),
     cursor: 0,
     nextClose: Number.POSITIVE_INFINITY,
@@ -69,15 +75,18 @@ export function refresh(s: SymbolState): void {
 export function publishCandle(s: SymbolState): void {
   const i = s.cursor++;
   if (s.rowWatches.length > 0) {
-    // Row watches read the series' interleaved rows, the next close too (the same stream).
-    if (s.cursor >= s.rowsEnd) syncRows(s, i);
+    // Row watches read the series' interleaved rows, the next close too (the same stream). The
+    // rows run to the series' end when copied: only a generated series has more since. `grows`
+    // first: a recording's last candle then takes no path of its own (see noteDry in
+    // ./simulated-feed.ts), and its next close is NO_CLOSE, a module constant.
+    if (s.grows && s.cursor >= s.rowsEnd) syncRows(s, i);
     const rows = s.rows;
     const at = (i - s.rowsFrom) * ROW_FIELDS;
     for (let w = 0; w < s.rowWatches.length; w++) {
       const watch = s.rowWatches[w]!;
       watch.queue.push(watch.index, rows, at);
     }
-    s.nextClose = s.cursor < s.rowsEnd ? rows[at + ROW_FIELDS]! + s.baseMs : Number.POSITIVE_INFINITY;
+    s.nextClose = s.cursor < s.rowsEnd ? rows[at + ROW_FIELDS]! + s.baseMs : NO_CLOSE;
   } else refresh(s);
   if (s.watchers === 0) return;
   const candle = s.series.candleAt(i);

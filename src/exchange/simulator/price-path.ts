@@ -43,11 +43,15 @@ export function processPath(state: EngineState, book: Book, input: PathInput): v
   const share = state.config.limitFillVolumeShare;
   book.volumeBudget =
     share !== undefined && input.volume >= 0 ? share * input.volume : Number.POSITIVE_INFINITY;
-  if (!book.hasPrice) {
-    book.lastF = input.points[0]!;
-    book.markF = markFollows ? book.lastF : input.mark;
-    book.hasPrice = true;
-  }
+  // A book's first price, written on every call: a path of its own was first taken mid-pass (a
+  // symbol listed after the backtest's start), with no type feedback, and V8 threw this
+  // function's optimised code away there.
+  const fresh = !book.hasPrice;
+  const first = input.points[0]!;
+  const mark = input.mark;
+  book.lastF = fresh ? first : book.lastF;
+  book.markF = fresh ? (markFollows ? first : mark) : book.markF;
+  book.hasPrice = true;
   // The range the mark went through: a jump does not visit the previous mark's neighbourhood.
   const jumped = input.firstJump || !markFollows;
   let markLow = jumped ? Number.POSITIVE_INFINITY : book.markF;
