@@ -154,7 +154,13 @@ describe('runBacktest', () => {
     const again = await runBacktest(base(candles, { seed: 1 }));
     const other = await runBacktest(base(candles, { seed: 2 }));
     const json = (r: typeof one) => {
-      const { candlesPerSecond: _c, seconds: _s, ...rest } = toJsonSummary(r);
+      const {
+        candlesPerSecond: _c,
+        seconds: _s,
+        candlesPerCpuSecond: _p,
+        cpuSeconds: _u,
+        ...rest
+      } = toJsonSummary(r);
       return rest;
     };
     expect(json(again)).toEqual(json(one));

@@ -330,6 +330,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
         candles: pass.candles,
         seconds: pass.seconds,
         candlesPerSecond: pass.seconds > 0 ? pass.candles / pass.seconds : 0,
+        cpuSeconds: pass.cpuSeconds,
+        candlesPerCpuSecond: pass.cpuSeconds > 0 ? pass.candles / pass.cpuSeconds : 0,
         loadSeconds: market.loadSeconds,
         baselineSeconds,
         peakRssMb: process.resourceUsage().maxRSS / 1024,

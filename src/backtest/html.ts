@@ -210,7 +210,7 @@ ${splitSection}
 ${p.blockedByDedup} blocked by a live signal, ${p.analysed} analysed (${p.belowCeiling} refused before asking: no answer could pass), ${p.accepted} accepted, ${p.duplicates} duplicates,
 ${p.executed} executed${refused ? `, refused: ${refused}` : ''}; ${p.expiredEntries} LIMIT entries expired unfilled;
 ${p.protectionFailures} protection failures; ${p.ambiguousCandles} candles with both stop and target in range.
-${report.performance.candles} candles in ${num(report.performance.seconds, 2)} s (${Math.round(report.performance.candlesPerSecond)} candles/s).</p>
+${report.performance.candles} candles in ${num(report.performance.seconds, 2)} s (${Math.round(report.performance.candlesPerSecond)} candles/s; ${Math.round(report.performance.candlesPerCpuSecond)} per CPU-second of the process).</p>
 <h2>Notes</h2><ul>${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
 ${market.excluded.length ? `<p class="muted">Excluded: ${market.excluded.map((e) => `${esc(e.symbol)} (${esc(e.reason)})`).join('; ')}</p>` : ''}
 <h2>Trades</h2>${tradesTable(report.trades)}

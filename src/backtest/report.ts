@@ -134,7 +134,8 @@ function periodJson(p: PeriodResults) {
 
 /**
  * `backtest --json`: one object. At least trades (a count), winRate (0..1), profitFactor,
- * totalReturnPct, maxDrawdownPct, sharpe, avgTradeMinutes, candles, candlesPerSecond, and
+ * totalReturnPct, maxDrawdownPct, sharpe, avgTradeMinutes, candles, candlesPerSecond (wall clock;
+ * candlesPerCpuSecond per CPU-second of the process, every thread), and
  * baselines.buyAndHold / baselines.randomEntry with the same metrics; also the strategy's
  * perSymbol table (for the whole period and each split part). A ratio that does not exist (no
  * losing trade, no variance) is null.
@@ -146,6 +147,8 @@ export function toJsonSummary(report: BacktestReport, extra: { id?: string | nul
     candles: report.performance.candles,
     candlesPerSecond: Math.round(report.performance.candlesPerSecond),
     seconds: round(report.performance.seconds, 3),
+    candlesPerCpuSecond: Math.round(report.performance.candlesPerCpuSecond),
+    cpuSeconds: round(report.performance.cpuSeconds, 3),
     symbols: report.market.symbols,
     analyst: report.params.analyst,
     executor: report.params.executor ?? null,

@@ -70,6 +70,8 @@ export interface PassResult {
   candles: number;
   steps: number;
   seconds: number;
+  /** CPU of the whole process over the same span: every thread, V8's compiler and collector too. */
+  cpuSeconds: number;
   ambiguousCandles: number;
   trades: LedgerTrade[];
 }
@@ -221,6 +223,7 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
   let steps = 0;
   let ambiguousCandles = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     for (;;) {
       const next = feed.nextEventTime();
@@ -263,11 +266,13 @@ export async function runPass(options: PassOptions): Promise<PassResult> {
       if (options.onProgress && (steps & 1023) === 0) options.onProgress((now - start) / span, candles);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     await executor.closeAll();
     const end = clock.now();
     equity.mark(end, ledger.equity(markOf), false);
     options.onProgress?.(1, candles);
-    return { candles, steps, seconds, ambiguousCandles, trades: ledger.take() };
+    return { candles, steps, seconds, cpuSeconds, ambiguousCandles, trades: ledger.take() };
   } finally {
     rows.close();
   }

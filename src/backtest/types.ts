@@ -221,6 +221,13 @@ export interface BacktestReport {
     candles: number;
     seconds: number;
     candlesPerSecond: number;
+    /**
+     * CPU time of the whole process over the pass (user and system, every thread): besides the
+     * pipeline, V8 optimising it on another core and collecting garbage. What a core does.
+     */
+    cpuSeconds: number;
+    /** candles / cpuSeconds: the pass's speed per core. */
+    candlesPerCpuSecond: number;
     loadSeconds: number;
     baselineSeconds: number;
     peakRssMb: number;

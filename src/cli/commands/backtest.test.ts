@@ -46,6 +46,13 @@ function expectInterface(json: Record<string, unknown>) {
   expect(typeof json.trades).toBe('number');
   expect(json.candles as number).toBeGreaterThan(0);
   expect(json.candlesPerSecond as number).toBeGreaterThan(0);
+  // Per core: the process's CPU over the pass (every thread), and the speed is candles over it.
+  const cpuSeconds = json.cpuSeconds as number;
+  expect(cpuSeconds).toBeGreaterThan(0);
+  // cpuSeconds is printed to the millisecond: the speed was worked out from the unrounded time.
+  const exact = (json.candles as number) / cpuSeconds;
+  const slack = (json.candles as number) / Math.max(cpuSeconds - 0.0005, 1e-9) - exact + 1;
+  expect(Math.abs((json.candlesPerCpuSecond as number) - exact)).toBeLessThanOrEqual(slack);
   const baselines = json.baselines as Record<string, Record<string, unknown>>;
   for (const name of ['buyAndHold', 'randomEntry']) {
     for (const key of METRICS) expect(baselines[name]).toHaveProperty(key);

@@ -371,7 +371,9 @@ export function renderSummary(report: BacktestReport): string {
   lines.push(
     '',
     `${perf.candles.toLocaleString('en-US')} candles in ${perf.seconds.toFixed(2)} s ` +
-      `(${Math.round(perf.candlesPerSecond).toLocaleString('en-US')} candles/s), peak RSS ${Math.round(perf.peakRssMb)} MB`,
+      `(${Math.round(perf.candlesPerSecond).toLocaleString('en-US')} candles/s; ` +
+      `${Math.round(perf.candlesPerCpuSecond).toLocaleString('en-US')} per CPU-second of the process, ` +
+      `${perf.cpuSeconds.toFixed(2)} s of CPU), peak RSS ${Math.round(perf.peakRssMb)} MB`,
     ...report.notes.map((n) => `- ${n}`),
   );
   return lines.join('\n');
