@@ -78,11 +78,13 @@ export function createSimulatedFeed(
   if (clock.now() < start) clock.set(start);
   const maxQueue = typeof pace === 'object' ? (options.maxQueue ?? 100_000) : undefined;
   const states = new Map<string, SymbolState>();
+  /** Whether the source's series can grow (a generated market): a recording's never do. */
+  const grows = source.kind === 'synthetic';
   let maxBaseMs = 0;
   for (const rule of source.rules) {
     const series = source.series.get(rule.symbol);
     if (!series) throw new Error(`simulated source has no series for ${rule.symbol}`);
-    const state = newSymbolState(rule.symbol, series, source.kind === 'synthetic');
+    const state = newSymbolState(rule.symbol, series, grows);
     maxBaseMs = Math.max(maxBaseMs, state.baseMs);
     states.set(rule.symbol, state);
   }
@@ -108,8 +110,6 @@ export function createSimulatedFeed(
    * in a closure's variable is boxed, a heap number per store.
    */
   const nextClose = new Float64Array([Number.NaN]);
-  /** Whether the source's series can grow (a generated market): a recording's never do. */
-  const grows = source.kind === 'synthetic';
   /**
    * The states without a next candle at the last look, [0, dryCount) (reused, no array a step).
    * As long as `all` from the start: noteDry writes one past dryCount, never past the end.
