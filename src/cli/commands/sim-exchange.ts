@@ -12,12 +12,7 @@
 import type { Command } from 'commander';
 import { type Clock, MINUTE_MS, systemClock } from '../../domain/index.js';
 import { BTC_BRACKETS, type SimSymbolSpec, Simulator, simSymbol } from '../../exchange/index.js';
-import {
-  MarketDriver,
-  type SimAccountKey,
-  SimExchangeServer,
-  simSymbolsFromRules,
-} from '../../exchange/server/index.js';
+import type { MarketDriver, SimAccountKey, SimExchangeServer } from '../../exchange/server/index.js';
 import { createReplayFeed, createSyntheticFeed, type SimulatedFeed } from '../../market/index.js';
 import { info, out, UsageError } from '../output.js';
 
@@ -122,6 +117,10 @@ export async function startSimExchange(
       throw new UsageError(`--market replay:${market.dir}: ${(err as Error).message}`);
     }
   }
+  // The server's modules load when it starts, not with the program (every command registers this one).
+  const { MarketDriver, SimExchangeServer, simSymbolsFromRules } = await import(
+    '../../exchange/server/index.js'
+  );
   const symbols: SimSymbolSpec[] = feed ? simSymbolsFromRules(await feed.universe()) : staticSymbols();
   const simulator = new Simulator({ clock: feed?.clock ?? wall, symbols });
   const server = new SimExchangeServer({ simulator, feed, accounts, port, wallClock: wall });

@@ -8,7 +8,8 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createArgon2Hasher, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/index.js';
+// The rules' file, not the module's index: the rest of auth loads when a user is created.
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords.js';
 import { loadConfig } from '../../config/index.js';
 import { DomainError, ErrorCode, isDomainError } from '../../domain/index.js';
 import { createRepositories, openStore } from '../../store/index.js';
@@ -83,6 +84,8 @@ export function register(program: Command): void {
       try {
         await store.migrate();
         const repos = createRepositories(store.db);
+        // The hasher (a native module) loads when a user is created, not with the program.
+        const { createArgon2Hasher } = await import('../../auth/index.js');
         const passwordHash = await createArgon2Hasher().hash(password);
         const created = await repos.users.create({ email, passwordHash }).catch((err: unknown) => {
           if (isDomainError(err, ErrorCode.CONFLICT)) {

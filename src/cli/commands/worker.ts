@@ -9,8 +9,8 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { createRuntime } from '../../main.js';
-import { FAN_OUT_CONCURRENCY } from '../../trading/index.js';
+// The constant's file, not the module's index: trading loads when a worker starts (below).
+import { FAN_OUT_CONCURRENCY } from '../../trading/fan-out.js';
 import { info, UsageError } from '../output.js';
 
 export function register(program: Command): void {
@@ -31,6 +31,8 @@ export function register(program: Command): void {
           'worker needs DATABASE_URL (PostgreSQL): on the embedded store `neurotrade start` runs everything in one process',
         );
       }
+      // Loaded when a worker starts, not whenever the program is (see ./start.ts).
+      const { createRuntime } = await import('../../main.js');
       const runtime = await createRuntime(config, { worker: { concurrency } });
       info(
         `NeuroTrade worker ${runtime.worker?.status().workerId} (market: ${config.MARKET}, scheduler: ${config.SCHEDULER ? 'eligible' : 'off'})`,
