@@ -30,7 +30,12 @@ import {
 import { selectUniverse } from '../screener/index.js';
 
 export type MarketSpec =
-  | { kind: 'replay'; dir: string }
+  | {
+      kind: 'replay';
+      dir: string;
+      /** Where parsed candle files are kept between runs (see market's parsed cache); none by default. */
+      cacheDir?: string | undefined;
+    }
   | { kind: 'synthetic'; seed: number; symbols?: number | undefined }
   | { kind: 'memory'; symbols: readonly MemorySymbol[] };
 
@@ -89,6 +94,7 @@ export async function openMarket(spec: MarketSpec, selection: MarketSelection): 
         symbols: selection.symbols,
         baseTimeframe: base,
         pace: 'manual',
+        cacheDir: spec.cacheDir,
       });
       excluded = replay.report.excluded.map(({ symbol, reason }) => ({ symbol, reason }));
       feed = replay;

@@ -61,6 +61,7 @@ export {
 export { createMarketFeed, type MarketConfig, type MarketFeedDeps } from './from-config.js';
 export { LIQUIDATION_CSV_HEADER, parseLiquidationCsv, parseUtcTimestamp } from './liquidation-csv.js';
 export { createMemoryFeed, type MemoryFeedOptions, type MemorySymbol } from './memory-feed.js';
+export { DEFAULT_CANDLE_CACHE_DIR } from './replay/parsed-cache.js';
 export {
   createReplayFeed,
   type ReplayFeed,

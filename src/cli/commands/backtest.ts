@@ -2,14 +2,16 @@
  * `neurotrade backtest --data DIR | --synthetic SEED [--symbols A,B | --top N] [--from ISO] [--to ISO]
  *  [--analyst rule|llm-cache] [--balance USDT] [--margin USDT] [--leverage N] [--fees MAKER,TAKER]
  *  [--slippage none|range|BPS] [--funding-rate PCT] [--split 0.7] [--seed N] [--executor engine|direct] [--json]
- *  [--out report.html] [--no-store]`
+ *  [--out report.html] [--no-store] [--no-cache]`
  *
  * Runs the live pipeline over history on a simulated clock (see src/backtest), through the live
  * execution engine by default (`--executor direct`: the faster in-memory executor that makes the
  * same trades). A progress bar on stderr when it is a terminal; `--json` prints one JSON object on stdout (trades, winRate,
  * profitFactor, totalReturnPct, maxDrawdownPct, sharpe, avgTradeMinutes, candles,
  * candlesPerSecond, baselines.buyAndHold, baselines.randomEntry, ...); otherwise a table. The
- * report is stored in the database (the dashboard lists it) unless --no-store.
+ * report is stored in the database (the dashboard lists it) unless --no-store. What the recorded
+ * files parse into is kept in node_modules/.cache/neurotrade/candles, so a later run over files
+ * unchanged since skips the parsing (--no-cache: parse them again, keep nothing).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,6 +31,7 @@ import {
 } from '../../backtest/index.js';
 import { loadConfig } from '../../config/index.js';
 import { isDomainError, isTimeframe, marketSymbol, systemClock } from '../../domain/index.js';
+import { DEFAULT_CANDLE_CACHE_DIR } from '../../market/index.js';
 import { createRepositories, openStore, type Store } from '../../store/index.js';
 import { info, out, printJson, UsageError } from '../output.js';
 
@@ -55,6 +58,7 @@ export interface BacktestArgs {
   json?: boolean | undefined;
   out?: string | undefined;
   store?: boolean | undefined;
+  cache?: boolean | undefined;
 }
 
 export function register(program: Command): void {
@@ -90,6 +94,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object instead of a table')
     .option('--out <file>', 'also write a self-contained HTML report')
     .option('--no-store', 'do not store the report in the database')
+    .option('--no-cache', 'parse the recorded files again instead of reading what they parsed into last time')
     .action(runBacktestCommand);
 }
 
@@ -161,7 +166,11 @@ export function parseBacktestArgs(args: BacktestArgs): BacktestOptions {
   return {
     market:
       args.data !== undefined
-        ? { kind: 'replay', dir: args.data }
+        ? {
+            kind: 'replay',
+            dir: args.data,
+            cacheDir: args.cache === false ? undefined : DEFAULT_CANDLE_CACHE_DIR,
+          }
         : {
             kind: 'synthetic',
             seed: whole('--synthetic', args.synthetic!, 0),

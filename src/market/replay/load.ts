@@ -1,7 +1,9 @@
 /**
  * Reading a recorded-market folder: `<timeframe>/<SYMBOL>.csv[.gz]` candle files, optional
  * `rules.json`, optional `streams/*.csv` liquidations. Files are read and gunzipped concurrently
- * (zlib runs on the libuv pool) and parsed from bytes; 20 symbols x 35k rows load in ~0.2 s.
+ * (zlib runs on the libuv pool) and parsed from bytes. The 20 recorded symbols of
+ * ../shared/data/market (17 at 5m, 3 at 1m, ~1.1 M rows) load in ~0.8 s in a fresh process;
+ * ./parsed-cache.ts keeps what they parse into for later runs (~0.3 s).
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -220,6 +228,83 @@ describe('replay feed', () => {
       '20',
     ]);
     expect(feed.report.symbols.map((s) => s.rules)).toEqual(['rules.json', 'inferred']);
+  });
+});
+
+describe('replay feed with a parse cache (cacheDir)', () => {
+  // BTC recorded at 1m, played at 5m: a missing minute (a gap, an incomplete bucket left out) and a
+  // repeated time (a skipped row); ETH at 5m with an unreadable line (skipped, its time NaN).
+  const btc = rows(600, M, 1, (i) => i === 42).replace(`${T0 + 100 * M},`, `${T0 + 99 * M},`);
+  const eth = rows(120, 5 * M, 2).replace(`${T0 + 50 * M},`, 'x,');
+  const files = { '1m/BTCUSDT.csv.gz': btc, '5m/ETHUSDT.csv': eth };
+  const open = (dir: string, cacheDir?: string) =>
+    createReplayFeed({
+      dir,
+      baseTimeframe: '5m',
+      onBadRow: 'skip',
+      pace: 'manual',
+      start: T0 + 600 * M,
+      cacheDir,
+    });
+  /** What a feed was loaded with: its report, its rules and every candle of both symbols. */
+  const loaded = async (dir: string, cacheDir?: string) => {
+    const feed = await open(dir, cacheDir);
+    const candles = await Promise.all([BTC, ETH].map((s) => feed.candles(s, '5m', { from: 0 })));
+    const rules = (await feed.universe()).map((r) => JSON.stringify(r));
+    return { report: { ...feed.report, dir: '' }, rules, candles };
+  };
+  const entries = (cacheDir: string) => readdirSync(cacheDir).filter((n) => n.endsWith('.candles'));
+
+  it('loads what a parse loads, and reads a file unchanged since from its entry', async () => {
+    const dir = folder(files);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'parse-cache-'));
+    const parsed = await loaded(dir);
+    // The fixture has what an entry must keep besides the columns.
+    const [b, e] = parsed.report.symbols;
+    expect([b!.skipped.length, b!.gaps.length, b!.incompleteBuckets, e!.skipped.length]).not.toContain(0);
+    expect(Number.isNaN(e!.skipped[0]!.openTime)).toBe(true);
+    expect(parsed.candles.map((c) => c.length)).toEqual([120 - b!.incompleteBuckets, 119]);
+    expect(await loaded(dir, cacheDir)).toEqual(parsed); // parsed, entries written
+    expect(entries(cacheDir)).toHaveLength(2);
+    expect(await loaded(dir, cacheDir)).toEqual(parsed); // read from the entries
+    // An entry is what a later load reads: a close changed in it comes back.
+    for (const name of entries(cacheDir)) {
+      const bytes = readFileSync(join(cacheDir, name));
+      const headerLength = bytes.readUInt32LE(0);
+      const rowCount = (JSON.parse(bytes.toString('utf8', 4, 4 + headerLength)) as { rows: number }).rows;
+      const firstClose = Math.ceil((4 + headerLength) / 8) * 8 + 4 * rowCount * 8;
+      bytes.writeDoubleLE(12_345, firstClose);
+      writeFileSync(join(cacheDir, name), bytes);
+    }
+    const read = await loaded(dir, cacheDir);
+    expect(read.candles.map((c) => c[0]!.close)).toEqual([12_345, 12_345]);
+  });
+
+  it('parses again a file written since, and an entry that is damaged', async () => {
+    const dir = folder(files);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'parse-cache-'));
+    await loaded(dir, cacheDir);
+    // ETH written again, with other prices: its new candles, and its old entry gone.
+    const rewritten = rows(120, 5 * M, 7);
+    writeFileSync(join(dir, '5m/ETHUSDT.csv'), rewritten);
+    const after = await loaded(dir, cacheDir);
+    expect(after).toEqual(await loaded(dir));
+    expect(after.candles[1]![0]!.open).toBe(107);
+    expect(entries(cacheDir)).toHaveLength(2);
+    // A truncated entry is a miss: the file is parsed and the entry written whole again.
+    const [first] = entries(cacheDir);
+    const whole = statSync(join(cacheDir, first!)).size;
+    truncateSync(join(cacheDir, first!), whole - 8);
+    expect(await loaded(dir, cacheDir)).toEqual(after);
+    expect(statSync(join(cacheDir, first!)).size).toBe(whole);
+  });
+
+  it('loads all the same when the cache cannot be written', async () => {
+    const dir = folder(files);
+    const notAFolder = join(mkdtempSync(join(tmpdir(), 'parse-cache-')), 'file');
+    writeFileSync(notAFolder, 'not a folder');
+    expect(await loaded(dir, notAFolder)).toEqual(await loaded(dir));
+    expect(readFileSync(notAFolder, 'utf8')).toBe('not a folder');
   });
 });
 
