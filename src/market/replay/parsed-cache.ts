@@ -8,11 +8,11 @@
  * the file's real path, size, inode, modification and change times, the base timeframe, the
  * bad-row policy, the byte order, the format version and the loader's own code (the modules that
  * decide what a file parses into, hashed), so a file written again (even with the same size and
- * modification time: its change time moves), or read by changed code, is parsed again. An entry that is missing, short, of another key or unreadable
- * is a miss: the file is parsed and the entry written again. A cache that cannot be written is no
- * cache: the load goes on. Entries are written to a temporary file and renamed into place (two
- * processes loading the same file never read half an entry); the entries of a file's older states
- * are removed when a new one is written.
+ * modification time: its change time moves), or read by changed code, is parsed again. An entry
+ * that is missing, short, of another key or unreadable is a miss: the file is parsed and the entry
+ * written again. A cache that cannot be written is no cache: the load goes on. Entries are written
+ * to a temporary file and renamed into place (two processes loading the same file never read half
+ * an entry); the entries of a file's older states are removed when a new one is written.
  *
  * Entry layout: the header's length (uint32), the header (JSON: key, symbol, timeframes, rows,
  * gaps, skipped rows, incomplete buckets, volume decimals, inferred rules), padding to 8 bytes,
@@ -28,7 +28,7 @@ import type { BadRowPolicy } from '../candle-check.js';
 import { rulesFromJson, rulesToJson } from '../rules-file.js';
 import { type CandleFile, type LoadedSymbol, loadSymbol } from './load.js';
 
-/** The project's own cache folder (node_modules/.cache, as build tools and the store's template keep theirs). */
+/** In the project's own cache folder (node_modules/.cache), as the store's migrated template. */
 export const DEFAULT_CANDLE_CACHE_DIR = fileURLToPath(
   new URL('../../../node_modules/.cache/neurotrade/candles', import.meta.url),
 );
