@@ -104,11 +104,12 @@ export async function loadSymbolCached(
     )
     .digest('hex');
   const prefix = createHash('sha256').update(path).digest('hex').slice(0, 16);
-  const entry = join(cacheDir, `${prefix}-${key.slice(0, 32)}.candles`);
+  const name = `${prefix}-${key.slice(0, 32)}.candles`;
+  const entry = join(cacheDir, name);
   const hit = await readEntry(entry, key, file.path);
   if (hit) return hit;
   const loaded = await loadSymbol(file, base, onBadRow);
-  await writeEntry(cacheDir, entry, prefix, key, loaded);
+  await writeEntry(cacheDir, name, prefix, key, loaded);
   return loaded;
 }
 
@@ -161,7 +162,7 @@ async function readEntry(entry: string, key: string, source: string): Promise<Lo
 
 async function writeEntry(
   cacheDir: string,
-  entry: string,
+  name: string,
   prefix: string,
   key: string,
   loaded: LoadedSymbol,
@@ -192,6 +193,7 @@ async function writeEntry(
     const column = loaded.columns[field];
     bytes.set(new Uint8Array(column.buffer, column.byteOffset, rows * 8), start + f * rows * 8);
   });
+  const entry = join(cacheDir, name);
   const temporary = `${entry}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(cacheDir, { recursive: true });
@@ -203,7 +205,6 @@ async function writeEntry(
     return;
   }
   // The entries of this file's earlier states will never be read again.
-  const name = entry.slice(cacheDir.length + 1);
   const stale = (await readdir(cacheDir).catch(() => [] as string[])).filter(
     (n) => n.startsWith(`${prefix}-`) && n.endsWith('.candles') && n !== name,
   );

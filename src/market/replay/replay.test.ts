@@ -299,6 +299,13 @@ describe('replay feed with a parse cache (cacheDir)', () => {
     expect(statSync(join(cacheDir, first!)).size).toBe(whole);
   });
 
+  it('keeps the entry it writes whatever the folder is spelt like', async () => {
+    const dir = folder(files);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'parse-cache-'));
+    await loaded(dir, `${cacheDir}/`);
+    expect(entries(cacheDir)).toHaveLength(2);
+  });
+
   it('loads all the same when the cache cannot be written', async () => {
     const dir = folder(files);
     const notAFolder = join(mkdtempSync(join(tmpdir(), 'parse-cache-')), 'file');
